@@ -1,0 +1,45 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Postroom",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "postroom", targets: ["postroom"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // C libraries from the system (Debian: libarchive-dev, libssl-dev).
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // The pure core: formats, validation, correlation, workflow, acknowledgements. No I/O.
+        .target(name: "PostroomCore"),
+        // SQLite state through GRDB.
+        .target(name: "PostroomStore", dependencies: [
+            "PostroomCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // Archives through libarchive.
+        .target(name: "PostroomArchive", dependencies: ["CArchive"]),
+        // Config, intake, the stage runner, outbox writing.
+        .target(name: "PostroomPipeline", dependencies: [
+            "PostroomCore", "PostroomStore", "PostroomArchive", "CCrypto",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The command line.
+        .executableTarget(name: "postroom", dependencies: [
+            "PostroomPipeline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "PostroomCoreTests", dependencies: ["PostroomCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PostroomStoreTests", dependencies: ["PostroomStore"]),
+        .testTarget(name: "PostroomArchiveTests", dependencies: ["PostroomArchive"]),
+        .testTarget(name: "PostroomPipelineTests", dependencies: ["PostroomPipeline"]),
+    ]
+)

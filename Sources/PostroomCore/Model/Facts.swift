@@ -1,0 +1,139 @@
+/// Who a message is about, as keys that can be compared across messages.
+///
+/// Keys: `nhs|<10 digits>` for a Modulus-11-valid NHS number, `id|<system>|<value>` for other
+/// identifiers, `ref|<reference>` for a literal FHIR reference such as `Patient/123`.
+public struct PatientFacts: Sendable, Hashable {
+    public var nhsNumber: String?
+    public var keys: Set<String>
+    /// A FHIR Patient resource when the message carries enough to make one.
+    public var resource: JSONValue?
+
+    public init(nhsNumber: String? = nil, keys: Set<String> = [], resource: JSONValue? = nil) {
+        self.nhsNumber = nhsNumber
+        var all = keys
+        if let nhsNumber { all.insert("nhs|" + nhsNumber) }
+        self.keys = all
+        self.resource = resource
+    }
+
+    public var isEmpty: Bool { keys.isEmpty }
+}
+
+/// What happened to a request in a message: a new order or referral, or an event on one already known.
+public enum RequestEvent: Sendable, Hashable {
+    /// A new request (v2 ORC-1 `NW`, REF^I12, a FHIR ServiceRequest).
+    case new
+    /// The filler accepted it (v2 `OK`, RRI RF1-1 `A`); carries the filler's key when known.
+    case accepted
+    /// The filler refused it (v2 `UA`, RRI RF1-1 `R`).
+    case rejected(reason: String?)
+    /// The placer asks for cancellation (v2 `CA`): no state change until confirmed.
+    case cancelRequested
+    /// Cancelled or discontinued (v2 `CR`, `OC`, `DC`, `OD`, `DR`; ORC-5 `CA`/`DC`; FHIR `revoked`).
+    case cancelled(reason: String?)
+    /// Work started (ORC-5 `IP`/`SC`) or was put on hold / released.
+    case inProgress
+    case onHold
+    case released
+    /// A status update with no Task effect; kept for the record.
+    case noted(String)
+}
+
+/// A request (ServiceRequest) as correlation and the workflow see it.
+public struct RequestFacts: Sendable {
+    /// The ServiceRequest, FHIR R4 JSON.
+    public var resource: JSONValue
+    /// Keys that reports and Tasks may use to point at this request:
+    /// `plac|<namespace>|<value>`, `fill|<namespace>|<value>`, `ref|ServiceRequest/<id>`, `ref|urn:uuid:…`,
+    /// `id|<system>|<value>`. See `CorrelationKey`.
+    public var keys: [String]
+    public var event: RequestEvent
+    /// True for referrals (REF^I12, referral ServiceRequests): the Task follows referral rules.
+    public var isReferral: Bool
+
+    public init(resource: JSONValue, keys: [String], event: RequestEvent = .new, isReferral: Bool = false) {
+        self.resource = resource
+        self.keys = keys
+        self.event = event
+        self.isReferral = isReferral
+    }
+}
+
+/// A result (DiagnosticReport with Observations) or a clinical document (DocumentReference).
+public struct ReportFacts: Sendable {
+    public enum Kind: String, Sendable, Codable { case diagnosticReport = "DiagnosticReport", document = "DocumentReference" }
+
+    public var kind: Kind
+    /// The DiagnosticReport or DocumentReference, FHIR R4 JSON.
+    public var resource: JSONValue
+    /// Observations (for a DiagnosticReport), FHIR R4 JSON.
+    public var observations: [JSONValue]
+    /// Keys naming the requests this report answers (same grammar as `RequestFacts.keys`).
+    public var requestKeys: [String]
+    /// A key that stays the same across versions of the same report (corrections replace,
+    /// never duplicate): e.g. `v2-report|<filler or placer key>|<OBR-4>`, `cda-set|<setId>`.
+    public var identity: String
+    /// The FHIR status (DiagnosticReport.status or the document's status).
+    public var status: String
+    /// For documents that replace another (CDA RPLC): the parent's identity key.
+    public var replaces: String?
+
+    public init(kind: Kind, resource: JSONValue, observations: [JSONValue] = [], requestKeys: [String],
+                identity: String, status: String, replaces: String? = nil) {
+        self.kind = kind
+        self.resource = resource
+        self.observations = observations
+        self.requestKeys = requestKeys
+        self.identity = identity
+        self.status = status
+        self.replaces = replaces
+    }
+
+    /// Whether the report is final (it completes the request's Task).
+    public var isFinal: Bool {
+        ["final", "amended", "corrected", "appended", "current"].contains(status)
+    }
+}
+
+/// A FHIR Task carried by a message (filler and broker channels).
+public struct TaskFacts: Sendable {
+    public var resource: JSONValue
+    /// Keys of the Task itself: `ref|Task/<id>`, `id|<system>|<value>`.
+    public var keys: [String]
+    public var status: String
+    /// Keys naming the request the Task is about (`Task.focus`).
+    public var focusKeys: [String]
+    /// Keys of the parent Task (`Task.partOf`).
+    public var partOfKeys: [String]
+    /// ODS codes of the owner and the requester, for routing.
+    public var ownerODS: String?
+    public var requesterODS: String?
+
+    public init(resource: JSONValue, keys: [String], status: String, focusKeys: [String] = [], partOfKeys: [String] = [],
+                ownerODS: String? = nil, requesterODS: String? = nil) {
+        self.resource = resource
+        self.keys = keys
+        self.status = status
+        self.focusKeys = focusKeys
+        self.partOfKeys = partOfKeys
+        self.ownerODS = ownerODS
+        self.requesterODS = requesterODS
+    }
+}
+
+/// Builds the correlation keys shared by all formats, so that a v2 placer number, a FHIR
+/// PLAC identifier and a CDA order id meet in the same index.
+public enum CorrelationKey {
+    /// A placer order number within its namespace (v2 EI.2–4 or the sender; FHIR identifier.system; CDA root).
+    public static func placer(namespace: String, value: String) -> String { "plac|\(namespace)|\(value)" }
+    /// A filler order number within its namespace.
+    public static func filler(namespace: String, value: String) -> String { "fill|\(namespace)|\(value)" }
+    /// A business identifier with its system.
+    public static func identifier(system: String, value: String) -> String { "id|\(system)|\(value)" }
+    /// A literal reference such as `ServiceRequest/abc` or `urn:uuid:…` (UUIDs lower-cased).
+    public static func reference(_ reference: String) -> String {
+        let lower = reference.lowercased()
+        if lower.hasPrefix("urn:uuid:") { return "ref|" + lower }
+        return "ref|" + reference
+    }
+}

@@ -1,0 +1,2 @@
+import ArgumentParser
+@main struct Postroom: ParsableCommand { func run() throws {} }
