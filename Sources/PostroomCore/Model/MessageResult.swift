@@ -1,0 +1,65 @@
+import Foundation
+
+/// What became of one message once it was checked and applied: the input to its acknowledgement.
+public struct MessageResult: Sendable {
+    public enum Disposition: String, Sendable, Codable {
+        /// Stored and applied.
+        case accepted
+        /// Stored, but waiting for its request (a result that arrived first).
+        case held
+        /// Not applied: see the issues.
+        case rejected
+        /// Seen before: not applied again; the original acknowledgement is sent again.
+        case duplicate
+    }
+
+    public var disposition: Disposition
+    /// Validation issues plus those raised while applying (patient mismatch, invalid transition…).
+    public var issues: [Issue]
+    /// True when the failure was ours (storage), so a resend may succeed (AR / `transient-error`).
+    public var transient: Bool
+
+    public init(disposition: Disposition, issues: [Issue], transient: Bool = false) {
+        self.disposition = disposition
+        self.issues = issues
+        self.transient = transient
+    }
+
+    /// Whether the sender should consider the message accepted.
+    public var isPositive: Bool { disposition != .rejected }
+}
+
+/// The clock and id source that acknowledgement builders use, passed in so the core stays pure and testable.
+public struct AckEnvironment: Sendable {
+    public var now: Date
+    public var timeZone: TimeZone
+    /// Makes a new unique id (lower-case UUID by default).
+    public var makeID: @Sendable () -> String
+    /// How Postroom names itself in MSH-3/4 and MessageHeader.source.
+    public var application: String
+    public var facility: String
+    public var endpoint: String
+
+    public init(now: Date = Date(), timeZone: TimeZone = TimeZone(identifier: "Europe/London") ?? .gmt,
+                makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
+                application: String = "POSTROOM", facility: String = "POSTROOM",
+                endpoint: String = "urn:postroom") {
+        self.now = now
+        self.timeZone = timeZone
+        self.makeID = makeID
+        self.application = application
+        self.facility = facility
+        self.endpoint = endpoint
+    }
+}
+
+/// One acknowledgement file to write: a name suffix (after `<drop name>.<drop id>.`) and its bytes.
+public struct AckFile: Sendable, Equatable {
+    public var suffix: String
+    public var bytes: [UInt8]
+
+    public init(suffix: String, bytes: [UInt8]) {
+        self.suffix = suffix
+        self.bytes = bytes
+    }
+}
