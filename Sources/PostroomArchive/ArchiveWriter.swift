@@ -1,0 +1,142 @@
+import CArchive
+import Foundation
+
+/// An error from libarchive, with its message.
+public struct ArchiveError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    init(_ what: String, _ a: OpaquePointer?) {
+        let detail = a.flatMap { archive_error_string($0) }.map { String(cString: $0) } ?? "unknown error"
+        description = "\(what): \(detail)"
+    }
+    init(_ what: String) { description = what }
+}
+
+/// How an archive is compressed.
+public enum ArchiveCompression: Sendable, Equatable {
+    case gzip(level: Int)
+    case zstd(level: Int)
+    case none
+
+    /// The file name extension (`tar.gz`, `tar.zst`, `tar`).
+    public var fileExtension: String {
+        switch self {
+        case .gzip: "tar.gz"
+        case .zstd: "tar.zst"
+        case .none: "tar"
+        }
+    }
+}
+
+/// Writes a tar archive (gzip or zstd compressed) through libarchive, member by member.
+///
+/// Not thread-safe: one writer per archive, used from one thread at a time.
+public final class ArchiveWriter {
+    private var a: OpaquePointer?
+    private let entry: OpaquePointer
+    public let path: String
+    public private(set) var memberCount = 0
+
+    /// Creates the archive file at `path` (truncating it).
+    public init(path: String, compression: ArchiveCompression) throws {
+        self.path = path
+        guard let a = archive_write_new() else { throw ArchiveError("archive_write_new failed") }
+        self.a = a
+        guard let e = archive_entry_new() else {
+            archive_write_free(a)
+            throw ArchiveError("archive_entry_new failed")
+        }
+        entry = e
+        archive_write_set_format_pax_restricted(a)
+        switch compression {
+        case .gzip(let level):
+            archive_write_add_filter_gzip(a)
+            archive_write_set_filter_option(a, "gzip", "compression-level", String(level))
+        case .zstd(let level):
+            guard archive_write_add_filter_zstd(a) == ARCHIVE_OK else {
+                throw ArchiveError("zstd compression is not available", a)
+            }
+            archive_write_set_filter_option(a, "zstd", "compression-level", String(level))
+        case .none:
+            break
+        }
+        // Bigger blocks: fewer write(2) calls.
+        archive_write_set_bytes_per_block(a, 64 * 1024)
+        guard archive_write_open_filename(a, path) == ARCHIVE_OK else {
+            let err = ArchiveError("cannot create archive \(path)", a)
+            archive_write_free(a)
+            self.a = nil
+            archive_entry_free(e)
+            throw err
+        }
+    }
+
+    deinit {
+        if let a { archive_write_free(a) }
+        archive_entry_free(entry)
+    }
+
+    /// Adds a regular file member holding `bytes`.
+    public func add(name: String, bytes: UnsafeRawBufferPointer, modified: Date) throws {
+        try header(name: name, size: Int64(bytes.count), modified: modified)
+        if bytes.count > 0 {
+            try writeAll(bytes)
+        }
+        memberCount += 1
+    }
+
+    /// Adds a regular file member holding `bytes`.
+    public func add(name: String, bytes: [UInt8], modified: Date) throws {
+        try bytes.withUnsafeBytes { try add(name: name, bytes: $0, modified: modified) }
+    }
+
+    /// Adds a regular file member by streaming the file at `path` (bounded memory for huge files).
+    public func add(name: String, contentsOf filePath: String, size: Int64, modified: Date) throws {
+        guard let fh = FileHandle(forReadingAtPath: filePath) else { throw ArchiveError("cannot read \(filePath)") }
+        defer { try? fh.close() }
+        try header(name: name, size: size, modified: modified)
+        var remaining = size
+        while remaining > 0 {
+            let chunk = try fh.read(upToCount: Int(min(remaining, 1 << 20))) ?? Data()
+            if chunk.isEmpty { throw ArchiveError("\(filePath) is shorter than expected") }
+            try chunk.withUnsafeBytes { try writeAll($0) }
+            remaining -= Int64(chunk.count)
+        }
+        memberCount += 1
+    }
+
+    private func header(name: String, size: Int64, modified: Date) throws {
+        guard let a else { throw ArchiveError("archive already closed") }
+        archive_entry_clear(entry)
+        archive_entry_set_pathname_utf8(entry, name)
+        archive_entry_set_size(entry, size)
+        archive_entry_set_filetype(entry, CArchiveFileTypeRegular)
+        archive_entry_set_perm(entry, 0o644)
+        let t = modified.timeIntervalSince1970
+        archive_entry_set_mtime(entry, time_t(t), Int(t.truncatingRemainder(dividingBy: 1) * 1e9))
+        guard archive_write_header(a, entry) == ARCHIVE_OK else { throw ArchiveError("cannot add \(name)", a) }
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let a else { throw ArchiveError("archive already closed") }
+        var offset = 0
+        while offset < bytes.count {
+            let n = archive_write_data(a, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 { throw ArchiveError("cannot write archive data", a) }
+            offset += n
+        }
+    }
+
+    /// Finishes the archive and flushes it to disk (fsync).
+    public func close() throws {
+        guard let a else { return }
+        let rc = archive_write_close(a)
+        let err = rc == ARCHIVE_OK ? nil : ArchiveError("cannot finish archive \(path)", a)
+        archive_write_free(a)
+        self.a = nil
+        if let err { throw err }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw ArchiveError("cannot reopen \(path) to sync it") }
+        defer { Foundation.close(fd) }
+        guard fsync(fd) == 0 else { throw ArchiveError("fsync of \(path) failed") }
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import GRDB
+import PostroomCore
+
+extension StoreWriter {
+    /// Records claimed drops (state `claimed`).
+    public func insertDrop(_ d: DropRecord) throws {
+        let stmt = try db.cachedStatement(sql: """
+            INSERT INTO drop_file (id, run_id, channel, name, size, sha256, received_at, work_path, state, reprocess_of, parent_drop)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try stmt.execute(arguments: [d.id, d.runID, d.channel, d.name, d.size, d.sha256, d.receivedAt, d.workPath,
+                                     d.state.rawValue, d.reprocessOf, d.parentDrop])
+    }
+
+    /// Records what became of a drop and the exact bytes of its acknowledgement (state `processed`).
+    public func markProcessed(dropID: String, outcome: DropRecord.Outcome, format: String?, duplicateOf: String?, issues: [Issue],
+                              ackName: String?, ackBytes: [UInt8]?, errorPath: String?) throws {
+        let stmt = try db.cachedStatement(sql: """
+            UPDATE drop_file SET state = 'processed', outcome = ?, format = ?, duplicate_of = ?, issues_json = ?,
+                ack_name = ?, ack_bytes = ?, error_path = ? WHERE id = ?
+            """)
+        try stmt.execute(arguments: [outcome.rawValue, format, duplicateOf, issues.isEmpty ? nil : Issue.encode(issues),
+                                     ackName, ackBytes.map { Data($0) }, errorPath, dropID])
+    }
+
+    /// Notes that a drop's acknowledgement file is in place.
+    public func markAckWritten(dropIDs: [String]) throws {
+        let stmt = try db.cachedStatement(sql: "UPDATE drop_file SET ack_written = 1 WHERE id = ?")
+        for id in dropIDs { try stmt.execute(arguments: [id]) }
+    }
+
+    /// Notes that a drop's original is in a finished archive (state `done`).
+    public func markArchived(dropID: String, archivePath: String, member: String) throws {
+        let stmt = try db.cachedStatement(sql: "UPDATE drop_file SET state = 'done', archive_path = ?, archive_member = ? WHERE id = ?")
+        try stmt.execute(arguments: [archivePath, member, dropID])
+    }
+
+    /// Notes that a drop's original is in `error/` (state `done`).
+    public func markErrored(dropID: String) throws {
+        try db.execute(sql: "UPDATE drop_file SET state = 'done' WHERE id = ?", arguments: [dropID])
+    }
+
+    /// Marks a finished drop as reprocessed: its original moved out of `error/` (or was copied from an archive).
+    public func markReprocessed(dropID: String) throws {
+        try db.execute(sql: "UPDATE drop_file SET state = 'done', outcome = outcome WHERE id = ?", arguments: [dropID])
+    }
+
+    /// Records one message of a drop.
+    public func insertMessage(_ m: MessageRecord) throws {
+        let stmt = try db.cachedStatement(sql: """
+            INSERT INTO message (id, drop_id, idx, type, format, disposition, duplicate_of, issues_json, raw, at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try stmt.execute(arguments: [m.id, m.dropID, m.index, m.type, m.format, m.disposition.rawValue, m.duplicateOf,
+                                     Issue.encode(m.issues), m.raw.map { Data($0) }, m.at])
+    }
+
+    /// Remembers a message's business keys (first writer wins).
+    public func insertDedupeKeys(_ keys: [String], messageID: String, dropID: String) throws {
+        let stmt = try db.cachedStatement(sql: "INSERT OR IGNORE INTO dedupe_key (key, message_id, drop_id) VALUES (?, ?, ?)")
+        for k in keys { try stmt.execute(arguments: [k, messageID, dropID]) }
+    }
+
+    /// Starts a run.
+    public func insertRun(id: String, startedAt: String, mode: String) throws {
+        try db.execute(sql: "INSERT INTO run (id, started_at, mode, status) VALUES (?, ?, ?, 'running')",
+                       arguments: [id, startedAt, mode])
+    }
+
+    /// Finishes a run with its counts.
+    public func finishRun(id: String, finishedAt: String, status: String, accepted: Int, rejected: Int, duplicates: Int, held: Int,
+                          archivePath: String?) throws {
+        try db.execute(sql: """
+            UPDATE run SET finished_at = ?, status = ?, accepted = ?, rejected = ?, duplicates = ?, held = ?, archive_path = ?
+            WHERE id = ?
+            """, arguments: [finishedAt, status, accepted, rejected, duplicates, held, archivePath, id])
+    }
+
+    /// Runs left `running` by a process that died are marked `crashed`.
+    public func markStaleRunsCrashed(except current: String) throws {
+        try db.execute(sql: "UPDATE run SET status = 'crashed' WHERE status = 'running' AND id != ?", arguments: [current])
+    }
+
+    /// Appends to the audit trail.
+    public func audit(at: String, actor: String, action: String, target: String, detail: String?) throws {
+        try db.execute(sql: "INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [at, actor, action, target, detail])
+    }
+}
+
+extension StoreReader {
+    static let dropColumns = """
+        id, run_id, channel, name, size, sha256, received_at, work_path, state, outcome, format, duplicate_of, issues_json,
+        ack_name, ack_bytes, ack_written, error_path, archive_path, archive_member, reprocess_of, parent_drop
+        """
+
+    static func drop(_ r: Row) -> DropRecord {
+        DropRecord(id: r[0], runID: r[1], channel: r[2], name: r[3], size: r[4], sha256: r[5], receivedAt: r[6], workPath: r[7],
+                   state: DropRecord.State(rawValue: r[8]) ?? .claimed, outcome: (r[9] as String?).flatMap(DropRecord.Outcome.init(rawValue:)),
+                   format: r[10], duplicateOf: r[11], issues: Issue.decode(r[12]), ackName: r[13],
+                   ackBytes: (r[14] as Data?).map { [UInt8]($0) }, ackWritten: r[15], errorPath: r[16], archivePath: r[17],
+                   archiveMember: r[18], reprocessOf: r[19], parentDrop: r[20])
+    }
+
+    /// One drop by id.
+    public func drop(id: String) throws -> DropRecord? {
+        try Row.fetchOne(db, sql: "SELECT \(Self.dropColumns) FROM drop_file WHERE id = ?", arguments: [id]).map(Self.drop)
+    }
+
+    /// Drops whose work is not finished (after a crash), oldest first.
+    public func unfinishedDrops() throws -> [DropRecord] {
+        try Row.fetchAll(db, sql: "SELECT \(Self.dropColumns) FROM drop_file WHERE state != 'done' ORDER BY received_at, id")
+            .map(Self.drop)
+    }
+
+    /// The earliest drop with the same content that was applied (accepted, partial or itself a duplicate),
+    /// excluding `excluding` itself.
+    public func appliedDrop(sha256: String, excluding: String) throws -> DropRecord? {
+        try Row.fetchOne(db, sql: """
+            SELECT \(Self.dropColumns) FROM drop_file
+            WHERE sha256 = ? AND id != ? AND state != 'claimed' AND outcome IN ('accepted', 'partial', 'duplicate')
+            ORDER BY received_at, id LIMIT 1
+            """, arguments: [sha256, excluding]).map(Self.drop)
+    }
+
+    /// Drops filtered for operators, newest first.
+    public func drops(outcome: String? = nil, channel: String? = nil, since: String? = nil, run: String? = nil, limit: Int = 1000) throws -> [DropRecord] {
+        var sql = "SELECT \(Self.dropColumns) FROM drop_file WHERE 1"
+        var args: [(any DatabaseValueConvertible)?] = []
+        if let outcome { sql += " AND outcome = ?"; args.append(outcome) }
+        if let channel { sql += " AND channel = ?"; args.append(channel) }
+        if let since { sql += " AND received_at >= ?"; args.append(since) }
+        if let run { sql += " AND run_id = ?"; args.append(run) }
+        sql += " ORDER BY received_at DESC, id DESC LIMIT ?"
+        args.append(limit)
+        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(Self.drop)
+    }
+
+    /// Which earlier message holds any of these business keys.
+    public func dedupeHit(_ keys: [String]) throws -> (key: String, messageID: String, dropID: String)? {
+        for k in keys {
+            if let r = try Row.fetchOne(db, sql: "SELECT message_id, drop_id FROM dedupe_key WHERE key = ?", arguments: [k]) {
+                return (k, r[0], r[1])
+            }
+        }
+        return nil
+    }
+
+    /// Whether a business key is known.
+    public func hasDedupeKey(_ key: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM dedupe_key WHERE key = ?", arguments: [key]) ?? false
+    }
+
+    static func message(_ r: Row) -> MessageRecord {
+        MessageRecord(id: r[0], dropID: r[1], index: r[2], type: r[3], format: r[4],
+                      disposition: MessageResult.Disposition(rawValue: r[5]) ?? .rejected, duplicateOf: r[6],
+                      issues: Issue.decode(r[7]), raw: (r[8] as Data?).map { [UInt8]($0) }, at: r[9])
+    }
+
+    /// The messages of a drop, in order.
+    public func messages(dropID: String) throws -> [MessageRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT id, drop_id, idx, type, format, disposition, duplicate_of, issues_json, raw, at FROM message
+            WHERE drop_id = ? ORDER BY idx
+            """, arguments: [dropID]).map(Self.message)
+    }
+
+    /// One message by id.
+    public func message(id: String) throws -> MessageRecord? {
+        try Row.fetchOne(db, sql: """
+            SELECT id, drop_id, idx, type, format, disposition, duplicate_of, issues_json, raw, at FROM message WHERE id = ?
+            """, arguments: [id]).map(Self.message)
+    }
+
+    static func run(_ r: Row) -> RunRecord {
+        RunRecord(id: r[0], startedAt: r[1], finishedAt: r[2], mode: r[3], status: r[4], accepted: r[5], rejected: r[6],
+                  duplicates: r[7], held: r[8], archivePath: r[9])
+    }
+
+    /// The latest runs, newest first.
+    public func runs(limit: Int = 10) throws -> [RunRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT id, started_at, finished_at, mode, status, accepted, rejected, duplicates, held, archive_path
+            FROM run ORDER BY started_at DESC, id DESC LIMIT ?
+            """, arguments: [limit]).map(Self.run)
+    }
+
+    /// Drop counts by channel and outcome.
+    public func dropCounts() throws -> [(channel: String, outcome: String, count: Int)] {
+        try Row.fetchAll(db, sql: """
+            SELECT channel, COALESCE(outcome, state), COUNT(*) FROM drop_file GROUP BY channel, COALESCE(outcome, state) ORDER BY 1, 2
+            """).map { ($0[0], $0[1], $0[2]) }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import PostroomCore
+
+extension StoreWriter {
+    /// Stores a new version of a FHIR resource; sets `id` and `meta.versionId`/`meta.lastUpdated`.
+    /// Returns the version number.
+    @discardableResult
+    public func putResource(type: String, id: String, resource: JSONValue, messageID: String?, at: String) throws -> Int {
+        let current = try Int.fetchOne(db, sql: "SELECT version FROM resource WHERE type = ? AND id = ?", arguments: [type, id]) ?? 0
+        let version = current + 1
+        var o = resource.object ?? JSONObject()
+        // resourceType and id first, as FHIR tools print them.
+        o["resourceType"] = nil
+        o["id"] = nil
+        var meta = o["meta"]?.object ?? JSONObject()
+        meta["versionId"] = .string(String(version))
+        meta["lastUpdated"] = .string(at)
+        o["meta"] = nil
+        let members = [JSONObject.Member("resourceType", .string(type)), JSONObject.Member("id", .string(id)),
+                       JSONObject.Member("meta", .object(meta))] + o.members
+        let bytes = Data(JSONWriter().bytes(.object(JSONObject(members))))
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO resource (type, id, version, last_updated, json, message_id) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (type, id) DO UPDATE SET version = excluded.version, last_updated = excluded.last_updated,
+                json = excluded.json, message_id = excluded.message_id
+            """)
+        try upsert.execute(arguments: [type, id, version, at, bytes, messageID])
+        let history = try db.cachedStatement(sql: """
+            INSERT INTO resource_history (type, id, version, last_updated, json, message_id) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        try history.execute(arguments: [type, id, version, at, bytes, messageID])
+        return version
+    }
+}
+
+extension StoreReader {
+    /// The current version of a resource.
+    public func resource(type: String, id: String) throws -> JSONValue? {
+        guard let data = try Data.fetchOne(db, sql: "SELECT json FROM resource WHERE type = ? AND id = ?", arguments: [type, id]) else {
+            return nil
+        }
+        return try? JSONParser().parse(data)
+    }
+
+    /// Every version of a resource, newest first.
+    public func resourceHistory(type: String, id: String) throws -> [JSONValue] {
+        try Data.fetchAll(db, sql: "SELECT json FROM resource_history WHERE type = ? AND id = ? ORDER BY version DESC",
+                          arguments: [type, id]).compactMap { try? JSONParser().parse($0) }
+    }
+
+    /// Whether a resource exists.
+    public func hasResource(type: String, id: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM resource WHERE type = ? AND id = ?", arguments: [type, id]) ?? false
+    }
+
+    /// Resource counts by type.
+    public func resourceCounts() throws -> [(type: String, count: Int)] {
+        try Row.fetchAll(db, sql: "SELECT type, COUNT(*) FROM resource GROUP BY type ORDER BY type").map { ($0[0], $0[1]) }
+    }
+}

@@ -1,0 +1,270 @@
+import Foundation
+import GRDB
+import PostroomCore
+
+func encodeKeys<S: Sequence<String>>(_ keys: S) -> String {
+    JSONWriter().string(.array(keys.sorted().map { .string($0) }))
+}
+
+func decodeKeys(_ text: String?) -> [String] {
+    guard let text, let v = try? JSONParser().parse(text) else { return [] }
+    return v.array?.compactMap(\.string) ?? []
+}
+
+extension StoreWriter {
+    /// Records a new request and its keys. Keys already owned by another request are left with it.
+    public func insertRequest(_ r: RequestRecord, keys: [String]) throws {
+        try db.execute(sql: """
+            INSERT INTO request (id, channel, status, is_referral, patient_keys, created_at, updated_at, message_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [r.id, r.channel, r.status, r.isReferral, encodeKeys(r.patientKeys), r.createdAt, r.updatedAt, r.messageID])
+        try addRequestKeys(keys, requestID: r.id)
+    }
+
+    /// Adds keys (e.g. a filler number learnt from an acceptance) to a request.
+    public func addRequestKeys(_ keys: [String], requestID: String) throws {
+        let stmt = try db.cachedStatement(sql: "INSERT OR IGNORE INTO request_key (key, request_id) VALUES (?, ?)")
+        for k in keys { try stmt.execute(arguments: [k, requestID]) }
+    }
+
+    /// Updates a request's status.
+    public func updateRequest(id: String, status: String, at: String) throws {
+        try db.execute(sql: "UPDATE request SET status = ?, updated_at = ? WHERE id = ?", arguments: [status, at, id])
+    }
+
+    /// Records a new report or document.
+    public func insertReport(_ r: ReportRecord) throws {
+        try db.execute(sql: """
+            INSERT INTO report (id, kind, identity, status, version, state, request_id, patient_keys, request_keys, replaces,
+                superseded_by, received_at, updated_at, message_id, note)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [r.id, r.kind, r.identity, r.status, r.version, r.state, r.requestID, encodeKeys(r.patientKeys),
+                             encodeKeys(r.requestKeys), r.replaces, r.supersededBy, r.receivedAt, r.updatedAt, r.messageID, r.note])
+    }
+
+    /// Saves changes to a stored report (status, version, state, link, note).
+    public func updateReport(_ r: ReportRecord) throws {
+        try db.execute(sql: """
+            UPDATE report SET status = ?, version = ?, state = ?, request_id = ?, patient_keys = ?, request_keys = ?,
+                superseded_by = ?, updated_at = ?, message_id = ?, note = ? WHERE id = ?
+            """, arguments: [r.status, r.version, r.state, r.requestID, encodeKeys(r.patientKeys), encodeKeys(r.requestKeys),
+                             r.supersededBy, r.updatedAt, r.messageID, r.note, r.id])
+    }
+
+    /// Indexes a held report under the keys it waits on.
+    public func addHeldKeys(_ keys: [String], reportID: String) throws {
+        let stmt = try db.cachedStatement(sql: "INSERT OR IGNORE INTO held_key (key, report_id) VALUES (?, ?)")
+        for k in keys { try stmt.execute(arguments: [k, reportID]) }
+    }
+
+    /// Removes a report from the held index.
+    public func removeHeldKeys(reportID: String) throws {
+        try db.execute(sql: "DELETE FROM held_key WHERE report_id = ?", arguments: [reportID])
+    }
+
+    /// Records a link from a report to the request it answers.
+    public func insertLink(reportID: String, requestID: String, via: String, at: String, messageID: String) throws {
+        try db.execute(sql: "INSERT OR IGNORE INTO link (report_id, request_id, via_key, at, message_id) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [reportID, requestID, via, at, messageID])
+    }
+
+    /// Records a new Task and its keys.
+    public func insertTask(_ t: TaskRecord, keys: [String]) throws {
+        try db.execute(sql: """
+            INSERT INTO task (id, status, focus_request_id, part_of, owner, requester, channel, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [t.id, t.status.rawValue, t.focusRequestID, t.partOf, t.owner, t.requester, t.channel, t.createdAt, t.updatedAt])
+        let stmt = try db.cachedStatement(sql: "INSERT OR IGNORE INTO task_key (key, task_id) VALUES (?, ?)")
+        for k in keys { try stmt.execute(arguments: [k, t.id]) }
+    }
+
+    /// Saves a Task's new status and routing fields.
+    public func updateTask(_ t: TaskRecord) throws {
+        try db.execute(sql: """
+            UPDATE task SET status = ?, focus_request_id = ?, part_of = ?, owner = ?, requester = ?, updated_at = ? WHERE id = ?
+            """, arguments: [t.status.rawValue, t.focusRequestID, t.partOf, t.owner, t.requester, t.updatedAt, t.id])
+    }
+
+    /// Appends one line to a Task's history.
+    public func appendTaskHistory(_ h: TaskTransition) throws {
+        let stmt = try db.cachedStatement(sql: """
+            INSERT INTO task_history (task_id, from_status, to_status, at, message_id, reason) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        try stmt.execute(arguments: [h.taskID, h.from, h.to, h.at, h.messageID, h.reason])
+    }
+}
+
+extension StoreReader {
+    /// The requests owning any of `keys`, with the key that matched (one row per request).
+    public func requestMatches(keys: [String]) throws -> [(key: String, request: RequestRecord)] {
+        var out: [(String, RequestRecord)] = []
+        var seen: Set<String> = []
+        let stmt = try db.cachedStatement(sql: "SELECT request_id FROM request_key WHERE key = ?")
+        for k in keys {
+            guard let id = try String.fetchOne(stmt, arguments: [k]), !seen.contains(id) else { continue }
+            seen.insert(id)
+            if let r = try request(id: id) { out.append((k, r)) }
+        }
+        return out
+    }
+
+    /// One request by id.
+    public func request(id: String) throws -> RequestRecord? {
+        try Row.fetchOne(db, sql: """
+            SELECT id, channel, status, is_referral, patient_keys, created_at, updated_at, message_id FROM request WHERE id = ?
+            """, arguments: [id]).map {
+            RequestRecord(id: $0[0], channel: $0[1], status: $0[2], isReferral: $0[3], patientKeys: Set(decodeKeys($0[4])),
+                          createdAt: $0[5], updatedAt: $0[6], messageID: $0[7])
+        }
+    }
+
+    /// The keys of a request.
+    public func requestKeys(requestID: String) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT key FROM request_key WHERE request_id = ? ORDER BY key", arguments: [requestID])
+    }
+
+    /// Requests, newest first; `openOnly` keeps those whose Task (if any) is not finished and whose status is active-like.
+    public func requests(openOnly: Bool, patientKey: String? = nil, limit: Int = 1000) throws -> [RequestRecord] {
+        var sql = "SELECT id, channel, status, is_referral, patient_keys, created_at, updated_at, message_id FROM request r WHERE 1"
+        var args: [(any DatabaseValueConvertible)?] = []
+        if openOnly {
+            sql += """
+                 AND r.status IN ('active', 'draft', 'on-hold') AND NOT EXISTS (SELECT 1 FROM task t WHERE t.focus_request_id = r.id
+                 AND t.status IN ('completed', 'failed', 'cancelled', 'rejected', 'entered-in-error'))
+                """
+        }
+        if let patientKey { sql += " AND r.patient_keys LIKE ?"; args.append("%\"\(patientKey)\"%") }
+        sql += " ORDER BY created_at DESC LIMIT ?"
+        args.append(limit)
+        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map {
+            RequestRecord(id: $0[0], channel: $0[1], status: $0[2], isReferral: $0[3], patientKeys: Set(decodeKeys($0[4])),
+                          createdAt: $0[5], updatedAt: $0[6], messageID: $0[7])
+        }
+    }
+
+    static let reportColumns = """
+        id, kind, identity, status, version, state, request_id, patient_keys, request_keys, replaces, superseded_by,
+        received_at, updated_at, message_id, note
+        """
+
+    static func report(_ r: Row) -> ReportRecord {
+        ReportRecord(id: r[0], kind: r[1], identity: r[2], status: r[3], version: r[4], state: r[5], requestID: r[6],
+                     patientKeys: Set(decodeKeys(r[7])), requestKeys: decodeKeys(r[8]), replaces: r[9], supersededBy: r[10],
+                     receivedAt: r[11], updatedAt: r[12], messageID: r[13], note: r[14])
+    }
+
+    /// The report with this identity (all versions share it).
+    public func report(identity: String) throws -> ReportRecord? {
+        try Row.fetchOne(db, sql: "SELECT \(Self.reportColumns) FROM report WHERE identity = ?", arguments: [identity]).map(Self.report)
+    }
+
+    /// One report by id.
+    public func report(id: String) throws -> ReportRecord? {
+        try Row.fetchOne(db, sql: "SELECT \(Self.reportColumns) FROM report WHERE id = ?", arguments: [id]).map(Self.report)
+    }
+
+    /// Held reports waiting on any of `keys`.
+    public func heldReports(keys: [String]) throws -> [ReportRecord] {
+        var ids: [String] = []
+        let stmt = try db.cachedStatement(sql: "SELECT report_id FROM held_key WHERE key = ?")
+        for k in keys {
+            for id in try String.fetchAll(stmt, arguments: [k]) where !ids.contains(id) { ids.append(id) }
+        }
+        return try ids.compactMap { try report(id: $0) }
+    }
+
+    /// Reports in a state (e.g. `held`), oldest first.
+    public func reports(state: String? = nil, requestID: String? = nil) throws -> [ReportRecord] {
+        var sql = "SELECT \(Self.reportColumns) FROM report WHERE 1"
+        var args: [(any DatabaseValueConvertible)?] = []
+        if let state { sql += " AND state = ?"; args.append(state) }
+        if let requestID { sql += " AND request_id = ?"; args.append(requestID) }
+        sql += " ORDER BY received_at, id"
+        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(Self.report)
+    }
+
+    static let taskColumns = "id, status, focus_request_id, part_of, owner, requester, channel, created_at, updated_at"
+
+    static func task(_ r: Row) -> TaskRecord {
+        TaskRecord(id: r[0], status: TaskStatus(rawValue: r[1]) ?? .draft, focusRequestID: r[2], partOf: r[3], owner: r[4],
+                   requester: r[5], channel: r[6], createdAt: r[7], updatedAt: r[8])
+    }
+
+    /// One Task by id.
+    public func task(id: String) throws -> TaskRecord? {
+        try Row.fetchOne(db, sql: "SELECT \(Self.taskColumns) FROM task WHERE id = ?", arguments: [id]).map(Self.task)
+    }
+
+    /// The Tasks whose focus is this request (oldest first).
+    public func tasks(focusRequestID: String) throws -> [TaskRecord] {
+        try Row.fetchAll(db, sql: "SELECT \(Self.taskColumns) FROM task WHERE focus_request_id = ? ORDER BY created_at, id",
+                         arguments: [focusRequestID]).map(Self.task)
+    }
+
+    /// Sub-tasks of a Task.
+    public func subtasks(of id: String) throws -> [TaskRecord] {
+        try Row.fetchAll(db, sql: "SELECT \(Self.taskColumns) FROM task WHERE part_of = ? ORDER BY created_at, id", arguments: [id])
+            .map(Self.task)
+    }
+
+    /// The Task owning any of `keys`.
+    public func task(keys: [String]) throws -> TaskRecord? {
+        let stmt = try db.cachedStatement(sql: "SELECT task_id FROM task_key WHERE key = ?")
+        for k in keys {
+            if let id = try String.fetchOne(stmt, arguments: [k]) { return try task(id: id) }
+        }
+        return nil
+    }
+
+    /// Tasks, optionally by status.
+    public func tasks(status: String? = nil, limit: Int = 1000) throws -> [TaskRecord] {
+        if let status {
+            return try Row.fetchAll(db, sql: "SELECT \(Self.taskColumns) FROM task WHERE status = ? ORDER BY updated_at DESC LIMIT ?",
+                                    arguments: [status, limit]).map(Self.task)
+        }
+        return try Row.fetchAll(db, sql: "SELECT \(Self.taskColumns) FROM task ORDER BY updated_at DESC LIMIT ?", arguments: [limit])
+            .map(Self.task)
+    }
+
+    /// A Task's history, oldest first.
+    public func taskHistory(taskID: String) throws -> [TaskTransition] {
+        try Row.fetchAll(db, sql: """
+            SELECT task_id, from_status, to_status, at, message_id, reason FROM task_history WHERE task_id = ? ORDER BY seq
+            """, arguments: [taskID]).map { TaskTransition(taskID: $0[0], from: $0[1], to: $0[2], at: $0[3], messageID: $0[4], reason: $0[5]) }
+    }
+
+    /// Task counts by status.
+    public func taskCounts() throws -> [(status: String, count: Int)] {
+        try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM task GROUP BY status ORDER BY status").map { ($0[0], $0[1]) }
+    }
+
+    /// Links of a report or of a request.
+    public func links(reportID: String? = nil, requestID: String? = nil) throws -> [(reportID: String, requestID: String, via: String, at: String)] {
+        var sql = "SELECT report_id, request_id, via_key, at FROM link WHERE 1"
+        var args: [(any DatabaseValueConvertible)?] = []
+        if let reportID { sql += " AND report_id = ?"; args.append(reportID) }
+        if let requestID { sql += " AND request_id = ?"; args.append(requestID) }
+        return try Row.fetchAll(db, sql: sql + " ORDER BY at", arguments: StatementArguments(args)).map { ($0[0], $0[1], $0[2], $0[3]) }
+    }
+
+    /// Reports and requests that came from a message.
+    public func reports(messageID: String) throws -> [ReportRecord] {
+        try Row.fetchAll(db, sql: "SELECT \(Self.reportColumns) FROM report WHERE message_id = ?", arguments: [messageID]).map(Self.report)
+    }
+
+    public func requests(messageID: String) throws -> [RequestRecord] {
+        try String.fetchAll(db, sql: "SELECT id FROM request WHERE message_id = ?", arguments: [messageID]).compactMap { try request(id: $0) }
+    }
+
+    /// Task transitions caused by a message.
+    public func taskHistory(messageID: String) throws -> [TaskTransition] {
+        try Row.fetchAll(db, sql: """
+            SELECT task_id, from_status, to_status, at, message_id, reason FROM task_history WHERE message_id = ? ORDER BY seq
+            """, arguments: [messageID]).map { TaskTransition(taskID: $0[0], from: $0[1], to: $0[2], at: $0[3], messageID: $0[4], reason: $0[5]) }
+    }
+
+    /// Count of linked / held reports.
+    public func reportCounts() throws -> [(state: String, count: Int)] {
+        try Row.fetchAll(db, sql: "SELECT state, COUNT(*) FROM report GROUP BY state ORDER BY state").map { ($0[0], $0[1]) }
+    }
+}

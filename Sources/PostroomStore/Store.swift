@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+import PostroomCore
+
+/// Postroom's state in one SQLite file (WAL mode), behind a type of our own.
+///
+/// One process writes (the data folder lock guarantees it); any number read, e.g. `postroom
+/// serve` beside a running `watch`. All writes happen inside `write`, one transaction each.
+public final class Store: Sendable {
+    /// Raised when the database cannot be opened or migrated.
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating and migrating when needed) the database at `path`.
+    ///
+    /// - Parameter readOnly: open for reading only (no migration; the file must exist).
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        var config = Configuration()
+        config.readonly = readOnly
+        config.busyMode = .timeout(10)
+        config.label = "postroom"
+        config.prepareDatabase { db in
+            // Commits are grouped (one transaction per group of drops), so FULL costs one fsync
+            // per group and keeps "recorded" true across power loss, not only process crashes.
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            if !readOnly {
+                try pool.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA synchronous = FULL")
+                }
+                try Schema.migrator.migrate(pool)
+            }
+        } catch {
+            throw Failure(description: "cannot open the database \(path): \(error)")
+        }
+    }
+
+    /// Runs `body` in one write transaction; everything it does commits together or not at all.
+    public func write<T>(_ body: (StoreWriter) throws -> T) throws -> T {
+        try pool.write { db in try body(StoreWriter(db: db)) }
+    }
+
+    /// Runs `body` on a read snapshot.
+    public func read<T>(_ body: (StoreReader) throws -> T) throws -> T {
+        try pool.read { db in try body(StoreReader(db: db)) }
+    }
+
+    /// Checkpoints the WAL and reclaims free pages (after pruning).
+    public func vacuum() throws {
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            try db.execute(sql: "VACUUM")
+        }
+    }
+}
+
+/// Read access to the store (any snapshot).
+public struct StoreReader {
+    let db: Database
+}
+
+/// Write access inside one transaction.
+public struct StoreWriter {
+    let db: Database
+
+    /// Read access within the same transaction.
+    public var reader: StoreReader { StoreReader(db: db) }
+
+    /// Runs `body` in a savepoint: if it throws, only its own changes are undone.
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        var result: T?
+        try db.inSavepoint {
+            result = try body()
+            return .commit
+        }
+        return result!
+    }
+}
+
+/// Timestamps as stored: RFC 3339 UTC with milliseconds (sortable as text).
+public enum StoreTime {
+    public static func string(_ date: Date) -> String {
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var t = time_t(ms / 1000)
+        var tm = tm()
+        gmtime_r(&t, &tm)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(tm.tm_year) + 1900, Int(tm.tm_mon) + 1, Int(tm.tm_mday),
+                      Int(tm.tm_hour), Int(tm.tm_min), Int(tm.tm_sec), Int(ms % 1000))
+    }
+
+    public static func date(_ s: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.date(from: s)
+    }
+}
