@@ -103,6 +103,17 @@ public struct RequestRecord: Sendable, Equatable {
     public var createdAt: String
     public var updatedAt: String
     public var messageID: String
+
+    public init(id: String, channel: String, status: String, isReferral: Bool, patientKeys: Set<String>, createdAt: String, updatedAt: String, messageID: String) {
+        self.id = id
+        self.channel = channel
+        self.status = status
+        self.isReferral = isReferral
+        self.patientKeys = patientKeys
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.messageID = messageID
+    }
 }
 
 /// A report or document as stored. `state`: linked, held, mismatch (held, but its request is for another patient), superseded.
@@ -122,6 +133,24 @@ public struct ReportRecord: Sendable, Equatable {
     public var updatedAt: String
     public var messageID: String
     public var note: String?
+
+    public init(id: String, kind: String, identity: String, status: String, version: Int, state: String, requestID: String? = nil, patientKeys: Set<String>, requestKeys: [String], replaces: String? = nil, supersededBy: String? = nil, receivedAt: String, updatedAt: String, messageID: String, note: String? = nil) {
+        self.id = id
+        self.kind = kind
+        self.identity = identity
+        self.status = status
+        self.version = version
+        self.state = state
+        self.requestID = requestID
+        self.patientKeys = patientKeys
+        self.requestKeys = requestKeys
+        self.replaces = replaces
+        self.supersededBy = supersededBy
+        self.receivedAt = receivedAt
+        self.updatedAt = updatedAt
+        self.messageID = messageID
+        self.note = note
+    }
 }
 
 /// A Task as stored (the full resource is in the resource table).
@@ -135,6 +164,18 @@ public struct TaskRecord: Sendable, Equatable {
     public var channel: String
     public var createdAt: String
     public var updatedAt: String
+
+    public init(id: String, status: TaskStatus, focusRequestID: String? = nil, partOf: String? = nil, owner: String? = nil, requester: String? = nil, channel: String, createdAt: String, updatedAt: String) {
+        self.id = id
+        self.status = status
+        self.focusRequestID = focusRequestID
+        self.partOf = partOf
+        self.owner = owner
+        self.requester = requester
+        self.channel = channel
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 /// One line of a Task's history.
@@ -145,6 +186,15 @@ public struct TaskTransition: Sendable, Equatable, Codable {
     public var at: String
     public var messageID: String?
     public var reason: String
+
+    public init(taskID: String, from: String? = nil, to: String, at: String, messageID: String? = nil, reason: String) {
+        self.taskID = taskID
+        self.from = from
+        self.to = to
+        self.at = at
+        self.messageID = messageID
+        self.reason = reason
+    }
 }
 
 /// One run of the pipeline.
@@ -159,4 +209,17 @@ public struct RunRecord: Sendable, Equatable {
     public var duplicates: Int
     public var held: Int
     public var archivePath: String?
+
+    public init(id: String, startedAt: String, finishedAt: String? = nil, mode: String, status: String, accepted: Int, rejected: Int, duplicates: Int, held: Int, archivePath: String? = nil) {
+        self.id = id
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.mode = mode
+        self.status = status
+        self.accepted = accepted
+        self.rejected = rejected
+        self.duplicates = duplicates
+        self.held = held
+        self.archivePath = archivePath
+    }
 }

@@ -1,0 +1,100 @@
+import Foundation
+import PostroomCore
+import PostroomStore
+
+extension Applier {
+    /// Applies a request or an event on one.
+    func applyRequest(_ r: RequestFacts, patient: PatientFacts?, patientRef: String?) throws -> [Issue] {
+        let matches = try reader.requestMatches(keys: r.keys)
+        if matches.count > 1 {
+            throw Rejection(issues: [.error("multiple-requests-match", type: "multiple-matches",
+                                            "The request's identifiers match \(matches.count) different stored requests")])
+        }
+        let existing = matches.first?.request
+        if let existing, let patient, !patient.isEmpty, PatientMatch.compare(patient.keys, existing.patientKeys) == .different {
+            throw Rejection(issues: [.error("patient-mismatch", type: "business-rule",
+                                            "The request names a stored request of a different patient")])
+        }
+        switch r.event {
+        case .new:
+            if let existing {
+                // A resend or update of a request we know: a new version, no new Task.
+                try updateRequest(existing, with: r, patientRef: patientRef)
+                return [.information("request-updated", "The request was already known; stored as a new version")]
+            }
+            let id = try createRequest(r, patient: patient, patientRef: patientRef)
+            return try linkHeldReports(requestID: id, keys: r.keys)
+        case .accepted:
+            let req = try required(existing, r)
+            try writer.addRequestKeys(r.keys, requestID: req.id)
+            try updateRequest(req, with: r, patientRef: patientRef)
+            return try moveTasks(of: req.id, to: .accepted, reason: "accepted by the filler")
+        case .rejected(let reason):
+            let req = try required(existing, r)
+            return try moveTasks(of: req.id, to: .rejected, reason: "rejected by the filler" + (reason.map { ": " + $0 } ?? ""),
+                                 statusReason: reason)
+        case .cancelRequested:
+            _ = try required(existing, r)
+            return [.information("cancel-requested", "Cancellation requested; the order stays active until the filler confirms")]
+        case .cancelled(let reason):
+            let req = try required(existing, r)
+            try updateRequest(req, with: r, patientRef: patientRef, status: "revoked")
+            return try cancelTasks(of: req.id, reason: reason)
+        case .inProgress:
+            let req = try required(existing, r)
+            return try moveTasks(of: req.id, to: .inProgress, reason: "work in progress at the filler")
+        case .onHold:
+            let req = try required(existing, r)
+            try updateRequest(req, with: r, patientRef: patientRef, status: "on-hold")
+            return try moveTasks(of: req.id, to: .onHold, reason: "put on hold")
+        case .released:
+            let req = try required(existing, r)
+            try updateRequest(req, with: r, patientRef: patientRef, status: "active")
+            return try moveTasks(of: req.id, to: .inProgress, reason: "released from hold")
+        case .noted(let what):
+            if let existing { try updateRequest(existing, with: r, patientRef: patientRef) }
+            return [.information("request-event-noted", "Order event \(what) recorded; no workflow change")]
+        }
+    }
+
+    func required(_ existing: RequestRecord?, _ r: RequestFacts) throws -> RequestRecord {
+        guard let existing else {
+            throw Rejection(issues: [.error("request-not-found", type: "not-found",
+                                            "The message refers to a request Postroom does not know")])
+        }
+        return existing
+    }
+
+    /// Stores a new request, and on a placer channel its Task (Option F).
+    func createRequest(_ r: RequestFacts, patient: PatientFacts?, patientRef: String?) throws -> String {
+        let id = try newID(type: "ServiceRequest", proposed: r.resource["id"]?.string)
+        let resource = Self.settingReference(r.resource, key: "subject", to: patientRef)
+        try writer.putResource(type: "ServiceRequest", id: id, resource: resource, messageID: messageID, at: now)
+        let status = resource["status"]?.string ?? "active"
+        var keys = r.keys
+        keys.append(CorrelationKey.reference("ServiceRequest/" + id))
+        try writer.insertRequest(RequestRecord(id: id, channel: channel.name, status: status, isReferral: r.isReferral,
+                                               patientKeys: patient?.keys ?? [], createdAt: now, updatedAt: now, messageID: messageID),
+                                 keys: keys)
+        if channel.role == .placer {
+            try createTask(focusRequestID: id, patientRef: patientRef, requester: resource["requester"], status: .requested,
+                           reason: r.isReferral ? "new referral" : "new request")
+        }
+        return id
+    }
+
+    func updateRequest(_ existing: RequestRecord, with r: RequestFacts, patientRef: String?, status: String? = nil) throws {
+        var resource = r.resource
+        if r.event != .new, let stored = try reader.resource(type: "ServiceRequest", id: existing.id) {
+            // An event message carries a partial view: keep the stored request, change its status.
+            resource = stored
+        }
+        if var o = Self.settingReference(resource, key: "subject", to: patientRef).object {
+            if let status { o["status"] = .string(status) }
+            o["meta"] = nil
+            resource = .object(o)
+        }
+        try writer.putResource(type: "ServiceRequest", id: existing.id, resource: resource, messageID: messageID, at: now)
+        try writer.updateRequest(id: existing.id, status: resource["status"]?.string ?? existing.status, at: now)
+    }
+}

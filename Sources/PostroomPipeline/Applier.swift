@@ -1,0 +1,94 @@
+import Foundation
+import PostroomCore
+import PostroomStore
+
+/// Applies one decoded message to the store inside the current transaction: stores requests,
+/// reports and Tasks, correlates reports with requests, and moves Tasks through their state machine.
+///
+/// Rejections are returned as a `rejected` result; the caller runs `apply` in a savepoint and
+/// rolls it back for a rejected message so nothing of it stays.
+struct Applier {
+    let writer: StoreWriter
+    let channel: PipelineConfig.Channel
+    let messageID: String
+    let now: String
+    let ids: IDGenerator
+    /// The drop's original bytes (documents keep them as their attachment).
+    let original: [UInt8]
+
+    var reader: StoreReader { writer.reader }
+    var machine: TaskStateMachine { channel.stateMachine }
+
+    /// Accumulates what applying found; a rejection short-circuits.
+    struct Rejection: Error {
+        var issues: [Issue]
+    }
+
+    /// Applies `message` (already validated, with no errors).
+    func apply(_ message: InboundMessage) throws -> MessageResult {
+        var warnings: [Issue] = []
+        var held = false
+        do {
+            let patientRef = try storePatient(message.patient)
+            for r in message.requests {
+                warnings += try applyRequest(r, patient: message.patient, patientRef: patientRef)
+            }
+            for rp in message.reports {
+                let (isHeld, w) = try applyReport(rp, patient: message.patient, patientRef: patientRef)
+                held = held || isHeld
+                warnings += w
+            }
+            for t in message.tasks {
+                warnings += try applyTask(t, patient: message.patient)
+            }
+        } catch let r as Rejection {
+            return MessageResult(disposition: .rejected, issues: message.issues + r.issues)
+        }
+        return MessageResult(disposition: held ? .held : .accepted, issues: message.issues + warnings)
+    }
+
+    // MARK: - Patients
+
+    /// Stores (or updates) the patient; returns its reference (`Patient/<id>`), or nil when the message names none.
+    func storePatient(_ patient: PatientFacts?) throws -> String? {
+        guard let patient, !patient.isEmpty else { return nil }
+        let key = patient.nhsNumber.map { "nhs|" + $0 } ?? patient.keys.sorted().first!
+        let id = String(SHA256Digest.hex(Array(("postroom-patient|" + key).utf8)).prefix(32))
+        if var resource = patient.resource?.object {
+            resource["id"] = nil
+            try writer.putResource(type: "Patient", id: id, resource: .object(resource), messageID: messageID, at: now)
+        } else if try !reader.hasResource(type: "Patient", id: id) {
+            var identifiers: [JSONValue] = []
+            if let nhs = patient.nhsNumber {
+                identifiers.append(.object(JSONObject(["system": .string(NHSNumber.system), "value": .string(nhs)])))
+            }
+            let base: JSONValue = identifiers.isEmpty ? .object(JSONObject()) : .object(JSONObject(["identifier": .array(identifiers)]))
+            try writer.putResource(type: "Patient", id: id, resource: base, messageID: messageID, at: now)
+        }
+        return "Patient/" + id
+    }
+
+    // MARK: - Helpers
+
+    /// A resource id: the one given when it is a valid FHIR id not yet used for this type, else a new one.
+    func newID(type: String, proposed: String?) throws -> String {
+        if let p = proposed, FHIRIdentifierRules.isValidID(p), try !reader.hasResource(type: type, id: p) { return p }
+        return ids.next().lowercased()
+    }
+
+    /// Sets `key` to a reference object when the resource has none.
+    static func settingReference(_ resource: JSONValue, key: String, to reference: String?) -> JSONValue {
+        guard let reference, var o = resource.object, o[key] == nil else { return resource }
+        o[key] = .object(JSONObject(["reference": .string(reference)]))
+        return .object(o)
+    }
+}
+
+/// Rules for FHIR ids used when storing resources.
+enum FHIRIdentifierRules {
+    /// `[A-Za-z0-9\-\.]{1,64}`.
+    static func isValidID(_ s: String) -> Bool {
+        guard !s.isEmpty, s.utf8.count <= 64 else { return false }
+        return s.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x2E }
+    }
+}

@@ -1,0 +1,199 @@
+import CCrypto
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@_silgen_name("syncfs")
+private func c_syncfs(_ fd: Int32) -> Int32
+
+/// An I/O failure, naming the path and the system's reason.
+public struct FileSystemError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    init(_ what: String, _ path: String, errno e: Int32 = errno) {
+        description = "\(what) \(path): \(String(cString: strerror(e)))"
+    }
+    init(_ description: String) { self.description = description }
+}
+
+/// Thin POSIX helpers: no symlink following, atomic renames, grouped durability.
+public enum FileSystem {
+    /// What `lstat` says about a path (never follows symlinks).
+    public struct Status: Equatable, Sendable {
+        public enum Kind: Sendable { case regular, directory, symlink, fifo, other }
+        public var kind: Kind
+        public var size: Int64
+        public var mtime: timespec
+        public var ctime: timespec
+        public var device: UInt64
+
+        public static func == (a: Status, b: Status) -> Bool {
+            a.kind == b.kind && a.size == b.size && a.mtime.tv_sec == b.mtime.tv_sec && a.mtime.tv_nsec == b.mtime.tv_nsec
+                && a.ctime.tv_sec == b.ctime.tv_sec && a.ctime.tv_nsec == b.ctime.tv_nsec && a.device == b.device
+        }
+
+        /// mtime as seconds since the epoch.
+        public var modified: Double { Double(mtime.tv_sec) + Double(mtime.tv_nsec) / 1e9 }
+    }
+
+    /// `lstat(2)`: nil when the path does not exist.
+    public static func status(_ path: String) -> Status? {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return nil }
+        let kind: Status.Kind
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: kind = .regular
+        case S_IFDIR: kind = .directory
+        case S_IFLNK: kind = .symlink
+        case S_IFIFO: kind = .fifo
+        default: kind = .other
+        }
+        return Status(kind: kind, size: Int64(st.st_size), mtime: st.st_mtim, ctime: st.st_ctim, device: UInt64(st.st_dev))
+    }
+
+    /// Creates a directory and its parents.
+    public static func makeDirectory(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw FileSystemError("cannot create directory \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// `rename(2)`: atomic within one file system.
+    public static func rename(_ from: String, _ to: String) throws {
+        guard Glibc.rename(from, to) == 0 else { throw FileSystemError("cannot rename to \(to):", from) }
+    }
+
+    /// Renames without replacing an existing target (`renameat2(RENAME_NOREPLACE)` semantics via link+unlink fallback).
+    public static func renameNoReplace(_ from: String, _ to: String) throws {
+        if status(to) != nil { throw FileSystemError("cannot move \(from): target exists", to, errno: EEXIST) }
+        try rename(from, to)
+    }
+
+    /// Removes a file; a missing file is not an error.
+    public static func remove(_ path: String) throws {
+        guard unlink(path) == 0 || errno == ENOENT else { throw FileSystemError("cannot remove", path) }
+    }
+
+    /// Reads a whole regular file, refusing (without reading) anything larger than `limit`.
+    /// Opens with `O_NOFOLLOW` so a symlink put in place after listing is not followed.
+    public static func read(_ path: String, limit: Int64) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { throw FileSystemError("cannot open", path) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw FileSystemError("cannot stat", path) }
+        guard st.st_mode & S_IFMT == S_IFREG else { throw FileSystemError("not a regular file: \(path)") }
+        let size = Int64(st.st_size)
+        guard size <= limit else { throw FileSystemError("\(path) is larger than \(limit) bytes") }
+        var out = [UInt8](repeating: 0, count: Int(size))
+        var off = 0
+        while off < out.count {
+            let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + off, $0.count - off) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError("cannot read", path)
+            }
+            if n == 0 { break }
+            off += n
+        }
+        if off < out.count { out.removeLast(out.count - off) }
+        return out
+    }
+
+    /// Writes `bytes` to a new file (truncating), without syncing.
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw FileSystemError("cannot create", path) }
+        defer { close(fd) }
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError("cannot write", path)
+            }
+            off += n
+        }
+    }
+
+    /// `fsync(2)` of a file or directory.
+    public static func sync(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystemError("cannot open for sync", path) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw FileSystemError("fsync failed", path) }
+    }
+
+    /// Flushes the whole file system holding `path` (`syncfs(2)`): one call for a group of files.
+    public static func syncFileSystem(of path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystemError("cannot open for sync", path) }
+        defer { close(fd) }
+        guard c_syncfs(fd) == 0 else { throw FileSystemError("syncfs failed", path) }
+    }
+
+    /// Writes a group of files durably and atomically: each to a temp name, one `syncfs`, then
+    /// rename into place and one `fsync` per directory. A reader never sees a partial file, and
+    /// once this returns every file survives a crash.
+    public static func writeAtomically(_ files: [(directory: String, name: String, bytes: [UInt8])]) throws {
+        guard !files.isEmpty else { return }
+        var temps: [(String, String)] = []
+        for f in files {
+            let tmp = f.directory + "/." + f.name + ".tmp"
+            try write(f.bytes, to: tmp)
+            temps.append((tmp, f.directory + "/" + f.name))
+        }
+        try syncFileSystem(of: files[0].directory)
+        for (tmp, dst) in temps { try rename(tmp, dst) }
+        for dir in Set(files.map(\.directory)) { try sync(dir) }
+    }
+
+    /// Lists a directory's entry names (no `.`/`..`), streaming: `body` returns false to stop.
+    public static func forEachEntry(in dir: String, _ body: (String) throws -> Bool) throws {
+        guard let d = opendir(dir) else { throw FileSystemError("cannot list", dir) }
+        defer { closedir(d) }
+        while let e = readdir(d) {
+            let name = withUnsafePointer(to: e.pointee.d_name) { p in
+                p.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            if try !body(name) { return }
+        }
+    }
+}
+
+/// SHA-256 through OpenSSL's libcrypto.
+public enum SHA256Digest {
+    /// The lower-case hex SHA-256 of `bytes`.
+    public static func hex(_ bytes: [UInt8]) -> String {
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        bytes.withUnsafeBufferPointer { b in
+            _ = SHA256(b.baseAddress, b.count, &digest)
+        }
+        return hexString(digest)
+    }
+
+    /// The base64 SHA-1 of `bytes` (FHIR `Attachment.hash`).
+    public static func sha1Base64(_ bytes: [UInt8]) -> String {
+        var digest = [UInt8](repeating: 0, count: Int(SHA_DIGEST_LENGTH))
+        bytes.withUnsafeBufferPointer { b in
+            _ = SHA1(b.baseAddress, b.count, &digest)
+        }
+        return Data(digest).base64EncodedString()
+    }
+
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func hexString(_ d: [UInt8]) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(d.count * 2)
+        for b in d {
+            out.append(hexDigits[Int(b >> 4)])
+            out.append(hexDigits[Int(b & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

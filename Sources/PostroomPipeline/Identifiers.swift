@@ -1,0 +1,54 @@
+import Foundation
+import Synchronization
+
+/// Makes sortable unique ids (ULIDs: 48-bit millisecond time + 80 random bits, Crockford base32),
+/// monotonic within a process so ids made in the same millisecond still sort in order.
+public final class IDGenerator: Sendable {
+    private struct State {
+        var lastMillis: UInt64 = 0
+        var random: (UInt16, UInt64) = (0, 0)
+    }
+
+    private let state = Mutex(State())
+    public static let shared = IDGenerator()
+
+    public init() {}
+
+    static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+
+    /// A new 26-character id.
+    public func next() -> String {
+        let (millis, hi, lo) = state.withLock { s -> (UInt64, UInt16, UInt64) in
+            let now = UInt64(Date().timeIntervalSince1970 * 1000)
+            if now > s.lastMillis {
+                s.lastMillis = now
+                s.random = (UInt16.random(in: 0...UInt16.max), UInt64.random(in: 0...(UInt64.max >> 1)))
+            } else {
+                // Same (or earlier) millisecond: increment the random part.
+                s.random.1 &+= 1
+                if s.random.1 == 0 { s.random.0 &+= 1 }
+            }
+            return (s.lastMillis, s.random.0, s.random.1)
+        }
+        var out = [UInt8](repeating: 0, count: 26)
+        // 10 chars of time (50 bits, top 2 zero).
+        var t = millis
+        for i in stride(from: 9, through: 0, by: -1) {
+            out[i] = Self.alphabet[Int(t & 31)]
+            t >>= 5
+        }
+        // 16 chars of randomness (80 bits: 16 from hi, 64 from lo).
+        var r = lo
+        for i in stride(from: 25, through: 13, by: -1) {
+            out[i] = Self.alphabet[Int(r & 31)]
+            r >>= 5
+        }
+        // 13 chars used 65 bits of lo; the remaining 3 chars take hi.
+        var h = (UInt64(hi) << 1) | (r & 1)
+        for i in stride(from: 12, through: 10, by: -1) {
+            out[i] = Self.alphabet[Int(h & 31)]
+            h >>= 5
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

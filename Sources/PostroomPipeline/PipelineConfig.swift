@@ -1,0 +1,272 @@
+import Foundation
+import PostroomArchive
+import PostroomCore
+
+/// The configuration in `pipeline.json`, with every path made absolute against the file's folder.
+public struct PipelineConfig: Sendable {
+    /// How Postroom tells that a dropped file is complete.
+    public enum Completion: Sendable, Equatable {
+        /// Size, mtime and ctime unchanged across two looks this many seconds apart.
+        case stable(seconds: Double)
+        /// A marker file `<name><suffix>` appears (e.g. `.done`, `.ok`); it is consumed with the file.
+        case marker(suffixes: [String])
+        /// The writer renames into place: take what is there.
+        case rename
+    }
+
+    /// One inbox and what is done with its files.
+    public struct Channel: Sendable {
+        public var name: String
+        public var inbox: String
+        public var outbox: String
+        public var formats: Set<PayloadFormat>
+        public var role: WorkflowRole
+        public var completion: Completion
+        public var ignore: [String]
+        public var maxFileSize: Int64
+        /// For v2 batches: answer every message, or only the negative ones.
+        public var errorsOnly: Bool
+        public var timeZone: String
+        public var stateMachine: TaskStateMachine
+        /// Broker routing: owner ODS code → channel whose outbox receives the Task.
+        public var routes: [String: String]
+        /// Whether a parent Task may complete while a sub-task is still open.
+        public var allowOpenSubtasks: Bool
+    }
+
+    public var configPath: String
+    public var dataFolder: String
+    public var database: String
+    public var workFolder: String
+    public var archiveFolder: String
+    public var errorFolder: String
+    public var lockFile: String
+    public var metricsFile: String
+    public var compression: ArchiveCompression
+    public var groupSize: Int
+    public var application: String
+    public var facility: String
+    public var endpoint: String
+    public var channels: [Channel]
+    /// Archive drops (zip / tar.gz in an inbox): bounds against bombs.
+    public var maxArchiveMembers: Int
+    public var maxArchiveBytes: Int64
+    public var maxCompressionRatio: Double
+
+    public func channel(named name: String) -> Channel? { channels.first { $0.name == name } }
+}
+
+/// A configuration problem, naming the key (exit code 78).
+public struct ConfigError: Error, CustomStringConvertible, Sendable {
+    public var key: String
+    public var message: String
+    public var description: String { key.isEmpty ? message : "\(key): \(message)" }
+}
+
+extension PipelineConfig {
+    /// Reads and checks `pipeline.json`; every problem names its key.
+    public static func load(path: String) throws(ConfigError) -> PipelineConfig {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw ConfigError(key: "", message: "cannot read the configuration file \(path)")
+        }
+        let json: JSONValue
+        do {
+            json = try JSONParser().parse(data)
+        } catch {
+            throw ConfigError(key: "", message: "\(path) is not valid JSON: \(error)")
+        }
+        return try parse(json, base: url.deletingLastPathComponent().path, configPath: url.path)
+    }
+
+    /// Checks a parsed configuration; relative paths are taken against `base`.
+    public static func parse(_ json: JSONValue, base: String, configPath: String) throws(ConfigError) -> PipelineConfig {
+        let r = ConfigReader(json, key: "")
+        try r.only(["data", "database", "timeZone", "archive", "groupSize", "application", "facility", "endpoint", "channels", "limits"])
+        let data = resolve(try r.string("data") ?? "data", base)
+        let database = resolve(try r.string("database") ?? "postroom.sqlite", data)
+        let timeZone = try r.string("timeZone") ?? "Europe/London"
+        try checkTimeZone(timeZone, key: "timeZone")
+        var compression = ArchiveCompression.gzip(level: 6)
+        if let a = try r.object("archive") {
+            let ar = ConfigReader(a, key: "archive")
+            try ar.only(["compression", "level"])
+            let kind = try ar.string("compression") ?? "gzip"
+            let level = try ar.int("level")
+            switch kind {
+            case "gzip": compression = .gzip(level: level ?? 6)
+            case "zstd": compression = .zstd(level: level ?? 3)
+            case "none": compression = .none
+            default: throw ConfigError(key: "archive.compression", message: "must be gzip, zstd or none, not \"\(kind)\"")
+            }
+            if let level, !(1...19).contains(level) {
+                throw ConfigError(key: "archive.level", message: "must be between 1 and 19")
+            }
+        }
+        var maxMembers = 10_000
+        var maxBytes: Int64 = 1 << 30
+        var maxRatio = 200.0
+        if let l = try r.object("limits") {
+            let lr = ConfigReader(l, key: "limits")
+            try lr.only(["archiveMembers", "archiveBytes", "compressionRatio"])
+            maxMembers = try lr.int("archiveMembers") ?? maxMembers
+            maxBytes = Int64(try lr.int("archiveBytes") ?? Int(maxBytes))
+            maxRatio = Double(try lr.int("compressionRatio") ?? Int(maxRatio))
+        }
+        let groupSize = try r.int("groupSize") ?? 256
+        guard (1...100_000).contains(groupSize) else { throw ConfigError(key: "groupSize", message: "must be between 1 and 100000") }
+        guard let list = try r.array("channels"), !list.isEmpty else {
+            throw ConfigError(key: "channels", message: "at least one channel is required")
+        }
+        var channels: [Channel] = []
+        for (i, c) in list.enumerated() {
+            let ch = try channel(c, key: "channels[\(i)]", data: data, base: base, defaultTimeZone: timeZone)
+            if channels.contains(where: { $0.name == ch.name }) {
+                throw ConfigError(key: "channels[\(i)].name", message: "\"\(ch.name)\" is used by another channel")
+            }
+            channels.append(ch)
+        }
+        for (i, ch) in channels.enumerated() {
+            for (ods, target) in ch.routes where !channels.contains(where: { $0.name == target }) {
+                throw ConfigError(key: "channels[\(i)].routes.\(ods)", message: "no channel is named \"\(target)\"")
+            }
+        }
+        return PipelineConfig(
+            configPath: configPath, dataFolder: data, database: database, workFolder: data + "/work", archiveFolder: data + "/archive",
+            errorFolder: data + "/error", lockFile: data + "/postroom.lock", metricsFile: data + "/metrics.prom",
+            compression: compression, groupSize: groupSize, application: try r.string("application") ?? "POSTROOM",
+            facility: try r.string("facility") ?? "POSTROOM", endpoint: try r.string("endpoint") ?? "urn:postroom",
+            channels: channels, maxArchiveMembers: maxMembers, maxArchiveBytes: maxBytes, maxCompressionRatio: maxRatio)
+    }
+
+    static func channel(_ json: JSONValue, key: String, data: String, base: String, defaultTimeZone: String) throws(ConfigError) -> Channel {
+        let r = ConfigReader(json, key: key)
+        try r.only(["name", "inbox", "outbox", "formats", "role", "completion", "ignore", "maxFileSize", "ack", "timeZone",
+                    "taskStateMachine", "routes", "allowOpenSubtasks"])
+        guard let name = try r.string("name") else { throw ConfigError(key: key + ".name", message: "is required") }
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), name.first != "-" else {
+            throw ConfigError(key: key + ".name", message: "must be letters, digits, - and _ only")
+        }
+        let inbox = resolve(try r.string("inbox") ?? data + "/inbox/" + name, base)
+        let outbox = resolve(try r.string("outbox") ?? data + "/outbox/" + name, base)
+        guard let fl = try r.array("formats"), !fl.isEmpty else {
+            throw ConfigError(key: key + ".formats", message: "is required: a list of hl7v2, fhir, cda")
+        }
+        var formats: Set<PayloadFormat> = []
+        for (i, f) in fl.enumerated() {
+            guard let s = f.string, let pf = PayloadFormat(rawValue: s) else {
+                throw ConfigError(key: "\(key).formats[\(i)]", message: "must be one of hl7v2, fhir, cda")
+            }
+            formats.insert(pf)
+        }
+        guard let roleText = try r.string("role") else { throw ConfigError(key: key + ".role", message: "is required: placer, filler or broker") }
+        guard let role = WorkflowRole(rawValue: roleText) else {
+            throw ConfigError(key: key + ".role", message: "must be placer, filler or broker, not \"\(roleText)\"")
+        }
+        var completion = Completion.stable(seconds: 2)
+        if let c = try r.object("completion") {
+            let cr = ConfigReader(c, key: key + ".completion")
+            try cr.only(["mode", "seconds", "markers"])
+            switch try cr.string("mode") {
+            case "stable":
+                let s = try cr.number("seconds") ?? 2
+                guard s >= 0, s <= 3600 else { throw ConfigError(key: key + ".completion.seconds", message: "must be between 0 and 3600") }
+                completion = .stable(seconds: s)
+            case "marker":
+                let m = try cr.array("markers")?.compactMap(\.string) ?? [".done", ".ok"]
+                guard !m.isEmpty, m.allSatisfy({ $0.hasPrefix(".") && $0.count > 1 }) else {
+                    throw ConfigError(key: key + ".completion.markers", message: "must be suffixes such as \".done\"")
+                }
+                completion = .marker(suffixes: m)
+            case "rename": completion = .rename
+            case let other?: throw ConfigError(key: key + ".completion.mode", message: "must be stable, marker or rename, not \"\(other)\"")
+            case nil: throw ConfigError(key: key + ".completion.mode", message: "is required")
+            }
+        }
+        let ignore = try r.array("ignore")?.compactMap(\.string) ?? [".*", "*.tmp", "*.part"]
+        let maxFileSize = Int64(try r.int("maxFileSize") ?? 64 * 1024 * 1024)
+        guard maxFileSize > 0 else { throw ConfigError(key: key + ".maxFileSize", message: "must be positive") }
+        let ack = try r.string("ack") ?? "all"
+        guard ack == "all" || ack == "errorsOnly" else { throw ConfigError(key: key + ".ack", message: "must be all or errorsOnly") }
+        let tz = try r.string("timeZone") ?? defaultTimeZone
+        try checkTimeZone(tz, key: key + ".timeZone")
+        let smName = try r.string("taskStateMachine") ?? "core"
+        guard let sm = TaskStateMachine.named(smName) else {
+            throw ConfigError(key: key + ".taskStateMachine", message: "must be core or nhs, not \"\(smName)\"")
+        }
+        var routes: [String: String] = [:]
+        if let ro = try r.object("routes"), let obj = ro.object {
+            for m in obj.members {
+                guard let t = m.value.string else { throw ConfigError(key: "\(key).routes.\(m.key)", message: "must be a channel name") }
+                routes[m.key] = t
+            }
+        }
+        return Channel(name: name, inbox: inbox, outbox: outbox, formats: formats, role: role, completion: completion, ignore: ignore,
+                       maxFileSize: maxFileSize, errorsOnly: ack == "errorsOnly", timeZone: tz, stateMachine: sm, routes: routes,
+                       allowOpenSubtasks: try r.bool("allowOpenSubtasks") ?? false)
+    }
+
+    static func checkTimeZone(_ tz: String, key: String) throws(ConfigError) {
+        guard TimeZone(identifier: tz) != nil else { throw ConfigError(key: key, message: "unknown time zone \"\(tz)\"") }
+    }
+
+    static func resolve(_ path: String, _ base: String) -> String {
+        let p = path.hasPrefix("/") ? path : base + "/" + path
+        return URL(fileURLWithPath: p).standardizedFileURL.path
+    }
+}
+
+/// Reads typed keys out of a JSON object and names the key in every error.
+struct ConfigReader {
+    let object: JSONObject
+    let key: String
+
+    init(_ value: JSONValue, key: String) {
+        object = value.object ?? JSONObject()
+        self.key = key
+    }
+
+    func path(_ k: String) -> String { key.isEmpty ? k : key + "." + k }
+
+    func only(_ allowed: Set<String>) throws(ConfigError) {
+        for k in object.keys where !allowed.contains(k) {
+            throw ConfigError(key: path(k), message: "unknown key (allowed: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    func string(_ k: String) throws(ConfigError) -> String? {
+        guard let v = object[k] else { return nil }
+        guard let s = v.string else { throw ConfigError(key: path(k), message: "must be a string") }
+        return s
+    }
+
+    func number(_ k: String) throws(ConfigError) -> Double? {
+        guard let v = object[k] else { return nil }
+        guard case .number(let n) = v, let d = Double(n) else { throw ConfigError(key: path(k), message: "must be a number") }
+        return d
+    }
+
+    func int(_ k: String) throws(ConfigError) -> Int? {
+        guard let v = object[k] else { return nil }
+        guard case .number(let n) = v, let i = Int(n) else { throw ConfigError(key: path(k), message: "must be a whole number") }
+        return i
+    }
+
+    func bool(_ k: String) throws(ConfigError) -> Bool? {
+        guard let v = object[k] else { return nil }
+        guard let b = v.bool else { throw ConfigError(key: path(k), message: "must be true or false") }
+        return b
+    }
+
+    func array(_ k: String) throws(ConfigError) -> [JSONValue]? {
+        guard let v = object[k] else { return nil }
+        guard let a = v.array else { throw ConfigError(key: path(k), message: "must be a list") }
+        return a
+    }
+
+    func object(_ k: String) throws(ConfigError) -> JSONValue? {
+        guard let v = object[k] else { return nil }
+        guard v.object != nil else { throw ConfigError(key: path(k), message: "must be an object") }
+        return v
+    }
+}
