@@ -1,2 +1,65 @@
 import ArgumentParser
-@main struct Postroom: ParsableCommand { func run() throws {} }
+import Foundation
+import Logging
+import PostroomPipeline
+
+/// The `postroom` command line.
+@main
+struct Postroom: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "postroom",
+        abstract: "A file-drop integration pipeline for HL7 v2, FHIR R4 and CDA: intake, validation, correlation, Task workflow, acknowledgements, archives.",
+        subcommands: [Run.self, Status.self, Show.self, Validate.self])
+
+    /// sysexits codes (DESIGN.md §5).
+    enum Exit {
+        static let ok: Int32 = 0
+        static let usage: Int32 = 64
+        static let dataError: Int32 = 65
+        static let tempFail: Int32 = 75
+        static let config: Int32 = 78
+    }
+}
+
+/// Options shared by the commands that read the configuration.
+struct ConfigOption: ParsableArguments {
+    @Option(name: .long, help: "The pipeline configuration file.")
+    var config: String = "pipeline.json"
+
+    /// Loads the configuration or exits 78 naming the key at fault.
+    func load() throws -> PipelineConfig {
+        do {
+            return try PipelineConfig.load(path: config)
+        } catch {
+            printError("postroom: configuration error: \(error)")
+            throw ExitCode(Postroom.Exit.config)
+        }
+    }
+}
+
+func printError(_ s: String) {
+    FileHandle.standardError.write(Data((s + "\n").utf8))
+}
+
+/// Sets up JSON-lines logging on standard error.
+func makeLogger(quiet: Bool) -> Logger {
+    LoggingSystem.bootstrap { label in
+        var h = JSONLogHandler(label: label)
+        h.logLevel = quiet ? .warning : .info
+        return h
+    }
+    return Logger(label: "postroom")
+}
+
+/// Opens the pipeline, mapping a busy lock to exit 75 and configuration problems to exit 78.
+func openPipeline(_ config: PipelineConfig, logger: Logger) throws -> Pipeline {
+    do {
+        return try Pipeline(config: config, logger: logger)
+    } catch let busy as DataFolderLock.Busy {
+        printError("postroom: \(busy)")
+        throw ExitCode(Postroom.Exit.tempFail)
+    } catch let e as ConfigError {
+        printError("postroom: configuration error: \(e)")
+        throw ExitCode(Postroom.Exit.config)
+    }
+}

@@ -1,0 +1,278 @@
+import Foundation
+import Logging
+import PostroomCore
+import PostroomStore
+
+/// A drop in flight within a group.
+struct InFlight {
+    var channel: PipelineConfig.Channel
+    var record: DropRecord
+    var bytes: [UInt8]?
+    /// Why the file was refused before decoding (too large, unreadable).
+    var refusal: Issue?
+    var decoded: DecodedDrop?
+    var results: [MessageResult] = []
+    var outcome: DropRecord.Outcome = .rejected
+    var ack: (name: String, bytes: [UInt8])?
+    var errorPath: String?
+    var messageCount = 0
+}
+
+extension Pipeline {
+    /// Claims, records, decodes, applies, answers and places a group of drops.
+    func processGroup(_ intakes: [Intake], session: RunSession) throws {
+        var group: [InFlight] = []
+        var fresh: [DropRecord] = []
+        for intake in intakes {
+            switch intake {
+            case .inbox(let ch, let ready):
+                let id = ids.next()
+                let work = config.workFolder + "/" + ch.name + "/" + id + "_" + ready.name
+                do {
+                    try FileSystem.rename(ready.path, work)
+                } catch {
+                    // Gone (taken or removed by someone else) or not ours to move: nothing was claimed.
+                    logger.warning("claim failed", metadata: ["channel": .string(ch.name), "error": .string("\(error)")])
+                    continue
+                }
+                scanner.forget(channel: ch.name, name: ready.name)
+                if let marker = ready.marker { try? FileSystem.remove(marker) }
+                checkpoint("claimed")
+                var inflight = load(channel: ch, record: DropRecord(id: id, runID: session.id, channel: ch.name, name: ready.name,
+                                                                   size: ready.size, sha256: "", receivedAt: StoreTime.string(Date()),
+                                                                   workPath: work))
+                inflight.record.runID = session.id
+                fresh.append(inflight.record)
+                group.append(inflight)
+            case .recovered(let ch, let record), .reprocess(let ch, let record):
+                var inflight = load(channel: ch, record: record)
+                inflight.record.runID = session.id
+                if record.state == .claimed && (try? store.read({ try $0.drop(id: record.id) })) == nil { fresh.append(inflight.record) }
+                group.append(inflight)
+            }
+        }
+        guard !group.isEmpty else { return }
+        // Recorded before any processing.
+        try store.write { w in for r in fresh { try w.insertDrop(r) } }
+        checkpoint("recorded")
+
+        for i in group.indices where group[i].refusal == nil {
+            group[i].decoded = Decoder.decode(group[i].bytes ?? [], accepting: group[i].channel.formats, options: options(for: group[i].channel))
+        }
+
+        try store.write { w in
+            for i in group.indices { try settle(&group[i], writer: w) }
+        }
+        checkpoint("processed")
+        try writeAcks(group)
+        checkpoint("acked")
+        try place(group, session: session)
+        for g in group { count(g, session: session) }
+        session.done += group.count
+        progress?(session.done, max(session.seen, session.done))
+    }
+
+    /// Reads a claimed file (unless it is larger than the channel allows) and hashes it.
+    func load(channel: PipelineConfig.Channel, record: DropRecord) -> InFlight {
+        var f = InFlight(channel: channel, record: record)
+        let size = FileSystem.status(record.workPath)?.size ?? record.size
+        f.record.size = size
+        if size > channel.maxFileSize {
+            f.refusal = .fatal("file-too-large", type: "too-long",
+                               "The file is \(size) bytes; this channel accepts at most \(channel.maxFileSize)")
+            f.record.sha256 = f.record.sha256.isEmpty ? "not-read" : f.record.sha256
+            return f
+        }
+        do {
+            let bytes = try FileSystem.read(record.workPath, limit: channel.maxFileSize)
+            f.bytes = bytes
+            f.record.sha256 = SHA256Digest.hex(bytes)
+        } catch {
+            f.refusal = .fatal("file-unreadable", type: "exception", "The file could not be read")
+            f.record.sha256 = f.record.sha256.isEmpty ? "not-read" : f.record.sha256
+            logger.error("read failed", metadata: ["drop": .string(record.id), "error": .string("\(error)")])
+        }
+        return f
+    }
+
+    /// Decides a drop's outcome inside the group's transaction: duplicates, per-message apply in savepoints,
+    /// the acknowledgement's bytes, and where a rejected original goes.
+    func settle(_ f: inout InFlight, writer w: StoreWriter) throws {
+        let ch = f.channel
+        let now = StoreTime.string(Date())
+        let isReprocess = f.record.reprocessOf != nil
+        let env = env(for: ch)
+        var duplicateOf: String?
+        var dropIssues: [Issue] = []
+        var ackFile: AckFile?
+
+        if let refusal = f.refusal {
+            dropIssues = [refusal]
+            f.outcome = .rejected
+            let oo = OperationOutcomeBuilder.build(id: env.makeID(), issues: dropIssues)
+            ackFile = AckFile(suffix: "outcome.json", bytes: JSONWriter(pretty: true).bytes(oo))
+        } else if !isReprocess, let original = try w.reader.appliedDrop(sha256: f.record.sha256, excluding: f.record.id) {
+            // The same bytes were applied before: not again; the original acknowledgement again.
+            duplicateOf = original.duplicateOf ?? original.id
+            f.outcome = .duplicate
+            dropIssues = [.information("duplicate-drop", type: "duplicate", "The same content was received before as drop \(duplicateOf!)")]
+            if let bytes = original.ackBytes, let suffix = original.ackName.flatMap(Self.ackSuffix) {
+                ackFile = AckFile(suffix: suffix, bytes: bytes)
+            }
+            try w.insertMessage(MessageRecord(id: f.record.id + ".0", dropID: f.record.id, index: 0, type: original.format ?? "",
+                                              format: original.format ?? "", disposition: .duplicate, duplicateOf: duplicateOf,
+                                              issues: dropIssues, at: now))
+        } else if let decoded = f.decoded {
+            dropIssues = decoded.issues
+            f.messageCount = decoded.messages.count
+            var results: [MessageResult] = []
+            var originalAck: [UInt8]?
+            var originalSuffix: String?
+            for m in decoded.messages {
+                let messageID = f.record.id + "." + String(m.index)
+                var result: MessageResult
+                var dupOf: String?
+                if decoded.issues.hasErrors {
+                    result = MessageResult(disposition: .rejected, issues: m.issues + decoded.issues.filter(\.isError))
+                } else if !isReprocess, let hit = try dedupe(m, reader: w.reader) {
+                    result = hit.result
+                    dupOf = hit.messageID
+                    if decoded.messages.count == 1, let orig = try w.reader.drop(id: hit.dropID),
+                       try w.reader.messages(dropID: hit.dropID).count == 1 {
+                        originalAck = orig.ackBytes
+                        originalSuffix = orig.ackName.flatMap(Self.ackSuffix)
+                    }
+                } else if m.issues.hasErrors {
+                    result = MessageResult(disposition: .rejected, issues: m.issues)
+                } else {
+                    let applier = Applier(writer: w, channel: ch, messageID: messageID, now: now, ids: ids, original: f.bytes ?? [])
+                    var applied = MessageResult(disposition: .rejected, issues: [])
+                    try w.savepoint {
+                        applied = try applier.apply(m)
+                        if applied.disposition == .rejected { throw RollbackSavepoint() }
+                    } onRollback: {}
+                    result = applied
+                }
+                try w.insertMessage(MessageRecord(id: messageID, dropID: f.record.id, index: m.index, type: m.type, format: m.format.rawValue,
+                                                  disposition: result.disposition, duplicateOf: dupOf, issues: result.issues,
+                                                  raw: m.raw, at: now))
+                if result.disposition == .accepted || result.disposition == .held {
+                    try w.insertDedupeKeys(m.dedupeKeys, messageID: messageID, dropID: f.record.id)
+                }
+                results.append(result)
+            }
+            f.results = results
+            f.outcome = Self.outcome(results, dropIssues: dropIssues)
+            if f.outcome == .duplicate, let originalAck, let originalSuffix {
+                ackFile = AckFile(suffix: originalSuffix, bytes: originalAck)
+            } else {
+                ackFile = Acknowledger.answer(drop: decoded, results: results, env: env, errorsOnly: ch.errorsOnly)
+            }
+            if f.outcome == .duplicate { duplicateOf = decoded.messages.isEmpty ? nil : "message" }
+        }
+        if let ackFile {
+            f.ack = (f.record.name + "." + f.record.id + "." + ackFile.suffix, ackFile.bytes)
+        }
+        if f.outcome == .rejected {
+            f.errorPath = errorPath(for: f.record, channel: ch)
+        }
+        try w.markProcessed(dropID: f.record.id, outcome: f.outcome, format: f.decoded?.format?.rawValue ?? f.record.format,
+                            duplicateOf: duplicateOf == "message" ? nil : duplicateOf, issues: dropIssues,
+                            ackName: f.ack?.name, ackBytes: f.ack?.bytes, errorPath: f.errorPath)
+        f.record.state = .processed
+        f.record.outcome = f.outcome
+        f.record.errorPath = f.errorPath
+        f.record.issues = dropIssues
+    }
+
+    /// A drop's outcome from its messages' results.
+    static func outcome(_ results: [MessageResult], dropIssues: [Issue]) -> DropRecord.Outcome {
+        if results.isEmpty || dropIssues.hasErrors { return .rejected }
+        let rejected = results.filter { $0.disposition == .rejected }.count
+        let duplicates = results.filter { $0.disposition == .duplicate }.count
+        if rejected == results.count { return .rejected }
+        if rejected > 0 { return .partial }
+        if duplicates == results.count { return .duplicate }
+        return .accepted
+    }
+
+    /// The suffix of a stored acknowledgement name (`<name>.<dropid>.<suffix>`).
+    static func ackSuffix(_ ackName: String) -> String? {
+        let parts = ackName.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count >= 2 else { return nil }
+        return parts.suffix(2).joined(separator: ".")
+    }
+
+    /// Where a rejected original goes: `error/<channel>/<name>`, or `<name>.<drop id>` when that name is taken.
+    func errorPath(for record: DropRecord, channel: PipelineConfig.Channel) -> String {
+        let dir = config.errorFolder + "/" + channel.name
+        let plain = dir + "/" + record.name
+        if FileSystem.status(plain) == nil && FileSystem.status(plain + ".error.json") == nil { return plain }
+        return plain + "." + record.id
+    }
+
+    /// De-duplication by business keys (DOMAIN.md §8.2, §4.3): a message seen before is not applied again.
+    func dedupe(_ m: InboundMessage, reader: StoreReader) throws -> (result: MessageResult, messageID: String, dropID: String)? {
+        let bundleKeys = m.dedupeKeys.filter { $0.hasPrefix("fhir-bundle|") }
+        let headerKeys = m.dedupeKeys.filter { $0.hasPrefix("fhir-header|") }
+        if !bundleKeys.isEmpty || !headerKeys.isEmpty {
+            // FHIR reliable messaging (§4.3).
+            let bundleHit = try reader.dedupeHit(bundleKeys)
+            let headerHit = try reader.dedupeHit(headerKeys)
+            switch (bundleHit, headerHit) {
+            case (let b?, _?):
+                return (MessageResult(disposition: .duplicate, issues: [.information("duplicate-message", type: "duplicate",
+                    "This message was processed before; the original response is sent again")]), b.messageID, b.dropID)
+            case (nil, let h?):
+                return (MessageResult(disposition: .duplicate, issues: [.information("message-resubmitted", type: "duplicate",
+                    "A message with this MessageHeader.id was processed before; it is not applied again")]), h.messageID, h.dropID)
+            case (let b?, nil):
+                return (MessageResult(disposition: .rejected, issues: [.error("bundle-id-reused", type: "duplicate", at: "Bundle.id",
+                    "Bundle.id was already used by a different message; a new message needs a new Bundle.id")]), b.messageID, b.dropID)
+            case (nil, nil):
+                break
+            }
+        }
+        let others = m.dedupeKeys.filter { !$0.hasPrefix("fhir-bundle|") && !$0.hasPrefix("fhir-header|") }
+        if let hit = try reader.dedupeHit(others) {
+            return (MessageResult(disposition: .duplicate, issues: [.information("duplicate-message", type: "duplicate",
+                "A message with the same identifiers was processed before (drop \(hit.dropID)); it is not applied again")]),
+                    hit.messageID, hit.dropID)
+        }
+        return nil
+    }
+
+    func count(_ f: InFlight, session: RunSession) {
+        var c = session.summary.channels[f.channel.name] ?? RunSummary.Counts()
+        switch f.outcome {
+        case .accepted: c.accepted += 1
+        case .rejected: c.rejected += 1
+        case .duplicate: c.duplicates += 1
+        case .partial: c.partial += 1
+        }
+        c.held += f.results.filter { $0.disposition == .held }.count
+        c.messages += max(f.messageCount, 1)
+        c.bytes += f.record.size
+        session.summary.channels[f.channel.name] = c
+        logger.info("drop processed", metadata: [
+            "drop": .string(f.record.id), "channel": .string(f.channel.name), "outcome": .string(f.outcome.rawValue),
+            "format": .string(f.decoded?.format?.rawValue ?? "-"), "bytes": .stringConvertible(f.record.size),
+            "sha256": .string(String(f.record.sha256.prefix(16))), "messages": .stringConvertible(f.messageCount),
+            "issues": .array((f.record.issues + f.results.flatMap(\.issues)).filter { $0.severity >= .warning }.map { .string($0.code) }),
+        ])
+    }
+}
+
+/// Thrown inside a savepoint to undo a rejected message's changes.
+struct RollbackSavepoint: Error {}
+
+extension StoreWriter {
+    /// Runs `body` in a savepoint; when it throws `RollbackSavepoint` its changes are undone and no error escapes.
+    func savepoint(_ body: () throws -> Void, onRollback: () -> Void) throws {
+        do {
+            try savepoint { try body() }
+        } catch is RollbackSavepoint {
+            onRollback()
+        }
+    }
+}

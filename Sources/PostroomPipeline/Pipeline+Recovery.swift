@@ -1,0 +1,93 @@
+import Foundation
+import Logging
+import PostroomCore
+import PostroomStore
+
+extension Pipeline {
+    /// Finishes whatever an earlier run left undone (after a crash or `kill -9`): drops claimed but
+    /// not processed are processed; processed ones get their acknowledgement (again, same name and
+    /// bytes) and their original placed; files in `work/` with no record are recorded and processed.
+    func recover(into session: RunSession) throws {
+        // Archives that were never finished: their drops are still in work/ and go into this run's archive.
+        try? FileSystem.forEachEntry(in: config.workFolder + "/.staging") { name in
+            if !name.hasPrefix(session.id) { try? FileSystem.remove(config.workFolder + "/.staging/" + name) }
+            return true
+        }
+        let unfinished = try store.read { try $0.unfinishedDrops() }
+        var known = Set(unfinished.map(\.id))
+        var toProcess: [Intake] = []
+        var acks: [(directory: String, name: String, bytes: [UInt8])] = []
+        var ackIDs: [String] = []
+        var toError: [DropRecord] = []
+        var toArchive: [DropRecord] = []
+        for d in unfinished {
+            guard let ch = config.channel(named: d.channel) else {
+                logger.error("unfinished drop of an unknown channel left in place", metadata: ["drop": .string(d.id), "channel": .string(d.channel)])
+                continue
+            }
+            switch d.state {
+            case .claimed:
+                if FileSystem.status(d.workPath) != nil {
+                    toProcess.append(d.reprocessOf != nil ? .reprocess(ch, d) : .recovered(ch, d))
+                } else {
+                    logger.error("claimed drop has no work file", metadata: ["drop": .string(d.id)])
+                }
+            case .processed:
+                if !d.ackWritten, let name = d.ackName, let bytes = d.ackBytes {
+                    acks.append((ch.outbox, name, bytes))
+                    ackIDs.append(d.id)
+                }
+                if d.outcome == .rejected {
+                    toError.append(d)
+                } else if FileSystem.status(d.workPath) != nil {
+                    toArchive.append(d)
+                } else {
+                    logger.error("processed drop has no work file", metadata: ["drop": .string(d.id)])
+                }
+            case .done:
+                break
+            }
+        }
+        // Files in work/ that no record names: claimed just before a crash, never recorded.
+        for ch in config.channels {
+            let dir = config.workFolder + "/" + ch.name
+            var orphans: [DropRecord] = []
+            try FileSystem.forEachEntry(in: dir) { name in
+                guard let sep = name.firstIndex(of: "_"), name.distance(from: name.startIndex, to: sep) == 26 else { return true }
+                let id = String(name[..<sep])
+                guard !known.contains(id) else { return true }
+                let path = dir + "/" + name
+                if let existing = try store.read({ try $0.drop(id: id) }) {
+                    // Done already (crash between recording and removing the work file): the copy is not needed.
+                    if existing.state == .done { try? FileSystem.remove(path) }
+                    return true
+                }
+                known.insert(id)
+                let size = FileSystem.status(path)?.size ?? 0
+                orphans.append(DropRecord(id: id, runID: session.id, channel: ch.name, name: String(name[name.index(after: sep)...]),
+                                          size: size, sha256: "", receivedAt: StoreTime.string(Date()), workPath: path))
+                return true
+            }
+            toProcess += orphans.map { .recovered(ch, $0) }
+        }
+        let count = toProcess.count + acks.count + toError.count + toArchive.count
+        guard count > 0 else { return }
+        logger.warning("recovering unfinished work", metadata: [
+            "claimed": .stringConvertible(toProcess.count), "acks": .stringConvertible(acks.count),
+            "errors": .stringConvertible(toError.count), "archive": .stringConvertible(toArchive.count),
+        ])
+        if !acks.isEmpty {
+            try FileSystem.writeAtomically(acks)
+            try store.write { w in try w.markAckWritten(dropIDs: ackIDs) }
+        }
+        try moveToError(toError, session: session)
+        for d in toArchive {
+            let n = try store.read { try $0.messages(dropID: d.id).count }
+            try session.archive(drop: d, manifestEntry: Self.manifestEntry(d, messages: n))
+        }
+        for group in stride(from: 0, to: toProcess.count, by: config.groupSize) {
+            try processGroup(Array(toProcess[group..<min(group + config.groupSize, toProcess.count)]), session: session)
+        }
+        session.summary.recovered = toProcess.count + toError.count + toArchive.count
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+import PostroomArchive
+import PostroomCore
+import PostroomStore
+
+/// The stage runner: takes complete files from the inboxes, decodes, validates, applies, answers
+/// and archives them, keeping DESIGN.md §3's safety rules whatever is killed when.
+///
+/// Order of effects for a group of drops: rename into `work/` → record (claimed) → decode →
+/// one transaction applying every message and storing each acknowledgement's bytes (processed) →
+/// acknowledgement files (temp, one syncfs, rename) → originals into the run's archive or `error/`
+/// → at the end of the run the archive is closed, synced and renamed into place, the drops marked
+/// done and the work files removed. A crash at any point leaves state the next run finishes.
+public final class Pipeline {
+    public let config: PipelineConfig
+    public let store: Store
+    let logger: Logger
+    let ids = IDGenerator.shared
+    let scanner = InboxScanner()
+    let lock: DataFolderLock
+    /// Called with (drops done, drops seen) during long runs (the CLI draws a progress bar).
+    public var progress: ((Int, Int) -> Void)?
+    /// Test-only fault injection: the process exits at once when the named point is reached
+    /// for the n-th time (`POSTROOM_CRASH_AT=point:n`).
+    let crashPoint: (name: String, count: Int)?
+    var crashCounter: [String: Int] = [:]
+
+    /// Opens the data folder: takes its lock (throws `DataFolderLock.Busy`), creates folders,
+    /// checks that inboxes and `work/` share a file system, and opens the database.
+    public init(config: PipelineConfig, logger: Logger) throws {
+        self.config = config
+        self.logger = logger
+        try FileSystem.makeDirectory(config.dataFolder)
+        lock = try DataFolderLock(path: config.lockFile)
+        for dir in [config.workFolder, config.archiveFolder, config.errorFolder, config.workFolder + "/.staging"] {
+            try FileSystem.makeDirectory(dir)
+        }
+        let workDevice = FileSystem.status(config.workFolder)?.device
+        for ch in config.channels {
+            try FileSystem.makeDirectory(ch.inbox)
+            try FileSystem.makeDirectory(ch.outbox)
+            try FileSystem.makeDirectory(config.workFolder + "/" + ch.name)
+            try FileSystem.makeDirectory(config.errorFolder + "/" + ch.name)
+            if FileSystem.status(ch.inbox)?.device != workDevice {
+                throw ConfigError(key: "channels.\(ch.name).inbox",
+                                  message: "the inbox and the work folder \(config.workFolder) are on different file systems; claiming by rename needs one")
+            }
+        }
+        store = try Store(path: config.database)
+        if let spec = ProcessInfo.processInfo.environment["POSTROOM_CRASH_AT"], let colon = spec.lastIndex(of: ":"),
+           let n = Int(spec[spec.index(after: colon)...]) {
+            crashPoint = (String(spec[..<colon]), n)
+        } else {
+            crashPoint = nil
+        }
+    }
+
+    /// Releases the data folder lock.
+    public func close() { lock.release() }
+
+    /// The fault-injection hook: exits the process without cleanup when configured to.
+    func checkpoint(_ name: String) {
+        guard let crashPoint, crashPoint.name == name || crashPoint.name == "any" else { return }
+        let key = crashPoint.name == "any" ? "any" : name
+        crashCounter[key, default: 0] += 1
+        if crashCounter[key] == crashPoint.count {
+            _exit(137)
+        }
+    }
+
+    func env(for channel: PipelineConfig.Channel) -> AckEnvironment {
+        AckEnvironment(now: Date(), timeZone: TimeZone(identifier: channel.timeZone) ?? .gmt,
+                       application: config.application, facility: config.facility, endpoint: config.endpoint)
+    }
+
+    func options(for channel: PipelineConfig.Channel) -> DecodeOptions {
+        DecodeOptions(timeZone: channel.timeZone)
+    }
+
+    /// Processes what is in the inboxes now (and anything an earlier run left unfinished), then returns.
+    public func runOnce(mode: String = "once") throws -> RunSummary {
+        let session = try RunSession(pipeline: self, mode: mode)
+        try recover(into: session)
+        // Stable channels need two looks: take the first now, so files already there are judged on the second.
+        let stableWait = config.channels.compactMap { ch -> Double? in
+            if case .stable(let s) = ch.completion { return s }
+            return nil
+        }.max()
+        if let stableWait {
+            for ch in config.channels { _ = try? scanner.scan(ch, limit: config.groupSize * 4) }
+            if stableWait > 0 { Thread.sleep(forTimeInterval: stableWait) }
+        }
+        var passes = 0
+        while true {
+            passes += 1
+            var found = false
+            for ch in config.channels {
+                let scan = try scanner.scan(ch, limit: config.groupSize * 4)
+                if !scan.refused.isEmpty { session.summary.refused[ch.name] = scan.refused }
+                session.seen += scan.ready.count + scan.waiting
+                guard !scan.ready.isEmpty else { continue }
+                found = true
+                for group in stride(from: 0, to: scan.ready.count, by: config.groupSize) {
+                    let slice = scan.ready[group..<min(group + config.groupSize, scan.ready.count)]
+                    try processGroup(slice.map { Intake.inbox(ch, $0) }, session: session)
+                }
+            }
+            // Keep taking what arrived meanwhile, but a run --once ends: at most a few passes.
+            if !found || passes >= 100 { break }
+        }
+        return try session.finish()
+    }
+}
+
+/// Where a drop comes from.
+enum Intake {
+    /// A complete file in an inbox.
+    case inbox(PipelineConfig.Channel, InboxScanner.Ready)
+    /// A claimed file an earlier run did not finish (or a file found in `work/` with no record).
+    case recovered(PipelineConfig.Channel, DropRecord)
+    /// An operator's reprocess of an earlier drop: a copy of its original already placed in `work/`.
+    case reprocess(PipelineConfig.Channel, DropRecord)
+}

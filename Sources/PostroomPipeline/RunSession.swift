@@ -1,0 +1,101 @@
+import Foundation
+import Logging
+import PostroomArchive
+import PostroomCore
+import PostroomStore
+
+/// One run: its id, its counts, and the archive it is writing.
+final class RunSession {
+    unowned let pipeline: Pipeline
+    let id: String
+    let started: Date
+    var summary: RunSummary
+    var seen = 0
+    var done = 0
+
+    /// The run's archive, opened at the first accepted drop, in `work/.staging` until it is finished.
+    private var archive: ArchiveWriter?
+    private var stagingPath: String?
+    /// Drops whose originals are in the archive, to mark done and remove from `work/` when it is in place.
+    private var archived: [(dropID: String, workPath: String, member: String)] = []
+    private var manifest: [JSONValue] = []
+
+    init(pipeline: Pipeline, mode: String) throws {
+        self.pipeline = pipeline
+        id = pipeline.ids.next()
+        started = Date()
+        summary = RunSummary(runID: id, startedAt: StoreTime.string(started))
+        try pipeline.store.write { w in
+            try w.markStaleRunsCrashed(except: id)
+            try w.insertRun(id: id, startedAt: summary.startedAt, mode: mode)
+        }
+        pipeline.logger.info("run started", metadata: ["run": .string(id), "mode": .string(mode)])
+    }
+
+    /// Adds a drop's original to the run's archive (streamed from its work file).
+    func archive(drop: DropRecord, manifestEntry: JSONValue) throws {
+        if archive == nil {
+            let path = pipeline.config.workFolder + "/.staging/" + id + "." + pipeline.config.compression.fileExtension
+            archive = try ArchiveWriter(path: path, compression: pipeline.config.compression)
+            stagingPath = path
+        }
+        let member = drop.channel + "/" + drop.id + "_" + drop.name
+        let modified = FileSystem.status(drop.workPath).map { Date(timeIntervalSince1970: $0.modified) } ?? Date()
+        try archive!.add(name: member, contentsOf: drop.workPath, size: drop.size, modified: modified)
+        archived.append((drop.id, drop.workPath, member))
+        var entry = manifestEntry.object ?? JSONObject()
+        entry["member"] = .string(member)
+        manifest.append(.object(entry))
+    }
+
+    /// Closes the archive (with its manifest), moves it into `archive/YYYY/MM/DD/`, marks its drops
+    /// done, removes their work files, and records the run's end.
+    func finish() throws -> RunSummary {
+        let p = pipeline
+        if let archive, let stagingPath {
+            let manifestJSON: JSONValue = .object(JSONObject([
+                "run": .string(id),
+                "startedAt": .string(summary.startedAt),
+                "drops": .array(manifest),
+            ]))
+            try archive.add(name: "manifest.json", bytes: JSONWriter(pretty: true).bytes(manifestJSON), modified: Date())
+            try archive.close()
+            p.checkpoint("archive-closed")
+            let day = Self.dayFolder(started)
+            let dir = p.config.archiveFolder + "/" + day
+            try FileSystem.makeDirectory(dir)
+            let final = dir + "/" + id + "." + p.config.compression.fileExtension
+            try FileSystem.rename(stagingPath, final)
+            try FileSystem.sync(dir)
+            p.checkpoint("archive-placed")
+            try p.store.write { w in
+                for a in archived { try w.markArchived(dropID: a.dropID, archivePath: final, member: a.member) }
+            }
+            p.checkpoint("archive-recorded")
+            for a in archived { try FileSystem.remove(a.workPath) }
+            summary.archivePath = final
+        }
+        let end = Date()
+        summary.finishedAt = StoreTime.string(end)
+        summary.seconds = end.timeIntervalSince(started)
+        let t = summary.total
+        try p.store.write { w in
+            try w.finishRun(id: id, finishedAt: summary.finishedAt, status: "finished", accepted: t.accepted + t.partial,
+                            rejected: t.rejected, duplicates: t.duplicates, held: t.held, archivePath: summary.archivePath)
+        }
+        try? MetricsFile.write(summary: summary, store: p.store, to: p.config.metricsFile)
+        p.logger.info("run finished", metadata: [
+            "run": .string(id), "accepted": .stringConvertible(t.accepted), "rejected": .stringConvertible(t.rejected),
+            "duplicates": .stringConvertible(t.duplicates), "partial": .stringConvertible(t.partial), "held": .stringConvertible(t.held),
+            "messages": .stringConvertible(t.messages), "seconds": .string(String(format: "%.3f", summary.seconds)),
+        ])
+        return summary
+    }
+
+    static func dayFolder(_ d: Date) -> String {
+        var t = time_t(d.timeIntervalSince1970)
+        var tm = tm()
+        gmtime_r(&t, &tm)
+        return String(format: "%04d/%02d/%02d", Int(tm.tm_year) + 1900, Int(tm.tm_mon) + 1, Int(tm.tm_mday))
+    }
+}

@@ -1,0 +1,54 @@
+/// What one run did, for the command line, the metrics file and tests.
+public struct RunSummary: Sendable {
+    /// Counts for one channel.
+    public struct Counts: Sendable, Equatable {
+        public var accepted = 0
+        public var rejected = 0
+        public var duplicates = 0
+        public var partial = 0
+        public var held = 0
+        public var messages = 0
+        public var bytes: Int64 = 0
+        public init() {}
+    }
+
+    public var runID: String
+    public var startedAt: String
+    public var finishedAt: String = ""
+    public var seconds: Double = 0
+    public var channels: [String: Counts] = [:]
+    /// Reports linked to their request during this run (including held ones linked later).
+    public var linked = 0
+    public var tasksCreated = 0
+    public var taskTransitions = 0
+    public var acksWritten = 0
+    public var archivePath: String?
+    public var errorFiles: [String] = []
+    /// Inbox entries not taken (symlinks, FIFOs, …), per channel.
+    public var refused: [String: [InboxScanner.Refused]] = [:]
+    /// Drops finished after a crash of an earlier run.
+    public var recovered = 0
+
+    public init(runID: String, startedAt: String) {
+        self.runID = runID
+        self.startedAt = startedAt
+    }
+
+    public var total: Counts {
+        channels.values.reduce(into: Counts()) { t, c in
+            t.accepted += c.accepted
+            t.rejected += c.rejected
+            t.duplicates += c.duplicates
+            t.partial += c.partial
+            t.held += c.held
+            t.messages += c.messages
+            t.bytes += c.bytes
+        }
+    }
+
+    /// Exit code of `run --once`: 0 when everything was accepted, 65 (EX_DATAERR) when something was rejected.
+    public var exitCode: Int32 {
+        let t = total
+        return t.rejected > 0 || t.partial > 0 ? 65 : 0
+    }
+}

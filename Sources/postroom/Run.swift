@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import PostroomPipeline
+import PostroomStore
+
+/// `postroom run --once`: process what is in the inboxes, then exit.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Process what is in the inboxes now, then exit (for cron).")
+
+    @Flag(name: .long, help: "Process once and exit (the only mode of `run`; `postroom watch` keeps polling).")
+    var once = false
+
+    @OptionGroup var options: ConfigOption
+
+    @Flag(name: .long, help: "Print the summary as JSON.")
+    var json = false
+
+    @Flag(name: .long, help: "Log warnings and errors only.")
+    var quiet = false
+
+    func run() throws {
+        guard once else {
+            printError("postroom: `run` needs --once (use `postroom watch` to keep polling)")
+            throw ExitCode(Postroom.Exit.usage)
+        }
+        let config = try options.load()
+        let logger = makeLogger(quiet: quiet)
+        let pipeline = try openPipeline(config, logger: logger)
+        defer { pipeline.close() }
+        let summary = try pipeline.runOnce()
+        if json {
+            print(SummaryText.json(summary, store: pipeline.store))
+        } else {
+            print(SummaryText.render(summary, config: config, store: pipeline.store))
+        }
+        if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+    }
+}

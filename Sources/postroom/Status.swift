@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import PostroomCore
+import PostroomPipeline
+import PostroomStore
+
+/// `postroom status`: counts by channel and outcome, held results, Tasks by status, last runs.
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Counts by channel and outcome, held results, Tasks by status, last runs.")
+
+    @OptionGroup var options: ConfigOption
+
+    @Flag(name: .long, help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let config = try options.load()
+        guard FileManager.default.fileExists(atPath: config.database) else {
+            print("No database yet at \(SummaryText.relative(config.database)): nothing has run.")
+            return
+        }
+        let store = try Store(path: config.database, readOnly: true)
+        let (drops, reports, tasks, runs) = try store.read { r in
+            (try r.dropCounts(), try r.reportCounts(), try r.taskCounts(), try r.runs(limit: 5))
+        }
+        if json {
+            let o = JSONObject([
+                "drops": .array(drops.map { .object(JSONObject(["channel": .string($0.channel), "outcome": .string($0.outcome), "count": .number("\($0.count)")])) }),
+                "reports": .object(JSONObject(reports.map { JSONObject.Member($0.state, .number("\($0.count)")) })),
+                "tasks": .object(JSONObject(tasks.map { JSONObject.Member($0.status, .number("\($0.count)")) })),
+                "runs": .array(runs.map { r in .object(JSONObject([
+                    "id": .string(r.id), "startedAt": .string(r.startedAt), "finishedAt": r.finishedAt.map { .string($0) } ?? .null,
+                    "status": .string(r.status), "accepted": .number("\(r.accepted)"), "rejected": .number("\(r.rejected)"),
+                    "duplicates": .number("\(r.duplicates)"), "held": .number("\(r.held)"),
+                ])) }),
+            ])
+            print(JSONWriter(pretty: true).string(.object(o)), terminator: "")
+            return
+        }
+        var rows = [["channel", "outcome", "drops"]]
+        for d in drops { rows.append([d.channel, d.outcome, "\(d.count)"]) }
+        print("Drops\n" + Table.render(rows))
+        print("\nReports: " + (reports.isEmpty ? "none" : reports.map { "\($0.state) \($0.count)" }.joined(separator: ", ")))
+        let held = try store.read { try $0.reports(state: "held") }
+        if let oldest = held.first {
+            print("Held results: \(held.count), oldest received \(oldest.receivedAt)")
+        }
+        print("Tasks: " + (tasks.isEmpty ? "none" : tasks.map { "\($0.status) \($0.count)" }.joined(separator: ", ")))
+        var runRows = [["run", "started", "status", "accepted", "rejected", "duplicates", "held"]]
+        for r in runs { runRows.append([r.id, r.startedAt, r.status, "\(r.accepted)", "\(r.rejected)", "\(r.duplicates)", "\(r.held)"]) }
+        print("\nLast runs\n" + Table.render(runRows))
+    }
+}
