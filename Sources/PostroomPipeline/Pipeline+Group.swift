@@ -181,6 +181,8 @@ extension Pipeline {
                             ackName: f.ack?.name, ackBytes: f.ack?.bytes, errorPath: f.errorPath)
         f.record.state = .processed
         f.record.outcome = f.outcome
+        f.record.ackName = f.ack?.name
+        f.record.format = f.decoded?.format?.rawValue ?? f.record.format
         f.record.errorPath = f.errorPath
         f.record.issues = dropIssues
     }

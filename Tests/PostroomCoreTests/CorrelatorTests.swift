@@ -36,3 +36,15 @@ import PostroomCore
         #expect(issue.code == "patient-unverifiable")
     }
 }
+
+@Suite struct CorrelationKeyTests {
+    @Test func namespacesFromDifferentFormatsMeet() {
+        let v2 = CorrelationKey.placer(namespace: "2.16.840.1.113883.2.1.3.2.99.1", value: "RAD3001")
+        let fhir = CorrelationKey.placer(namespace: "urn:oid:2.16.840.1.113883.2.1.3.2.99.1", value: "RAD3001")
+        #expect(v2 == fhir)
+        #expect(CorrelationKey.placer(namespace: "GPSYSTEM", value: "1") == "plac|GPSYSTEM|1")
+        #expect(CorrelationKey.identifier(system: "1A2B3C4D-0000-4000-8000-00000000000A", value: "x")
+            == "id|urn:uuid:1a2b3c4d-0000-4000-8000-00000000000a|x")
+        #expect(CorrelationKey.normalize("1.2..3") == "1.2..3")
+    }
+}

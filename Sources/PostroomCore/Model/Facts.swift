@@ -1,3 +1,5 @@
+import Foundation
+
 /// Who a message is about, as keys that can be compared across messages.
 ///
 /// Keys: `nhs|<10 digits>` for a Modulus-11-valid NHS number, `id|<system>|<value>` for other
@@ -125,11 +127,51 @@ public struct TaskFacts: Sendable {
 /// PLAC identifier and a CDA order id meet in the same index.
 public enum CorrelationKey {
     /// A placer order number within its namespace (v2 EI.2–4 or the sender; FHIR identifier.system; CDA root).
-    public static func placer(namespace: String, value: String) -> String { "plac|\(namespace)|\(value)" }
+    public static func placer(namespace: String, value: String) -> String { "plac|\(normalize(namespace))|\(value)" }
     /// A filler order number within its namespace.
-    public static func filler(namespace: String, value: String) -> String { "fill|\(namespace)|\(value)" }
+    public static func filler(namespace: String, value: String) -> String { "fill|\(normalize(namespace))|\(value)" }
     /// A business identifier with its system.
-    public static func identifier(system: String, value: String) -> String { "id|\(system)|\(value)" }
+    public static func identifier(system: String, value: String) -> String { "id|\(normalize(system))|\(value)" }
+
+    /// Makes namespaces from different formats meet: a bare OID (v2 EI.3 with EI.4 `ISO`, a CDA
+    /// `root`) becomes `urn:oid:<oid>` as FHIR writes it; a bare UUID becomes lower-case `urn:uuid:<uuid>`.
+    public static func normalize(_ namespace: String) -> String {
+        let n = namespace.trimmingCharacters(in: .whitespaces)
+        if n.hasPrefix("urn:oid:") { return n }
+        if n.lowercased().hasPrefix("urn:uuid:") { return n.lowercased() }
+        if isOID(n) { return "urn:oid:" + n }
+        if isUUID(n) { return "urn:uuid:" + n.lowercased() }
+        return n
+    }
+
+    static func isOID(_ s: String) -> Bool {
+        guard let first = s.first, first.isASCII, first.isNumber, s.contains(".") else { return false }
+        var lastDot = false
+        for c in s {
+            if c == "." {
+                if lastDot { return false }
+                lastDot = true
+            } else if c.isASCII && c.isNumber {
+                lastDot = false
+            } else {
+                return false
+            }
+        }
+        return !lastDot
+    }
+
+    static func isUUID(_ s: String) -> Bool {
+        let u = Array(s.utf8)
+        guard u.count == 36 else { return false }
+        for (i, c) in u.enumerated() {
+            if [8, 13, 18, 23].contains(i) {
+                if c != UInt8(ascii: "-") { return false }
+            } else if !((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)) {
+                return false
+            }
+        }
+        return true
+    }
     /// A literal reference such as `ServiceRequest/abc` or `urn:uuid:…` (UUIDs lower-cased).
     public static func reference(_ reference: String) -> String {
         let lower = reference.lowercased()

@@ -1,0 +1,44 @@
+# Postroom — the two quick-start commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+SWIFT ?= swift
+CONFIG ?= pipeline.json
+DEMO ?= demo
+# System libraries the build links (Debian/Ubuntu package names).
+APT_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev pkg-config
+
+.PHONY: run test build deps bench fhir-tables clean-demo
+
+## Install the system libraries with apt when something is missing (needs root or sudo).
+deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build --product postroom
+
+## Copy inbox-sample/ into the demo's inboxes, run `postroom run --once`, print the summary.
+## The sample holds rejects on purpose: exit code 65 (some input rejected) counts as success here.
+run: build
+	@# Oldest first is the rule (mtime, then name): copy in name order, markers last.
+	@for ch in inbox-sample/*/; do \
+	  name=$$(basename $$ch); mkdir -p $(DEMO)/inbox/$$name; \
+	  for f in $$(ls $$ch | grep -v -E '\.(done|ok)$$'); do cp $$ch/$$f $(DEMO)/inbox/$$name/; done; \
+	  for f in $$(ls $$ch | grep -E '\.(done|ok)$$'); do cp $$ch/$$f $(DEMO)/inbox/$$name/; done; \
+	done
+	@echo "Copied inbox-sample/ into $(DEMO)/inbox/; running postroom run --once --config $(CONFIG)"
+	@rc=0; $$($(SWIFT) build --show-bin-path)/postroom run --once --config $(CONFIG) --quiet || rc=$$?; \
+	if [ $$rc -ne 0 ] && [ $$rc -ne 65 ]; then exit $$rc; fi; \
+	echo; echo "Exit code $$rc (0: all accepted, 65: some input rejected, as the sample intends)."
+
+## Build and run every test (Swift Testing).
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --disable-xctest
+
+clean-demo:
+	rm -rf $(DEMO)
