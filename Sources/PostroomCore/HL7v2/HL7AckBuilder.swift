@@ -1,75 +1,139 @@
 import Foundation
 
-/// Builds HL7 v2 acknowledgements (ACK) and batch acknowledgements.
+/// Builds HL7 v2 acknowledgements (DOMAIN.md §6.6) and batch acknowledgements (§6.7).
 public enum HL7AckBuilder {
-    /// The ACK of one message: MSH-3/4 swapped with MSH-5/6, a new MSH-10, `ACK^<trigger>^ACK`,
-    /// MSH-11/12 echoed, MSA-1 AA/AE/AR and MSA-2 = the original MSH-10, one ERR per issue.
+    /// The acknowledgement of one message, or no bytes when none is due (an ACK is never
+    /// acknowledged; in enhanced mode MSH-15/16 may ask for none).
+    ///
+    /// Original mode (MSH-15 and MSH-16 empty): one ACK with AA/AE/AR. Enhanced mode: a commit
+    /// ACK (CA/CE/CR) as MSH-15 asks, then an application ACK (AA/AE/AR) as MSH-16 asks.
+    /// Each ACK swaps MSH-3/4 with MSH-5/6, has a new MSH-10, MSH-9 `ACK^<trigger>^ACK`,
+    /// echoes MSH-11/12, and MSA-2 = the original MSH-10; ERR segments carry the issues.
     public static func acknowledgement(for ctx: HL7AckContext, result: MessageResult, env: AckEnvironment) -> [UInt8] {
-        Array(segments(for: ctx, result: result, env: env).joined(separator: "\r").utf8) + [0x0D]
+        messages(for: ctx, result: result, env: env).flatMap { encode($0, ctx) }
     }
 
-    /// The batch acknowledgement: FHS/BHS (BHS-12 = the original BHS-11), one ACK per message
-    /// (only negative ones when `errorsOnly`), BTS/FTS with counts.
-    public static func batchAcknowledgement(batch: HL7BatchContext, messages: [InboundMessage], results: [MessageResult],
-                                            fileIssues: [Issue], errorsOnly: Bool, env: AckEnvironment) -> AckFile {
-        let ts = timestamp(env)
-        var lines: [String] = []
-        if batch.hasFileHeader {
-            lines.append("FHS|^~\\&|\(env.application)|\(env.facility)|\(batch.sendingApplication)|\(batch.sendingFacility)|\(ts)||||\(env.makeID())|\(batch.fileControlID ?? "")")
-        }
-        lines.append("BHS|^~\\&|\(env.application)|\(env.facility)|\(batch.sendingApplication)|\(batch.sendingFacility)|\(ts)||||\(env.makeID())|\(batch.batchControlID ?? "")")
-        var count = 0
-        for (m, r) in zip(messages, results) {
-            guard case .hl7v2(let ctx) = m.answer, !ctx.isAcknowledgement else { continue }
-            if errorsOnly && r.isPositive { continue }
-            lines.append(contentsOf: segments(for: ctx, result: r, env: env))
-            count += 1
-        }
-        lines.append("BTS|\(count)")
-        if batch.hasFileHeader { lines.append("FTS|1") }
-        return AckFile(suffix: "ack.hl7", bytes: Array(lines.joined(separator: "\r").utf8) + [0x0D])
-    }
-
-    static func segments(for ctx: HL7AckContext, result: MessageResult, env: AckEnvironment) -> [String] {
-        let f = String(ctx.fieldSeparator)
-        let code: String
-        switch result.disposition {
-        case .accepted, .held, .duplicate: code = "AA"
-        case .rejected: code = result.transient ? "AR" : "AE"
-        }
-        let msh = ["MSH", ctx.encodingCharacters, ctx.receivingApplication.isEmpty ? env.application : ctx.receivingApplication,
-                   ctx.receivingFacility.isEmpty ? env.facility : ctx.receivingFacility, ctx.sendingApplication, ctx.sendingFacility,
-                   timestamp(env), "", "ACK^\(ctx.triggerEvent)^ACK", env.makeID(), ctx.processingID, ctx.versionID]
-        var out = [msh.joined(separator: f), ["MSA", code, ctx.controlID].joined(separator: f)]
-        for issue in result.issues where issue.severity >= .warning {
-            let severity = issue.severity == .warning ? "W" : "E"
-            out.append(["ERR", "", issue.location ?? "", "207", severity, "", "", "", escape(issue.text, ctx)].joined(separator: f))
+    /// The segments of each ACK message due for one message (none for an ACK).
+    static func messages(for ctx: HL7AckContext, result: MessageResult, env: AckEnvironment) -> [[String]] {
+        guard !ctx.isAcknowledgement else { return [] }
+        let enhanced = !ctx.acceptAckType.isEmpty || !ctx.applicationAckType.isEmpty
+        guard enhanced else { return [ack(ctx, code: HL7AckPolicy.applicationCode(result), result: result, env: env)] }
+        var out: [[String]] = []
+        let commit = HL7AckPolicy.commitCode(result)
+        let commitDue = HL7AckPolicy.isDue(ctx.acceptAckType, positive: commit == "CA")
+        if commitDue { out.append(ack(ctx, code: commit, result: commit == "CA" ? nil : result, env: env)) }
+        let application = HL7AckPolicy.applicationCode(result)
+        if commit == "CA" || !commitDue, HL7AckPolicy.isDue(ctx.applicationAckType, positive: application == "AA") {
+            out.append(ack(ctx, code: application, result: result, env: env))
         }
         return out
     }
 
+    /// One ACK message's segments.
+    static func ack(_ ctx: HL7AckContext, code: String, result: MessageResult?, env: AckEnvironment) -> [String] {
+        let f = String(ctx.fieldSeparator)
+        let comp = ctx.encodingCharacters.first ?? "^"
+        let trigger = ctx.triggerEvent.isEmpty ? "" : "\(comp)\(escape(ctx.triggerEvent, ctx))\(comp)ACK"
+        var msh = ["MSH", ctx.encodingCharacters,
+                   ctx.receivingApplication.isEmpty ? escape(env.application, ctx) : ctx.receivingApplication,
+                   ctx.receivingFacility.isEmpty ? escape(env.facility, ctx) : ctx.receivingFacility,
+                   ctx.sendingApplication, ctx.sendingFacility, timestamp(env), "", "ACK" + trigger, escape(env.makeID(), ctx),
+                   ctx.processingID.isEmpty ? "P" : ctx.processingID, ctx.versionID.isEmpty ? "2.5.1" : ctx.versionID]
+        if !ctx.characterSet.isEmpty {
+            msh += ["", "", "", "", "", ctx.characterSet]
+        }
+        let legacy = isBefore25(ctx.versionID)
+        let reported = (result?.issues ?? []).filter { $0.severity >= .warning }.prefix(50)
+        var msa = ["MSA", code, ctx.controlID]
+        if legacy, code != "AA", code != "CA", let first = reported.first(where: \.isError) {
+            msa.append(escape(first.text, ctx))
+        }
+        var out = [msh.joined(separator: f), msa.joined(separator: f)]
+        for issue in reported {
+            out.append(err(issue, ctx, legacy: legacy))
+        }
+        return out
+    }
+
+    /// One ERR segment: ERR-2 location (ERL), ERR-3 table 0357, ERR-4 severity, ERR-5 Postroom's
+    /// code, ERR-7 diagnostic, ERR-8 user message. Before v2.5, ERR-1 (ELD) instead.
+    static func err(_ issue: Issue, _ ctx: HL7AckContext, legacy: Bool) -> String {
+        let f = String(ctx.fieldSeparator)
+        let c = ctx.encodingCharacters.first ?? "^"
+        let code = HL7AckPolicy.errorCode(for: issue)
+        let codeCWE = [code, HL7AckPolicy.errorTexts[code] ?? "", "HL70357"].joined(separator: String(c))
+        let location = issue.location.flatMap(HL7Location.init)
+        if legacy {
+            var eld: [String] = [location?.segment ?? "", location.map { String($0.segmentIndex ?? 1) } ?? "",
+                                 location?.field.map(String.init) ?? "", ""]
+            eld[3] = codeCWE.replacingOccurrences(of: String(c), with: String(ctx.encodingCharacters.dropFirst(3).first ?? "&"))
+            return ["ERR", eld.joined(separator: String(c))].joined(separator: f)
+        }
+        let severity = issue.severity == .warning ? "W" : issue.severity == .information ? "I" : "E"
+        let text = escape(issue.text, ctx)
+        return ["ERR", "", location?.erl(component: c) ?? "", codeCWE, severity,
+                [escape(issue.code, ctx), "", "POSTROOM"].joined(separator: String(c)), "", escape(issue.code, ctx) + ": " + text, text]
+            .joined(separator: f)
+    }
+
+    /// Whether a version id is before 2.5 (ERR then has only ERR-1).
+    static func isBefore25(_ version: String) -> Bool {
+        let parts = version.prefix { $0.isNumber || $0 == "." }.split(separator: ".").compactMap { Int($0) }
+        guard parts.count >= 2 else { return false }
+        return parts[0] == 2 && parts[1] < 5
+    }
+
+    /// Escapes text with the message's own delimiters.
     static func escape(_ text: String, _ ctx: HL7AckContext) -> String {
-        let enc = Array(ctx.encodingCharacters)
-        let esc = enc.count > 2 ? enc[2] : "\\"
-        var out = ""
-        for ch in text {
-            if ch == esc { out += "\(esc)E\(esc)" }
-            else if ch == ctx.fieldSeparator { out += "\(esc)F\(esc)" }
-            else if enc.count > 0, ch == enc[0] { out += "\(esc)S\(esc)" }
-            else if enc.count > 1, ch == enc[1] { out += "\(esc)R\(esc)" }
-            else if enc.count > 3, ch == enc[3] { out += "\(esc)T\(esc)" }
-            else if ch == "\r" || ch == "\n" { out += " " }
-            else { out.append(ch) }
+        HL7Escape.escape(text, delimiters: delimiters(ctx))
+    }
+
+    /// The delimiters of an acknowledgement context.
+    static func delimiters(_ ctx: HL7AckContext) -> HL7Delimiters {
+        let enc = Array(ctx.encodingCharacters.utf8)
+        let field = ctx.fieldSeparator.asciiValue ?? 0x7C
+        guard enc.count >= 4 else { return HL7Delimiters.standard }
+        return HL7Delimiters(field: field, component: enc[0], repetition: enc[1], escape: enc[2], subcomponent: enc[3],
+                             truncation: enc.count > 4 ? enc[4] : nil)
+    }
+
+    /// The bytes of segments, each ended by CR, in the message's character set (UTF-8 unless 8859/1).
+    static func encode(_ segments: [String], _ ctx: HL7AckContext) -> [UInt8] {
+        var out: [UInt8] = []
+        let latin1 = ["8859/1", "ISO-8859-1", "ISO8859-1"].contains(ctx.characterSet.uppercased())
+        for s in segments {
+            if latin1 {
+                for u in s.unicodeScalars { out.append(u.value < 0x100 ? UInt8(u.value) : 0x3F) }
+            } else {
+                out.append(contentsOf: s.utf8)
+            }
+            out.append(0x0D)
         }
         return out
     }
 
     /// `YYYYMMDDHHMMSS+ZZZZ` in the environment's time zone.
     static func timestamp(_ env: AckEnvironment) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = env.timeZone
-        f.dateFormat = "yyyyMMddHHmmssZ"
-        return f.string(from: env.now)
+        let offset = env.timeZone.secondsFromGMT(for: env.now)
+        let local = Int(env.now.timeIntervalSince1970.rounded(.down)) + offset
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let secs = local - days * 86_400
+        let (y, m, d) = civil(days)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let a = abs(offset) / 60
+        return "\(y)\(two(m))\(two(d))\(two(secs / 3600))\(two(secs / 60 % 60))\(two(secs % 60))\(offset < 0 ? "-" : "+")\(two(a / 60))\(two(a % 60))"
+    }
+
+    /// The civil date of a day count since 1970-01-01.
+    static func civil(_ z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }

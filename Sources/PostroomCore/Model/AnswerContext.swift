@@ -63,9 +63,11 @@ public struct HL7BatchContext: Sendable, Hashable {
     public var receivingApplication: String
     public var receivingFacility: String
     public var hasFileHeader: Bool
+    /// False for a file of back-to-back messages with no FHS/BHS: answered with one ACK per message, no envelope.
+    public var hasBatchHeader: Bool
 
     public init(fileControlID: String? = nil, batchControlID: String? = nil, sendingApplication: String = "", sendingFacility: String = "",
-                receivingApplication: String = "", receivingFacility: String = "", hasFileHeader: Bool = false) {
+                receivingApplication: String = "", receivingFacility: String = "", hasFileHeader: Bool = false, hasBatchHeader: Bool = true) {
         self.fileControlID = fileControlID
         self.batchControlID = batchControlID
         self.sendingApplication = sendingApplication
@@ -73,6 +75,7 @@ public struct HL7BatchContext: Sendable, Hashable {
         self.receivingApplication = receivingApplication
         self.receivingFacility = receivingFacility
         self.hasFileHeader = hasFileHeader
+        self.hasBatchHeader = hasBatchHeader
     }
 }
 

@@ -1,0 +1,111 @@
+/// What a v2 file's batch envelope (`[FHS] {[BHS] {MSH…} [BTS]} [FTS]`) says, and its checks.
+///
+/// Both the whole-file decoder and a streaming pipeline fill this in with `HL7BatchScanner`,
+/// and both judge it with `check()`, so they agree on what a truncated file is.
+public struct HL7BatchEnvelope: Sendable, Hashable {
+    /// The fields of an FHS or BHS that a batch acknowledgement answers.
+    public struct Header: Sendable, Hashable {
+        public var sendingApplication: String = ""
+        public var sendingFacility: String = ""
+        public var receivingApplication: String = ""
+        public var receivingFacility: String = ""
+        /// FHS-11 / BHS-11.
+        public var controlID: String = ""
+        public var encodingCharacters: String = "^~\\&"
+        public var fieldSeparator: Character = "|"
+    }
+
+    /// One batch: its header (nil for messages outside any BHS), message count and trailer.
+    public struct Batch: Sendable, Hashable {
+        public var header: Header?
+        public var messageCount: Int = 0
+        /// Whether a BTS closed the batch, and its BTS-1 as written.
+        public var hasTrailer = false
+        public var trailerCount: String = ""
+    }
+
+    public var fileHeader: Header?
+    public var hasFileTrailer = false
+    /// FTS-1 as written.
+    public var fileTrailerCount: String = ""
+    public var batches: [Batch] = []
+    /// Segments found before the first message that are not envelope segments.
+    public var strayBeforeFirstMessage = 0
+    /// Segments after FTS.
+    public var contentAfterFileTrailer = false
+    /// BTS segments with no open batch.
+    public var unexpectedBatchTrailers = 0
+
+    /// Creates an empty envelope.
+    public init() {}
+
+    /// The number of messages (MSH segments) in the file.
+    public var messageCount: Int { batches.reduce(0) { $0 + $1.messageCount } }
+
+    /// Whether the file has an FHS or a BHS.
+    public var isEnveloped: Bool { fileHeader != nil || batches.contains { $0.header != nil } }
+
+    /// The file-level issues: truncation (a header without its trailer, counts that do not
+    /// match) and content outside messages. Errors here reject the whole file.
+    public func check() -> [Issue] {
+        var issues: [Issue] = []
+        if strayBeforeFirstMessage > 0 {
+            issues.append(.fatal("segment-outside-message", at: nil,
+                                 "The file holds \(strayBeforeFirstMessage) segment(s) before its first MSH that belong to no message"))
+        }
+        if fileHeader != nil, !hasFileTrailer {
+            issues.append(.fatal("batch-truncated", at: "FTS", "The file has an FHS but no FTS: it looks truncated"))
+        }
+        if fileHeader == nil, hasFileTrailer {
+            issues.append(.fatal("batch-envelope-invalid", at: "FTS", "The file has an FTS but no FHS"))
+        }
+        if contentAfterFileTrailer {
+            issues.append(.fatal("batch-envelope-invalid", at: "FTS", "The file holds segments after its FTS"))
+        }
+        if unexpectedBatchTrailers > 0 {
+            issues.append(.fatal("batch-envelope-invalid", at: "BTS", "The file has a BTS with no BHS before it"))
+        }
+        if hasFileTrailer, !fileTrailerCount.isEmpty {
+            let headed = batches.filter { $0.header != nil }.count
+            if let n = Int(fileTrailerCount.trimmingSpaces) {
+                if n != headed {
+                    issues.append(.fatal("batch-count-mismatch", at: "FTS-1",
+                                         "FTS-1 says the file holds \(n) batch(es) but it holds \(headed): it looks truncated or altered"))
+                }
+            } else {
+                issues.append(.fatal("batch-count-mismatch", at: "FTS-1", "FTS-1 (file batch count) is not a number"))
+            }
+        }
+        for (i, batch) in batches.enumerated() where batch.header != nil {
+            let where_ = batches.filter({ $0.header != nil }).count > 1 ? "BTS[\(i + 1)]" : "BTS"
+            guard batch.hasTrailer else {
+                issues.append(.fatal("batch-truncated", at: where_, "A batch has a BHS but no BTS: it looks truncated"))
+                continue
+            }
+            guard !batch.trailerCount.isEmpty else { continue }
+            if let n = Int(batch.trailerCount.trimmingSpaces) {
+                if n != batch.messageCount {
+                    issues.append(.fatal("batch-count-mismatch", at: where_ + "-1",
+                                         "BTS-1 says the batch holds \(n) message(s) but it holds \(batch.messageCount): it looks truncated or altered"))
+                }
+            } else {
+                issues.append(.fatal("batch-count-mismatch", at: where_ + "-1", "BTS-1 (batch message count) is not a number"))
+            }
+        }
+        if messageCount == 0, !isEnveloped, strayBeforeFirstMessage == 0 {
+            issues.append(.fatal("no-message", at: "MSH", "The file holds no HL7 v2 message"))
+        }
+        return issues
+    }
+
+    /// The context a batch acknowledgement answers (BHS-11 → BHS-12, FHS-11 → FHS-12); nil for a
+    /// single message outside any envelope.
+    public var context: HL7BatchContext? {
+        guard isEnveloped || messageCount > 1 else { return nil }
+        let header = batches.first(where: { $0.header != nil })?.header ?? fileHeader
+        return HL7BatchContext(fileControlID: fileHeader?.controlID, batchControlID: batches.first { $0.header != nil }?.header?.controlID,
+                               sendingApplication: header?.sendingApplication ?? "", sendingFacility: header?.sendingFacility ?? "",
+                               receivingApplication: header?.receivingApplication ?? "", receivingFacility: header?.receivingFacility ?? "",
+                               hasFileHeader: fileHeader != nil, hasBatchHeader: isEnveloped)
+    }
+}

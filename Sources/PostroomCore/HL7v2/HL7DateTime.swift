@@ -1,0 +1,118 @@
+import Foundation
+
+/// HL7 v2 DTM/TS/DT values (`YYYY[MM[DD[HH[MM[SS[.S…]]]]]][+/-ZZZZ]`) and their FHIR forms.
+public struct HL7DateTime: Sendable, Hashable {
+    public var year: Int
+    public var month: Int?
+    public var day: Int?
+    public var hour: Int?
+    public var minute: Int?
+    public var second: Int?
+    /// The fraction of a second as written (digits after the point).
+    public var fraction: String?
+    /// The offset in minutes east of UTC when the value carries one.
+    public var offsetMinutes: Int?
+
+    /// Parses a DTM/TS value (TS.1 when components are present); nil when it is not one.
+    public init?(_ text: String) {
+        let bytes = Array(text.utf8.prefix { $0 != 0x5E })
+        var i = 0
+        func digits(_ n: Int) -> Int? {
+            guard i + n <= bytes.count else { return nil }
+            var v = 0
+            for k in i..<(i + n) {
+                let b = bytes[k]
+                guard b >= 0x30, b <= 0x39 else { return nil }
+                v = v * 10 + Int(b - 0x30)
+            }
+            i += n
+            return v
+        }
+        func atDigit() -> Bool { i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
+        guard let y = digits(4) else { return nil }
+        year = y
+        if atDigit() { guard let m = digits(2), (1...12).contains(m) else { return nil }; month = m }
+        if month != nil, atDigit() {
+            guard let d = digits(2), d >= 1, d <= Self.daysIn(month: month ?? 1, year: y) else { return nil }
+            day = d
+        }
+        if day != nil, atDigit() { guard let h = digits(2), h < 24 else { return nil }; hour = h }
+        if hour != nil, atDigit() { guard let m = digits(2), m < 60 else { return nil }; minute = m }
+        if minute != nil, atDigit() { guard let s = digits(2), s < 60 else { return nil }; second = s }
+        if second != nil, i < bytes.count, bytes[i] == 0x2E {
+            i += 1
+            let start = i
+            while atDigit() { i += 1 }
+            guard i > start, i - start <= 4 else { return nil }
+            fraction = String(decoding: bytes[start..<i], as: UTF8.self)
+        }
+        if i < bytes.count, bytes[i] == 0x2B || bytes[i] == 0x2D {
+            let sign = bytes[i] == 0x2D ? -1 : 1
+            i += 1
+            guard let hh = digits(2), let mm = digits(2), hh <= 14, mm < 60 else { return nil }
+            offsetMinutes = sign * (hh * 60 + mm)
+        }
+        guard i == bytes.count else { return nil }
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Whether the value has a time of day (to the minute at least).
+    public var hasTime: Bool { minute != nil }
+
+    static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
+
+    /// The FHIR `date` form (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`).
+    public var fhirDate: String {
+        var s = String(year)
+        if let month { s += "-" + Self.two(month) }
+        if let day { s += "-" + Self.two(day) }
+        return s
+    }
+
+    /// The FHIR `dateTime` form: a date alone, or a time with an offset (the value's own, or
+    /// the time zone's offset at that local time, daylight saving included).
+    public func fhirDateTime(zone: HL7TimeZone) -> String {
+        guard let hour, let day, let month else { return fhirDate }
+        var s = fhirDate + "T" + Self.two(hour) + ":" + Self.two(minute ?? 0) + ":" + Self.two(second ?? 0)
+        if let fraction { s += "." + fraction }
+        let offset = offsetMinutes ?? zone.offsetMinutes(year: year, month: month, day: day, hour: hour, minute: minute ?? 0)
+        if offset == 0 && offsetMinutes == nil { return s + "Z" }
+        let a = abs(offset)
+        return s + (offset < 0 ? "-" : "+") + Self.two(a / 60) + ":" + Self.two(a % 60)
+    }
+}
+
+/// A channel's time zone, applied to v2 times that carry no offset.
+public struct HL7TimeZone: Sendable {
+    let zone: TimeZone
+
+    /// The zone of an IANA identifier (Europe/London when unknown).
+    public init(identifier: String) {
+        zone = TimeZone(identifier: identifier) ?? TimeZone(identifier: "Europe/London") ?? .gmt
+    }
+
+    /// The offset from UTC, in minutes, of a local wall-clock time in this zone.
+    func offsetMinutes(year: Int, month: Int, day: Int, hour: Int, minute: Int) -> Int {
+        let local = Double(Self.daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60)
+        let first = zone.secondsFromGMT(for: Date(timeIntervalSince1970: local))
+        let second = zone.secondsFromGMT(for: Date(timeIntervalSince1970: local - Double(first)))
+        return second / 60
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date.
+    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+}

@@ -1,0 +1,136 @@
+/// Maps HL7 v2 data types to FHIR R4 JSON (v2-to-FHIR conventions).
+enum HL7FHIR {
+    static let v20203 = "http://terminology.hl7.org/CodeSystem/v2-0203"
+
+    /// The FHIR system of a v2 coding-system name (CWE.3), or nil when there is no standard one.
+    static func system(_ name: String) -> String? {
+        switch name.uppercased() {
+        case "": nil
+        case "LN", "LOINC": "http://loinc.org"
+        case "SCT", "SNM", "SNM3", "SNOMED", "SNOMED-CT", "SNOMEDCT": "http://snomed.info/sct"
+        case "UCUM": "http://unitsofmeasure.org"
+        case "I10", "ICD10": "http://hl7.org/fhir/sid/icd-10"
+        case "I10C", "ICD10CM": "http://hl7.org/fhir/sid/icd-10-cm"
+        case "I9C": "http://hl7.org/fhir/sid/icd-9-cm"
+        case "READ", "RD2", "RD3": "http://read.info/readv2"
+        default:
+            if name.uppercased().hasPrefix("HL7"), name.count == 7 { "http://terminology.hl7.org/CodeSystem/v2-" + name.dropFirst(3) }
+            else if isOID(name) { "urn:oid:" + name }
+            else { nil }
+        }
+    }
+
+    static func isOID(_ s: String) -> Bool {
+        !s.isEmpty && s.contains(".") && s.allSatisfy { $0 == "." || $0.isASCII && $0.isNumber }
+    }
+
+    /// A Coding from code, display and v2 system name; nil when there is no code and no display.
+    static func coding(_ code: String, _ display: String, _ systemName: String) -> JSONValue? {
+        guard !code.isEmpty || !display.isEmpty else { return nil }
+        var o = JSONObject()
+        if let s = system(systemName) { o["system"] = .string(s) }
+        if !code.isEmpty { o["code"] = .string(code) }
+        if !display.isEmpty { o["display"] = .string(display) }
+        return .object(o)
+    }
+
+    /// A CodeableConcept from a CE/CWE/CNE element (first and alternate triplets, original text).
+    static func codeableConcept(_ e: HL7Element) -> JSONValue? {
+        if e.isEmpty { return nil }
+        let c = e.components
+        func t(_ i: Int) -> String { i <= c.count ? c[i - 1].text : "" }
+        var codings: [JSONValue] = []
+        if let first = coding(t(1), t(2), t(3)) { codings.append(first) }
+        if let alt = coding(t(4), t(5), t(6)) { codings.append(alt) }
+        var o = JSONObject()
+        if !codings.isEmpty { o["coding"] = .array(codings) }
+        let text = t(9).isEmpty ? t(2) : t(9)
+        if !text.isEmpty { o["text"] = .string(text) }
+        return o.isEmpty ? nil : .object(o)
+    }
+
+    /// The namespace of an EI (entity identifier): EI.2, else EI.3 (as `urn:oid:` for ISO), else `fallback`.
+    static func namespace(_ e: HL7Element, fallback: String) -> String {
+        let ns = e.component(2).text
+        if !ns.isEmpty { return ns }
+        let universal = e.component(3).text
+        if !universal.isEmpty {
+            switch e.component(4).text.uppercased() {
+            case "ISO": return "urn:oid:" + universal
+            case "UUID": return "urn:uuid:" + universal.lowercased()
+            case "": return universal
+            default: return universal + "^" + e.component(4).text
+            }
+        }
+        return fallback
+    }
+
+    /// A FHIR Identifier typed PLAC/FILL/PGN for an EI.
+    static func identifier(_ e: HL7Element, type: String, namespace: String) -> JSONValue {
+        var o = JSONObject()
+        o["type"] = ["coding": [["system": .string(v20203), "code": .string(type)]]]
+        if namespace.hasPrefix("urn:") { o["system"] = .string(namespace) }
+        o["value"] = .string(e.component(1).text)
+        if !namespace.hasPrefix("urn:") { o["assigner"] = ["display": .string(namespace)] }
+        return .object(o)
+    }
+
+    /// A HumanName from an XPN repetition.
+    static func humanName(_ e: HL7Element) -> JSONValue? {
+        let family = e.component(1).subcomponent(1).text
+        let given = [e.component(2).text, e.component(3).text].filter { !$0.isEmpty }
+        var o = JSONObject()
+        if !family.isEmpty { o["family"] = .string(family) }
+        if !given.isEmpty { o["given"] = .array(given.map(JSONValue.string)) }
+        let suffix = e.component(4).text
+        if !suffix.isEmpty { o["suffix"] = [.string(suffix)] }
+        let prefix = e.component(5).text
+        if !prefix.isEmpty { o["prefix"] = [.string(prefix)] }
+        return o.isEmpty ? nil : .object(o)
+    }
+
+    /// A display reference for a person in an XCN (id, family, given).
+    static func practitionerReference(_ e: HL7Element) -> JSONValue? {
+        guard e.isPresent else { return nil }
+        let name = [e.component(3).text, e.component(2).subcomponent(1).text].filter { !$0.isEmpty }.joined(separator: " ")
+        var o = JSONObject()
+        let id = e.component(1).text
+        if !id.isEmpty {
+            var ident = JSONObject()
+            let authority = e.component(9).subcomponent(1).text
+            if let sys = authority.uppercased() == "NPI" ? "http://hl7.org/fhir/sid/us-npi" : nil { ident["system"] = .string(sys) }
+            ident["value"] = .string(id)
+            o["identifier"] = .object(ident)
+        }
+        if !name.isEmpty { o["display"] = .string(name) }
+        return o.isEmpty ? nil : .object(o)
+    }
+
+    /// A stable FHIR id from a key (FNV-1a 64-bit, hex), prefixed.
+    static func id(_ prefix: String, _ key: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in key.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        let hex = String(h, radix: 16)
+        return prefix + "-" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// A decimal in FHIR JSON form, or nil when the text is not a number.
+    static func decimal(_ text: String) -> String? {
+        var s = Substring(text.trimmingSpaces)
+        if s.hasPrefix("+") { s = s.dropFirst() }
+        var negative = false
+        if s.hasPrefix("-") { negative = true; s = s.dropFirst() }
+        guard !s.isEmpty else { return nil }
+        var intPart = s.prefix { $0 != "." }
+        var frac = s.dropFirst(intPart.count)
+        if frac.hasPrefix(".") { frac = frac.dropFirst() } else if !frac.isEmpty { return nil }
+        guard intPart.allSatisfy({ $0.isASCII && $0.isNumber }), frac.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        guard !intPart.isEmpty || !frac.isEmpty else { return nil }
+        if intPart.isEmpty { intPart = "0" }
+        while intPart.count > 1, intPart.first == "0" { intPart = intPart.dropFirst() }
+        let hadPoint = s.contains(".")
+        var out = (negative ? "-" : "") + intPart
+        if hadPoint, !frac.isEmpty { out += "." + frac }
+        return out
+    }
+}

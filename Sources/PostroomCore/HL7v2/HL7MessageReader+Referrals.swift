@@ -1,0 +1,85 @@
+extension HL7MessageReader {
+    /// The referral ServiceRequest of a REF^I12, keyed by RF1-6 (originating referral identifier).
+    mutating func referral(_ tree: HL7GroupNode, patient: PatientFacts?) -> [RequestFacts] {
+        guard let rf1 = message.first("RF1") else {
+            issues.append(.error("segment-missing", type: "structure", at: "RF1",
+                                 "A referral needs an RF1 segment with the originating referral identifier (RF1-6)"))
+            return []
+        }
+        let status = rf1.text(1, 1)
+        table(rf1, 1, 1, status, HL7Tables.referralStatus.contains, "0283")
+        guard require(rf1, 6, 1, "RF1-6 (originating referral identifier)"),
+              let key = orderKey(rf1.element(6), filler: false, defaultNamespace: sender) else { return [] }
+        var sr = JSONObject()
+        sr["resourceType"] = "ServiceRequest"
+        sr["id"] = .string(HL7FHIR.id("v2sr", key.key))
+        var identifiers = [HL7FHIR.identifier(rf1.element(6), type: "PLAC", namespace: key.namespace)]
+        var keys = [key.key]
+        if let external = orderKey(rf1.element(11), filler: true, defaultNamespace: receiver) {
+            identifiers.append(HL7FHIR.identifier(rf1.element(11), type: "FILL", namespace: external.namespace))
+            keys.append(external.key)
+        }
+        sr["identifier"] = .array(identifiers)
+        sr["status"] = .string(status == "R" || status == "E" ? "revoked" : "active")
+        sr["intent"] = "order"
+        sr["category"] = [["coding": [["system": "http://snomed.info/sct", "code": "3457005", "display": "Patient referral"]]]]
+        switch rf1.text(2, 1) {
+        case "S": sr["priority"] = "stat"
+        case "A": sr["priority"] = "asap"
+        case "R": sr["priority"] = "routine"
+        default: break
+        }
+        if let code = HL7FHIR.codeableConcept(rf1.element(3)) { sr["code"] = code }
+        if let subject = Self.subject(patient) { sr["subject"] = subject }
+        if let authored = dateTime(rf1, 7) { sr["authoredOn"] = .string(authored) }
+        let reasons = rf1.field(10).repetitions.compactMap(HL7FHIR.codeableConcept)
+        if !reasons.isEmpty { sr["reasonCode"] = .array(reasons) }
+        for prd in message.segments("PRD") {
+            let role = prd.text(1, 1)
+            let name = [prd.text(2, 2), prd.text(2, 1)].filter { !$0.isEmpty }.joined(separator: " ")
+            guard !name.isEmpty else { continue }
+            if role == "RP", sr["requester"] == nil { sr["requester"] = ["display": .string(name)] }
+            if role == "RT", sr["performer"] == nil { sr["performer"] = [["display": .string(name)]] }
+        }
+        let notes = notes(tree.directSegments)
+        if !notes.isEmpty { sr["note"] = .array(notes) }
+        return [RequestFacts(resource: .object(sr), keys: keys, event: .new, isReferral: true)]
+    }
+
+    /// The answer to a referral (RRI^I12): RF1-1 `A` accepted, `R` rejected, keyed by RF1-6.
+    mutating func referralResponse(_ tree: HL7GroupNode, patient: PatientFacts?) -> [RequestFacts] {
+        guard let rf1 = message.first("RF1") else {
+            issues.append(.error("segment-missing", type: "structure", at: "RF1",
+                                 "A referral response needs an RF1 segment with the referral status (RF1-1) and identifier (RF1-6)"))
+            return []
+        }
+        let status = rf1.text(1, 1)
+        guard require(rf1, 1, 1, "RF1-1 (referral status)"), table(rf1, 1, 1, status, HL7Tables.referralStatus.contains, "0283") else { return [] }
+        // The response comes from the referred-to provider: the referral's namespace is the receiver's.
+        guard require(rf1, 6, 1, "RF1-6 (originating referral identifier)"),
+              let key = orderKey(rf1.element(6), filler: false, defaultNamespace: receiver) else { return [] }
+        var keys = [key.key]
+        var identifiers = [HL7FHIR.identifier(rf1.element(6), type: "PLAC", namespace: key.namespace)]
+        if let external = orderKey(rf1.element(11), filler: true, defaultNamespace: sender) {
+            keys.append(external.key)
+            identifiers.append(HL7FHIR.identifier(rf1.element(11), type: "FILL", namespace: external.namespace))
+        }
+        let reasonText = [rf1.text(10, 2), rf1.text(10, 1), rf1.text(3, 2), rf1.text(3, 1)].first { !$0.isEmpty }
+        let event: RequestEvent
+        switch status {
+        case "A": event = .accepted
+        case "R": event = .rejected(reason: reasonText)
+        default: event = .noted(status)
+        }
+        var sr = JSONObject()
+        sr["resourceType"] = "ServiceRequest"
+        sr["id"] = .string(HL7FHIR.id("v2sr", key.key))
+        sr["identifier"] = .array(identifiers)
+        sr["status"] = .string(status == "R" || status == "E" ? "revoked" : "active")
+        sr["intent"] = "order"
+        sr["category"] = [["coding": [["system": "http://snomed.info/sct", "code": "3457005", "display": "Patient referral"]]]]
+        if let code = HL7FHIR.codeableConcept(rf1.element(3)) { sr["code"] = code }
+        if let subject = Self.subject(patient) { sr["subject"] = subject }
+        return [RequestFacts(resource: .object(sr), keys: keys, event: event, isReferral: true)]
+    }
+}

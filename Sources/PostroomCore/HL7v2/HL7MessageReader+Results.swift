@@ -1,0 +1,196 @@
+extension HL7MessageReader {
+    /// OBX-11 values that need no OBX-5 (cannot be obtained, not asked, in lab, order detail, deleted).
+    static let statusesWithoutValue: Set<String> = ["X", "N", "I", "O", "D"]
+
+    /// One report per ORDER_OBSERVATION of an ORU^R01.
+    mutating func results(_ tree: HL7GroupNode, patient: PatientFacts?) -> [ReportFacts] {
+        var out: [ReportFacts] = []
+        for (n, group) in tree.groups("ORDER_OBSERVATION").enumerated() {
+            guard let obrIndex = group.directSegments.first(where: { message.segmentID($0) == "OBR" }) else { continue }
+            let obr = message.segment(obrIndex)
+            let orc = group.children("COMMON_ORDER").first?.directSegments.first.map(message.segment)
+            require(obr, 4, 0, "OBR-4 (universal service identifier)")
+            var placerEI = obr.element(2)
+            var fillerEI = obr.element(3)
+            if let orc {
+                checkAgreement(orc.element(2), obr.element(2), at: obr, field: 2, name: "placer order number")
+                checkAgreement(orc.element(3), obr.element(3), at: obr, field: 3, name: "filler order number")
+                if placerEI.isEmpty { placerEI = orc.element(2) }
+                if fillerEI.isEmpty { fillerEI = orc.element(3) }
+            }
+            // Results come from the filler: the placer is the receiving application.
+            let placer = orderKey(placerEI, filler: false, defaultNamespace: receiver)
+            let filler = orderKey(fillerEI, filler: true, defaultNamespace: sender)
+            if placer == nil, filler == nil {
+                issues.append(.warning("order-number-missing", type: "required", at: obr.location(2).description,
+                                       "The result names no placer (OBR-2/ORC-2) or filler (OBR-3/ORC-3) order number, so it cannot be linked to its order"))
+            }
+            let service = obr.text(4, 1)
+            let identity = "v2-report|" + (placer?.key ?? filler?.key ?? "msg|\(sender)|\(message.segment(0).text(10))|\(n + 1)") + "|" + service
+
+            let observationGroups = group.children("OBSERVATION")
+            var observations: [JSONValue] = []
+            var obxStatuses: [String] = []
+            for (k, og) in observationGroups.enumerated() {
+                let segs = og.directSegments
+                guard let first = segs.first else { continue }
+                let obx = message.segment(first)
+                obxStatuses.append(obx.text(11, 1))
+                let obs = observation(obx, id: HL7FHIR.id("v2obs", identity + "|\(k + 1)"), patient: patient, notes: notes(segs),
+                                      fallbackEffective: obr)
+                observations.append(obs)
+            }
+            let resultStatus = obr.text(25, 1)
+            let status: String
+            if resultStatus.isEmpty {
+                status = Self.derivedStatus(obxStatuses)
+                issues.append(.warning("required-field-missing", type: "required", at: obr.location(25).description,
+                                       "OBR-25 (result status) is empty; the report status is derived from OBX-11"))
+            } else if let mapped = HL7Tables.resultStatus[resultStatus] {
+                status = mapped
+            } else {
+                table(obr, 25, 0, resultStatus, { _ in false }, "0123")
+                status = "unknown"
+            }
+            var dr = JSONObject()
+            dr["resourceType"] = "DiagnosticReport"
+            dr["id"] = .string(HL7FHIR.id("v2dr", identity))
+            var identifiers: [JSONValue] = []
+            if let placer { identifiers.append(HL7FHIR.identifier(placerEI, type: "PLAC", namespace: placer.namespace)) }
+            if let filler { identifiers.append(HL7FHIR.identifier(fillerEI, type: "FILL", namespace: filler.namespace)) }
+            if !identifiers.isEmpty { dr["identifier"] = .array(identifiers) }
+            if let placer {
+                dr["basedOn"] = [["type": "ServiceRequest", "identifier": HL7FHIR.identifier(placerEI, type: "PLAC", namespace: placer.namespace)]]
+            }
+            dr["status"] = .string(status)
+            dr["code"] = HL7FHIR.codeableConcept(obr.element(4)) ?? ["text": "unknown"]
+            if let subject = Self.subject(patient) { dr["subject"] = subject }
+            if let effective = dateTime(obr, 7) { dr["effectiveDateTime"] = .string(effective) }
+            if let issued = instant(obr, 22) { dr["issued"] = .string(issued) }
+            let results: [JSONValue] = observations.compactMap { o in o["id"]?.string.map { ["reference": .string("Observation/" + $0)] } }
+            if !results.isEmpty { dr["result"] = .array(results) }
+            var requestKeys: [String] = []
+            if let placer { requestKeys.append(placer.key) }
+            if let filler { requestKeys.append(filler.key) }
+            out.append(ReportFacts(kind: .diagnosticReport, resource: .object(dr), observations: observations, requestKeys: requestKeys,
+                                   identity: identity, status: status))
+        }
+        return out
+    }
+
+    /// A report status from OBX-11 values when OBR-25 is empty.
+    static func derivedStatus(_ statuses: [String]) -> String {
+        if statuses.isEmpty { return "registered" }
+        if statuses.contains("C") { return "corrected" }
+        if statuses.allSatisfy({ $0 == "F" || $0 == "U" }) { return "final" }
+        if statuses.contains(where: { $0 == "P" || $0 == "R" || $0 == "S" }) { return "preliminary" }
+        return "unknown"
+    }
+
+    /// One Observation from an OBX, with its value typed by OBX-2.
+    mutating func observation(_ obx: HL7Segment, id: String, patient: PatientFacts?, notes: [JSONValue], fallbackEffective obr: HL7Segment) -> JSONValue {
+        let type = obx.text(2, 1)
+        let status = obx.text(11, 1)
+        require(obx, 3, 0, "OBX-3 (observation identifier)")
+        if require(obx, 11, 0, "OBX-11 (observation result status)") { table(obx, 11, 1, status, { HL7Tables.observationStatus[$0] != nil }, "0085") }
+        let hasValue = obx.field(5).isPresent
+        if hasValue { if require(obx, 2, 0, "OBX-2 (value type)") { table(obx, 2, 1, type, HL7Tables.valueTypes.contains, "0125") } }
+        else if !Self.statusesWithoutValue.contains(status) {
+            issues.append(.error("required-field-missing", type: "required", at: obx.location(5).description,
+                                 "OBX-5 (observation value) is required unless OBX-11 says there is none (X, N, I, O, D)"))
+        }
+        var o = JSONObject()
+        o["resourceType"] = "Observation"
+        o["id"] = .string(id)
+        o["status"] = .string(HL7Tables.observationStatus[status] ?? "unknown")
+        o["code"] = HL7FHIR.codeableConcept(obx.element(3)) ?? ["text": "unknown"]
+        if let subject = Self.subject(patient) { o["subject"] = subject }
+        if let effective = dateTime(obx, 14) ?? dateTime(obr, 7, severity: .warning) { o["effectiveDateTime"] = .string(effective) }
+        if hasValue, HL7Tables.valueTypes.contains(type) {
+            if let (key, value) = observationValue(obx, type: type) { o[key] = value }
+        } else if !hasValue {
+            o["dataAbsentReason"] = ["coding": [["system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+                                                 "code": status == "X" ? "not-performed" : "unknown"]]]
+        }
+        let interpretation = obx.field(8).repetitions.filter(\.isPresent).compactMap { rep -> JSONValue? in
+            let code = rep.component(1).text
+            return ["coding": [["system": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "code": .string(code)]]]
+        }
+        if !interpretation.isEmpty { o["interpretation"] = .array(interpretation) }
+        let range = obx.text(7)
+        if !range.isEmpty { o["referenceRange"] = [["text": .string(range)]] }
+        if !notes.isEmpty { o["note"] = .array(notes) }
+        return .object(o)
+    }
+
+    /// The `value[x]` member of an OBX-5 by its type (OBX-2), reporting values that do not fit the type.
+    mutating func observationValue(_ obx: HL7Segment, type: String) -> (String, JSONValue)? {
+        let reps = obx.field(5).repetitions.filter(\.isPresent)
+        guard let first = reps.first else { return nil }
+        let loc = obx.location(5).description
+        func dataType(_ what: String) {
+            issues.append(.error("data-type", type: "value", at: loc, "OBX-5 is not a valid \(what) (OBX-2 \(type))"))
+        }
+        switch type {
+        case "NM":
+            guard let number = HL7FHIR.decimal(first.text) else { dataType("number"); return nil }
+            return ("valueQuantity", quantity(number, units: obx.element(6)))
+        case "ST", "TX", "FT":
+            return ("valueString", .string(reps.map(\.text).joined(separator: "\n")))
+        case "CE", "CWE", "CNE", "CF":
+            return HL7FHIR.codeableConcept(first).map { ("valueCodeableConcept", $0) }
+        case "DT", "DTM", "TS":
+            guard let dt = HL7DateTime(first.component(1).text) else { dataType("date/time"); return nil }
+            return ("valueDateTime", .string(type == "DT" ? dt.fhirDate : dt.fhirDateTime(zone: zone)))
+        case "TM":
+            let t = first.text
+            guard t.count >= 2, t.prefix(6).allSatisfy({ $0.isASCII && $0.isNumber }) else { dataType("time"); return nil }
+            let digits = Array(t.prefix(6))
+            func pair(_ i: Int) -> String { i + 1 < digits.count ? String(digits[i...(i + 1)]) : "00" }
+            return ("valueTime", .string("\(pair(0)):\(pair(2)):\(pair(4))"))
+        case "SN":
+            return structuredNumeric(first, units: obx.element(6)) ?? {
+                dataType("structured numeric")
+                return nil
+            }()
+        default:
+            let text = reps.map { $0.components.map(\.text).filter { !$0.isEmpty }.joined(separator: " ") }.joined(separator: "\n")
+            return ("valueString", .string(text))
+        }
+    }
+
+    /// A Quantity with units from OBX-6 (UCUM when the units say so).
+    func quantity(_ number: String, units: HL7Element, comparator: String? = nil) -> JSONValue {
+        var q = JSONObject()
+        q["value"] = .number(number)
+        if let comparator { q["comparator"] = .string(comparator) }
+        let code = units.component(1).text
+        let text = units.component(2).text
+        if !code.isEmpty || !text.isEmpty { q["unit"] = .string(text.isEmpty ? code : text) }
+        if !code.isEmpty, let system = HL7FHIR.system(units.component(3).text) {
+            q["system"] = .string(system)
+            q["code"] = .string(code)
+        }
+        return .object(q)
+    }
+
+    /// SN (comparator ^ num1 ^ separator ^ num2) as a Quantity, Range or Ratio.
+    func structuredNumeric(_ e: HL7Element, units: HL7Element) -> (String, JSONValue)? {
+        let comparator = e.component(1).text
+        guard let n1 = HL7FHIR.decimal(e.component(2).text) else { return nil }
+        let separator = e.component(3).text
+        let n2text = e.component(4).text
+        if separator.isEmpty && n2text.isEmpty {
+            let allowed = ["<", ">", "<=", ">="]
+            if comparator.isEmpty || comparator == "=" { return ("valueQuantity", quantity(n1, units: units)) }
+            guard allowed.contains(comparator) else { return nil }
+            return ("valueQuantity", quantity(n1, units: units, comparator: comparator))
+        }
+        guard let n2 = HL7FHIR.decimal(n2text) else { return nil }
+        switch separator {
+        case "-": return ("valueRange", ["low": quantity(n1, units: units), "high": quantity(n2, units: units)])
+        case ":", "/": return ("valueRatio", ["numerator": ["value": .number(n1)], "denominator": ["value": .number(n2)]])
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,123 @@
+/// Matches a message's segment sequence against an `HL7Grammar` (ordered, greedy, with
+/// group-level backtracking), giving the group tree and the sequence issues.
+///
+/// Z-segments are allowed anywhere. Tolerated elements produce warnings.
+struct HL7StructureMatcher {
+    let ids: [HL7SegmentID]
+    var pos = 0
+    var farthest = 0
+    var expected: [HL7SegmentID] = []
+    var tolerated: [Int] = []
+
+    init(ids: [HL7SegmentID]) { self.ids = ids }
+
+    /// The result of matching a whole message.
+    struct Outcome {
+        var tree: HL7GroupNode?
+        var issues: [Issue]
+    }
+
+    /// Matches `ids` against `grammar`; `name` is the structure id (e.g. `ORU_R01`) used in texts.
+    static func match(_ message: HL7Message, grammar: HL7Grammar, name: String) -> Outcome {
+        var m = HL7StructureMatcher(ids: message.segmentInfos.map(\.id))
+        var issues: [Issue] = []
+        let nodes = m.match(grammar)
+        for i in m.tolerated {
+            issues.append(.warning("segment-not-in-structure", type: "structure", at: message.location(segment: i).description,
+                                   "Segment \(m.ids[i]) is not part of the \(name) structure at this position; accepted and ignored"))
+        }
+        let expectedText = m.expectedText
+        guard let nodes else {
+            if m.farthest < m.ids.count {
+                let id = m.ids[m.farthest]
+                if id.isValid {
+                    issues.append(.error("segment-sequence", type: "structure", at: message.location(segment: m.farthest).description,
+                                         "Segment \(id) is not allowed here by the \(name) structure (expected \(expectedText))"))
+                }
+            } else {
+                issues.append(.error("segment-missing", type: "structure", at: expectedSegment(m),
+                                     "The message ends where the \(name) structure requires \(expectedText)"))
+            }
+            return Outcome(tree: nil, issues: issues)
+        }
+        var tree = HL7GroupNode(name: name, children: [])
+        for n in nodes {
+            if case .group(let g) = n, g.name == name { tree = g } else { tree.children.append(n) }
+        }
+        if m.pos < m.ids.count {
+            let id = m.ids[m.pos]
+            if id.isValid {
+                let hint = m.farthest == m.pos && !m.expected.isEmpty ? " (expected \(expectedText))" : ""
+                issues.append(.error("segment-sequence", type: "structure", at: message.location(segment: m.pos).description,
+                                     "Segment \(id) is not allowed here by the \(name) structure\(hint)"))
+            }
+        }
+        return Outcome(tree: tree, issues: issues)
+    }
+
+    static func expectedSegment(_ m: HL7StructureMatcher) -> String? { m.expected.first?.description }
+
+    var expectedText: String {
+        var seen: [HL7SegmentID] = []
+        for e in expected where !seen.contains(e) { seen.append(e) }
+        return seen.isEmpty ? "nothing more" : seen.map(\.description).joined(separator: " or ")
+    }
+
+    mutating func zSegments() -> [HL7Node] {
+        var out: [HL7Node] = []
+        while pos < ids.count, ids[pos].isZSegment { out.append(.segment(pos)); pos += 1 }
+        return out
+    }
+
+    mutating func fail(_ id: HL7SegmentID) {
+        if pos > farthest { farthest = pos; expected = [id] } else if pos == farthest { expected.append(id) }
+    }
+
+    mutating func match(_ g: HL7Grammar) -> [HL7Node]? {
+        switch g {
+        case .segment(let id):
+            if pos < ids.count, ids[pos] == id {
+                pos += 1
+                return [.segment(pos - 1)]
+            }
+            fail(id)
+            return nil
+        case .group(let name, let items):
+            let saved = pos
+            let savedTolerated = tolerated.count
+            var children: [HL7Node] = []
+            for item in items {
+                children += zSegments()
+                guard let c = match(item) else {
+                    pos = saved
+                    tolerated.removeSubrange(savedTolerated...)
+                    return nil
+                }
+                children += c
+            }
+            if name.isEmpty { return children }
+            children += zSegments()
+            return [.group(HL7GroupNode(name: name, children: children))]
+        case .optional(let inner):
+            return match(inner) ?? []
+        case .repeating(let inner):
+            guard var all = match(inner) else { return nil }
+            while true {
+                let before = pos
+                guard let more = match(inner), pos > before else { break }
+                all += more
+            }
+            return all
+        case .choice(let items):
+            for item in items {
+                if let c = match(item) { return c }
+            }
+            return nil
+        case .tolerated(let inner):
+            let before = pos
+            guard let c = match(inner) else { return nil }
+            tolerated.append(contentsOf: before..<pos)
+            return c
+        }
+    }
+}
