@@ -36,6 +36,10 @@ let package = Package(
             "PostroomPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Generates the FHIR R4 spec tables of PostroomCore from the official core package (Foundation only).
+        .executableTarget(name: "postroom-fhir-gen", exclude: ["README.md"]),
+        // Measures FHIR parse + validation throughput (a benchmark, not a test).
+        .executableTarget(name: "postroom-bench-fhir", dependencies: ["PostroomCore"]),
 
         .testTarget(name: "PostroomCoreTests", dependencies: ["PostroomCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PostroomStoreTests", dependencies: ["PostroomStore"]),

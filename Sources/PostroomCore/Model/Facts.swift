@@ -52,12 +52,15 @@ public struct RequestFacts: Sendable {
     public var event: RequestEvent
     /// True for referrals (REF^I12, referral ServiceRequests): the Task follows referral rules.
     public var isReferral: Bool
+    /// For FHIR Bundles: the index of the entry the request came from (transaction/batch answers are per entry).
+    public var entryIndex: Int?
 
-    public init(resource: JSONValue, keys: [String], event: RequestEvent = .new, isReferral: Bool = false) {
+    public init(resource: JSONValue, keys: [String], event: RequestEvent = .new, isReferral: Bool = false, entryIndex: Int? = nil) {
         self.resource = resource
         self.keys = keys
         self.event = event
         self.isReferral = isReferral
+        self.entryIndex = entryIndex
     }
 }
 
@@ -79,9 +82,11 @@ public struct ReportFacts: Sendable {
     public var status: String
     /// For documents that replace another (CDA RPLC): the parent's identity key.
     public var replaces: String?
+    /// For FHIR Bundles: the index of the entry the report came from.
+    public var entryIndex: Int?
 
     public init(kind: Kind, resource: JSONValue, observations: [JSONValue] = [], requestKeys: [String],
-                identity: String, status: String, replaces: String? = nil) {
+                identity: String, status: String, replaces: String? = nil, entryIndex: Int? = nil) {
         self.kind = kind
         self.resource = resource
         self.observations = observations
@@ -89,6 +94,7 @@ public struct ReportFacts: Sendable {
         self.identity = identity
         self.status = status
         self.replaces = replaces
+        self.entryIndex = entryIndex
     }
 
     /// Whether the report is final (it completes the request's Task).
@@ -110,9 +116,11 @@ public struct TaskFacts: Sendable {
     /// ODS codes of the owner and the requester, for routing.
     public var ownerODS: String?
     public var requesterODS: String?
+    /// For FHIR Bundles: the index of the entry the Task came from.
+    public var entryIndex: Int?
 
     public init(resource: JSONValue, keys: [String], status: String, focusKeys: [String] = [], partOfKeys: [String] = [],
-                ownerODS: String? = nil, requesterODS: String? = nil) {
+                ownerODS: String? = nil, requesterODS: String? = nil, entryIndex: Int? = nil) {
         self.resource = resource
         self.keys = keys
         self.status = status
@@ -120,6 +128,7 @@ public struct TaskFacts: Sendable {
         self.partOfKeys = partOfKeys
         self.ownerODS = ownerODS
         self.requesterODS = requesterODS
+        self.entryIndex = entryIndex
     }
 }
 

@@ -26,10 +26,12 @@ public struct InboundMessage: Sendable {
     public var answer: AnswerContext
     /// The message's own raw bytes when it is part of a batch (for reprocessing); nil for single messages.
     public var raw: [UInt8]?
+    /// For FHIR transaction and batch Bundles: the entries, for a transaction-response / batch-response.
+    public var fhirBatch: FHIRBatchContext?
 
     public init(index: Int = 0, format: PayloadFormat, type: String, dedupeKeys: [String] = [], issues: [Issue] = [],
                 patient: PatientFacts? = nil, requests: [RequestFacts] = [], reports: [ReportFacts] = [],
-                tasks: [TaskFacts] = [], answer: AnswerContext, raw: [UInt8]? = nil) {
+                tasks: [TaskFacts] = [], answer: AnswerContext, raw: [UInt8]? = nil, fhirBatch: FHIRBatchContext? = nil) {
         self.index = index
         self.format = format
         self.type = type
@@ -41,6 +43,7 @@ public struct InboundMessage: Sendable {
         self.tasks = tasks
         self.answer = answer
         self.raw = raw
+        self.fhirBatch = fhirBatch
     }
 }
 

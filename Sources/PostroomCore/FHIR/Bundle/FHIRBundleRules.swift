@@ -1,0 +1,132 @@
+/// The Bundle invariants of FHIR R4 (bdl-1 … bdl-12), `fullUrl`/id consistency, and the
+/// consistency of transaction and batch requests.
+public enum FHIRBundleRules {
+    /// One broken rule, located relative to the Bundle (`entry[2].request`).
+    public struct Finding: Sendable, Equatable {
+        public var code: String
+        public var type: String
+        public var location: String
+        public var text: String
+    }
+
+    static let requestTypes: Set<String> = ["batch", "transaction", "history"]
+    static let responseTypes: Set<String> = ["batch-response", "transaction-response", "history"]
+
+    /// Every broken rule of a Bundle (entries' contents are checked by the validator's walk).
+    public static func check(_ bundle: JSONObject, index: FHIRBundleIndex) -> [Finding] {
+        var out: [Finding] = []
+        func add(_ code: String, _ type: String, _ location: String, _ text: String) {
+            out.append(Finding(code: code, type: type, location: location, text: text))
+        }
+        let type = index.type ?? ""
+        if bundle["total"] != nil, type != "searchset", type != "history" {
+            add("bdl-1", "invariant", "total", "total is only allowed in searchset and history Bundles (bdl-1)")
+        }
+        var seenFullUrls: [String: [String?]] = [:]
+        var identities: Set<String> = []
+        let items = bundle["entry"]?.array ?? []
+        for (i, item) in items.enumerated() {
+            guard let entry = item.object else { continue }
+            let at = "entry[\(i)]"
+            if entry["search"] != nil, type != "searchset" {
+                add("bdl-2", "invariant", at + ".search", "entry.search is only allowed in searchset Bundles (bdl-2)")
+            }
+            let hasRequest = entry["request"] != nil
+            if requestTypes.contains(type), !hasRequest {
+                add("bdl-3", "invariant", at, "entry.request is required in \(type) Bundles (bdl-3)")
+            } else if !requestTypes.contains(type), hasRequest {
+                add("bdl-3", "invariant", at + ".request", "entry.request is not allowed in \(type) Bundles (bdl-3)")
+            }
+            let hasResponse = entry["response"] != nil
+            if responseTypes.contains(type), !hasResponse {
+                add("bdl-4", "invariant", at, "entry.response is required in \(type) Bundles (bdl-4)")
+            } else if !responseTypes.contains(type), hasResponse {
+                add("bdl-4", "invariant", at + ".response", "entry.response is not allowed in \(type) Bundles (bdl-4)")
+            }
+            if entry["resource"] == nil, !hasRequest, !hasResponse {
+                add("bdl-5", "invariant", at, "An entry must have a resource unless it has a request or a response (bdl-5)")
+            }
+            let e = index.entries.indices.contains(i) ? index.entries[i] : nil
+            if let fullUrl = e?.fullUrl {
+                if fullUrl.contains("/_history/") {
+                    add("bdl-8", "invariant", at + ".fullUrl", "fullUrl must not be version specific (bdl-8)")
+                }
+                if type != "history" {
+                    let earlier = seenFullUrls[fullUrl] ?? []
+                    if !earlier.isEmpty, e?.versionId == nil || earlier.contains(where: { $0 == nil || $0 == e?.versionId }) {
+                        add("bdl-7", "invariant", at + ".fullUrl", "fullUrl must be unique in a Bundle unless versionIds differ (bdl-7)")
+                    }
+                    seenFullUrls[fullUrl, default: []].append(e?.versionId)
+                }
+                if let parts = FHIRBundleIndex.restfulParts(fullUrl), let id = e?.id, parts.type == e?.resourceType, parts.id != id {
+                    add(FHIRIssueCode.fullUrlIDMismatch, "invalid", at + ".fullUrl", "The id in a RESTful fullUrl must equal the resource's id")
+                }
+            }
+            if type == "transaction" || type == "batch", let request = entry["request"]?.object {
+                out.append(contentsOf: requestFindings(request, entry: e, at: at, type: type, identities: &identities))
+            }
+        }
+        let first = index.entries.first
+        if type == "document" {
+            let identifier = bundle["identifier"]?.object
+            if identifier?["system"] == nil || identifier?["value"] == nil {
+                add("bdl-9", "invariant", "identifier", "A document must have an identifier with a system and a value (bdl-9)")
+            }
+            if bundle["timestamp"] == nil {
+                add("bdl-10", "invariant", "timestamp", "A document must have a timestamp (bdl-10)")
+            }
+            if first?.resourceType != "Composition" {
+                add("bdl-11", "invariant", "entry[0]", "A document must begin with a Composition (bdl-11)")
+            }
+        }
+        if type == "message", first?.resourceType != "MessageHeader" {
+            add("bdl-12", "invariant", "entry[0]", "A message must begin with a MessageHeader (bdl-12)")
+        }
+        return out
+    }
+
+    /// Transaction/batch requests: the method fits the url and the resource.
+    static func requestFindings(_ request: JSONObject, entry: FHIRBundleIndex.Entry?, at: String, type: String,
+                                identities: inout Set<String>) -> [Finding] {
+        guard let method = request["method"]?.string, let url = request["url"]?.string else { return [] }
+        var out: [Finding] = []
+        func add(_ text: String, _ code: String = FHIRIssueCode.bundleRequestInvalid) {
+            out.append(Finding(code: code, type: "invalid", location: at + ".request", text: text))
+        }
+        let path = url.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? url
+        let segments = path.split(separator: "/").map(String.init)
+        switch method {
+        case "POST", "PUT":
+            if entry?.resource == nil { add("A \(method) entry must carry a resource") }
+            if let rt = entry?.resourceType, let first = segments.first, first != rt, !first.hasPrefix("$") {
+                add("The request url names another resource type than the entry's resource")
+            }
+            if method == "PUT", segments.count == 2, let id = entry?.id, segments[1] != id {
+                add("A PUT url's id must equal the resource's id")
+            }
+            if method == "PUT", segments.count == 1, !url.contains("?") {
+                add("A PUT url must be Type/id or a conditional Type?query")
+            }
+        case "DELETE", "PATCH":
+            if segments.count == 1, !url.contains("?") { add("A \(method) url must be Type/id or a conditional Type?query") }
+        default:
+            break
+        }
+        if type == "transaction", method != "GET", method != "HEAD", segments.count == 2, !url.contains("?") {
+            let identity = segments[0] + "/" + segments[1]
+            if !identities.insert(identity).inserted {
+                add("Two entries of the transaction act on \(segments[0]) with the same id", FHIRIssueCode.transactionIdentityOverlap)
+            }
+        }
+        return out
+    }
+}
+
+extension FHIRWalker {
+    /// Reports the Bundle rules at the Bundle's location.
+    mutating func checkBundleRules(_ bundle: JSONObject, index: FHIRBundleIndex) {
+        for f in FHIRBundleRules.check(bundle, index: index) {
+            report(f.code, type: f.type, at: f.location, f.text)
+        }
+    }
+}

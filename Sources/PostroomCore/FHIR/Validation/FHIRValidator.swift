@@ -1,0 +1,104 @@
+/// Validates FHIR R4 JSON resources against the spec tables, for every R4 resource type.
+///
+/// One walk over the `JSONValue` tree checks: unknown elements, missing required elements,
+/// repeats, JSON types, primitive formats, empty objects/arrays and nulls, required bindings,
+/// extensions (ext-1), contained resources and Bundle entries (each by its own type), Bundle
+/// invariants bdl-1…bdl-12, references inside Bundles and to contained resources, and the
+/// NHS identifier rules. Every finding is an `Issue` with a FHIRPath-like location.
+public struct FHIRValidator: Sendable {
+    /// What the walk found.
+    public struct Report: Sendable {
+        public var issues: [Issue]
+        /// Conditional references (`Task?identifier=…`) in transaction or batch Bundles, for the store to resolve.
+        public var conditionalReferences: [FHIRConditionalReferenceUse]
+    }
+
+    public let spec: FHIRSpec
+
+    public init(spec: FHIRSpec = .r4) {
+        self.spec = spec
+    }
+
+    /// Validates one resource (a Bundle included) and everything inside it.
+    public func validate(_ resource: JSONValue) -> Report {
+        var walker = FHIRWalker(spec: spec)
+        walker.walkResource(resource, contained: false)
+        return Report(issues: walker.issues, conditionalReferences: walker.conditionals)
+    }
+
+    /// The issues of one resource (a convenience over `validate(_:)`).
+    public func issues(_ resource: JSONValue) -> [Issue] {
+        validate(resource).issues
+    }
+}
+
+/// The state of one validation walk.
+struct FHIRWalker {
+    /// A Bundle being walked: its index and the entry currently inside.
+    struct BundleFrame {
+        var index: FHIRBundleIndex
+        var currentEntry: Int?
+    }
+
+    let spec: FHIRSpec
+    var issues: [Issue] = []
+    var conditionals: [FHIRConditionalReferenceUse] = []
+    var location = FHIRLocation()
+    var bundles: [BundleFrame] = []
+    /// Ids of the contained resources of the resources being walked (contained ones share their container's).
+    var containedIDs: [[String]] = []
+    let elementStructure: Int
+    let bundleEntryStructure: Int
+
+    init(spec: FHIRSpec) {
+        self.spec = spec
+        elementStructure = spec.typeIndex["Element"] ?? 0
+        bundleEntryStructure = spec.structures.firstIndex { $0.name == "Bundle.entry" } ?? -1
+    }
+
+    mutating func report(_ code: String, type: String, at name: String? = nil, _ text: String, severity: Issue.Severity = .error) {
+        issues.append(Issue(severity, code, type: type, at: location.render(appending: name), text))
+    }
+
+    /// Walks a resource: checks its `resourceType`, then its members against its type.
+    mutating func walkResource(_ value: JSONValue, contained: Bool) {
+        let isRoot = location.segments.isEmpty
+        guard case .object(let object) = value else {
+            report(FHIRIssueCode.jsonType, type: "structure", "A resource must be a JSON object, not \(value.kindName)")
+            return
+        }
+        guard case .string(let type)? = object["resourceType"] else {
+            report(FHIRIssueCode.resourceTypeMissing, type: "required", "A resource must have a resourceType string")
+            return
+        }
+        guard spec.resourceTypes.contains(type), let structure = spec.typeIndex[type] else {
+            if let version = FHIRVersionDetector.otherVersion(ofResourceType: type) {
+                report(version.code, type: "not-supported", at: "resourceType",
+                       "resourceType \(type) is \(version.name), not FHIR R4: Postroom accepts FHIR R4 (4.0.1) only")
+            } else {
+                report(FHIRIssueCode.unknownResourceType, type: "structure", at: "resourceType", "resourceType \(type) is not a FHIR R4 resource")
+            }
+            return
+        }
+        if isRoot { location.push(type) }
+        defer { if isRoot { location.pop() } }
+        if contained, object["contained"] != nil {
+            report(FHIRIssueCode.dom2, type: "invariant", at: "contained", "A contained resource must not contain other resources (dom-2)")
+        }
+        if !contained {
+            var ids: [String] = []
+            for item in object["contained"]?.array ?? [] { if let id = item["id"]?.string { ids.append(id) } }
+            containedIDs.append(ids)
+        }
+        defer { if !contained { containedIDs.removeLast() } }
+        if type == "Bundle" {
+            let index = FHIRBundleIndex(bundle: object)
+            bundles.append(BundleFrame(index: index, currentEntry: nil))
+            checkBundleRules(object, index: index)
+            walkObject(object, structure: structure, isResource: true)
+            bundles.removeLast()
+        } else {
+            walkObject(object, structure: structure, isResource: true)
+        }
+    }
+}
