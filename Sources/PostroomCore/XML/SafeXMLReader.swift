@@ -53,7 +53,7 @@ public enum SafeXMLReader {
         if !ok {
             let code = (parser.parserError as NSError?)?.code ?? 0
             throw XMLReadFailure(issues: [XMLTreeBuilder.malformed(code: code, line: parser.lineNumber, column: parser.columnNumber,
-                                                                   truncated: builder.openElements > 0)])
+                                                                   truncated: builder.openElements > 0 && XMLTreeBuilder.endOfDataCodes.contains(code))])
         }
         guard let root = builder.root else {
             throw XMLReadFailure(issues: [.fatal("xml-malformed", type: "structure", "The file holds no XML element")])

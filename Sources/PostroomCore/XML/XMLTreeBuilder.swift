@@ -93,13 +93,18 @@ final class XMLTreeBuilder: NSObject, XMLParserDelegate {
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
         let code = (parseError as NSError).code
         if Self.warningCodes.contains(code) { return }
-        fail(Self.malformed(code: code, line: parser.lineNumber, column: parser.columnNumber, truncated: isTruncation(parser)), parser)
+        let truncated = Self.endOfDataCodes.contains(code) && isTruncation(parser)
+        fail(Self.malformed(code: code, line: parser.lineNumber, column: parser.columnNumber, truncated: truncated), parser)
     }
 
     /// libxml2 warnings (reported through the same callback as errors) that do not make a
     /// document unacceptable: unknown XML version, bad xml:lang / xml:space values, namespace
     /// URIs that are not absolute or not valid URIs.
     static let warningCodes: Set<Int> = [93, 97, 98, 99, 100, 102, 106]
+
+    /// libxml2 errors that mean "the data stopped here": document empty/ended, attribute,
+    /// literal, comment or CDATA not finished, `>` or `</` required, tag not finished.
+    static let endOfDataCodes: Set<Int> = [4, 5, 39, 40, 43, 45, 63, 73, 74, 77]
 
     /// Whether an error now means the input stops early: an element is still open and the parser
     /// has reached the last line that holds anything.
