@@ -22,7 +22,9 @@ public struct CDAEnvelope: Sendable {
         public var issues: [Issue]
     }
 
+    /// How the documents came.
     public var kind: Kind
+    /// The payloads, in document order.
     public var payloads: [Payload] = []
     /// Issues of the envelope itself (ITK header validation, `itk-…` codes); they concern every payload.
     public var issues: [Issue] = []
@@ -118,5 +120,6 @@ public struct CDAEnvelope: Sendable {
 
 /// Content that is refused as a whole because it is not CDA (the issue says what it is).
 public struct RefusedContent: Error, Sendable {
+    /// The fatal issue (`hl7v3-not-cda`, `fhir-xml-not-supported`, `xml-not-cda`).
     public var issue: Issue
 }

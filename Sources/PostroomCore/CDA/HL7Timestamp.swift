@@ -2,11 +2,17 @@ import Foundation
 
 /// An HL7 v3 `TS` value (`YYYY[MM[DD[HH[MM[SS[.S{1,4}]]]]]][+|-ZZzz]`) and its FHIR forms.
 public struct HL7Timestamp: Sendable, Hashable {
+    /// The year (four digits).
     public var year: Int
+    /// The month (1–12), nil when not sent.
     public var month: Int?
+    /// The day of the month, nil when not sent.
     public var day: Int?
+    /// The hour (0–23), nil when not sent.
     public var hour: Int?
+    /// The minute, nil when not sent.
     public var minute: Int?
+    /// The second, nil when not sent.
     public var second: Int?
     /// Fraction-of-second digits as sent (without the dot).
     public var fraction: String?
