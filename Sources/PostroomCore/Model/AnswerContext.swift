@@ -110,9 +110,19 @@ public struct CDAAnswerContext: Sendable, Hashable {
     public var documentID: String?
     /// The ITK envelope's tracking id when the document came wrapped.
     public var itkTrackingID: String?
+    /// How the document came: nil when bare, else `ITK`, `SOAP+ITK` or `SOAP` (a SOAP body without ITK).
+    public var envelope: String?
+    /// The ITK `header/@service` when wrapped.
+    public var itkService: String?
+    /// The WS-Addressing `MessageID` of a SOAP envelope.
+    public var soapMessageID: String?
 
-    public init(documentID: String? = nil, itkTrackingID: String? = nil) {
+    public init(documentID: String? = nil, itkTrackingID: String? = nil, envelope: String? = nil,
+                itkService: String? = nil, soapMessageID: String? = nil) {
         self.documentID = documentID
         self.itkTrackingID = itkTrackingID
+        self.envelope = envelope
+        self.itkService = itkService
+        self.soapMessageID = soapMessageID
     }
 }

@@ -8,13 +8,16 @@ public struct DecodeOptions: Sendable {
     public var maxXMLAttributes: Int
     /// Limit for JSON nesting depth.
     public var maxJSONDepth: Int
+    /// Limit for the size of an XML file in bytes (checked before parsing).
+    public var maxXMLBytes: Int
 
     public init(timeZone: String = "Europe/London", maxXMLDepth: Int = 256, maxXMLElements: Int = 500_000,
-                maxXMLAttributes: Int = 64, maxJSONDepth: Int = 128) {
+                maxXMLAttributes: Int = 64, maxJSONDepth: Int = 128, maxXMLBytes: Int = 64 * 1024 * 1024) {
         self.timeZone = timeZone
         self.maxXMLDepth = maxXMLDepth
         self.maxXMLElements = maxXMLElements
         self.maxXMLAttributes = maxXMLAttributes
         self.maxJSONDepth = maxJSONDepth
+        self.maxXMLBytes = maxXMLBytes
     }
 }
