@@ -28,9 +28,8 @@ public enum Acknowledger {
         case .fhirResource, .unreadable:
             let oo = OperationOutcomeBuilder.build(id: env.makeID(), issues: result.issues, okText: okText(result))
             return AckFile(suffix: "outcome.json", bytes: JSONWriter(pretty: true).bytes(oo))
-        case .cda(let ctx):
-            let oo = CDAAnswerBuilder.outcome(for: ctx, result: result, env: env)
-            return AckFile(suffix: "outcome.json", bytes: JSONWriter(pretty: true).bytes(oo))
+        case .cda:
+            return CDAAnswerBuilder.answer(drop: drop, results: results, env: env)
         }
     }
 

@@ -21,7 +21,7 @@ import PostroomCore
         #expect(report.requestKeys.isEmpty)
         let patient = try #require(m.patient)
         #expect(patient.nhsNumber == "9434765919")
-        #expect(patient.keys == ["nhs|9434765919", "id|2.16.840.1.113883.19.5|MRN-1"])
+        #expect(patient.keys == ["nhs|9434765919", "id|urn:oid:2.16.840.1.113883.19.5|MRN-1"])
         #expect(patient.resource?["resourceType"]?.string == "Patient")
         #expect(patient.resource?["gender"]?.string == "female")
         #expect(patient.resource?["birthDate"]?.string == "1980-01-01")
