@@ -45,5 +45,8 @@ let package = Package(
         .testTarget(name: "PostroomStoreTests", dependencies: ["PostroomStore"]),
         .testTarget(name: "PostroomArchiveTests", dependencies: ["PostroomArchive"]),
         .testTarget(name: "PostroomPipelineTests", dependencies: ["PostroomPipeline"]),
+        // Drives the real `postroom` executable on real folders.
+        .testTarget(name: "PostroomEndToEndTests", dependencies: ["PostroomStore", "PostroomArchive", "PostroomCore"],
+                    exclude: ["Fixtures"]),
     ]
 )
