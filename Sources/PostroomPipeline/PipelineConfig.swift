@@ -52,6 +52,8 @@ public struct PipelineConfig: Sendable {
     public var maxArchiveMembers: Int
     public var maxArchiveBytes: Int64
     public var maxCompressionRatio: Double
+    /// The raw `serve` object (address, port, credentials of `postroom serve`), read by the server.
+    public var serve: JSONValue?
 
     public func channel(named name: String) -> Channel? { channels.first { $0.name == name } }
 }
@@ -82,7 +84,8 @@ extension PipelineConfig {
     /// Checks a parsed configuration; relative paths are taken against `base`.
     public static func parse(_ json: JSONValue, base: String, configPath: String) throws(ConfigError) -> PipelineConfig {
         let r = ConfigReader(json, key: "")
-        try r.only(["data", "database", "timeZone", "archive", "groupSize", "application", "facility", "endpoint", "channels", "limits"])
+        try r.only(["data", "database", "timeZone", "archive", "groupSize", "application", "facility", "endpoint", "channels", "limits",
+                    "serve"])
         let data = resolve(try r.string("data") ?? "data", base)
         let database = resolve(try r.string("database") ?? "postroom.sqlite", data)
         let timeZone = try r.string("timeZone") ?? "Europe/London"
@@ -136,7 +139,8 @@ extension PipelineConfig {
             errorFolder: data + "/error", lockFile: data + "/postroom.lock", metricsFile: data + "/metrics.prom",
             compression: compression, groupSize: groupSize, application: try r.string("application") ?? "POSTROOM",
             facility: try r.string("facility") ?? "POSTROOM", endpoint: try r.string("endpoint") ?? "urn:postroom",
-            channels: channels, maxArchiveMembers: maxMembers, maxArchiveBytes: maxBytes, maxCompressionRatio: maxRatio)
+            channels: channels, maxArchiveMembers: maxMembers, maxArchiveBytes: maxBytes, maxCompressionRatio: maxRatio,
+            serve: try r.object("serve"))
     }
 
     static func channel(_ json: JSONValue, key: String, data: String, base: String, defaultTimeZone: String) throws(ConfigError) -> Channel {

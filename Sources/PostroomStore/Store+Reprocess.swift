@@ -1,0 +1,45 @@
+import Foundation
+import GRDB
+
+/// An operator's request to reprocess a drop, waiting for the pipeline.
+public struct ReprocessRequest: Sendable, Equatable {
+    public var seq: Int64
+    public var dropID: String
+    public var requestedAt: String
+    public var actor: String
+    public var state: String
+    public var result: String?
+}
+
+extension StoreWriter {
+    /// Queues a reprocess of a drop for the next run, and records it in the audit trail.
+    /// This is the only write `postroom serve` makes: it never touches clinical state.
+    @discardableResult
+    public func requestReprocess(dropID: String, actor: String, at: String) throws -> Int64 {
+        try db.execute(sql: "INSERT INTO reprocess_request (drop_id, requested_at, actor, state) VALUES (?, ?, ?, 'pending')",
+                       arguments: [dropID, at, actor])
+        let seq = db.lastInsertedRowID
+        try audit(at: at, actor: actor, action: "reprocess-requested", target: dropID, detail: "request \(seq)")
+        return seq
+    }
+
+    /// Marks a queued reprocess request as handled.
+    public func finishReprocessRequest(seq: Int64, state: String, result: String?) throws {
+        try db.execute(sql: "UPDATE reprocess_request SET state = ?, result = ? WHERE seq = ?", arguments: [state, result, seq])
+    }
+}
+
+extension StoreReader {
+    /// Reprocess requests not yet handled, oldest first.
+    public func pendingReprocessRequests() throws -> [ReprocessRequest] {
+        try Row.fetchAll(db, sql: """
+            SELECT seq, drop_id, requested_at, actor, state, result FROM reprocess_request WHERE state = 'pending' ORDER BY seq
+            """).map { ReprocessRequest(seq: $0[0], dropID: $0[1], requestedAt: $0[2], actor: $0[3], state: $0[4], result: $0[5]) }
+    }
+
+    /// The audit trail, newest first.
+    public func auditTrail(limit: Int = 200) throws -> [(at: String, actor: String, action: String, target: String, detail: String?)] {
+        try Row.fetchAll(db, sql: "SELECT at, actor, action, target, detail FROM audit ORDER BY seq DESC LIMIT ?", arguments: [limit])
+            .map { ($0[0], $0[1], $0[2], $0[3], $0[4]) }
+    }
+}
