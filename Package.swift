@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries from the system (Debian: libarchive-dev, libssl-dev).
@@ -30,11 +31,13 @@ let package = Package(
         .target(name: "PostroomPipeline", dependencies: [
             "PostroomCore", "PostroomStore", "PostroomArchive", "CCrypto",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // The command line.
         .executableTarget(name: "postroom", dependencies: [
             "PostroomPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // Generates the FHIR R4 spec tables of PostroomCore from the official core package (Foundation only).
         .executableTarget(name: "postroom-fhir-gen", exclude: ["README.md"]),
@@ -44,7 +47,10 @@ let package = Package(
         .testTarget(name: "PostroomCoreTests", dependencies: ["PostroomCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PostroomStoreTests", dependencies: ["PostroomStore"]),
         .testTarget(name: "PostroomArchiveTests", dependencies: ["PostroomArchive"]),
-        .testTarget(name: "PostroomPipelineTests", dependencies: ["PostroomPipeline"]),
+        .testTarget(name: "PostroomPipelineTests", dependencies: [
+            "PostroomPipeline",
+            .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+        ]),
         // Drives the real `postroom` executable on real folders.
         .testTarget(name: "PostroomEndToEndTests", dependencies: ["PostroomStore", "PostroomArchive", "PostroomCore"],
                     exclude: ["Fixtures"]),

@@ -21,6 +21,7 @@ struct InFlight {
 extension Pipeline {
     /// Claims, records, decodes, applies, answers and places a group of drops.
     func processGroup(_ intakes: [Intake], session: RunSession) throws {
+        try session.record()
         var group: [InFlight] = []
         var fresh: [DropRecord] = []
         for intake in intakes {

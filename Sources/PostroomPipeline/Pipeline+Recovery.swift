@@ -72,6 +72,7 @@ extension Pipeline {
         }
         let count = toProcess.count + acks.count + toError.count + toArchive.count
         guard count > 0 else { return }
+        try session.record()
         logger.warning("recovering unfinished work", metadata: [
             "claimed": .stringConvertible(toProcess.count), "acks": .stringConvertible(acks.count),
             "errors": .stringConvertible(toError.count), "archive": .stringConvertible(toArchive.count),

@@ -12,13 +12,15 @@ import PostroomStore
 /// acknowledgement files (temp, one syncfs, rename) → originals into the run's archive or `error/`
 /// → at the end of the run the archive is closed, synced and renamed into place, the drops marked
 /// done and the work files removed. A crash at any point leaves state the next run finishes.
-public final class Pipeline {
+public final class Pipeline: @unchecked Sendable {
     public let config: PipelineConfig
     public let store: Store
     let logger: Logger
     let ids = IDGenerator.shared
     let scanner = InboxScanner()
     let lock: DataFolderLock
+    /// Set to stop after the group of drops in hand (graceful shutdown of `watch`).
+    public let stop = StopFlag()
     /// Called with (drops done, drops seen) during long runs (the CLI draws a progress bar).
     public var progress: ((Int, Int) -> Void)?
     /// Test-only fault injection: the process exits at once when the named point is reached
@@ -82,8 +84,9 @@ public final class Pipeline {
     public func runOnce(mode: String = "once") throws -> RunSummary {
         let session = try RunSession(pipeline: self, mode: mode)
         try recover(into: session)
-        // Stable channels need two looks: take the first now, so files already there are judged on the second.
-        let stableWait = config.channels.compactMap { ch -> Double? in
+        // Stable channels need two looks: take the first now, so files already there are judged on the
+        // second. A watcher's polls are the looks, so it does not wait here.
+        let stableWait = mode == "watch" ? nil : config.channels.compactMap { ch -> Double? in
             if case .stable(let s) = ch.completion { return s }
             return nil
         }.max()
@@ -95,19 +98,27 @@ public final class Pipeline {
         while true {
             passes += 1
             var found = false
-            for ch in config.channels {
-                let scan = try scanner.scan(ch, limit: config.groupSize * 4)
+            for ch in config.channels where !stop.isSet {
+                let scan: InboxScanner.Scan
+                do {
+                    scan = try scanner.scan(ch, limit: config.groupSize * 4)
+                } catch {
+                    // One channel's folder being unavailable must not stop the others.
+                    logger.error("inbox unavailable", metadata: ["channel": .string(ch.name), "error": .string("\(error)")])
+                    session.unavailable.append(ch.name)
+                    continue
+                }
                 if !scan.refused.isEmpty { session.summary.refused[ch.name] = scan.refused }
                 session.seen += scan.ready.count + scan.waiting
                 guard !scan.ready.isEmpty else { continue }
                 found = true
-                for group in stride(from: 0, to: scan.ready.count, by: config.groupSize) {
+                for group in stride(from: 0, to: scan.ready.count, by: config.groupSize) where !stop.isSet {
                     let slice = scan.ready[group..<min(group + config.groupSize, scan.ready.count)]
                     try processGroup(slice.map { Intake.inbox(ch, $0) }, session: session)
                 }
             }
             // Keep taking what arrived meanwhile, but a run --once ends: at most a few passes.
-            if !found || passes >= 100 { break }
+            if !found || passes >= 100 || stop.isSet { break }
         }
         return try session.finish()
     }

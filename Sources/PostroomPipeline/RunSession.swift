@@ -12,6 +12,8 @@ final class RunSession {
     var summary: RunSummary
     var seen = 0
     var done = 0
+    /// Channels whose inbox could not be read in this run.
+    var unavailable: [String] = []
 
     /// The run's archive, opened at the first accepted drop, in `work/.staging` until it is finished.
     private var archive: ArchiveWriter?
@@ -20,11 +22,23 @@ final class RunSession {
     private var archived: [(dropID: String, workPath: String, member: String)] = []
     private var manifest: [JSONValue] = []
 
+    let mode: String
+    /// Whether the run is recorded; a watch poll that finds nothing leaves no trace.
+    private(set) var recorded = false
+
     init(pipeline: Pipeline, mode: String) throws {
         self.pipeline = pipeline
+        self.mode = mode
         id = pipeline.ids.next()
         started = Date()
         summary = RunSummary(runID: id, startedAt: StoreTime.string(started))
+        if mode != "watch" { try record() }
+    }
+
+    /// Records the run (once), before its first drop is recorded.
+    func record() throws {
+        guard !recorded else { return }
+        recorded = true
         try pipeline.store.write { w in
             try w.markStaleRunsCrashed(except: id)
             try w.insertRun(id: id, startedAt: summary.startedAt, mode: mode)
@@ -75,10 +89,12 @@ final class RunSession {
             for a in archived { try FileSystem.remove(a.workPath) }
             summary.archivePath = final
         }
+        summary.unavailable = unavailable
         let end = Date()
         summary.finishedAt = StoreTime.string(end)
         summary.seconds = end.timeIntervalSince(started)
         let t = summary.total
+        guard recorded else { return summary }
         try p.store.write { w in
             try w.finishRun(id: id, finishedAt: summary.finishedAt, status: "finished", accepted: t.accepted + t.partial,
                             rejected: t.rejected, duplicates: t.duplicates, held: t.held, archivePath: summary.archivePath)

@@ -28,6 +28,8 @@ public struct RunSummary: Sendable {
     public var refused: [String: [InboxScanner.Refused]] = [:]
     /// Drops finished after a crash of an earlier run.
     public var recovered = 0
+    /// Channels whose inbox could not be read.
+    public var unavailable: [String] = []
 
     public init(runID: String, startedAt: String) {
         self.runID = runID
@@ -47,8 +49,10 @@ public struct RunSummary: Sendable {
     }
 
     /// Exit code of `run --once`: 0 when everything was accepted, 65 (EX_DATAERR) when something was rejected.
+    /// 74 (EX_IOERR) when an inbox could not be read at all.
     public var exitCode: Int32 {
         let t = total
-        return t.rejected > 0 || t.partial > 0 ? 65 : 0
+        if t.rejected > 0 || t.partial > 0 { return 65 }
+        return unavailable.isEmpty ? 0 : 74
     }
 }

@@ -5,11 +5,11 @@ import PostroomPipeline
 
 /// The `postroom` command line.
 @main
-struct Postroom: ParsableCommand {
+struct Postroom: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "postroom",
         abstract: "A file-drop integration pipeline for HL7 v2, FHIR R4 and CDA: intake, validation, correlation, Task workflow, acknowledgements, archives.",
-        subcommands: [Run.self, Status.self, Show.self, Validate.self])
+        subcommands: [Run.self, Watch.self, Status.self, Show.self, Validate.self])
 
     /// sysexits codes (DESIGN.md §5).
     enum Exit {

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PostroomPipeline
+import ServiceLifecycle
+
+/// `postroom watch`: poll until SIGTERM/SIGINT, then finish the drops in hand and exit 0.
+struct Watch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Poll the inboxes every few seconds until SIGTERM or SIGINT.")
+
+    @OptionGroup var options: ConfigOption
+
+    @Option(name: .long, help: "Seconds between polls.")
+    var interval: Double = 5
+
+    @Flag(name: .long, help: "Log warnings and errors only.")
+    var quiet = false
+
+    func run() async throws {
+        guard interval > 0, interval <= 3600 else {
+            printError("postroom: --interval must be between 0 and 3600 seconds")
+            throw ExitCode(Postroom.Exit.usage)
+        }
+        let config = try options.load()
+        let logger = makeLogger(quiet: quiet)
+        let pipeline = try openPipeline(config, logger: logger)
+        let watcher = PipelineWatcher(pipeline: pipeline, interval: .milliseconds(Int(interval * 1000)), logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: watcher)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        logger.info("watch started", metadata: ["interval": .string("\(interval)")])
+        try await group.run()
+    }
+}
