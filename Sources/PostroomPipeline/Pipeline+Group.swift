@@ -16,6 +16,8 @@ struct InFlight {
     var ack: (name: String, bytes: [UInt8])?
     var errorPath: String?
     var messageCount = 0
+    /// Set when the drop is a zip/tar archive that was opened.
+    var expansion: ArchiveExpansion?
 }
 
 extension Pipeline {
@@ -58,6 +60,14 @@ extension Pipeline {
         checkpoint("recorded")
 
         for i in group.indices where group[i].refusal == nil {
+            if let bytes = group[i].bytes, Self.looksLikeArchive(bytes) {
+                if group[i].record.parentDrop != nil {
+                    group[i].refusal = .fatal("nested-archive", type: "security", "An archive inside an archive is not opened")
+                } else {
+                    group[i].expansion = expand(group[i])
+                }
+                continue
+            }
             group[i].decoded = Decoder.decode(group[i].bytes ?? [], accepting: group[i].channel.formats, options: options(for: group[i].channel))
         }
 
@@ -71,6 +81,19 @@ extension Pipeline {
         for g in group { count(g, session: session) }
         session.done += group.count
         progress?(session.done, max(session.seen, session.done))
+        // Members of archives opened in this group are drops of their own.
+        let members: [Intake] = group.flatMap { f -> [Intake] in
+            guard f.outcome == .accepted, let x = f.expansion else { return [] }
+            return x.members.map { .recovered(f.channel, Self.memberRecord($0, of: f.record, run: session.id)) }
+        }
+        for start in stride(from: 0, to: members.count, by: config.groupSize) {
+            try processGroup(Array(members[start..<min(start + config.groupSize, members.count)]), session: session)
+        }
+    }
+
+    static func memberRecord(_ m: ArchiveExpansion.Member, of parent: DropRecord, run: String) -> DropRecord {
+        DropRecord(id: m.id, runID: run, channel: parent.channel, name: m.name, size: m.size, sha256: "",
+                   receivedAt: parent.receivedAt, workPath: m.path, parentDrop: parent.id)
     }
 
     /// Reads a claimed file (unless it is larger than the channel allows) and hashes it.
@@ -107,7 +130,19 @@ extension Pipeline {
         var dropIssues: [Issue] = []
         var ackFile: AckFile?
 
-        if let refusal = f.refusal {
+        if let x = f.expansion {
+            dropIssues = x.issues
+            f.outcome = x.issues.hasErrors ? .rejected : .accepted
+            if f.outcome == .accepted {
+                dropIssues.append(.information("archive-opened", type: "informational",
+                                               "The archive was opened into \(x.members.count) drop(s), each answered on its own"))
+                for m in x.members {
+                    try w.insertDrop(Self.memberRecord(m, of: f.record, run: f.record.runID))
+                }
+            }
+            let oo = OperationOutcomeBuilder.build(id: env.makeID(), issues: dropIssues)
+            ackFile = AckFile(suffix: "outcome.json", bytes: JSONWriter(pretty: true).bytes(oo))
+        } else if let refusal = f.refusal {
             dropIssues = [refusal]
             f.outcome = .rejected
             let oo = OperationOutcomeBuilder.build(id: env.makeID(), issues: dropIssues)

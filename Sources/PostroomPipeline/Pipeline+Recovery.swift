@@ -8,12 +8,20 @@ extension Pipeline {
     /// not processed are processed; processed ones get their acknowledgement (again, same name and
     /// bytes) and their original placed; files in `work/` with no record are recorded and processed.
     func recover(into session: RunSession) throws {
-        // Archives that were never finished: their drops are still in work/ and go into this run's archive.
-        try? FileSystem.forEachEntry(in: config.workFolder + "/.staging") { name in
-            if !name.hasPrefix(session.id) { try? FileSystem.remove(config.workFolder + "/.staging/" + name) }
+        let unfinished = try store.read { try $0.unfinishedDrops() }
+        // Run archives that were never finished (their drops are still in work/ and go into this run's
+        // archive), and folders of opened archives whose members are all done.
+        let staging = config.workFolder + "/.staging"
+        let busy = Set(unfinished.compactMap(\.parentDrop) + unfinished.map(\.id))
+        try? FileSystem.forEachEntry(in: staging) { name in
+            let path = staging + "/" + name
+            if FileSystem.status(path)?.kind == .directory {
+                if !busy.contains(name) { try? FileManager.default.removeItem(atPath: path) }
+            } else if !name.hasPrefix(session.id) {
+                try? FileSystem.remove(path)
+            }
             return true
         }
-        let unfinished = try store.read { try $0.unfinishedDrops() }
         var known = Set(unfinished.map(\.id))
         var toProcess: [Intake] = []
         var acks: [(directory: String, name: String, bytes: [UInt8])] = []

@@ -89,6 +89,11 @@ final class RunSession {
             for a in archived { try FileSystem.remove(a.workPath) }
             summary.archivePath = final
         }
+        // Folders of opened archives are empty once all their members are placed.
+        try? FileSystem.forEachEntry(in: p.config.workFolder + "/.staging") { name in
+            _ = rmdir(p.config.workFolder + "/.staging/" + name)
+            return true
+        }
         summary.unavailable = unavailable
         let end = Date()
         summary.finishedAt = StoreTime.string(end)
