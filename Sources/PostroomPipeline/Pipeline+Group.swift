@@ -206,6 +206,13 @@ extension Pipeline {
             }
             if f.outcome == .duplicate { duplicateOf = decoded.messages.isEmpty ? nil : "message" }
         }
+        if f.decoded?.messages.isEmpty ?? true, duplicateOf == nil {
+            // A file-level outcome (unreadable, too large, an opened archive) still lists as one message.
+            try w.insertMessage(MessageRecord(id: f.record.id + ".0", dropID: f.record.id, index: 0,
+                                              type: f.expansion != nil ? "archive" : (f.decoded?.format?.rawValue ?? "unreadable"),
+                                              format: f.decoded?.format?.rawValue ?? "", disposition: f.outcome == .rejected ? .rejected : .accepted,
+                                              issues: dropIssues, at: now))
+        }
         if let ackFile {
             f.ack = (f.record.name + "." + f.record.id + "." + ackFile.suffix, ackFile.bytes)
         }

@@ -35,6 +35,11 @@ extension Pipeline {
             }
             switch d.state {
             case .claimed:
+                if FileSystem.status(d.workPath) == nil, let oldID = d.reprocessOf,
+                   let old = try store.read({ try $0.drop(id: oldID) }) {
+                    // A reprocess recorded just before a crash: place its original again.
+                    try? materializeReprocess(d, original: old)
+                }
                 if FileSystem.status(d.workPath) != nil {
                     toProcess.append(d.reprocessOf != nil ? .reprocess(ch, d) : .recovered(ch, d))
                 } else {

@@ -84,6 +84,7 @@ public final class Pipeline: @unchecked Sendable {
     public func runOnce(mode: String = "once") throws -> RunSummary {
         let session = try RunSession(pipeline: self, mode: mode)
         try recover(into: session)
+        try takeQueuedReprocessRequests(session: session)
         // Stable channels need two looks: take the first now, so files already there are judged on the
         // second. A watcher's polls are the looks, so it does not wait here.
         let stableWait = mode == "watch" ? nil : config.channels.compactMap { ch -> Double? in

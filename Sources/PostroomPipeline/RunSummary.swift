@@ -30,6 +30,8 @@ public struct RunSummary: Sendable {
     public var recovered = 0
     /// Channels whose inbox could not be read.
     public var unavailable: [String] = []
+    /// Reprocess requests that could not start, with why.
+    public var problems: [String] = []
 
     public init(runID: String, startedAt: String) {
         self.runID = runID

@@ -1,0 +1,99 @@
+import Foundation
+import GRDB
+import PostroomCore
+
+/// A message with the drop it came in, for operator listings.
+public struct MessageListing: Sendable {
+    public var message: MessageRecord
+    public var channel: String
+    public var dropName: String
+    public var receivedAt: String
+}
+
+/// What `prune` removed.
+public struct PruneCounts: Sendable, Equatable {
+    public var drops = 0
+    public var messages = 0
+    public var dedupeKeys = 0
+    public var runs = 0
+    public var resourceVersions = 0
+    public init() {}
+}
+
+extension StoreReader {
+    /// Messages newest first, filtered by disposition, channel and time.
+    public func messageListing(disposition: String? = nil, channel: String? = nil, since: String? = nil, limit: Int = 500) throws -> [MessageListing] {
+        var sql = """
+            SELECT m.id, m.drop_id, m.idx, m.type, m.format, m.disposition, m.duplicate_of, m.issues_json, NULL, m.at,
+                   d.channel, d.name, d.received_at
+            FROM message m JOIN drop_file d ON d.id = m.drop_id WHERE 1
+            """
+        var args: [(any DatabaseValueConvertible)?] = []
+        if let disposition { sql += " AND m.disposition = ?"; args.append(disposition) }
+        if let channel { sql += " AND d.channel = ?"; args.append(channel) }
+        if let since { sql += " AND d.received_at >= ?"; args.append(since) }
+        sql += " ORDER BY d.received_at DESC, m.id DESC LIMIT ?"
+        args.append(limit)
+        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map {
+            MessageListing(message: Self.message($0), channel: $0[10], dropName: $0[11], receivedAt: $0[12])
+        }
+    }
+
+    /// Drops made by reprocessing `dropID`.
+    public func reprocessesOf(_ dropID: String) throws -> [DropRecord] {
+        try Row.fetchAll(db, sql: "SELECT \(Self.dropColumns) FROM drop_file WHERE reprocess_of = ? ORDER BY received_at", arguments: [dropID])
+            .map(Self.drop)
+    }
+
+    /// Rejected drops whose original is still in `error/` (not reprocessed since).
+    public func failedDrops(run: String? = nil) throws -> [DropRecord] {
+        var sql = """
+            SELECT \(Self.dropColumns) FROM drop_file d WHERE outcome = 'rejected' AND state = 'done'
+            AND NOT EXISTS (SELECT 1 FROM drop_file r WHERE r.reprocess_of = d.id)
+            """
+        var args: [(any DatabaseValueConvertible)?] = []
+        if let run { sql += " AND run_id = ?"; args.append(run) }
+        return try Row.fetchAll(db, sql: sql + " ORDER BY received_at, id", arguments: StatementArguments(args)).map(Self.drop)
+    }
+
+    /// Runs that started before `cutoff`, with their archive paths.
+    public func runs(before cutoff: String) throws -> [RunRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT id, started_at, finished_at, mode, status, accepted, rejected, duplicates, held, archive_path
+            FROM run WHERE started_at < ? ORDER BY started_at
+            """, arguments: [cutoff]).map(Self.run)
+    }
+
+    /// Finished drops received before `cutoff`.
+    public func drops(before cutoff: String) throws -> [DropRecord] {
+        try Row.fetchAll(db, sql: "SELECT \(Self.dropColumns) FROM drop_file WHERE received_at < ? AND state = 'done'", arguments: [cutoff])
+            .map(Self.drop)
+    }
+}
+
+extension StoreWriter {
+    /// Removes intake records (drops, messages, de-duplication keys, runs) and superseded resource
+    /// versions older than `cutoff`. Current clinical resources, workflow state, Task history and the
+    /// audit trail are kept.
+    public func prune(before cutoff: String) throws -> PruneCounts {
+        var c = PruneCounts()
+        try db.execute(sql: """
+            DELETE FROM dedupe_key WHERE drop_id IN (SELECT id FROM drop_file WHERE received_at < ? AND state = 'done')
+            """, arguments: [cutoff])
+        c.dedupeKeys = db.changesCount
+        try db.execute(sql: """
+            DELETE FROM message WHERE drop_id IN (SELECT id FROM drop_file WHERE received_at < ? AND state = 'done')
+            """, arguments: [cutoff])
+        c.messages = db.changesCount
+        try db.execute(sql: "DELETE FROM drop_file WHERE received_at < ? AND state = 'done'", arguments: [cutoff])
+        c.drops = db.changesCount
+        try db.execute(sql: "DELETE FROM run WHERE started_at < ? AND status != 'running'", arguments: [cutoff])
+        c.runs = db.changesCount
+        try db.execute(sql: """
+            DELETE FROM resource_history WHERE last_updated < ?
+            AND version < (SELECT r.version FROM resource r WHERE r.type = resource_history.type AND r.id = resource_history.id)
+            """, arguments: [cutoff])
+        c.resourceVersions = db.changesCount
+        return c
+    }
+}
