@@ -98,13 +98,14 @@ public enum FHIRBundleRules {
         switch method {
         case "POST", "PUT":
             if entry?.resource == nil { add("A \(method) entry must carry a resource") }
-            if let rt = entry?.resourceType, let first = segments.first, first != rt, !first.hasPrefix("$") {
+            let isOperation = segments.contains { $0.hasPrefix("$") }
+            if let rt = entry?.resourceType, let first = segments.first, first != rt, !isOperation {
                 add("The request url names another resource type than the entry's resource")
             }
             if method == "PUT", segments.count == 2, let id = entry?.id, segments[1] != id {
                 add("A PUT url's id must equal the resource's id")
             }
-            if method == "PUT", segments.count == 1, !url.contains("?") {
+            if method == "PUT", segments.count == 1, !url.contains("?"), !isOperation {
                 add("A PUT url must be Type/id or a conditional Type?query")
             }
         case "DELETE", "PATCH":
