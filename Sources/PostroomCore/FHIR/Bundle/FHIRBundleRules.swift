@@ -48,7 +48,7 @@ public enum FHIRBundleRules {
             }
             let e = index.entries.indices.contains(i) ? index.entries[i] : nil
             if let fullUrl = e?.fullUrl {
-                if fullUrl.contains("/_history/") {
+                if FHIRBundleIndex.historyOffset(fullUrl) != nil {
                     add("bdl-8", "invariant", at + ".fullUrl", "fullUrl must not be version specific (bdl-8)")
                 }
                 if type != "history" {

@@ -19,6 +19,9 @@ public final class FHIRSpec: Sendable {
     public let valueSets: [FHIRValueSet]
     /// Element type names the tables use but the loader could not resolve (should be empty).
     public let unresolvedTypes: Set<String>
+    /// The structure of `Element` (what `_primitive` objects hold) and of `Bundle.entry`.
+    let elementStructure: Int
+    let bundleEntryStructure: Int
 
     init(structures: [FHIRStructure], typeIndex: [String: Int], resourceTypes: Set<String>,
          primitiveRegexes: [String: String], valueSets: [FHIRValueSet], unresolvedTypes: Set<String>) {
@@ -28,6 +31,8 @@ public final class FHIRSpec: Sendable {
         self.primitiveRegexes = primitiveRegexes
         self.valueSets = valueSets
         self.unresolvedTypes = unresolvedTypes
+        elementStructure = typeIndex["Element"] ?? 0
+        bundleEntryStructure = structures.firstIndex { $0.name == "Bundle.entry" } ?? -1
     }
 
     /// The root structure of a resource type, or nil when R4 has no such resource.

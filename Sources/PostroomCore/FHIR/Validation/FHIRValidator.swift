@@ -52,8 +52,8 @@ struct FHIRWalker {
 
     init(spec: FHIRSpec) {
         self.spec = spec
-        elementStructure = spec.typeIndex["Element"] ?? 0
-        bundleEntryStructure = spec.structures.firstIndex { $0.name == "Bundle.entry" } ?? -1
+        elementStructure = spec.elementStructure
+        bundleEntryStructure = spec.bundleEntryStructure
     }
 
     mutating func report(_ code: String, type: String, at name: String? = nil, _ text: String, severity: Issue.Severity = .error) {
