@@ -6,7 +6,9 @@ public struct FHIRBundleEntryResult: Sendable, Equatable {
     public var status: String
     /// Where the resource now lives (`Task/123/_history/1`).
     public var location: String?
+    /// The ETag of the resource version (`W/"1"`).
     public var etag: String?
+    /// When the resource was last changed.
     public var lastModified: Date?
     /// Issues for the entry's `outcome` OperationOutcome (written when not empty).
     public var issues: [Issue]

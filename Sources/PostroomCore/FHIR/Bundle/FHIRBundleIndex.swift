@@ -3,15 +3,23 @@
 public struct FHIRBundleIndex: Sendable {
     /// One entry of the Bundle.
     public struct Entry: Sendable {
+        /// Its position in `Bundle.entry`.
         public var index: Int
+        /// The entry's `fullUrl`.
         public var fullUrl: String?
+        /// The entry's resource, when it has one.
         public var resource: JSONObject?
+        /// The resource's `resourceType`.
         public var resourceType: String?
+        /// The resource's `id`.
         public var id: String?
+        /// The resource's `meta.versionId`.
         public var versionId: String?
     }
 
+    /// `Bundle.type`.
     public let type: String?
+    /// Every entry, in order (with or without a resource).
     public let entries: [Entry]
     /// Normalised fullUrl → entry indexes (several when versions differ).
     let byFullUrl: [String: [Int]]

@@ -3,9 +3,13 @@
 public enum FHIRBundleRules {
     /// One broken rule, located relative to the Bundle (`entry[2].request`).
     public struct Finding: Sendable, Equatable {
+        /// The invariant key (`bdl-3`) or Postroom code.
         public var code: String
+        /// The FHIR IssueType.
         public var type: String
+        /// Where, relative to the Bundle.
         public var location: String
+        /// A human sentence without values.
         public var text: String
     }
 

@@ -5,12 +5,15 @@ import Foundation
 public struct FHIRConditionalReference: Sendable, Hashable {
     /// One `name=value` search parameter.
     public struct Parameter: Sendable, Hashable {
+        /// The search parameter name (`identifier`).
         public var name: String
+        /// The value, percent-decoded (`system|value`).
         public var value: String
     }
 
     /// The resource type searched (`Task`).
     public var type: String
+    /// The search parameters, in order.
     public var parameters: [Parameter]
 
     /// Parses `Type?name=value&…`; nil when the text is not a conditional reference.
@@ -50,5 +53,6 @@ public struct FHIRConditionalReferenceUse: Sendable, Hashable {
     public var entryIndex: Int?
     /// The FHIRPath-like location of the `reference` element.
     public var location: String
+    /// The parsed search.
     public var reference: FHIRConditionalReference
 }

@@ -54,13 +54,17 @@ public struct FHIRStructure: Sendable {
 
     /// The type name (`Task`, `Quantity`) or element path (`Task.input`).
     public let name: String
+    /// Whether this is the root of a resource type.
     public let isResource: Bool
+    /// Datatype-specific rules to apply after the generic walk.
     public let role: Role
+    /// The members it allows.
     public internal(set) var elements: [FHIRElement]
     /// JSON member name → index in `elements` (choice types expanded: `valueQuantity`…).
     public internal(set) var elementIndex: [String: Int]
     /// Bit mask of the required slots; slot `i` belongs to `requiredSlotPaths[i]`.
     public internal(set) var requiredMask: UInt64
+    /// Spec paths of the required elements, by slot.
     public internal(set) var requiredSlotPaths: [String]
     /// Names of the choice groups (`value[x]`), by group index.
     public internal(set) var choiceGroups: [String]
@@ -81,9 +85,11 @@ public struct FHIRElement: Sendable {
     public let name: String
     /// The spec path (`Task.input.value[x]`).
     public let path: String
+    /// Minimum cardinality (for a choice: of the whole choice).
     public let min: Int
     /// Maximum repeats; `Int.max` for `*`.
     public let max: Int
+    /// Primitive, structure or resource.
     public let kind: Kind
     /// The required binding's value set index, or -1.
     public let valueSet: Int
@@ -98,6 +104,7 @@ public struct FHIRElement: Sendable {
 
 /// The codes of a value set bound with strength `required`.
 public struct FHIRValueSet: Sendable {
+    /// The canonical URL of the value set.
     public let url: String
     /// False when the package cannot expand it (external code systems such as UCUM, BCP-13,
     /// ISO 4217): such bindings are not checked.

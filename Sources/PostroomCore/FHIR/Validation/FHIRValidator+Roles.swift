@@ -38,8 +38,12 @@ extension FHIRWalker {
             }
             return
         }
-        if reference.utf8.contains(UInt8(ascii: "?")), !FHIRBundleIndex.isAbsoluteURL(reference), !FHIRBundleIndex.isURN(reference),
-           let conditional = FHIRConditionalReference(reference) {
+        if reference.utf8.contains(UInt8(ascii: "?")), !FHIRBundleIndex.isAbsoluteURL(reference), !FHIRBundleIndex.isURN(reference) {
+            guard let conditional = FHIRConditionalReference(reference) else {
+                report(FHIRIssueCode.referenceFormat, type: "value", at: "reference",
+                       "A reference must be a literal reference (Type/id, URL, URN, #id) or a conditional Type?query")
+                return
+            }
             let type = bundles.last?.index.type
             if type == "transaction" || type == "batch" {
                 conditionals.append(FHIRConditionalReferenceUse(entryIndex: bundles.last?.currentEntry,

@@ -8,11 +8,13 @@
 public struct FHIRValidator: Sendable {
     /// What the walk found.
     public struct Report: Sendable {
+        /// Every finding, in document order (Bundle rules first).
         public var issues: [Issue]
         /// Conditional references (`Task?identifier=…`) in transaction or batch Bundles, for the store to resolve.
         public var conditionalReferences: [FHIRConditionalReferenceUse]
     }
 
+    /// The definitions validated against.
     public let spec: FHIRSpec
 
     public init(spec: FHIRSpec = .r4) {
