@@ -14,6 +14,7 @@ public struct FHIRBatchContext: Sendable, Hashable {
 
     /// One entry of the request Bundle.
     public struct Entry: Sendable, Hashable {
+        /// Its position in `Bundle.entry`.
         public var index: Int
         /// `request.method` (GET, HEAD, POST, PUT, DELETE, PATCH).
         public var method: String
@@ -21,8 +22,11 @@ public struct FHIRBatchContext: Sendable, Hashable {
         public var url: String
         /// `request.ifNoneExist` for conditional creates.
         public var ifNoneExist: String?
+        /// The entry's `fullUrl`.
         public var fullUrl: String?
+        /// The entry resource's type.
         public var resourceType: String?
+        /// The entry resource's id.
         public var resourceID: String?
         /// Issues located under `Bundle.entry[index]`.
         public var issues: [Issue]
@@ -33,8 +37,11 @@ public struct FHIRBatchContext: Sendable, Hashable {
         public var hasErrors: Bool { issues.hasErrors }
     }
 
+    /// Transaction or batch.
     public var kind: Kind
+    /// The request Bundle's id.
     public var bundleID: String?
+    /// Every entry of the request Bundle, in order.
     public var entries: [Entry]
     /// Issues of the Bundle that belong to no single entry.
     public var bundleIssues: [Issue]

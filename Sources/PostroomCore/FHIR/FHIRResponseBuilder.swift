@@ -1,9 +1,17 @@
 import Foundation
 
-/// Builds FHIR response messages (DOMAIN.md §4.4).
+/// Builds the FHIR answers Postroom writes: response messages (DOMAIN.md §4.4) and
+/// transaction-response / batch-response Bundles (§4.6). Everything built here is valid R4.
 public enum FHIRResponseBuilder {
+    /// The EPS events whose response uses the EPS response event.
+    static let epsResponseEvents: Set<String> = ["prescription-order", "prescription-order-update"]
+
     /// A response message Bundle: a MessageHeader whose `response.identifier` is the request's
     /// MessageHeader.id, `destination` the request's source, and an OperationOutcome inside.
+    ///
+    /// The response code is `ok` for accepted, held and duplicate messages, `transient-error`
+    /// when the failure was ours, `fatal-error` when the content was refused. When the request
+    /// had no MessageHeader.id, its Bundle.id is quoted instead (as some IGs do).
     public static func response(to ctx: FHIRMessageContext, result: MessageResult, env: AckEnvironment) -> JSONValue {
         let ooID = env.makeID()
         let mhID = env.makeID()
@@ -13,23 +21,29 @@ public enum FHIRResponseBuilder {
         case .accepted, .held, .duplicate: code = "ok"
         case .rejected: code = result.transient ? "transient-error" : "fatal-error"
         }
-        var event = JSONObject()
-        if let s = ctx.eventSystem { event["system"] = .string(s) }
-        event["code"] = .string(ctx.eventCode ?? "unknown")
         var header = JSONObject([
             "resourceType": .string("MessageHeader"),
             "id": .string(mhID),
-            "eventCoding": .object(event),
         ])
-        if let endpoint = ctx.sourceEndpoint {
+        let eventCode = ctx.eventCode ?? "unknown"
+        if ctx.eventSystem == nil, eventCode.contains(":") {
+            header["eventUri"] = .string(eventCode)
+        } else {
+            var event = JSONObject()
+            if let s = ctx.eventSystem { event["system"] = .string(s) }
+            let isEPS = ctx.eventSystem == EPSMessageRules.eventSystem && epsResponseEvents.contains(eventCode)
+            event["code"] = .string(isEPS ? "prescription-order-response" : eventCode)
+            header["eventCoding"] = .object(event)
+        }
+        if let endpoint = ctx.sourceEndpoint, FHIRPrimitive.url.formatProblem(endpoint) == nil {
             var dest = JSONObject()
-            if let name = ctx.sourceName { dest["name"] = .string(name) }
+            if let name = ctx.sourceName, FHIRPrimitive.string.formatProblem(name) == nil { dest["name"] = .string(name) }
             dest["endpoint"] = .string(endpoint)
             header["destination"] = .array([.object(dest)])
         }
         header["source"] = .object(JSONObject(["name": .string(env.application), "endpoint": .string(env.endpoint)]))
         header["response"] = .object(JSONObject([
-            "identifier": .string(ctx.messageHeaderID ?? ""),
+            "identifier": .string(answeredID(ctx)),
             "code": .string(code),
             "details": .object(JSONObject(["reference": .string("urn:uuid:" + ooID)])),
         ]))
@@ -38,7 +52,7 @@ public enum FHIRResponseBuilder {
             "resourceType": .string("Bundle"),
             "id": .string(bundleID),
             "meta": .object(JSONObject(["lastUpdated": .string(instant(env))])),
-            "identifier": .object(JSONObject(["system": .string("https://tools.ietf.org/html/rfc4122"), "value": .string(bundleID)])),
+            "identifier": .object(JSONObject(["system": .string(FHIRIdentifierRules.uuidSystem), "value": .string(bundleID)])),
             "type": .string("message"),
             "timestamp": .string(instant(env)),
             "entry": .array([
@@ -48,12 +62,26 @@ public enum FHIRResponseBuilder {
         ]))
     }
 
+    /// The id quoted in `response.identifier`: the request's MessageHeader.id, else its Bundle.id,
+    /// else `unknown` (the element is a required `id`).
+    static func answeredID(_ ctx: FHIRMessageContext) -> String {
+        for candidate in [ctx.messageHeaderID, ctx.bundleID] {
+            if let id = candidate, FHIRPrimitive.id.formatProblem(id) == nil { return id }
+        }
+        return "unknown"
+    }
+
     /// An RFC 3339 instant with offset, in the environment's time zone.
     public static func instant(_ env: AckEnvironment) -> String {
+        instant(env.now, timeZone: env.timeZone)
+    }
+
+    /// An RFC 3339 instant with offset for `date` in `timeZone`.
+    public static func instant(_ date: Date, timeZone: TimeZone) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = env.timeZone
+        f.timeZone = timeZone
         f.dateFormat = "yyyy-MM-dd'T'HH:mm:ssXXXXX"
-        return f.string(from: env.now)
+        return f.string(from: date)
     }
 }

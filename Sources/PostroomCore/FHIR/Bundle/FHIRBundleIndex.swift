@@ -1,19 +1,25 @@
-import Foundation
-
 /// The entries of a Bundle with a `fullUrl` → entry map, and reference resolution inside the
 /// Bundle as FHIR R4 describes it (DOMAIN.md §4.8).
 public struct FHIRBundleIndex: Sendable {
     /// One entry of the Bundle.
     public struct Entry: Sendable {
+        /// Its position in `Bundle.entry`.
         public var index: Int
+        /// The entry's `fullUrl`.
         public var fullUrl: String?
+        /// The entry's resource, when it has one.
         public var resource: JSONObject?
+        /// The resource's `resourceType`.
         public var resourceType: String?
+        /// The resource's `id`.
         public var id: String?
+        /// The resource's `meta.versionId`.
         public var versionId: String?
     }
 
+    /// `Bundle.type`.
     public let type: String?
+    /// Every entry, in order (with or without a resource).
     public let entries: [Entry]
     /// Normalised fullUrl → entry indexes (several when versions differ).
     let byFullUrl: [String: [Int]]
@@ -44,15 +50,24 @@ public struct FHIRBundleIndex: Sendable {
 
     /// URNs compare case-insensitively (UUIDs are written lower-case, matched in any case).
     static func normalise(_ url: String) -> String {
-        let lower = url.lowercased()
-        if lower.hasPrefix("urn:uuid:") || lower.hasPrefix("urn:oid:") { return lower }
-        return url
+        isURN(url) ? url.lowercased() : url
     }
 
     /// Whether a string is a URN (`urn:uuid:`, `urn:oid:`) that can only be resolved inside the Bundle.
     public static func isURN(_ reference: String) -> Bool {
-        let lower = reference.prefix(9).lowercased()
-        return lower.hasPrefix("urn:uuid:") || lower.hasPrefix("urn:oid:")
+        hasPrefixIgnoringCase(reference, "urn:uuid:") || hasPrefixIgnoringCase(reference, "urn:oid:")
+    }
+
+    /// An ASCII prefix test that ignores case, without allocating.
+    static func hasPrefixIgnoringCase(_ text: String, _ prefix: StaticString) -> Bool {
+        var it = text.utf8.makeIterator()
+        let p = prefix.utf8Start
+        for i in 0..<prefix.utf8CodeUnitCount {
+            guard let b = it.next() else { return false }
+            let lower = b >= 0x41 && b <= 0x5A ? b + 0x20 : b
+            if lower != p[i] { return false }
+        }
+        return true
     }
 
     /// Whether a string is an absolute http(s) URL.
@@ -74,7 +89,8 @@ public struct FHIRBundleIndex: Sendable {
 
     /// `Type/id` (optionally `/_history/v`) when the string is a relative literal reference.
     public static func relativeParts(_ reference: String) -> (type: String, id: String)? {
-        guard !reference.contains(":"), !reference.hasPrefix("#"), !reference.contains("?") else { return nil }
+        let u = reference.utf8
+        guard !u.contains(UInt8(ascii: ":")), u.first != UInt8(ascii: "#"), !u.contains(UInt8(ascii: "?")) else { return nil }
         let parts = reference.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2 || (parts.count == 4 && parts[2] == "_history") else { return nil }
         guard let first = parts[0].unicodeScalars.first, first.properties.isUppercase, !parts[1].isEmpty else { return nil }
@@ -104,9 +120,28 @@ public struct FHIRBundleIndex: Sendable {
         return nil
     }
 
+    /// The reference without a `/_history/<version>` suffix.
     static func stripHistory(_ reference: String) -> String {
-        guard let r = reference.range(of: "/_history/") else { return reference }
-        return String(reference[..<r.lowerBound])
+        guard let at = historyOffset(reference) else { return reference }
+        return String(decoding: reference.utf8.prefix(at), as: UTF8.self)
+    }
+
+    static let historyNeedle: [UInt8] = Array("/_history/".utf8)
+
+    /// The UTF-8 offset of `/_history/` in `text`, found without Foundation (this is on the hot path).
+    static func historyOffset(_ text: String) -> Int? {
+        let search = { (buf: UnsafeBufferPointer<UInt8>) -> Int? in
+            let needle = historyNeedle
+            guard buf.count >= needle.count else { return nil }
+            for i in 0...(buf.count - needle.count) where buf[i] == 0x2F {
+                var k = 1
+                while k < needle.count, buf[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return i }
+            }
+            return nil
+        }
+        if let found = text.utf8.withContiguousStorageIfAvailable(search) { return found }
+        return Array(text.utf8).withUnsafeBufferPointer(search)
     }
 
     func pick(_ hits: [Int]) -> Entry? {

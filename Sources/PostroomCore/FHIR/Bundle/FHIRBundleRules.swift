@@ -3,9 +3,13 @@
 public enum FHIRBundleRules {
     /// One broken rule, located relative to the Bundle (`entry[2].request`).
     public struct Finding: Sendable, Equatable {
+        /// The invariant key (`bdl-3`) or Postroom code.
         public var code: String
+        /// The FHIR IssueType.
         public var type: String
+        /// Where, relative to the Bundle.
         public var location: String
+        /// A human sentence without values.
         public var text: String
     }
 
@@ -48,7 +52,7 @@ public enum FHIRBundleRules {
             }
             let e = index.entries.indices.contains(i) ? index.entries[i] : nil
             if let fullUrl = e?.fullUrl {
-                if fullUrl.contains("/_history/") {
+                if FHIRBundleIndex.historyOffset(fullUrl) != nil {
                     add("bdl-8", "invariant", at + ".fullUrl", "fullUrl must not be version specific (bdl-8)")
                 }
                 if type != "history" {
@@ -98,13 +102,14 @@ public enum FHIRBundleRules {
         switch method {
         case "POST", "PUT":
             if entry?.resource == nil { add("A \(method) entry must carry a resource") }
-            if let rt = entry?.resourceType, let first = segments.first, first != rt, !first.hasPrefix("$") {
+            let isOperation = segments.contains { $0.hasPrefix("$") }
+            if let rt = entry?.resourceType, let first = segments.first, first != rt, !isOperation {
                 add("The request url names another resource type than the entry's resource")
             }
             if method == "PUT", segments.count == 2, let id = entry?.id, segments[1] != id {
                 add("A PUT url's id must equal the resource's id")
             }
-            if method == "PUT", segments.count == 1, !url.contains("?") {
+            if method == "PUT", segments.count == 1, !url.contains("?"), !isOperation {
                 add("A PUT url must be Type/id or a conditional Type?query")
             }
         case "DELETE", "PATCH":

@@ -5,12 +5,15 @@ import Foundation
 public struct FHIRConditionalReference: Sendable, Hashable {
     /// One `name=value` search parameter.
     public struct Parameter: Sendable, Hashable {
+        /// The search parameter name (`identifier`).
         public var name: String
+        /// The value, percent-decoded (`system|value`).
         public var value: String
     }
 
     /// The resource type searched (`Task`).
     public var type: String
+    /// The search parameters, in order.
     public var parameters: [Parameter]
 
     /// Parses `Type?name=value&…`; nil when the text is not a conditional reference.
@@ -42,13 +45,4 @@ public struct FHIRConditionalReference: Sendable, Hashable {
             return CorrelationKey.identifier(system: system, value: FHIRIdentifierRules.normalisedValue(value, system: system))
         }
     }
-}
-
-/// A conditional reference found in a Bundle: where it is and what it asks for.
-public struct FHIRConditionalReferenceUse: Sendable, Hashable {
-    /// The index of the Bundle entry it sits in (nil outside entries).
-    public var entryIndex: Int?
-    /// The FHIRPath-like location of the `reference` element.
-    public var location: String
-    public var reference: FHIRConditionalReference
 }

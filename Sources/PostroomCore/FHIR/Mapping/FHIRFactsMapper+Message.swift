@@ -42,9 +42,13 @@ extension FHIRFactsMapper {
         }
         ctx.sourceEndpoint = header["source"]?["endpoint"]?.string
         ctx.sourceName = header["source"]?["name"]?.string
-        ctx.isResponse = header["response"] != nil
+        ctx.isResponse = header["response"] != nil && !Self.requestEventsQuotingAMessage.contains(ctx.eventCode ?? "")
         return .fhirMessage(ctx)
     }
+
+    /// Events that are requests although their MessageHeader carries `response`: EPS dispense
+    /// messages quote the prescription-order they follow in `response.identifier`.
+    static let requestEventsQuotingAMessage: Set<String> = ["dispense-notification", "dispense-claim"]
 
     /// The entries of a transaction or batch Bundle, with their issues and conditional references.
     func batchContext(issues: [Issue], conditionals: [FHIRConditionalReferenceUse]) -> FHIRBatchContext? {

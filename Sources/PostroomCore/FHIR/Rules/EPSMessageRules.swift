@@ -1,6 +1,7 @@
 /// Rules of the NHS Electronic Prescription Service on its FHIR messages (DOMAIN.md §5.4),
 /// applied to message Bundles whose event is in `https://fhir.nhs.uk/CodeSystem/message-event`.
 public enum EPSMessageRules {
+    /// The code system of NHS FHIR message events.
     public static let eventSystem = "https://fhir.nhs.uk/CodeSystem/message-event"
     /// The MedicationRequest intents a prescription order may use (plan and reflex-order are refused).
     public static let orderIntents: Set<String> = ["order", "original-order", "instance-order"]

@@ -1,15 +1,22 @@
 /// NHS rules on FHIR identifiers, applied wherever an `Identifier` with a known system appears:
 /// NHS numbers (Modulus 11), ODS codes, UUID business identifiers and EPS prescription ids.
 public enum FHIRIdentifierRules {
+    /// ODS organisation codes (e.g. `A83008`).
     public static let odsOrganizationSystem = "https://fhir.nhs.uk/Id/ods-organization-code"
+    /// ODS site codes (e.g. `R0A09`).
     public static let odsSiteSystem = "https://fhir.nhs.uk/Id/ods-site-code"
+    /// UUID business identifiers (EPS, NHS messaging).
     public static let uuidSystem = "https://tools.ietf.org/html/rfc4122"
+    /// EPS short-form prescription ids.
     public static let prescriptionOrderNumberSystem = "https://fhir.nhs.uk/Id/prescription-order-number"
 
     /// A rule that an identifier value breaks: a stable code, an IssueType and a text without the value.
     public struct Problem: Sendable, Equatable {
+        /// Postroom's stable issue code.
         public var code: String
+        /// The FHIR IssueType.
         public var type: String
+        /// A human sentence without the value.
         public var text: String
     }
 

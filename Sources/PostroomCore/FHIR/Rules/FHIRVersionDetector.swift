@@ -3,7 +3,9 @@
 public enum FHIRVersionDetector {
     /// A FHIR version other than R4: the issue code and a name for texts.
     public struct Version: Sendable, Equatable {
+        /// The issue code (`fhir-stu3-not-supported`).
         public var code: String
+        /// The version as texts name it (`FHIR STU3`).
         public var name: String
     }
 

@@ -137,6 +137,7 @@ struct FHIRPrimitiveMatcher {
                 count += 1
             default:
                 if !Self.isSpace(b) { return "is not base64" }
+                if count % 4 != 0 { return "is not base64 (whitespace inside a group of four)" }
             }
         }
         return count > 0 && count % 4 == 0 ? nil : "is not base64 (length is not a multiple of 4)"

@@ -47,6 +47,8 @@ public enum FHIRIssueCode {
     public static let referenceNotFound = "reference-not-found"
     /// A `#id` reference that names no contained resource.
     public static let containedNotFound = "reference-contained-not-found"
+    /// A reference with a `?` that is neither a URL nor a parseable conditional reference.
+    public static let referenceFormat = "reference-format"
     /// A conditional reference (`Type?query`) outside a transaction or batch.
     public static let conditionalReferenceNotAllowed = "reference-conditional-not-allowed"
     /// A RESTful `fullUrl` whose id differs from the resource's id.

@@ -29,8 +29,8 @@ extension FHIRWalker {
     /// Resolves a literal reference where it can be resolved offline: `#id` against the contained
     /// resources, `urn:uuid:`/`urn:oid:` against the enclosing Bundle; records conditional references.
     mutating func checkReference(_ reference: String) {
-        if reference.hasPrefix("#") {
-            guard reference.count > 1 else { return }
+        if reference.utf8.first == UInt8(ascii: "#") {
+            guard reference.utf8.count > 1 else { return }
             let id = String(reference.dropFirst())
             if !(containedIDs.last?.contains(id) ?? false) {
                 report(FHIRIssueCode.containedNotFound, type: "not-found", at: "reference",
@@ -38,8 +38,12 @@ extension FHIRWalker {
             }
             return
         }
-        if !FHIRBundleIndex.isAbsoluteURL(reference), !FHIRBundleIndex.isURN(reference), reference.contains("?"),
-           let conditional = FHIRConditionalReference(reference) {
+        if reference.utf8.contains(UInt8(ascii: "?")), !FHIRBundleIndex.isAbsoluteURL(reference), !FHIRBundleIndex.isURN(reference) {
+            guard let conditional = FHIRConditionalReference(reference) else {
+                report(FHIRIssueCode.referenceFormat, type: "value", at: "reference",
+                       "A reference must be a literal reference (Type/id, URL, URN, #id) or a conditional Type?query")
+                return
+            }
             let type = bundles.last?.index.type
             if type == "transaction" || type == "batch" {
                 conditionals.append(FHIRConditionalReferenceUse(entryIndex: bundles.last?.currentEntry,
