@@ -70,6 +70,7 @@ extension Applier {
                                                  replaces: rp.replaces, supersededBy: nil, receivedAt: now, updatedAt: now,
                                                  messageID: messageID, note: nil))
         }
+        if let v = try reader.resourceVersion(type: type, id: id) { locations?.note(rp.entryIndex, type: type, id: id, version: v) }
         if state == "held" {
             try writer.addHeldKeys(rp.requestKeys, reportID: id)
             issues.append(.information("report-held", type: "informational", "No request matches yet; the report is held until it arrives"))

@@ -69,7 +69,8 @@ extension Applier {
     func createRequest(_ r: RequestFacts, patient: PatientFacts?, patientRef: String?) throws -> String {
         let id = try newID(type: "ServiceRequest", proposed: r.resource["id"]?.string)
         let resource = Self.settingReference(r.resource, key: "subject", to: patientRef)
-        try writer.putResource(type: "ServiceRequest", id: id, resource: resource, messageID: messageID, at: now)
+        let version = try writer.putResource(type: "ServiceRequest", id: id, resource: resource, messageID: messageID, at: now)
+        locations?.note(r.entryIndex, type: "ServiceRequest", id: id, version: version)
         let status = resource["status"]?.string ?? "active"
         var keys = r.keys
         keys.append(CorrelationKey.reference("ServiceRequest/" + id))
@@ -94,7 +95,8 @@ extension Applier {
             o["meta"] = nil
             resource = .object(o)
         }
-        try writer.putResource(type: "ServiceRequest", id: existing.id, resource: resource, messageID: messageID, at: now)
+        let version = try writer.putResource(type: "ServiceRequest", id: existing.id, resource: resource, messageID: messageID, at: now)
+        locations?.note(r.entryIndex, type: "ServiceRequest", id: existing.id, version: version)
         try writer.updateRequest(id: existing.id, status: resource["status"]?.string ?? existing.status, at: now)
     }
 }

@@ -161,11 +161,13 @@ extension Applier {
             updated.requester = t.requesterODS ?? existing.requester
             updated.updatedAt = now
             try writer.updateTask(updated)
-            try writer.putResource(type: "Task", id: existing.id, resource: t.resource, messageID: messageID, at: now)
+            let v = try writer.putResource(type: "Task", id: existing.id, resource: t.resource, messageID: messageID, at: now)
+            locations?.note(t.entryIndex, type: "Task", id: existing.id, version: v)
             return issues
         }
         let id = try newID(type: "Task", proposed: t.resource["id"]?.string)
-        try writer.putResource(type: "Task", id: id, resource: t.resource, messageID: messageID, at: now)
+        let v = try writer.putResource(type: "Task", id: id, resource: t.resource, messageID: messageID, at: now)
+        locations?.note(t.entryIndex, type: "Task", id: id, version: v)
         try writer.insertTask(TaskRecord(id: id, status: status, focusRequestID: focus?.id, partOf: parent?.id, owner: t.ownerODS,
                                          requester: t.requesterODS, channel: channel.name, createdAt: now, updatedAt: now),
                               keys: t.keys + [CorrelationKey.reference("Task/" + id)])

@@ -15,6 +15,8 @@ struct Applier {
     let ids: IDGenerator
     /// The drop's original bytes (documents keep them as their attachment).
     let original: [UInt8]
+    /// Where each Bundle entry's resource was stored (`Type/id/_history/n`), for transaction and batch answers.
+    var locations: EntryLocations? = nil
 
     var reader: StoreReader { writer.reader }
     var machine: TaskStateMachine { channel.stateMachine }
@@ -81,6 +83,16 @@ struct Applier {
         guard let reference, var o = resource.object, o[key] == nil else { return resource }
         o[key] = .object(JSONObject(["reference": .string(reference)]))
         return .object(o)
+    }
+}
+
+/// Where the resources of a transaction or batch Bundle's entries were stored.
+final class EntryLocations {
+    var byEntry: [Int: String] = [:]
+
+    func note(_ entry: Int?, type: String, id: String, version: Int) {
+        guard let entry else { return }
+        byEntry[entry] = "\(type)/\(id)/_history/\(version)"
     }
 }
 

@@ -178,6 +178,9 @@ extension Pipeline {
                         originalAck = orig.ackBytes
                         originalSuffix = orig.ackName.flatMap(Self.ackSuffix)
                     }
+                } else if let batch = m.fhirBatch {
+                    let applier = Applier(writer: w, channel: ch, messageID: messageID, now: now, ids: ids, original: f.bytes ?? [])
+                    result = try applyFHIRBatch(m, batch, applier: applier)
                 } else if m.issues.hasErrors {
                     result = MessageResult(disposition: .rejected, issues: m.issues)
                 } else {
@@ -199,6 +202,9 @@ extension Pipeline {
             }
             f.results = results
             f.outcome = Self.outcome(results, dropIssues: dropIssues)
+            if f.outcome == .accepted, results.contains(where: { $0.entryResults?.contains { !$0.status.hasPrefix("2") } == true }) {
+                f.outcome = .partial
+            }
             if f.outcome == .duplicate, let originalAck, let originalSuffix {
                 ackFile = AckFile(suffix: originalSuffix, bytes: originalAck)
             } else {

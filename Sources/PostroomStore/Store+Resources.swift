@@ -59,3 +59,10 @@ extension StoreReader {
         try Row.fetchAll(db, sql: "SELECT type, COUNT(*) FROM resource GROUP BY type ORDER BY type").map { ($0[0], $0[1]) }
     }
 }
+
+extension StoreReader {
+    /// The current version number of a resource.
+    public func resourceVersion(type: String, id: String) throws -> Int? {
+        try Int.fetchOne(db, sql: "SELECT version FROM resource WHERE type = ? AND id = ?", arguments: [type, id])
+    }
+}

@@ -25,7 +25,14 @@ public enum Acknowledger {
             if ctx.isResponse { return nil }
             let bundle = FHIRResponseBuilder.response(to: ctx, result: result, env: env)
             return AckFile(suffix: "response.json", bytes: JSONWriter(pretty: true).bytes(bundle))
+        case .fhirResource(let type, _) where type == "OperationOutcome":
+            // An OperationOutcome is itself an answer: answering it would start a loop.
+            return nil
         case .fhirResource, .unreadable:
+            if let batch = message.fhirBatch, let entries = result.entryResults {
+                let bundle = FHIRResponseBuilder.batchResponse(type: batch.kind, entryResults: entries, env: env)
+                return AckFile(suffix: "response.json", bytes: JSONWriter(pretty: true).bytes(bundle))
+            }
             let oo = OperationOutcomeBuilder.build(id: env.makeID(), issues: result.issues, okText: okText(result))
             return AckFile(suffix: "outcome.json", bytes: JSONWriter(pretty: true).bytes(oo))
         case .cda:

@@ -18,11 +18,14 @@ public struct MessageResult: Sendable {
     public var issues: [Issue]
     /// True when the failure was ours (storage), so a resend may succeed (AR / `transient-error`).
     public var transient: Bool
+    /// For FHIR transaction and batch Bundles: one result per entry, in entry order.
+    public var entryResults: [FHIRBundleEntryResult]?
 
-    public init(disposition: Disposition, issues: [Issue], transient: Bool = false) {
+    public init(disposition: Disposition, issues: [Issue], transient: Bool = false, entryResults: [FHIRBundleEntryResult]? = nil) {
         self.disposition = disposition
         self.issues = issues
         self.transient = transient
+        self.entryResults = entryResults
     }
 
     /// Whether the sender should consider the message accepted.

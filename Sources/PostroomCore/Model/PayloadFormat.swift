@@ -1,3 +1,5 @@
+import Foundation
+
 /// The formats Postroom reads, as channels name them in `pipeline.json`.
 public enum PayloadFormat: String, Sendable, Codable, CaseIterable {
     /// HL7 v2 (ER7, pipe-delimited), single messages or batches.
@@ -22,7 +24,18 @@ public enum PayloadFormat: String, Sendable, Codable, CaseIterable {
         let head = Array(bytes[i...].prefix(3))
         if head == Array("MSH".utf8) || head == Array("FHS".utf8) || head == Array("BHS".utf8) { return .hl7v2 }
         if head.first == UInt8(ascii: "{") { return .fhir }
-        if head.first == UInt8(ascii: "<") { return .cda }
+        if head.first == UInt8(ascii: "<") {
+            // FHIR XML names its namespace on the root element: it is FHIR (which refuses XML clearly), not CDA.
+            let start = bytes.distance(from: bytes.startIndex, to: i)
+            let window = Array(bytes.dropFirst(start).prefix(4096))
+            if let s = String(validating: window, as: UTF8.self) ?? String(validating: window.dropLast(3), as: UTF8.self),
+               let rootStart = s.range(of: #"<[A-Za-z][^!?]"#, options: .regularExpression),
+               let rootEnd = s[rootStart.lowerBound...].firstIndex(of: ">"),
+               s[rootStart.lowerBound..<rootEnd].contains("\"http://hl7.org/fhir\"") {
+                return .fhir
+            }
+            return .cda
+        }
         return nil
     }
 }
