@@ -31,7 +31,8 @@ public enum PayloadFormat: String, Sendable, Codable, CaseIterable {
             if let s = String(validating: window, as: UTF8.self) ?? String(validating: window.dropLast(3), as: UTF8.self),
                let rootStart = s.range(of: #"<[A-Za-z][^!?]"#, options: .regularExpression),
                let rootEnd = s[rootStart.lowerBound...].firstIndex(of: ">"),
-               s[rootStart.lowerBound..<rootEnd].contains("\"http://hl7.org/fhir\"") {
+               s[rootStart.lowerBound..<rootEnd].contains("\"http://hl7.org/fhir\"")
+                || s[rootStart.lowerBound..<rootEnd].contains("'http://hl7.org/fhir'") {
                 return .fhir
             }
             return .cda

@@ -89,14 +89,14 @@ import Testing
         "ti_002_2_ORU_R01_short_linked_to_003_ORM_O01_short.fhir": .rejected("ext-1"),
         "ti_003_2_ORM_O01_short_linked_to_002_ORU_R01_short.fhir": .rejected("required-element-missing"),  // ServiceRequest.intent
         "ti_006_CA_ORU_R01_one_diagnostic_report_without_basedOn.fhir": .rejected("required-element-missing"),
-        "ukcore_UKCore-Bundle-BatchPOST-Example.xml": .rejected("format-not-accepted"),
-        "ukcore_UKCore-DiagnosticReport-Lab-DiagnosticStudiesReport-Example.xml": .rejected("format-not-accepted"),
-        "ukcore_UKCore-MessageHeader-Discharge-Example.xml": .rejected("format-not-accepted"),
-        "ukcore_UKCore-Observation-Lab-Albumin-Example.xml": .rejected("format-not-accepted"),
-        "ukcore_UKCore-ServiceRequest-ColonoscopyRequest-Example.xml": .rejected("format-not-accepted"),
-        "ukcore_UKCore-ServiceRequest-Lab-CReactiveProtein-Example.xml": .rejected("format-not-accepted"),
-        "ukcore_UKCore-Specimen-BloodSpecimen-Example.xml": .rejected("format-not-accepted"),
-        "ukcore_UKCore-Task-Colonoscopy-Example.xml": .rejected("format-not-accepted"),
+        "ukcore_UKCore-Bundle-BatchPOST-Example.xml": .rejected("fhir-xml-not-supported"),
+        "ukcore_UKCore-DiagnosticReport-Lab-DiagnosticStudiesReport-Example.xml": .rejected("fhir-xml-not-supported"),
+        "ukcore_UKCore-MessageHeader-Discharge-Example.xml": .rejected("fhir-xml-not-supported"),
+        "ukcore_UKCore-Observation-Lab-Albumin-Example.xml": .rejected("fhir-xml-not-supported"),
+        "ukcore_UKCore-ServiceRequest-ColonoscopyRequest-Example.xml": .rejected("fhir-xml-not-supported"),
+        "ukcore_UKCore-ServiceRequest-Lab-CReactiveProtein-Example.xml": .rejected("fhir-xml-not-supported"),
+        "ukcore_UKCore-Specimen-BloodSpecimen-Example.xml": .rejected("fhir-xml-not-supported"),
+        "ukcore_UKCore-Task-Colonoscopy-Example.xml": .rejected("fhir-xml-not-supported"),
     ]
 
     @Test func theTableCoversTheWholeCorpus() {
@@ -142,12 +142,13 @@ import Testing
         #expect(m.issues.first?.location == "Bundle.entry[1].resource.intent")
     }
 
-    /// FHIR XML is refused by the dispatcher on a FHIR-only channel, and by the FHIR decoder as not supported.
+    /// FHIR XML is recognised by its namespace and refused as not supported, by the dispatcher and the FHIR decoder.
     @Test(arguments: FHIRFixtures.corpusNames().filter { $0.hasSuffix(".xml") })
     func fhirXMLIsRefused(_ name: String) {
         let bytes = FHIRFixtures.corpusBytes(name)
         let drop = Decoder.decode(bytes, accepting: [.fhir])
-        #expect(drop.messages.isEmpty && drop.issues.map(\.code) == ["format-not-accepted"])
+        #expect(drop.messages.isEmpty && drop.issues.map(\.code) == ["fhir-xml-not-supported"])
+        #expect(drop.format == .fhir)
         #expect(FHIRDecoder.decode(bytes, options: DecodeOptions()).issues.map(\.code) == ["fhir-xml-not-supported"])
     }
 }
