@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PostroomArchive
 import PostroomCore
 import PostroomStore
 
@@ -8,6 +9,7 @@ extension Pipeline {
     /// not processed are processed; processed ones get their acknowledgement (again, same name and
     /// bytes) and their original placed; files in `work/` with no record are recorded and processed.
     func recover(into session: RunSession) throws {
+        try adoptPlacedArchives(session: session)
         let unfinished = try store.read { try $0.unfinishedDrops() }
         // Run archives that were never finished (their drops are still in work/ and go into this run's
         // archive), and folders of opened archives whose members are all done.
@@ -103,5 +105,42 @@ extension Pipeline {
             try processGroup(Array(toProcess[group..<min(group + config.groupSize, toProcess.count)]), session: session)
         }
         session.summary.recovered = toProcess.count + toError.count + toArchive.count
+    }
+
+    /// A run killed after its archive was renamed into place but before its drops were marked:
+    /// the archive is complete (it was synced before the rename), so its manifest says which drops
+    /// it holds; they are marked archived there rather than archived a second time.
+    func adoptPlacedArchives(session: RunSession) throws {
+        let runs = try store.read { try $0.unfinishedRuns(except: session.id) }
+        for run in runs {
+            guard let started = StoreTime.date(run.startedAt) else { continue }
+            let dir = config.archiveFolder + "/" + RunSession.dayFolder(started)
+            let candidates = ["tar.gz", "tar.zst", "tar"].map { dir + "/" + run.id + "." + $0 }
+            guard let path = candidates.first(where: { FileSystem.status($0) != nil }) else { continue }
+            let reader = try ArchiveReader(path: path)
+            var manifest: JSONValue?
+            while let m = try reader.next() {
+                if m.name == "manifest.json" { manifest = try? JSONParser().parse(reader.readData(limit: 1 << 30)) }
+            }
+            guard let entries = manifest?["drops"]?.array else {
+                logger.error("placed archive without a manifest", metadata: ["run": .string(run.id)])
+                continue
+            }
+            var adopted: [DropRecord] = []
+            try store.write { w in
+                for e in entries {
+                    guard let id = e["drop"]?.string, let member = e["member"]?.string,
+                          let d = try w.reader.drop(id: id), d.state == .processed else { continue }
+                    try w.markArchived(dropID: id, archivePath: path, member: member)
+                    adopted.append(d)
+                }
+                try w.setRunArchive(id: run.id, path: path)
+            }
+            for d in adopted { try? FileSystem.remove(d.workPath) }
+            if !adopted.isEmpty {
+                logger.warning("adopted the archive of an interrupted run", metadata: [
+                    "run": .string(run.id), "drops": .stringConvertible(adopted.count)])
+            }
+        }
     }
 }

@@ -193,3 +193,20 @@ extension StoreReader {
             """).map { ($0[0], $0[1], $0[2]) }
     }
 }
+
+extension StoreReader {
+    /// Runs that did not finish (their process died), except `current`.
+    public func unfinishedRuns(except current: String) throws -> [RunRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT id, started_at, finished_at, mode, status, accepted, rejected, duplicates, held, archive_path
+            FROM run WHERE status IN ('running', 'crashed') AND id != ? ORDER BY started_at
+            """, arguments: [current]).map(Self.run)
+    }
+}
+
+extension StoreWriter {
+    /// Records where a crashed run's archive is, once its drops are adopted.
+    public func setRunArchive(id: String, path: String) throws {
+        try db.execute(sql: "UPDATE run SET archive_path = ? WHERE id = ?", arguments: [path, id])
+    }
+}

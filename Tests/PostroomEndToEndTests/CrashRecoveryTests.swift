@@ -1,0 +1,176 @@
+import Foundation
+import PostroomCore
+import PostroomStore
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `kill -9` at any instant: the next run finishes the work — no drop lost, none applied twice,
+/// every acknowledgement written exactly once, every drop in the archive or in `error/`.
+@Suite(.serialized) struct CrashRecoveryTests {
+    static let orders = 10
+    static let rejects = 3
+
+    /// A workspace with two rename channels and small groups, so a run has many commit points.
+    static func workspace() throws -> (Workspace, [String: [UInt8]]) {
+        let ws = try Workspace()
+        try """
+            { "data": "data", "groupSize": 3,
+              "channels": [
+                { "name": "orders", "formats": ["hl7v2"], "role": "placer", "completion": { "mode": "rename" } },
+                { "name": "results", "formats": ["hl7v2"], "role": "placer", "completion": { "mode": "rename" } } ] }
+            """.write(toFile: ws.config, atomically: true, encoding: .utf8)
+        var originals: [String: [UInt8]] = [:]
+        for n in 0..<orders {
+            let o = Loads.order(n), r = Loads.result(n)
+            try ws.drop(o, as: String(format: "order-%03d.hl7", n), channel: "orders")
+            try ws.drop(r, as: String(format: "result-%03d.hl7", n), channel: "results")
+            originals[String(format: "order-%03d.hl7", n)] = o
+            originals[String(format: "result-%03d.hl7", n)] = r
+        }
+        for n in 0..<rejects {
+            let b = Loads.reject(n)
+            try ws.drop(b, as: String(format: "bad-%03d.hl7", n), channel: "orders")
+            originals[String(format: "bad-%03d.hl7", n)] = b
+        }
+        return (ws, originals)
+    }
+
+    /// Checks DESIGN.md §3 after a crash and a completing run.
+    static func checkInvariants(_ ws: Workspace, originals: [String: [UInt8]], context: String) throws {
+        // Nothing left behind.
+        for ch in ["orders", "results"] {
+            #expect(ws.files(in: "inbox/" + ch).isEmpty, "\(context): inbox \(ch)")
+            #expect(ws.files(in: "work/" + ch).isEmpty, "\(context): work \(ch)")
+        }
+        // Every original in exactly one place: an archive member or error/.
+        var places: [String: Int] = [:]
+        for (_, members) in try ws.archives() {
+            for (name, bytes) in members where name != "manifest.json" {
+                let original = String(name.split(separator: "/").last!.split(separator: "_", maxSplits: 1).last!)
+                #expect(originals[original] == bytes, "\(context): archived bytes of \(original)")
+                places[original, default: 0] += 1
+            }
+        }
+        for ch in ["orders", "results"] {
+            for f in ws.files(in: "error/" + ch) where !f.hasSuffix(".error.json") {
+                #expect(ws.files(in: "error/" + ch).contains(f + ".error.json"), "\(context): sidecar of \(f)")
+                let original = f.split(separator: ".").prefix(2).joined(separator: ".")
+                #expect(originals[original] == ws.read("error/\(ch)/\(f)"), "\(context): error bytes of \(f)")
+                places[original, default: 0] += 1
+            }
+        }
+        for name in originals.keys {
+            #expect(places[name] == 1, "\(context): \(name) is in \(places[name] ?? 0) places")
+        }
+        // One drop per original, every drop done, one acknowledgement file each.
+        let store = try ws.store()
+        let drops = try store.read { try $0.drops(limit: 10_000) }
+        #expect(drops.count == originals.count, "\(context): \(drops.count) drops for \(originals.count) files")
+        #expect(drops.allSatisfy { $0.state == .done }, "\(context): unfinished drops")
+        var ackFiles: [String] = []
+        for ch in ["orders", "results"] { ackFiles += ws.files(in: "outbox/" + ch) }
+        #expect(!ackFiles.contains { $0.hasPrefix(".") }, "\(context): temp files left in an outbox")
+        #expect(ackFiles.count == originals.count, "\(context): \(ackFiles.count) acknowledgements for \(originals.count) drops")
+        for d in drops {
+            #expect(ackFiles.filter { $0.contains("." + d.id + ".") }.count == 1, "\(context): acks of \(d.name)")
+            #expect(d.outcome == (d.name.hasPrefix("bad") ? .rejected : .accepted), "\(context): outcome of \(d.name)")
+        }
+        // Applied exactly once.
+        let (requests, reports, tasks) = try store.read { r in (try r.requests(openOnly: false), try r.reports(), try r.tasks()) }
+        #expect(requests.count == orders, "\(context): requests")
+        #expect(reports.count == orders && reports.allSatisfy { $0.state == "linked" }, "\(context): reports")
+        #expect(tasks.count == orders && tasks.allSatisfy { $0.status == .completed }, "\(context): tasks")
+        for t in tasks {
+            let h = try store.read { try $0.taskHistory(taskID: t.id) }
+            #expect(h.map(\.to) == ["requested", "accepted", "in-progress", "completed"], "\(context): history")
+        }
+    }
+
+    static let points = ["claimed", "recorded", "processed", "acked", "errored", "archive-closed", "archive-placed", "archive-recorded"]
+
+    @Test(arguments: points)
+    func killedAtAPointTheNextRunFinishesTheWork(_ point: String) throws {
+        for n in [1, 2, 4] {
+            let (ws, originals) = try Self.workspace()
+            let crashed = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"], environment: ["POSTROOM_CRASH_AT": "\(point):\(n)"])
+            // Points late in a run are reached once only: those runs finish normally.
+            #expect([137, 65].contains(crashed.code), "\(point):\(n) exit \(crashed.code) \(crashed.stderr)")
+            let again = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"])
+            #expect([0, 65].contains(again.code), "\(point):\(n) second run \(again.stderr)")
+            try Self.checkInvariants(ws, originals: originals, context: "\(point):\(n)")
+        }
+    }
+
+    @Test func killedRepeatedlyAtEveryCheckpointInTurn() throws {
+        // Crash at the k-th checkpoint of any kind, again and again, until a run completes.
+        let (ws, originals) = try Self.workspace()
+        var k = 1
+        var runs = 0
+        while runs < 60 {
+            runs += 1
+            let r = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"], environment: ["POSTROOM_CRASH_AT": "any:\(k)"])
+            if r.code != 137 { break }
+            k += 1
+        }
+        #expect(runs > 5)
+        _ = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"])
+        try Self.checkInvariants(ws, originals: originals, context: "any")
+    }
+
+    @Test func sigkillAtRandomTimesOverManyDrops() throws {
+        let ws = try Workspace()
+        try """
+            { "data": "data", "groupSize": 8,
+              "channels": [
+                { "name": "orders", "formats": ["hl7v2"], "role": "placer", "completion": { "mode": "rename" } },
+                { "name": "results", "formats": ["hl7v2"], "role": "placer", "completion": { "mode": "rename" } } ] }
+            """.write(toFile: ws.config, atomically: true, encoding: .utf8)
+        var originals: [String: [UInt8]] = [:]
+        let count = 150
+        for n in 0..<count {
+            originals[String(format: "order-%03d.hl7", n)] = Loads.order(n)
+            originals[String(format: "result-%03d.hl7", n)] = Loads.result(n)
+            try ws.drop(Loads.order(n), as: String(format: "order-%03d.hl7", n), channel: "orders")
+            try ws.drop(Loads.result(n), as: String(format: "result-%03d.hl7", n), channel: "results")
+        }
+        var generator = SystemRandomNumberGenerator()
+        var kills = 0
+        for _ in 0..<12 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: postroomBinary)
+            p.arguments = ["run", "--once", "--config", ws.config, "--quiet"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            Thread.sleep(forTimeInterval: Double.random(in: 0.05...0.6, using: &generator))
+            if p.isRunning {
+                kill(p.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            p.waitUntilExit()
+        }
+        let final = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"])
+        #expect(final.code == 0, "\(final.stderr)")
+        #expect(kills > 0)
+        let store = try ws.store()
+        let drops = try store.read { try $0.drops(limit: 10_000) }
+        #expect(drops.count == originals.count)
+        #expect(drops.allSatisfy { $0.state == .done && $0.outcome == .accepted })
+        var members: [String: Int] = [:]
+        for (_, m) in try ws.archives() {
+            for name in m.keys where name != "manifest.json" {
+                members[String(name.split(separator: "/").last!.split(separator: "_", maxSplits: 1).last!), default: 0] += 1
+            }
+        }
+        #expect(Set(members.keys) == Set(originals.keys))
+        #expect(members.values.allSatisfy { $0 == 1 })
+        let acks = ws.files(in: "outbox/orders") + ws.files(in: "outbox/results")
+        #expect(acks.count == originals.count)
+        let (requests, reports, tasks) = try store.read { r in (try r.requests(openOnly: false), try r.reports(), try r.tasks()) }
+        #expect(requests.count == count && reports.count == count && tasks.count == count)
+        #expect(tasks.allSatisfy { $0.status == .completed })
+    }
+}
