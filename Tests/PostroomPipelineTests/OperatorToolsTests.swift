@@ -1,0 +1,141 @@
+import Foundation
+import Logging
+import PostroomArchive
+import PostroomCore
+@testable import PostroomPipeline
+import PostroomStore
+import Testing
+
+@Suite struct ArchiveDropTests {
+    func zip(_ members: [(String, [UInt8])], in folder: String) throws -> [UInt8] {
+        // Built with libarchive's writer in tar form (zip writing is not exposed), then read back as a drop.
+        let path = folder + "/a.tar.gz"
+        let w = try ArchiveWriter(path: path, compression: .gzip(level: 1))
+        for (n, b) in members { try w.add(name: n, bytes: b, modified: Date()) }
+        try w.close()
+        return [UInt8](FileManager.default.contents(atPath: path)!)
+    }
+
+    @Test func eachMemberBecomesADropOfItsOwn() throws {
+        let h = try PipelineHarness()
+        let other = Array(String(decoding: sampleORM, as: UTF8.self).replacingOccurrences(of: "C1", with: "C2").utf8)
+        try h.drop("batch.tar.gz", try zip([("x/one.hl7", sampleORM), ("two.hl7", other)], in: h.folder.path))
+        let s = try h.pipeline.runOnce()
+        #expect(s.total.accepted == 3)
+        let drops = try h.drops()
+        let members = drops.filter { $0.parentDrop != nil }
+        #expect(Set(members.map(\.name)) == ["batch.tar.gz!x_one.hl7", "batch.tar.gz!two.hl7"])
+        #expect(members.allSatisfy { $0.state == .done && $0.archiveMember != nil })
+        let outbox = try FileManager.default.contentsOfDirectory(atPath: h.config.channels[0].outbox)
+        #expect(outbox.filter { $0.hasSuffix(".ack.hl7") }.count == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: h.config.workFolder + "/.staging").isEmpty)
+    }
+
+    @Test(arguments: [("/etc/evil.hl7", "archive-member-path"), ("../evil.hl7", "archive-member-path"), ("a/../../evil.hl7", "archive-member-path")])
+    func hostileMemberPathsRefuseTheWholeArchive(_ name: String, _ code: String) throws {
+        let h = try PipelineHarness()
+        try h.drop("slip.tar.gz", try zip([("ok.hl7", sampleORM), (name, sampleORM)], in: h.folder.path))
+        let s = try h.pipeline.runOnce()
+        #expect(s.total.rejected == 1 && s.total.accepted == 0)
+        #expect(try h.drops().first?.issues.first?.code == code)
+        #expect(!FileManager.default.fileExists(atPath: h.folder.path + "/evil.hl7"))
+        #expect(!FileManager.default.fileExists(atPath: h.config.dataFolder + "/evil.hl7"))
+        #expect(!FileManager.default.fileExists(atPath: "/etc/evil.hl7"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: h.config.workFolder + "/.staging").isEmpty)
+    }
+
+    @Test func aCompressionBombIsRefused() throws {
+        let h = try PipelineHarness(extra: #", "limits": { "compressionRatio": 20 }"#)
+        // 3 KB members compress to almost nothing: the ratio bound is passed long before the data ends.
+        let zeros = [UInt8](repeating: 0x30, count: 3000)
+        try h.drop("bomb.tar.gz", try zip((0..<30).map { ("m\($0).hl7", zeros) }, in: h.folder.path))
+        let s = try h.pipeline.runOnce()
+        #expect(s.total.rejected == 1)
+        let issues = try h.drops().first?.issues ?? []
+        #expect(issues.first?.code == "archive-bomb", "\(issues)")
+    }
+
+    @Test func tooManyMembersAreRefused() throws {
+        let h = try PipelineHarness(extra: #", "limits": { "archiveMembers": 3 }"#)
+        try h.drop("many.tar.gz", try zip((0..<5).map { ("m\($0).hl7", sampleORM) }, in: h.folder.path))
+        _ = try h.pipeline.runOnce()
+        #expect(try h.drops().first?.issues.first?.code == "archive-too-many-members")
+    }
+}
+
+@Suite struct ReprocessTests {
+    @Test func anOperatorFixesTheCauseAndReprocessesAFailedDrop() throws {
+        let h = try PipelineHarness()
+        // A result whose order is for another patient is refused…
+        try h.drop("a-order.hl7", sampleORM)
+        let wrongPatient = Array(String(decoding: sampleORM, as: UTF8.self)
+            .replacingOccurrences(of: "ORM^O01^ORM_O01|C1", with: "ORU^R01^ORU_R01|R1")
+            .replacingOccurrences(of: "9990000018", with: "9990000026")
+            .replacingOccurrences(of: "ORC|NW|1^A", with: "ORC|RE|1^A")
+            .replacingOccurrences(of: "OBR|1|1^A||X^Y^L", with: "OBR|1|1^A||X^Y^L|||||||||||||||||||||F\rOBX|1|NM|X^Y^L||1|g|||||F").utf8)
+        try h.drop("b-result.hl7", wrongPatient)
+        let first = try h.pipeline.runOnce()
+        #expect(first.total.rejected == 1)
+        let failed = try #require(try h.pipeline.store.read { try $0.failedDrops() }.first)
+        #expect(failed.name == "b-result.hl7")
+        let issues = try h.pipeline.store.read { try $0.messages(dropID: failed.id) }.first?.issues ?? []
+        #expect(issues.contains { $0.code == "patient-mismatch" }, "\(issues)")
+        // …it is still refused on reprocess (the cause is not fixed), and the original moves with it.
+        let again = try h.pipeline.reprocess(dropIDs: [failed.id], actor: "alice")
+        #expect(again.total.rejected == 1)
+        let redo = try #require(try h.pipeline.store.read { try $0.reprocessesOf(failed.id) }.first)
+        #expect(redo.reprocessOf == failed.id)
+        #expect(FileManager.default.fileExists(atPath: redo.errorPath!))
+        #expect(!FileManager.default.fileExists(atPath: failed.errorPath!) || failed.errorPath == redo.errorPath)
+        let audit = try h.pipeline.store.read { try $0.auditTrail() }
+        #expect(audit.contains { $0.actor == "alice" && $0.action == "reprocess" && $0.target == failed.id })
+    }
+
+    @Test func reprocessIsAnOverrideNotADuplicate() throws {
+        let h = try PipelineHarness()
+        try h.drop("a.hl7", sampleORM)
+        _ = try h.pipeline.runOnce()
+        let original = try #require(try h.drops().first)
+        let s = try h.pipeline.reprocess(dropIDs: [original.id], actor: "bob")
+        #expect(s.total.accepted == 1 && s.total.duplicates == 0)
+        // Applied again idempotently: still one request, one Task.
+        #expect(try h.pipeline.store.read { try $0.requests(openOnly: false).count } == 1)
+        #expect(try h.pipeline.store.read { try $0.tasks().count } == 1)
+    }
+
+    @Test func queuedRequestsFromTheWebPageAreTakenByTheNextRun() throws {
+        let h = try PipelineHarness()
+        try h.drop("bad.hl7", Array(String(decoding: sampleORM, as: UTF8.self).replacingOccurrences(of: "9990000018", with: "9990000019").utf8))
+        _ = try h.pipeline.runOnce()
+        let failed = try #require(try h.drops().first)
+        _ = try h.pipeline.store.write { try $0.requestReprocess(dropID: failed.id, actor: "web:carol", at: StoreTime.string(Date())) }
+        _ = try h.pipeline.runOnce()
+        #expect(try h.pipeline.store.read { try $0.pendingReprocessRequests() }.isEmpty)
+        #expect(try h.pipeline.store.read { try $0.reprocessesOf(failed.id) }.count == 1)
+    }
+}
+
+@Suite struct PruneTests {
+    @Test func pruneRemovesOldArchivesAndRowsButKeepsClinicalState() throws {
+        let h = try PipelineHarness()
+        try h.drop("a.hl7", sampleORM)
+        let s = try h.pipeline.runOnce()
+        let archive = try #require(s.archivePath)
+        #expect(FileManager.default.fileExists(atPath: archive))
+        let result = try h.pipeline.prune(before: StoreTime.string(Date().addingTimeInterval(60)), actor: "ops")
+        #expect(result.archives == 1 && result.rows.drops == 1)
+        #expect(!FileManager.default.fileExists(atPath: archive))
+        #expect(try h.drops().isEmpty)
+        #expect(try h.pipeline.store.read { try $0.requests(openOnly: false).count } == 1)
+        #expect(try h.pipeline.store.read { try $0.auditTrail() }.contains { $0.action == "prune" })
+    }
+
+    @Test func pruneKeepsWhatIsNewerThanTheCutoff() throws {
+        let h = try PipelineHarness()
+        try h.drop("a.hl7", sampleORM)
+        let s = try h.pipeline.runOnce()
+        let result = try h.pipeline.prune(before: StoreTime.string(Date().addingTimeInterval(-86400)), actor: "ops")
+        #expect(result.archives == 0 && result.rows.drops == 0)
+        #expect(FileManager.default.fileExists(atPath: s.archivePath!))
+    }
+}
