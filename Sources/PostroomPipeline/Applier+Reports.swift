@@ -3,34 +3,41 @@ import PostroomCore
 import PostroomStore
 
 extension Applier {
-    /// Applies a report or document; returns whether it is held waiting for its request.
+    /// Applies a report or document; returns whether it is held waiting for its request (or, for a
+    /// replacement document, for the document it replaces).
     func applyReport(_ rp: ReportFacts, patient: PatientFacts?, patientRef: String?) throws -> (held: Bool, issues: [Issue]) {
         let type = rp.kind.rawValue
         let patientKeys = patient?.keys ?? []
         var issues: [Issue] = []
         let existing = try reader.report(identity: rp.identity)
-        if let existing, existing.state == "mismatch" || existing.state == "superseded" {
-            // Keep going: a new version of a report parked for an operator or superseded stays where it is.
-        }
         if let existing, !PatientMatch.compare(patientKeys, existing.patientKeys).isCompatible {
             throw Rejection(issues: [.error("patient-mismatch", type: "business-rule",
                                             "A new version of a stored report names a different patient")])
         }
+        // A replacement (CDA RPLC) supersedes its parent; one that arrives first waits for it.
+        var parent: ReportRecord?
+        if existing == nil, let parentKey = rp.replaces {
+            parent = try reader.report(identity: parentKey)
+            if let parent, !PatientMatch.compare(patientKeys, parent.patientKeys).isCompatible {
+                throw Rejection(issues: [.error("patient-mismatch", type: "business-rule",
+                                                "The document replaces one about a different patient")])
+            }
+        }
+        let awaitingParent = existing == nil && rp.replaces != nil && parent == nil
         let id = try existing?.id ?? newID(type: type, proposed: rp.resource["id"]?.string)
         var resource = try prepare(rp, id: id, patientRef: patientRef)
 
         // Decide the link first, so a refusal stores nothing.
-        var requestID = existing?.requestID
-        var via: String?
+        var link: (requestID: String, via: String)?
         var state = existing?.state ?? "held"
-        if requestID == nil {
-            let matches = try reader.requestMatches(keys: rp.requestKeys)
-            switch Correlator.decide(reportPatient: patientKeys, candidates: matches.map {
-                Correlator.Candidate(requestID: $0.request.id, patientKeys: $0.request.patientKeys)
-            }) {
-            case .link(let rid):
-                requestID = rid
-                via = matches.first { $0.request.id == rid }?.key
+        if let rid = existing?.requestID {
+            link = (rid, "")
+        } else if awaitingParent {
+            state = "held"
+        } else {
+            switch try correlate(rp.requestKeys, patientKeys: patientKeys, inheritedFrom: parent) {
+            case .link(let rid, let via):
+                link = (rid, via)
                 state = "linked"
             case .hold:
                 state = "held"
@@ -38,25 +45,24 @@ extension Applier {
                 throw Rejection(issues: [issue])
             }
         }
-        if let requestID, rp.kind == .diagnosticReport {
-            resource = Self.addingBasedOn(resource, "ServiceRequest/" + requestID)
-        }
-        if let requestID, rp.kind == .document {
-            resource = Self.addingRelated(resource, "ServiceRequest/" + requestID)
+        if let rid = link?.requestID {
+            resource = rp.kind == .diagnosticReport ? Self.addingBasedOn(resource, "ServiceRequest/" + rid)
+                : Self.addingRelated(resource, "ServiceRequest/" + rid)
         }
 
         if let existing {
-            if Self.precedence(rp.status) < Self.precedence(existing.status) {
+            let regression = Self.precedence(rp.status) < Self.precedence(existing.status)
+            if regression {
                 issues.append(.warning("report-status-regression", type: "business-rule",
                                        "A \(rp.status) version arrived after a \(existing.status) one; the newer status is kept"))
-                try writer.putResource(type: type, id: id, resource: Self.withStatus(resource, existing.status), messageID: messageID, at: now)
-            } else {
-                try writer.putResource(type: type, id: id, resource: resource, messageID: messageID, at: now)
             }
+            let v = try writer.putResource(type: type, id: id, resource: regression ? Self.withStatus(resource, existing.status) : resource,
+                                           messageID: messageID, at: now)
+            locations?.note(rp.entryIndex, type: type, id: id, version: v)
             var updated = existing
-            updated.status = Self.precedence(rp.status) < Self.precedence(existing.status) ? existing.status : rp.status
+            updated.status = regression ? existing.status : rp.status
             updated.version += 1
-            updated.requestID = requestID
+            updated.requestID = link?.requestID
             updated.state = state
             updated.requestKeys = Array(Set(existing.requestKeys).union(rp.requestKeys)).sorted()
             updated.updatedAt = now
@@ -64,27 +70,96 @@ extension Applier {
             try writer.updateReport(updated)
             issues.append(.information("report-new-version", "Stored as version \(updated.version) of a report already received"))
         } else {
-            try writer.putResource(type: type, id: id, resource: resource, messageID: messageID, at: now)
+            let v = try writer.putResource(type: type, id: id, resource: resource, messageID: messageID, at: now)
+            locations?.note(rp.entryIndex, type: type, id: id, version: v)
             try writer.insertReport(ReportRecord(id: id, kind: type, identity: rp.identity, status: rp.status, version: 1, state: state,
-                                                 requestID: requestID, patientKeys: patientKeys, requestKeys: rp.requestKeys,
+                                                 requestID: link?.requestID, patientKeys: patientKeys, requestKeys: rp.requestKeys,
                                                  replaces: rp.replaces, supersededBy: nil, receivedAt: now, updatedAt: now,
-                                                 messageID: messageID, note: nil))
+                                                 messageID: messageID, note: awaitingParent ? "awaiting-replaced-document" : nil))
         }
-        if let v = try reader.resourceVersion(type: type, id: id) { locations?.note(rp.entryIndex, type: type, id: id, version: v) }
-        if state == "held" {
+        if awaitingParent, let parentKey = rp.replaces {
+            try writer.addHeldKeys([parentKey], reportID: id)
+            issues.append(.information("replacement-held", type: "informational",
+                                       "The document it replaces has not arrived; it is held until it does"))
+        } else if state == "held" {
             try writer.addHeldKeys(rp.requestKeys, reportID: id)
             issues.append(.information("report-held", type: "informational", "No request matches yet; the report is held until it arrives"))
         } else {
             try writer.removeHeldKeys(reportID: id)
         }
-        if let replaced = rp.replaces {
-            issues += try supersede(replaced, by: id, type: type)
+        if let parent {
+            issues += try supersede(parent, by: id, type: type)
         }
-        if let requestID, existing?.requestID == nil || existing?.status != rp.status {
-            if let via { try writer.insertLink(reportID: id, requestID: requestID, via: via, at: now, messageID: messageID) }
-            issues += try advanceTasks(requestID: requestID, reportType: type, reportID: id, status: rp.status)
+        if let link, existing?.requestID == nil || existing?.status != rp.status {
+            if !link.via.isEmpty {
+                try writer.insertLink(reportID: id, requestID: link.requestID, via: link.via, at: now, messageID: messageID)
+            }
+            issues += try advanceTasks(requestID: link.requestID, reportType: type, reportID: id, status: rp.status)
+        }
+        if existing == nil {
+            issues += try releaseReplacements(of: rp.identity, parentID: id, type: type)
         }
         return (state == "held", issues)
+    }
+
+    /// The correlation decision for a report: by its request keys, or — for a replacement naming
+    /// none — the request of the document it replaces.
+    func correlate(_ keys: [String], patientKeys: Set<String>, inheritedFrom parent: ReportRecord?) throws -> LinkDecision {
+        if keys.isEmpty, let parent, let rid = parent.requestID {
+            return .link(rid, "replaces|" + parent.identity)
+        }
+        let matches = try reader.requestMatches(keys: keys)
+        switch Correlator.decide(reportPatient: patientKeys, candidates: matches.map {
+            Correlator.Candidate(requestID: $0.request.id, patientKeys: $0.request.patientKeys)
+        }) {
+        case .link(let rid): return .link(rid, matches.first { $0.request.id == rid }?.key ?? "")
+        case .hold: return .hold
+        case .refuse(let issue): return .refuse(issue)
+        }
+    }
+
+    enum LinkDecision {
+        case link(String, String)
+        case hold
+        case refuse(Issue)
+    }
+
+    /// Replacements that arrived before the document they replace (`identity`, just stored as
+    /// `parentID`): the new one is marked superseded, and each replacement is linked as it would
+    /// have been (its own order ids, or the parent's request).
+    func releaseReplacements(of identity: String, parentID: String, type: String) throws -> [Issue] {
+        var issues: [Issue] = []
+        for var child in try reader.heldReports(keys: [identity]) where child.replaces == identity {
+            guard let parent = try reader.report(id: parentID) else { continue }
+            issues += try supersede(parent, by: child.id, type: type)
+            try writer.removeHeldKeys(reportID: child.id)
+            child.note = nil
+            switch try correlate(child.requestKeys, patientKeys: child.patientKeys, inheritedFrom: parent) {
+            case .link(let rid, let via):
+                child.state = "linked"
+                child.requestID = rid
+                child.updatedAt = now
+                try writer.updateReport(child)
+                try writer.insertLink(reportID: child.id, requestID: rid, via: via.isEmpty ? "replaces|" + identity : via, at: now,
+                                      messageID: messageID)
+                if let stored = try reader.resource(type: child.kind, id: child.id), var o = stored.object {
+                    o["meta"] = nil
+                    try writer.putResource(type: child.kind, id: child.id, resource: Self.addingRelated(.object(o), "ServiceRequest/" + rid),
+                                           messageID: messageID, at: now)
+                }
+                issues += try advanceTasks(requestID: rid, reportType: child.kind, reportID: child.id, status: child.status)
+            case .hold:
+                child.state = "held"
+                try writer.updateReport(child)
+                try writer.addHeldKeys(child.requestKeys, reportID: child.id)
+            case .refuse(let issue):
+                child.state = "mismatch"
+                child.note = issue.code
+                try writer.updateReport(child)
+            }
+            issues.append(.information("replacement-released", "A replacement received earlier now supersedes this document"))
+        }
+        return issues
     }
 
     /// Stores Observations under fresh ids and returns the report with its references rewritten,
@@ -117,16 +192,15 @@ extension Applier {
         return resource
     }
 
-    /// Marks the report with identity `parent` superseded by `childID` (CDA RPLC), keeping it.
-    func supersede(_ parent: String, by childID: String, type: String) throws -> [Issue] {
-        guard var old = try reader.report(identity: parent), old.id != childID else {
-            return [.warning("replaced-document-unknown", type: "not-found",
-                             "The document it replaces has not been received; it will be marked superseded if it arrives")]
-        }
+    /// Marks `parent` superseded by `childID` (CDA RPLC): kept, with its DocumentReference status `superseded`.
+    func supersede(_ parent: ReportRecord, by childID: String, type: String) throws -> [Issue] {
+        guard parent.id != childID else { return [] }
+        var old = parent
         old.state = "superseded"
         old.supersededBy = childID
         old.updatedAt = now
         try writer.updateReport(old)
+        try writer.removeHeldKeys(reportID: old.id)
         if let stored = try reader.resource(type: type, id: old.id), var o = stored.object {
             o["meta"] = nil
             if type == "DocumentReference" { o["status"] = .string("superseded") }

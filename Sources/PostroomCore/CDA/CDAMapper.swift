@@ -27,18 +27,15 @@ enum CDAMapper {
         ]))
     }
 
-    /// The key that stays the same across versions: `cda-set|<setId>` when the document has a
-    /// setId, else `cda|<id>`.
+    /// The document instance's key, `cda|<id>`: each version of a document (same setId, higher
+    /// versionNumber) is a document of its own, kept; a replacement names its parent in `replaces`.
     static func identity(_ header: CDAHeader) -> String? {
-        if let set = header.setID { return "cda-set|" + set.keyPart }
-        return header.id.map { "cda|" + $0.keyPart }
+        header.id.map { "cda|" + $0.keyPart }
     }
 
-    /// The parent's identity key for an RPLC: `cda-set|<parent setId>` when the parent names its
-    /// setId, else `cda|<first parent id>`.
+    /// The parent's identity key for an RPLC: `cda|<first parentDocument/id>`.
     static func replaces(_ header: CDAHeader) -> String? {
         guard let replaced = header.related("RPLC") else { return nil }
-        if let set = replaced.parentSetID { return "cda-set|" + set.keyPart }
         return replaced.parentIDs.first.map { "cda|" + $0.keyPart }
     }
 

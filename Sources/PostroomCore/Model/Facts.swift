@@ -76,7 +76,7 @@ public struct ReportFacts: Sendable {
     /// Keys naming the requests this report answers (same grammar as `RequestFacts.keys`).
     public var requestKeys: [String]
     /// A key that stays the same across versions of the same report (corrections replace,
-    /// never duplicate): e.g. `v2-report|<filler or placer key>|<OBR-4>`, `cda-set|<setId>`.
+    /// never duplicate): e.g. `v2-report|<filler or placer key>|<OBR-4>`; documents use their instance id `cda|<id>` and name the one they replace in `replaces`.
     public var identity: String
     /// The FHIR status (DiagnosticReport.status or the document's status).
     public var status: String
