@@ -27,7 +27,10 @@ struct Run: ParsableCommand {
         let logger = makeLogger(quiet: quiet)
         let pipeline = try openPipeline(config, logger: logger)
         defer { pipeline.close() }
+        let bar = ProgressBar()
+        pipeline.progress = { done, total in bar.update(done: done, total: total) }
         let summary = try pipeline.runOnce()
+        bar.finish()
         if json {
             print(SummaryText.json(summary, store: pipeline.store))
         } else {

@@ -13,52 +13,175 @@ struct Show: ParsableCommand {
 
     @OptionGroup var options: ConfigOption
 
+    @Flag(name: .long, help: "Print JSON.")
+    var json = false
+
     func run() throws {
         let config = try options.load()
-        let store = try Store(path: config.database, readOnly: true)
+        let store = try openStoreForReading(config)
         let dropID = id.split(separator: ".").first.map(String.init) ?? id
         guard let drop = try store.read({ try $0.drop(id: dropID) }) else {
             printError("postroom: no drop or message \(id)")
             throw ExitCode(Postroom.Exit.dataError)
         }
-        print("Drop \(drop.id)  channel \(drop.channel)  file \(drop.name)")
-        print("  received \(drop.receivedAt)  \(drop.size) bytes  sha256 \(drop.sha256)")
-        print("  outcome \(drop.outcome?.rawValue ?? drop.state.rawValue)" + (drop.duplicateOf.map { "  duplicate of \($0)" } ?? ""))
-        if let a = drop.archivePath { print("  original: \(SummaryText.relative(a)) member \(drop.archiveMember ?? "")") }
-        if let e = drop.errorPath { print("  original: \(SummaryText.relative(e)) (reason in \(SummaryText.relative(e)).error.json)") }
-        if let ack = drop.ackName, let ch = config.channel(named: drop.channel) {
-            print("  acknowledgement: \(SummaryText.relative(ch.outbox + "/" + ack))")
+        let view = try DropView.load(drop, only: id == drop.id ? nil : id, config: config, store: store)
+        if json {
+            printJSON(view.json)
+        } else {
+            print(view.text)
         }
-        for i in drop.issues { print("  issue: \(IssueText.line(i))") }
-        let messages = try store.read { try $0.messages(dropID: drop.id) }
-        for m in messages where m.id == id || id == drop.id {
-            print("\nMessage \(m.id)  \(m.type)  \(m.disposition.rawValue)" + (m.duplicateOf.map { " (duplicate of \($0))" } ?? ""))
-            for i in m.issues { print("  issue: \(IssueText.line(i))") }
-            let (requests, reports, history) = try store.read { r in
-                (try r.requests(messageID: m.id), try r.reports(messageID: m.id), try r.taskHistory(messageID: m.id))
+    }
+}
+
+/// Everything `show` tells about a drop, gathered once for text and JSON.
+struct DropView {
+    struct MessageView {
+        var record: MessageRecord
+        var requests: [(RequestRecord, [TaskRecord])]
+        var reports: [(ReportRecord, versions: Int, tasks: [TaskRecord])]
+        var transitions: [TaskTransition]
+    }
+
+    var drop: DropRecord
+    var ackPath: String?
+    var reprocesses: [DropRecord]
+    var messages: [MessageView]
+    var histories: [String: [TaskTransition]]
+
+    static func load(_ drop: DropRecord, only: String?, config: PipelineConfig, store: Store) throws -> DropView {
+        try store.read { r in
+            var histories: [String: [TaskTransition]] = [:]
+            func tasks(_ requestID: String) throws -> [TaskRecord] {
+                let t = try r.tasks(focusRequestID: requestID)
+                for task in t { histories[task.id] = try r.taskHistory(taskID: task.id) }
+                return t
             }
-            for rq in requests {
-                print("  request ServiceRequest/\(rq.id) status \(rq.status)" + (rq.isReferral ? " (referral)" : ""))
-                for t in try store.read({ try $0.tasks(focusRequestID: rq.id) }) { try printTask(t, store: store) }
+            var views: [MessageView] = []
+            for m in try r.messages(dropID: drop.id) where only == nil || m.id == only {
+                let requests = try r.requests(messageID: m.id).map { ($0, try tasks($0.id)) }
+                var reports: [(ReportRecord, Int, [TaskRecord])] = []
+                for rp in try r.reports(messageID: m.id) {
+                    reports.append((rp, try r.resourceHistory(type: rp.kind, id: rp.id).count, try rp.requestID.map(tasks) ?? []))
+                    for rel in [rp.supersededBy, rp.replaces].compactMap({ $0 }) {
+                        if let other = try r.report(id: rel) ?? r.report(identity: rel) {
+                            reports.append((other, try r.resourceHistory(type: other.kind, id: other.id).count, []))
+                        }
+                    }
+                }
+                views.append(MessageView(record: m, requests: requests, reports: reports, transitions: try r.taskHistory(messageID: m.id)))
             }
-            for rp in reports {
-                let link = rp.requestID.map { "linked to ServiceRequest/\($0)" } ?? rp.state
-                print("  report \(rp.kind)/\(rp.id) status \(rp.status) version \(rp.version): \(link)")
-                if let s = rp.supersededBy { print("    superseded by \(rp.kind)/\(s)") }
-                if let r = rp.replaces { print("    replaces \(r)") }
-                if let rid = rp.requestID { for t in try store.read({ try $0.tasks(focusRequestID: rid) }) { try printTask(t, store: store) } }
-            }
-            for h in history {
-                print("  task transition Task/\(h.taskID): \(h.from ?? "(new)") → \(h.to)  (\(h.reason))")
-            }
+            let ack = drop.ackName.flatMap { name in config.channel(named: drop.channel).map { $0.outbox + "/" + name } }
+            return DropView(drop: drop, ackPath: ack, reprocesses: try r.reprocessesOf(drop.id), messages: views, histories: histories)
         }
     }
 
-    func printTask(_ t: TaskRecord, store: Store) throws {
-        print("    Task/\(t.id) status \(t.status.rawValue)")
-        for h in try store.read({ try $0.taskHistory(taskID: t.id) }) {
-            print("      \(h.at)  \(h.from ?? "(new)") → \(h.to)  by message \(h.messageID ?? "-")  (\(h.reason))")
+    var text: String {
+        var out: [String] = []
+        let d = drop
+        out.append("Drop \(d.id)  channel \(d.channel)  file \(d.name)")
+        out.append("  received \(d.receivedAt)  \(d.size) bytes  sha256 \(d.sha256)")
+        out.append("  outcome \(d.outcome?.rawValue ?? d.state.rawValue)" + (d.duplicateOf.map { "  duplicate of \($0)" } ?? ""))
+        if let p = d.parentDrop { out.append("  member of archive drop \(p)") }
+        if let o = d.reprocessOf { out.append("  reprocess of drop \(o)") }
+        for r in reprocesses { out.append("  reprocessed as drop \(r.id) (\(r.outcome?.rawValue ?? r.state.rawValue))") }
+        if let a = d.archivePath { out.append("  original: \(SummaryText.relative(a)) member \(d.archiveMember ?? "")") }
+        if let e = d.errorPath, reprocesses.isEmpty { out.append("  original: \(SummaryText.relative(e)) (why: \(SummaryText.relative(e)).error.json)") }
+        if let ack = ackPath { out.append("  acknowledgement: \(SummaryText.relative(ack))") }
+        for i in d.issues { out.append("  issue: \(IssueText.line(i))") }
+        for m in messages {
+            out.append("")
+            out.append("Message \(m.record.id)  \(m.record.type)  \(m.record.disposition.rawValue)" + (m.record.duplicateOf.map { " (duplicate of \($0))" } ?? ""))
+            for i in m.record.issues { out.append("  issue: \(IssueText.line(i))") }
+            for (rq, tasks) in m.requests {
+                out.append("  request ServiceRequest/\(rq.id) status \(rq.status)" + (rq.isReferral ? " (referral)" : ""))
+                for t in tasks { out += taskLines(t) }
+            }
+            for (rp, versions, tasks) in m.reports {
+                let where_ = rp.requestID.map { "linked to ServiceRequest/\($0)" } ?? rp.state
+                out.append("  \(rp.kind)/\(rp.id) status \(rp.status), \(versions) version(s), \(rp.state == "superseded" ? "superseded" : where_)")
+                if let s = rp.supersededBy { out.append("    superseded by \(rp.kind)/\(s)") }
+                if let r = rp.replaces { out.append("    replaces \(r)") }
+                for t in tasks { out += taskLines(t) }
+            }
+            for h in m.transitions where !m.requests.contains(where: { $0.1.contains { $0.id == h.taskID } })
+                && !m.reports.contains(where: { $0.tasks.contains { $0.id == h.taskID } }) {
+                out.append("  Task/\(h.taskID): \(h.from ?? "(new)") → \(h.to)  (\(h.reason))")
+            }
         }
+        return out.joined(separator: "\n")
+    }
+
+    func taskLines(_ t: TaskRecord) -> [String] {
+        ["    Task/\(t.id) status \(t.status.rawValue)"] + (histories[t.id] ?? []).map {
+            "      \($0.at)  \($0.from ?? "(new)") → \($0.to)  by message \($0.messageID ?? "-")  (\($0.reason))"
+        }
+    }
+
+    func taskJSON(_ t: TaskRecord) -> JSONValue {
+        let history: [JSONValue] = (histories[t.id] ?? []).map { h in
+            var o = JSONObject()
+            o["from"] = h.from.map { .string($0) } ?? .null
+            o["to"] = .string(h.to)
+            o["at"] = .string(h.at)
+            o["message"] = h.messageID.map { .string($0) } ?? .null
+            o["reason"] = .string(h.reason)
+            return .object(o)
+        }
+        var o = JSONObject()
+        o["id"] = .string("Task/" + t.id)
+        o["status"] = .string(t.status.rawValue)
+        o["history"] = .array(history)
+        return .object(o)
+    }
+
+    func messageJSON(_ m: MessageView) -> JSONValue {
+        var o = JSONObject()
+        o["id"] = .string(m.record.id)
+        o["type"] = .string(m.record.type)
+        o["disposition"] = .string(m.record.disposition.rawValue)
+        o["issues"] = .array(m.record.issues.map(\.json))
+        o["requests"] = .array(m.requests.map { rq, tasks in
+            var r = JSONObject()
+            r["id"] = .string("ServiceRequest/" + rq.id)
+            r["status"] = .string(rq.status)
+            r["tasks"] = .array(tasks.map(taskJSON))
+            return .object(r)
+        })
+        o["reports"] = .array(m.reports.map { rp, versions, tasks in
+            var r = JSONObject()
+            r["id"] = .string(rp.kind + "/" + rp.id)
+            r["status"] = .string(rp.status)
+            r["state"] = .string(rp.state)
+            r["versions"] = .number("\(versions)")
+            r["request"] = rp.requestID.map { .string("ServiceRequest/" + $0) } ?? .null
+            r["supersededBy"] = rp.supersededBy.map { .string($0) } ?? .null
+            r["replaces"] = rp.replaces.map { .string($0) } ?? .null
+            r["tasks"] = .array(tasks.map(taskJSON))
+            return .object(r)
+        })
+        return .object(o)
+    }
+
+    var json: JSONValue {
+        let d = drop
+        var o = JSONObject()
+        o["drop"] = .string(d.id)
+        o["channel"] = .string(d.channel)
+        o["file"] = .string(d.name)
+        o["receivedAt"] = .string(d.receivedAt)
+        o["size"] = .number("\(d.size)")
+        o["sha256"] = .string(d.sha256)
+        o["outcome"] = .string(d.outcome?.rawValue ?? d.state.rawValue)
+        o["duplicateOf"] = d.duplicateOf.map { .string($0) } ?? .null
+        o["reprocessOf"] = d.reprocessOf.map { .string($0) } ?? .null
+        o["reprocessedAs"] = .array(reprocesses.map { .string($0.id) })
+        o["archive"] = d.archivePath.map { .string($0) } ?? .null
+        o["archiveMember"] = d.archiveMember.map { .string($0) } ?? .null
+        o["errorFile"] = reprocesses.isEmpty ? (d.errorPath.map { .string($0) } ?? .null) : .null
+        o["acknowledgement"] = ackPath.map { .string($0) } ?? .null
+        o["issues"] = .array(d.issues.map(\.json))
+        o["messages"] = .array(messages.map(messageJSON))
+        return .object(o)
     }
 }
 
