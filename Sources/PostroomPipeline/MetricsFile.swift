@@ -2,14 +2,14 @@ import Foundation
 import PostroomStore
 
 /// Writes `metrics.prom` in the Prometheus text format (for node_exporter's textfile collector).
-enum MetricsFile {
+public enum MetricsFile {
     static func write(summary: RunSummary, store: Store, to path: String) throws {
         try FileSystem.writeAtomically([((path as NSString).deletingLastPathComponent, (path as NSString).lastPathComponent,
                                          Array(render(summary: summary, store: store).utf8))])
     }
 
     /// The exposition text: totals per channel and outcome from the store, plus this run's figures.
-    static func render(summary: RunSummary, store: Store) -> String {
+    public static func render(summary: RunSummary?, store: Store) -> String {
         var out = ""
         out += "# HELP postroom_drops_total Drops processed, by channel and outcome (all runs).\n"
         out += "# TYPE postroom_drops_total counter\n"
@@ -18,7 +18,7 @@ enum MetricsFile {
         }
         out += "# HELP postroom_run_drops Drops processed by the last run, by channel and outcome.\n"
         out += "# TYPE postroom_run_drops gauge\n"
-        for (ch, c) in summary.channels.sorted(by: { $0.key < $1.key }) {
+        for (ch, c) in (summary?.channels ?? [:]).sorted(by: { $0.key < $1.key }) {
             for (o, n) in [("accepted", c.accepted), ("rejected", c.rejected), ("duplicate", c.duplicates), ("partial", c.partial)] {
                 out += "postroom_run_drops{channel=\"\(ch)\",outcome=\"\(o)\"} \(n)\n"
             }
@@ -31,10 +31,11 @@ enum MetricsFile {
         for row in (try? store.read { try $0.reportCounts() }) ?? [] {
             out += "postroom_reports{state=\"\(row.state)\"} \(row.count)\n"
         }
-        out += "# HELP postroom_run_duration_seconds Duration of the last run.\n# TYPE postroom_run_duration_seconds gauge\n"
-        out += "postroom_run_duration_seconds \(String(format: "%.3f", summary.seconds))\n"
-        let t = summary.total
-        if t.rejected == 0 && t.partial == 0, let end = StoreTime.date(summary.finishedAt) {
+        if let summary {
+            out += "# HELP postroom_run_duration_seconds Duration of the last run.\n# TYPE postroom_run_duration_seconds gauge\n"
+            out += "postroom_run_duration_seconds \(String(format: "%.3f", summary.seconds))\n"
+        }
+        if let last = try? store.read({ try $0.lastSuccessfulRunEnd() }), let end = StoreTime.date(last) {
             out += "# HELP postroom_last_success_timestamp_seconds End of the last run that rejected nothing.\n"
             out += "# TYPE postroom_last_success_timestamp_seconds gauge\n"
             out += "postroom_last_success_timestamp_seconds \(Int(end.timeIntervalSince1970))\n"

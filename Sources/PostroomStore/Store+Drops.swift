@@ -210,3 +210,10 @@ extension StoreWriter {
         try db.execute(sql: "UPDATE run SET archive_path = ? WHERE id = ?", arguments: [path, id])
     }
 }
+
+extension StoreReader {
+    /// When the last run that rejected nothing finished.
+    public func lastSuccessfulRunEnd() throws -> String? {
+        try String.fetchOne(db, sql: "SELECT MAX(finished_at) FROM run WHERE status = 'finished' AND rejected = 0")
+    }
+}

@@ -12,6 +12,20 @@ import Testing
         let first = try ws.run()
         #expect(first.code == 65, "stderr: \(first.stderr)")
 
+        // Logs are JSON lines with ids, hashes, codes and counts: no patient data.
+        let logLines = first.stderr.split(separator: "\n")
+        #expect(logLines.count > 10)
+        #expect(logLines.allSatisfy { (try? JSONParser().parse(String($0))) != nil })
+        for phi in ["9990000018", "9990000026", "9990000034", "9990000042", "9990000050", "SMITH", "Smith", "PATEL", "Brown",
+                    "BROWN", "TAYLOR", "19700101", "1965-03-14", "HIGH STREET", "LS1 1AA"] {
+            #expect(!first.stderr.contains(phi), "patient data in the logs: \(phi)")
+        }
+        // Metrics for node_exporter's textfile collector.
+        let metrics = String(decoding: ws.read("metrics.prom"), as: UTF8.self)
+        #expect(metrics.contains("postroom_drops_total{channel=\"lab-orders\",outcome=\"accepted\"} 3"))
+        #expect(metrics.contains("postroom_drops_total{channel=\"lab-results\",outcome=\"rejected\"} 1"))
+        #expect(metrics.contains("postroom_tasks{status=\"completed\"} 3"))
+
         // Inboxes emptied, markers consumed, work/ empty.
         for ch in ["lab-orders", "lab-results", "referrals"] {
             #expect(ws.files(in: "inbox/" + ch).isEmpty)
