@@ -163,6 +163,7 @@ extension Applier {
             try writer.updateTask(updated)
             let v = try writer.putResource(type: "Task", id: existing.id, resource: t.resource, messageID: messageID, at: now)
             locations?.note(t.entryIndex, type: "Task", id: existing.id, version: v)
+            issues += try route(updated, version: v, ownerChanged: updated.owner != existing.owner, statusChanged: status != existing.status)
             return issues
         }
         let id = try newID(type: "Task", proposed: t.resource["id"]?.string)
@@ -173,6 +174,9 @@ extension Applier {
                               keys: t.keys + [CorrelationKey.reference("Task/" + id)])
         try writer.appendTaskHistory(TaskTransition(taskID: id, from: nil, to: status.rawValue, at: now, messageID: messageID,
                                                     reason: "Task received"))
+        if let created = try reader.task(id: id) {
+            issues += try route(created, version: v, ownerChanged: true, statusChanged: false)
+        }
         if focus == nil && !t.focusKeys.isEmpty {
             issues.append(.information("task-focus-unknown", type: "informational", at: "Task.focus",
                                        "The Task's focus is not a request Postroom holds"))
@@ -187,5 +191,38 @@ enum UUIDText {
         let hex = SHA256Digest.hex(Array(id.utf8))
         let c = Array(hex.prefix(32))
         return String(c[0..<8]) + "-" + String(c[8..<12]) + "-4" + String(c[13..<16]) + "-a" + String(c[17..<20]) + "-" + String(c[20..<32])
+    }
+}
+
+extension Applier {
+    /// Option H: on a broker channel, a new Task (or one given a new owner) is sent to its owner's
+    /// outbox, and every status change is sent back to the requester's outbox (routes map ODS codes
+    /// to channels). A Task whose owner has no route is refused; an unassigned one waits.
+    func route(_ task: TaskRecord, version: Int, ownerChanged: Bool, statusChanged: Bool) throws -> [Issue] {
+        guard channel.role == .broker else { return [] }
+        guard let stored = try reader.resource(type: "Task", id: task.id) else { return [] }
+        let bytes = JSONWriter(pretty: true).bytes(stored)
+        let name = "Task-\(task.id).v\(version).json"
+        var issues: [Issue] = []
+        var ownerChannel: String?
+        if ownerChanged {
+            if let owner = task.owner {
+                guard let target = channel.routes[owner] else {
+                    throw Rejection(issues: [.error("task-owner-unroutable", type: "business-rule", at: "Task.owner",
+                                                    "No route is configured for the Task's owner organisation")])
+                }
+                ownerChannel = target
+                routing.files.append((target, name, bytes))
+                issues.append(.information("task-routed", "The Task was sent to its owner's channel \(target)"))
+            } else {
+                issues.append(.warning("task-unassigned", type: "business-rule", at: "Task.owner",
+                                       "The Task has no owner yet, so it was not routed"))
+            }
+        }
+        if statusChanged, let requester = task.requester, let target = channel.routes[requester], target != ownerChannel {
+            routing.files.append((target, name, bytes))
+            issues.append(.information("task-status-notified", "The status change was sent to the requester's channel \(target)"))
+        }
+        return issues
     }
 }

@@ -17,6 +17,8 @@ struct Applier {
     let original: [UInt8]
     /// Where each Bundle entry's resource was stored (`Type/id/_history/n`), for transaction and batch answers.
     var locations: EntryLocations? = nil
+    /// Files to send because of this message (Option H routing), kept only if the message is applied.
+    var routing = RoutingLog()
 
     var reader: StoreReader { writer.reader }
     var machine: TaskStateMachine { channel.stateMachine }
@@ -94,6 +96,11 @@ final class EntryLocations {
         guard let entry else { return }
         byEntry[entry] = "\(type)/\(id)/_history/\(version)"
     }
+}
+
+/// Files a message causes to be sent to other channels' outboxes (a broker's routed Tasks).
+final class RoutingLog {
+    var files: [(channel: String, name: String, bytes: [UInt8])] = []
 }
 
 /// Rules for FHIR ids used when storing resources.

@@ -42,10 +42,14 @@ extension Pipeline {
                 sub.reports = m.reports.filter { $0.entryIndex == entry.index }
                 sub.tasks = m.tasks.filter { $0.entryIndex == entry.index }
                 var r = MessageResult(disposition: .rejected, issues: [])
+                let entryLog = RoutingLog()
+                var entryApplier = applier
+                entryApplier.routing = entryLog
                 try applier.writer.savepoint({
-                    r = try applier.apply(sub)
+                    r = try entryApplier.apply(sub)
                     if r.disposition == .rejected { throw RollbackSavepoint() }
                 }, onRollback: {})
+                if r.disposition != .rejected { applier.routing.files += entryLog.files }
                 if r.disposition == .rejected {
                     entryResults.append(.failure(r.issues, code: r.issues.contains { $0.type == "not-found" } ? 404 : 422))
                 } else {

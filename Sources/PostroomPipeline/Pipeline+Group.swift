@@ -181,6 +181,7 @@ extension Pipeline {
                 } else if let batch = m.fhirBatch {
                     let applier = Applier(writer: w, channel: ch, messageID: messageID, now: now, ids: ids, original: f.bytes ?? [])
                     result = try applyFHIRBatch(m, batch, applier: applier)
+                    try queueRouted(applier.routing, dropID: f.record.id, writer: w)
                 } else if m.issues.hasErrors {
                     result = MessageResult(disposition: .rejected, issues: m.issues)
                 } else {
@@ -191,6 +192,7 @@ extension Pipeline {
                         if applied.disposition == .rejected { throw RollbackSavepoint() }
                     } onRollback: {}
                     result = applied
+                    if applied.disposition != .rejected { try queueRouted(applier.routing, dropID: f.record.id, writer: w) }
                 }
                 try w.insertMessage(MessageRecord(id: messageID, dropID: f.record.id, index: m.index, type: m.type, format: m.format.rawValue,
                                                   disposition: result.disposition, duplicateOf: dupOf, issues: result.issues,
@@ -234,6 +236,11 @@ extension Pipeline {
         f.record.format = f.decoded?.format?.rawValue ?? f.record.format
         f.record.errorPath = f.errorPath
         f.record.issues = dropIssues
+    }
+
+    /// Queues the files a message routes to other channels (Option H), named so a drop's retry rewrites them.
+    func queueRouted(_ log: RoutingLog, dropID: String, writer w: StoreWriter) throws {
+        for f in log.files { try w.queueOutbound(dropID: dropID, channel: f.channel, name: f.name, bytes: f.bytes) }
     }
 
     /// A drop's outcome from its messages' results.

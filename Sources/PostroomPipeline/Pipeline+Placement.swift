@@ -14,9 +14,17 @@ extension Pipeline {
             files.append((f.channel.outbox, ack.name, ack.bytes))
             ids.append(f.record.id)
         }
+        let routed = try store.read { try $0.pendingOutbound(dropIDs: group.map(\.record.id)) }
+        for r in routed {
+            guard let ch = config.channel(named: r.channel) else { continue }
+            files.append((ch.outbox, r.name, r.bytes))
+        }
         guard !files.isEmpty else { return }
         try FileSystem.writeAtomically(files)
-        try store.write { w in try w.markAckWritten(dropIDs: ids) }
+        try store.write { w in
+            try w.markAckWritten(dropIDs: ids)
+            try w.markOutboundWritten(routed.map(\.seq))
+        }
     }
 
     /// Puts each original where it ends: accepted ones into the run's archive, rejected ones into

@@ -85,6 +85,11 @@ extension Pipeline {
             }
             toProcess += orphans.map { .recovered(ch, $0) }
         }
+        // Routed files decided by a committed transaction but not yet written.
+        let routed = try store.read { try $0.pendingOutbound() }.filter { r in !unfinished.contains { $0.id == r.dropID && $0.state == .claimed } }
+        for r in routed {
+            if let ch = config.channel(named: r.channel) { acks.append((ch.outbox, r.name, r.bytes)) }
+        }
         let count = toProcess.count + acks.count + toError.count + toArchive.count
         guard count > 0 else { return }
         try session.record()
@@ -94,7 +99,10 @@ extension Pipeline {
         ])
         if !acks.isEmpty {
             try FileSystem.writeAtomically(acks)
-            try store.write { w in try w.markAckWritten(dropIDs: ackIDs) }
+            try store.write { w in
+                try w.markAckWritten(dropIDs: ackIDs)
+                try w.markOutboundWritten(routed.map(\.seq))
+            }
         }
         try moveToError(toError, session: session)
         for d in toArchive {

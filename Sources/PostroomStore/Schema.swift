@@ -199,6 +199,22 @@ enum Schema {
                 CREATE INDEX reprocess_request_pending ON reprocess_request(state) WHERE state = 'pending';
                 """)
         }
+        m.registerMigration("v3-outbound") { db in
+            try db.execute(sql: """
+                -- Files Postroom sends besides acknowledgements (Option H: Tasks routed to their owner,
+                -- status changes to their requester), written after the transaction that decided them.
+                CREATE TABLE outbound (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    drop_id TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    bytes BLOB NOT NULL,
+                    written INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX outbound_drop ON outbound(drop_id);
+                CREATE INDEX outbound_pending ON outbound(written) WHERE written = 0;
+                """)
+        }
         return m
     }
 }

@@ -66,3 +66,10 @@ extension StoreReader {
         try Int.fetchOne(db, sql: "SELECT version FROM resource WHERE type = ? AND id = ?", arguments: [type, id])
     }
 }
+
+extension StoreReader {
+    /// The ids of every stored resource of a type.
+    public func resourceIDs(type: String) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT id FROM resource WHERE type = ? ORDER BY id", arguments: [type])
+    }
+}

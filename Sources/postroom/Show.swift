@@ -39,7 +39,8 @@ struct DropView {
         var record: MessageRecord
         var requests: [(RequestRecord, [TaskRecord])]
         var reports: [(ReportRecord, versions: Int, tasks: [TaskRecord])]
-        var transitions: [TaskTransition]
+        /// Tasks the message moved that are not shown under its requests or reports (Task files).
+        var tasks: [TaskRecord]
     }
 
     var drop: DropRecord
@@ -68,7 +69,15 @@ struct DropView {
                         }
                     }
                 }
-                views.append(MessageView(record: m, requests: requests, reports: reports, transitions: try r.taskHistory(messageID: m.id)))
+                let shown = Set(requests.flatMap { $0.1.map(\.id) } + reports.flatMap { $0.2.map(\.id) })
+                var moved: [TaskRecord] = []
+                for h in try r.taskHistory(messageID: m.id) where !shown.contains(h.taskID) && !moved.contains(where: { $0.id == h.taskID }) {
+                    if let t = try r.task(id: h.taskID) {
+                        histories[t.id] = try r.taskHistory(taskID: t.id)
+                        moved.append(t)
+                    }
+                }
+                views.append(MessageView(record: m, requests: requests, reports: reports, tasks: moved))
             }
             let ack = drop.ackName.flatMap { name in config.channel(named: drop.channel).map { $0.outbox + "/" + name } }
             return DropView(drop: drop, ackPath: ack, reprocesses: try r.reprocessesOf(drop.id), messages: views, histories: histories)
@@ -103,10 +112,7 @@ struct DropView {
                 if let r = rp.replaces { out.append("    replaces \(r)") }
                 for t in tasks { out += taskLines(t) }
             }
-            for h in m.transitions where !m.requests.contains(where: { $0.1.contains { $0.id == h.taskID } })
-                && !m.reports.contains(where: { $0.tasks.contains { $0.id == h.taskID } }) {
-                out.append("  Task/\(h.taskID): \(h.from ?? "(new)") → \(h.to)  (\(h.reason))")
-            }
+            for t in m.tasks { out += taskLines(t) }
         }
         return out.joined(separator: "\n")
     }
@@ -147,6 +153,7 @@ struct DropView {
             r["tasks"] = .array(tasks.map(taskJSON))
             return .object(r)
         })
+        o["tasks"] = .array(m.tasks.map(taskJSON))
         o["reports"] = .array(m.reports.map { rp, versions, tasks in
             var r = JSONObject()
             r["id"] = .string(rp.kind + "/" + rp.id)

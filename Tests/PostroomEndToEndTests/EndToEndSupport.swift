@@ -105,3 +105,24 @@ func segments(_ bytes: [UInt8]) -> [[String]] {
 }
 
 func json(_ bytes: [UInt8]) throws -> JSONValue { try JSONParser().parse(bytes) }
+
+/// Every FHIR JSON file Postroom wrote into the outboxes, and every resource it stored, checked by
+/// Postroom's own R4 validator; returns "<where>: <code> at <location>" for each error.
+func fhirErrors(in ws: Workspace, channels: [String]) throws -> [String] {
+    var errors: [String] = []
+    let validator = FHIRValidator()
+    for ch in channels {
+        for name in ws.files(in: "outbox/" + ch) where name.hasSuffix(".json") {
+            let value = try JSONParser().parse(ws.read("outbox/\(ch)/\(name)"))
+            errors += validator.validate(value).issues.filter(\.isError).map { "\(ch)/\(name): \($0.code) at \($0.location ?? "")" }
+        }
+    }
+    let store = try ws.store()
+    for (type, _) in try store.read({ try $0.resourceCounts() }) {
+        for id in try store.read({ try $0.resourceIDs(type: type) }) {
+            guard let value = try store.read({ try $0.resource(type: type, id: id) }) else { continue }
+            errors += validator.validate(value).issues.filter(\.isError).map { "\(type)/\(id): \($0.code) at \($0.location ?? "") \($0.text)" }
+        }
+    }
+    return errors
+}

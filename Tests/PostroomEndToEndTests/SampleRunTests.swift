@@ -102,6 +102,11 @@ import Testing
             #expect(original == [UInt8](FileManager.default.contents(atPath: repositoryRoot + "/inbox-sample/\(channel)/\(name)")!))
         }
 
+        // Every FHIR file written and every resource stored is valid R4 by Postroom's own validator.
+        let invalid = try fhirErrors(in: ws, channels: ["lab-orders", "lab-results", "referrals"])
+        #expect(invalid.isEmpty, "\(invalid)")
+        #expect(FHIRValidator().validate(["resourceType": "Task", "status": "bogus"]).issues.contains(where: \.isError))
+
         // Rejected originals in error/ with their reasons.
         let nhsSidecar = try json(ws.read("error/lab-orders/04-orm-o01-bad-nhs-number.hl7.error.json"))
         let codes = (nhsSidecar["messages"]?[0]?["issues"]?.array ?? []).compactMap { $0["code"]?.string }

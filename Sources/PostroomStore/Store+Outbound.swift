@@ -1,0 +1,50 @@
+import Foundation
+import GRDB
+
+/// A file to send: a routed Task or a status notification (Option H).
+public struct OutboundFile: Sendable, Equatable {
+    public var seq: Int64
+    public var dropID: String
+    public var channel: String
+    public var name: String
+    public var bytes: [UInt8]
+    public var written: Bool
+}
+
+extension StoreWriter {
+    /// Queues a file for a channel's outbox; it is written after the transaction commits.
+    public func queueOutbound(dropID: String, channel: String, name: String, bytes: [UInt8]) throws {
+        try db.execute(sql: "INSERT INTO outbound (drop_id, channel, name, bytes) VALUES (?, ?, ?, ?)",
+                       arguments: [dropID, channel, name, Data(bytes)])
+    }
+
+    /// Notes that queued files are in place.
+    public func markOutboundWritten(_ seqs: [Int64]) throws {
+        let stmt = try db.cachedStatement(sql: "UPDATE outbound SET written = 1 WHERE seq = ?")
+        for s in seqs { try stmt.execute(arguments: [s]) }
+    }
+}
+
+extension StoreReader {
+    /// Files not yet written (all of them, or those of some drops).
+    public func pendingOutbound(dropIDs: [String]? = nil) throws -> [OutboundFile] {
+        let rows: [Row]
+        if let dropIDs {
+            guard !dropIDs.isEmpty else { return [] }
+            rows = try Row.fetchAll(db, sql: """
+                SELECT seq, drop_id, channel, name, bytes, written FROM outbound
+                WHERE written = 0 AND drop_id IN (\(databaseQuestionMarks(count: dropIDs.count))) ORDER BY seq
+                """, arguments: StatementArguments(dropIDs))
+        } else {
+            rows = try Row.fetchAll(db, sql: "SELECT seq, drop_id, channel, name, bytes, written FROM outbound WHERE written = 0 ORDER BY seq")
+        }
+        return rows.map { OutboundFile(seq: $0[0], dropID: $0[1], channel: $0[2], name: $0[3], bytes: [UInt8]($0[4] as Data), written: $0[5]) }
+    }
+
+    /// Every file sent because of a drop.
+    public func outbound(dropID: String) throws -> [OutboundFile] {
+        try Row.fetchAll(db, sql: "SELECT seq, drop_id, channel, name, bytes, written FROM outbound WHERE drop_id = ? ORDER BY seq",
+                         arguments: [dropID])
+            .map { OutboundFile(seq: $0[0], dropID: $0[1], channel: $0[2], name: $0[3], bytes: [UInt8]($0[4] as Data), written: $0[5]) }
+    }
+}
