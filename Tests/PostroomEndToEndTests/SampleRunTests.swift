@@ -105,7 +105,9 @@ import Testing
         // Every FHIR file written and every resource stored is valid R4 by Postroom's own validator.
         let invalid = try fhirErrors(in: ws, channels: ["lab-orders", "lab-results", "referrals"])
         #expect(invalid.isEmpty, "\(invalid)")
-        #expect(FHIRValidator().validate(["resourceType": "Task", "status": "bogus"]).issues.contains(where: \.isError))
+        let bogus: JSONValue = ["resourceType": "Task", "status": "bogus"]
+        let bogusErrors = FHIRValidator().validate(bogus).issues.filter(\.isError)
+        #expect(!bogusErrors.isEmpty, "the validator must be able to fail")
 
         // Rejected originals in error/ with their reasons.
         let nhsSidecar = try json(ws.read("error/lab-orders/04-orm-o01-bad-nhs-number.hl7.error.json"))
