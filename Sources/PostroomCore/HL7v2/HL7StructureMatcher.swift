@@ -8,6 +8,11 @@ struct HL7StructureMatcher {
     var farthest = 0
     var expected: [HL7SegmentID] = []
     var tolerated: [Int] = []
+    /// How many optional contexts enclose the element being matched.
+    var optionalDepth = 0
+    /// Segments that were required (outside any optional context) where matching stopped.
+    var requiredAt = -1
+    var required: [HL7SegmentID] = []
 
     init(ids: [HL7SegmentID]) { self.ids = ids }
 
@@ -35,8 +40,10 @@ struct HL7StructureMatcher {
                                          "Segment \(id) is not allowed here by the \(name) structure (expected \(expectedText))"))
                 }
             } else {
-                issues.append(.error("segment-missing", type: "structure", at: expectedSegment(m),
-                                     "The message ends where the \(name) structure requires \(expectedText)"))
+                let needed = m.requiredAt == m.ids.count && !m.required.isEmpty ? m.required : m.expected
+                let text = Self.list(needed)
+                issues.append(.error("segment-missing", type: "structure", at: needed.first?.description,
+                                     "The message ends where the \(name) structure requires \(text)"))
             }
             return Outcome(tree: nil, issues: issues)
         }
@@ -55,11 +62,11 @@ struct HL7StructureMatcher {
         return Outcome(tree: tree, issues: issues)
     }
 
-    static func expectedSegment(_ m: HL7StructureMatcher) -> String? { m.expected.first?.description }
+    var expectedText: String { Self.list(expected) }
 
-    var expectedText: String {
+    static func list(_ ids: [HL7SegmentID]) -> String {
         var seen: [HL7SegmentID] = []
-        for e in expected where !seen.contains(e) { seen.append(e) }
+        for e in ids where !seen.contains(e) { seen.append(e) }
         return seen.isEmpty ? "nothing more" : seen.map(\.description).joined(separator: " or ")
     }
 
@@ -71,6 +78,9 @@ struct HL7StructureMatcher {
 
     mutating func fail(_ id: HL7SegmentID) {
         if pos > farthest { farthest = pos; expected = [id] } else if pos == farthest { expected.append(id) }
+        if optionalDepth == 0 {
+            if pos > requiredAt { requiredAt = pos; required = [id] } else if pos == requiredAt { required.append(id) }
+        }
     }
 
     mutating func match(_ g: HL7Grammar) -> [HL7Node]? {
@@ -99,9 +109,13 @@ struct HL7StructureMatcher {
             children += zSegments()
             return [.group(HL7GroupNode(name: name, children: children))]
         case .optional(let inner):
+            optionalDepth += 1
+            defer { optionalDepth -= 1 }
             return match(inner) ?? []
         case .repeating(let inner):
             guard var all = match(inner) else { return nil }
+            optionalDepth += 1
+            defer { optionalDepth -= 1 }
             while true {
                 let before = pos
                 guard let more = match(inner), pos > before else { break }

@@ -46,20 +46,26 @@ public enum HL7v2Decoder {
         let structure = reader.checkHeader()
         var type = context.messageCode.isEmpty ? "unknown" : context.messageCode
         if context.messageCode != "ACK", !context.triggerEvent.isEmpty { type += "^" + context.triggerEvent }
+        type = String(String.UnicodeScalarView(type.unicodeScalars.prefix(16).map { $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "^" || $0 == "_" ? $0 : "?" }))
         var result = InboundMessage(index: index, format: .hl7v2, type: type, dedupeKeys: dedupeKeys(message),
                                     answer: .hl7v2(context), raw: bytes)
         if let structure, let grammar = HL7Structures.grammar(structure) {
             let outcome = HL7StructureMatcher.match(message, grammar: grammar, name: structure)
             reader.issues += outcome.issues
             reader.checkEscapes()
-            if let tree = outcome.tree { map(&reader, &result, tree: tree, structure: structure) }
+            if let tree = outcome.tree {
+                map(&reader, &result, tree: tree, structure: structure, sequenceOK: !outcome.issues.hasErrors)
+            }
         }
         result.issues = reader.issues
         return result
     }
 
     /// Maps a matched message to patient, requests and reports by its structure.
-    static func map(_ reader: inout HL7MessageReader, _ result: inout InboundMessage, tree: HL7GroupNode, structure: String) {
+    ///
+    /// When the segment sequence is wrong only the patient is read: groups cannot be trusted.
+    static func map(_ reader: inout HL7MessageReader, _ result: inout InboundMessage, tree: HL7GroupNode, structure: String,
+                    sequenceOK: Bool) {
         guard structure != "ACK" else { return }
         let patientGroups = tree.groups("PATIENT")
         var pids = patientGroups.compactMap { $0.directSegments.first }.filter { reader.message.segmentID($0) == "PID" }
@@ -77,6 +83,7 @@ public enum HL7v2Decoder {
                 }
             }
         }
+        guard sequenceOK else { return }
         switch structure {
         case "ORM_O01", "OML_O21": result.requests = reader.orders(tree, patient: result.patient)
         case "ORU_R01": result.reports = reader.results(tree, patient: result.patient)
