@@ -29,8 +29,8 @@ public struct HL7BatchEnvelope: Sendable, Hashable {
     /// FTS-1 as written.
     public var fileTrailerCount: String = ""
     public var batches: [Batch] = []
-    /// Segments found before the first message that are not envelope segments.
-    public var strayBeforeFirstMessage = 0
+    /// Segments outside any message (before the first MSH, or between a BTS and the next BHS) that are not envelope segments.
+    public var strayOutsideMessages = 0
     /// Segments after FTS.
     public var contentAfterFileTrailer = false
     /// BTS segments with no open batch.
@@ -49,9 +49,9 @@ public struct HL7BatchEnvelope: Sendable, Hashable {
     /// match) and content outside messages. Errors here reject the whole file.
     public func check() -> [Issue] {
         var issues: [Issue] = []
-        if strayBeforeFirstMessage > 0 {
+        if strayOutsideMessages > 0 {
             issues.append(.fatal("segment-outside-message", at: nil,
-                                 "The file holds \(strayBeforeFirstMessage) segment(s) before its first MSH that belong to no message"))
+                                 "The file holds \(strayOutsideMessages) segment(s) outside any message (not after an MSH)"))
         }
         if fileHeader != nil, !hasFileTrailer {
             issues.append(.fatal("batch-truncated", at: "FTS", "The file has an FHS but no FTS: it looks truncated"))
@@ -92,7 +92,7 @@ public struct HL7BatchEnvelope: Sendable, Hashable {
                 issues.append(.fatal("batch-count-mismatch", at: where_ + "-1", "BTS-1 (batch message count) is not a number"))
             }
         }
-        if messageCount == 0, !isEnveloped, strayBeforeFirstMessage == 0 {
+        if messageCount == 0, !isEnveloped, strayOutsideMessages == 0 {
             issues.append(.fatal("no-message", at: "MSH", "The file holds no HL7 v2 message"))
         }
         return issues
