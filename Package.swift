@@ -37,6 +37,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Benchmark of HL7 v2 parse + validate + map throughput (not a test).
+        .executableTarget(name: "postroom-bench-v2", dependencies: ["PostroomCore"]),
+
         .testTarget(name: "PostroomCoreTests", dependencies: ["PostroomCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PostroomStoreTests", dependencies: ["PostroomStore"]),
         .testTarget(name: "PostroomArchiveTests", dependencies: ["PostroomArchive"]),

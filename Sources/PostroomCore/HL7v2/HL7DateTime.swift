@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// HL7 v2 DTM/TS/DT values (`YYYY[MM[DD[HH[MM[SS[.S…]]]]]][+/-ZZZZ]`) and their FHIR forms.
 public struct HL7DateTime: Sendable, Hashable {
@@ -15,7 +16,16 @@ public struct HL7DateTime: Sendable, Hashable {
 
     /// Parses a DTM/TS value (TS.1 when components are present); nil when it is not one.
     public init?(_ text: String) {
-        let bytes = Array(text.utf8.prefix { $0 != 0x5E })
+        var s = text
+        guard let v = s.withUTF8({ HL7DateTime(bytes: $0) }) else { return nil }
+        self = v
+    }
+
+    /// Parses a DTM/TS value from its bytes (up to a `^`).
+    init?(bytes all: UnsafeBufferPointer<UInt8>) {
+        var n = 0
+        while n < all.count, all[n] != 0x5E { n += 1 }
+        let bytes = UnsafeBufferPointer(rebasing: all[0..<n])
         var i = 0
         func digits(_ n: Int) -> Int? {
             guard i + n <= bytes.count else { return nil }
@@ -66,32 +76,63 @@ public struct HL7DateTime: Sendable, Hashable {
     /// Whether the value has a time of day (to the minute at least).
     public var hasTime: Bool { minute != nil }
 
-    static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
+    @inline(__always) static func put2(_ v: Int, _ out: inout [UInt8]) {
+        out.append(UInt8(0x30 + v / 10 % 10))
+        out.append(UInt8(0x30 + v % 10))
+    }
+
+    static func putDate(_ dt: HL7DateTime, _ out: inout [UInt8]) {
+        put2(dt.year / 100, &out)
+        put2(dt.year % 100, &out)
+        if let month = dt.month { out.append(0x2D); put2(month, &out) }
+        if let day = dt.day { out.append(0x2D); put2(day, &out) }
+    }
 
     /// The FHIR `date` form (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`).
     public var fhirDate: String {
-        var s = String(year)
-        if let month { s += "-" + Self.two(month) }
-        if let day { s += "-" + Self.two(day) }
-        return s
+        var out: [UInt8] = []
+        out.reserveCapacity(10)
+        Self.putDate(self, &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The FHIR `dateTime` form: a date alone, or a time with an offset (the value's own, or
     /// the time zone's offset at that local time, daylight saving included).
     public func fhirDateTime(zone: HL7TimeZone) -> String {
         guard let hour, let day, let month else { return fhirDate }
-        var s = fhirDate + "T" + Self.two(hour) + ":" + Self.two(minute ?? 0) + ":" + Self.two(second ?? 0)
-        if let fraction { s += "." + fraction }
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        Self.putDate(self, &out)
+        out.append(0x54)
+        Self.put2(hour, &out)
+        out.append(0x3A)
+        Self.put2(minute ?? 0, &out)
+        out.append(0x3A)
+        Self.put2(second ?? 0, &out)
+        if let fraction { out.append(0x2E); out.append(contentsOf: fraction.utf8) }
         let offset = offsetMinutes ?? zone.offsetMinutes(year: year, month: month, day: day, hour: hour, minute: minute ?? 0)
-        if offset == 0 && offsetMinutes == nil { return s + "Z" }
-        let a = abs(offset)
-        return s + (offset < 0 ? "-" : "+") + Self.two(a / 60) + ":" + Self.two(a % 60)
+        if offset == 0 && offsetMinutes == nil {
+            out.append(0x5A)
+        } else {
+            let a = abs(offset)
+            out.append(offset < 0 ? 0x2D : 0x2B)
+            Self.put2(a / 60, &out)
+            out.append(0x3A)
+            Self.put2(a % 60, &out)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
 /// A channel's time zone, applied to v2 times that carry no offset.
 public struct HL7TimeZone: Sendable {
     let zone: TimeZone
+    /// Offsets already computed, by local hour (zone lookups are slow; times cluster).
+    let cache = Cache()
+
+    final class Cache: Sendable {
+        let offsets = Mutex<[Int: Int]>([:])
+    }
 
     /// The zone of an IANA identifier (Europe/London when unknown).
     public init(identifier: String) {
@@ -100,10 +141,19 @@ public struct HL7TimeZone: Sendable {
 
     /// The offset from UTC, in minutes, of a local wall-clock time in this zone.
     func offsetMinutes(year: Int, month: Int, day: Int, hour: Int, minute: Int) -> Int {
+        let key = ((year * 100 + month) * 100 + day) * 100 + hour
+        // Zone transitions happen on the hour or half hour: cache per local half hour.
+        let slot = key * 2 + (minute >= 30 ? 1 : 0)
+        if let hit = cache.offsets.withLock({ $0[slot] }) { return hit }
         let local = Double(Self.daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60)
         let first = zone.secondsFromGMT(for: Date(timeIntervalSince1970: local))
         let second = zone.secondsFromGMT(for: Date(timeIntervalSince1970: local - Double(first)))
-        return second / 60
+        let offset = second / 60
+        cache.offsets.withLock { offsets in
+            if offsets.count > 8192 { offsets.removeAll(keepingCapacity: true) }
+            offsets[slot] = offset
+        }
+        return offset
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date.

@@ -12,13 +12,49 @@ public struct HL7Message: Sendable {
         var pieceCount: Int
     }
 
-    /// The message's bytes exactly as received.
-    public let bytes: [UInt8]
+    /// The arrays of a message, shared by every view of it (one reference to count).
+    final class Storage: Sendable {
+        let bytes: [UInt8]
+        let segmentInfos: [SegmentInfo]
+        let pieceEnds: [Int]
+        init(bytes: [UInt8], segmentInfos: [SegmentInfo], pieceEnds: [Int]) {
+            self.bytes = bytes
+            self.segmentInfos = segmentInfos
+            self.pieceEnds = pieceEnds
+        }
+    }
+
+    let storage: Storage
     public let delimiters: HL7Delimiters
     public let charset: HL7Charset
-    var segmentInfos: [SegmentInfo]
+
+    /// The message's bytes exactly as received.
+    public var bytes: [UInt8] { storage.bytes }
+    var segmentInfos: [SegmentInfo] { storage.segmentInfos }
     /// End offset of every piece (field-separator-delimited run) of every segment.
-    var pieceEnds: [Int]
+    var pieceEnds: [Int] { storage.pieceEnds }
+
+    init(bytes: [UInt8], delimiters: HL7Delimiters, charset: HL7Charset, segmentInfos: [SegmentInfo], pieceEnds: [Int]) {
+        storage = Storage(bytes: bytes, segmentInfos: segmentInfos, pieceEnds: pieceEnds)
+        self.delimiters = delimiters
+        self.charset = charset
+    }
+
+    /// Whether a raw range holds no value (empty, or the HL7 null `""`).
+    func isNull(_ r: Range<Int>) -> Bool {
+        if r.isEmpty { return true }
+        if r.count == 2 { return storage.bytes[r.lowerBound] == 0x22 && storage.bytes[r.lowerBound + 1] == 0x22 }
+        return false
+    }
+
+    /// The decoded text of a raw range (escapes decoded unless `literal`, character set applied).
+    func text(_ r: Range<Int>, literal: Bool = false) -> String {
+        if isNull(r) { return "" }
+        return storage.bytes.withUnsafeBufferPointer { buf in
+            literal ? charset.string(UnsafeBufferPointer(rebasing: buf[r]))
+                : HL7Escape.unescape(buf, r, delimiters: delimiters, charset: charset)
+        }
+    }
 
     /// The number of segments.
     public var segmentCount: Int { segmentInfos.count }

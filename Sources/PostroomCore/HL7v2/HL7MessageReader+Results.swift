@@ -5,6 +5,7 @@ extension HL7MessageReader {
     /// One report per ORDER_OBSERVATION of an ORU^R01.
     mutating func results(_ tree: HL7GroupNode, patient: PatientFacts?) -> [ReportFacts] {
         var out: [ReportFacts] = []
+        let subject = Self.subject(patient)
         for (n, group) in tree.groups("ORDER_OBSERVATION").enumerated() {
             guard let obrIndex = group.directSegments.first(where: { message.segmentID($0) == "OBR" }) else { continue }
             let obr = message.segment(obrIndex)
@@ -36,7 +37,7 @@ extension HL7MessageReader {
                 guard let first = segs.first else { continue }
                 let obx = message.segment(first)
                 obxStatuses.append(obx.text(11, 1))
-                let obs = observation(obx, id: HL7FHIR.id("v2obs", identity + "|\(k + 1)"), patient: patient, notes: notes(segs),
+                let obs = observation(obx, id: HL7FHIR.id("v2obs", identity, index: k + 1), subject: subject, notes: notes(segs),
                                       fallbackEffective: obr)
                 observations.append(obs)
             }
@@ -64,7 +65,7 @@ extension HL7MessageReader {
             }
             dr["status"] = .string(status)
             dr["code"] = HL7FHIR.codeableConcept(obr.element(4)) ?? ["text": "unknown"]
-            if let subject = Self.subject(patient) { dr["subject"] = subject }
+            if let subject { dr["subject"] = subject }
             if let effective = dateTime(obr, 7) { dr["effectiveDateTime"] = .string(effective) }
             if let issued = instant(obr, 22) { dr["issued"] = .string(issued) }
             let results: [JSONValue] = observations.compactMap { o in o["id"]?.string.map { ["reference": .string("Observation/" + $0)] } }
@@ -88,7 +89,7 @@ extension HL7MessageReader {
     }
 
     /// One Observation from an OBX, with its value typed by OBX-2.
-    mutating func observation(_ obx: HL7Segment, id: String, patient: PatientFacts?, notes: [JSONValue], fallbackEffective obr: HL7Segment) -> JSONValue {
+    mutating func observation(_ obx: HL7Segment, id: String, subject: JSONValue?, notes: [JSONValue], fallbackEffective obr: HL7Segment) -> JSONValue {
         let type = obx.text(2, 1)
         let status = obx.text(11, 1)
         require(obx, 3, 0, "OBX-3 (observation identifier)")
@@ -99,27 +100,29 @@ extension HL7MessageReader {
             issues.append(.error("required-field-missing", type: "required", at: obx.location(5).description,
                                  "OBX-5 (observation value) is required unless OBX-11 says there is none (X, N, I, O, D)"))
         }
-        var o = JSONObject()
-        o["resourceType"] = "Observation"
-        o["id"] = .string(id)
-        o["status"] = .string(HL7Tables.observationStatus[status] ?? "unknown")
-        o["code"] = HL7FHIR.codeableConcept(obx.element(3)) ?? ["text": "unknown"]
-        if let subject = Self.subject(patient) { o["subject"] = subject }
-        if let effective = dateTime(obx, 14) ?? dateTime(obr, 7, severity: .warning) { o["effectiveDateTime"] = .string(effective) }
+        var o = JSONObject.reserving(12)
+        o.add("resourceType", "Observation")
+        o.add("id", .string(id))
+        o.add("status", .string(HL7Tables.observationStatus[status] ?? "unknown"))
+        o.add("code", HL7FHIR.codeableConcept(obx.element(3)) ?? ["text": "unknown"])
+        o.add("subject", subject)
+        if let effective = dateTime(obx, 14) ?? dateTime(obr, 7, severity: .warning) { o.add("effectiveDateTime", .string(effective)) }
         if hasValue, HL7Tables.valueTypes.contains(type) {
-            if let (key, value) = observationValue(obx, type: type) { o[key] = value }
+            if let (key, value) = observationValue(obx, type: type) { o.add(key, value) }
         } else if !hasValue {
-            o["dataAbsentReason"] = ["coding": [["system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
-                                                 "code": status == "X" ? "not-performed" : "unknown"]]]
+            o.add("dataAbsentReason", ["coding": [["system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+                                                   "code": status == "X" ? "not-performed" : "unknown"]]])
         }
-        let interpretation = obx.field(8).repetitions.filter(\.isPresent).compactMap { rep -> JSONValue? in
-            let code = rep.component(1).text
-            return ["coding": [["system": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "code": .string(code)]]]
+        let flags = obx.field(8)
+        if flags.isPresent {
+            let interpretation = flags.repetitions.filter(\.isPresent).map { rep -> JSONValue in
+                ["coding": [["system": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "code": .string(rep.component(1).text)]]]
+            }
+            if !interpretation.isEmpty { o.add("interpretation", .array(interpretation)) }
         }
-        if !interpretation.isEmpty { o["interpretation"] = .array(interpretation) }
         let range = obx.text(7)
-        if !range.isEmpty { o["referenceRange"] = [["text": .string(range)]] }
-        if !notes.isEmpty { o["note"] = .array(notes) }
+        if !range.isEmpty { o.add("referenceRange", [["text": .string(range)]]) }
+        if !notes.isEmpty { o.add("note", .array(notes)) }
         return .object(o)
     }
 
@@ -127,9 +130,8 @@ extension HL7MessageReader {
     mutating func observationValue(_ obx: HL7Segment, type: String) -> (String, JSONValue)? {
         let reps = obx.field(5).repetitions.filter(\.isPresent)
         guard let first = reps.first else { return nil }
-        let loc = obx.location(5).description
         func dataType(_ what: String) {
-            issues.append(.error("data-type", type: "value", at: loc, "OBX-5 is not a valid \(what) (OBX-2 \(type))"))
+            issues.append(.error("data-type", type: "value", at: obx.location(5).description, "OBX-5 is not a valid \(what) (OBX-2 \(type))"))
         }
         switch type {
         case "NM":
@@ -161,15 +163,17 @@ extension HL7MessageReader {
 
     /// A Quantity with units from OBX-6 (UCUM when the units say so).
     func quantity(_ number: String, units: HL7Element, comparator: String? = nil) -> JSONValue {
-        var q = JSONObject()
-        q["value"] = .number(number)
-        if let comparator { q["comparator"] = .string(comparator) }
-        let code = units.component(1).text
-        let text = units.component(2).text
-        if !code.isEmpty || !text.isEmpty { q["unit"] = .string(text.isEmpty ? code : text) }
-        if !code.isEmpty, let system = HL7FHIR.system(units.component(3).text) {
-            q["system"] = .string(system)
-            q["code"] = .string(code)
+        var q = JSONObject.reserving(5)
+        q.add("value", .number(number))
+        if let comparator { q.add("comparator", .string(comparator)) }
+        guard units.isPresent else { return .object(q) }
+        let c = units.componentRanges(3)
+        let code = units.text(of: c[0])
+        let text = units.text(of: c[1])
+        if !code.isEmpty || !text.isEmpty { q.add("unit", .string(text.isEmpty ? code : text)) }
+        if !code.isEmpty, let system = HL7FHIR.system(units.text(of: c[2])) {
+            q.add("system", .string(system))
+            q.add("code", .string(code))
         }
         return .object(q)
     }

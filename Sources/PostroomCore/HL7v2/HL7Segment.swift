@@ -14,40 +14,64 @@ public struct HL7Segment: Sendable {
 
     /// The raw byte range of piece `k` (field-separator-delimited run, piece 0 = segment id).
     func piece(_ k: Int) -> Range<Int> {
-        let i = info
+        let s = message.storage
+        let i = s.segmentInfos[index]
         guard k < i.pieceCount else { return i.range.upperBound..<i.range.upperBound }
-        let start = k == 0 ? i.range.lowerBound : message.pieceEnds[i.firstPiece + k - 1] + 1
-        return start..<message.pieceEnds[i.firstPiece + k]
+        let start = k == 0 ? i.range.lowerBound : s.pieceEnds[i.firstPiece + k - 1] + 1
+        return start..<s.pieceEnds[i.firstPiece + k]
+    }
+
+    /// The raw range of field `n` and whether it is literal (MSH-1/MSH-2).
+    @inline(__always) func fieldRange(_ n: Int) -> (Range<Int>, literal: Bool) {
+        guard n >= 1 else { return (0..<0, true) }
+        let info = message.storage.segmentInfos[index]
+        if info.id.isHeader {
+            if n == 1 {
+                let s = info.range.lowerBound + 3
+                return (s..<min(s + 1, info.range.upperBound), true)
+            }
+            return (piece(n - 1), n == 2)
+        }
+        return (piece(n), false)
     }
 
     /// Field `n` with all its repetitions. For MSH/FHS/BHS, field 1 is the separator and
     /// field 2 the encoding characters (neither is split further).
     public func field(_ n: Int) -> HL7Element {
-        guard n >= 1 else { return HL7Element(message: message, range: 0..<0, literal: true) }
-        if info.id.isHeader {
-            if n == 1 {
-                let s = info.range.lowerBound + 3
-                return HL7Element(message: message, range: s..<min(s + 1, info.range.upperBound), literal: true)
-            }
-            return HL7Element(message: message, range: piece(n - 1), literal: n == 2)
+        let (r, literal) = fieldRange(n)
+        return HL7Element(message: message, range: r, literal: literal)
+    }
+
+    /// The raw range of field `n`, repetition, component and sub-component (0 = whole).
+    func range(_ n: Int, _ component: Int = 0, _ subcomponent: Int = 0, repetition: Int = 1) -> (Range<Int>, literal: Bool) {
+        let (f, literal) = fieldRange(n)
+        if literal || f.isEmpty { return (f, literal) }
+        let d = message.delimiters
+        return message.storage.bytes.withUnsafeBufferPointer { buf in
+            var r = HL7Element.part(buf, f, d.repetition, repetition)
+            if component > 0 { r = HL7Element.part(buf, r, d.component, component) }
+            if subcomponent > 0 { r = HL7Element.part(buf, r, d.subcomponent, subcomponent) }
+            return (r, false)
         }
-        return HL7Element(message: message, range: piece(n))
     }
 
     /// The decoded text of field `n` (first repetition unless `repetition` is given), or of
     /// one of its components / sub-components (1-based; 0 means the whole).
     public func text(_ n: Int, _ component: Int = 0, _ subcomponent: Int = 0, repetition: Int = 1) -> String {
-        element(n, component, subcomponent, repetition: repetition).text
+        let (r, literal) = range(n, component, subcomponent, repetition: repetition)
+        return message.text(r, literal: literal)
+    }
+
+    /// Whether field `n` (or one of its components) has a value.
+    func has(_ n: Int, _ component: Int = 0) -> Bool {
+        let (r, _) = range(n, component)
+        return !message.isNull(r)
     }
 
     /// The element at field `n`, repetition, component and sub-component (0 = whole).
     public func element(_ n: Int, _ component: Int = 0, _ subcomponent: Int = 0, repetition: Int = 1) -> HL7Element {
-        var e = field(n)
-        if e.literal { return e }
-        e = e.repetition(repetition)
-        if component > 0 { e = e.component(component) }
-        if subcomponent > 0 { e = e.subcomponent(subcomponent) }
-        return e
+        let (r, literal) = range(n, component, subcomponent, repetition: repetition)
+        return HL7Element(message: message, range: r, literal: literal)
     }
 
     /// The location of field `n` (and below) in this segment.
@@ -71,22 +95,40 @@ public struct HL7Element: Sendable {
     }
 
     /// Whether there is no value (empty, or the HL7 null `""`).
-    public var isEmpty: Bool {
-        if range.isEmpty { return true }
-        if range.count == 2 { return message.bytes[range.lowerBound] == 0x22 && message.bytes[range.lowerBound + 1] == 0x22 }
-        return false
-    }
+    public var isEmpty: Bool { message.isNull(range) }
 
     /// Whether there is a value.
     public var isPresent: Bool { !isEmpty }
 
     /// The value's text with escape sequences decoded and the message's character set applied.
-    public var text: String {
-        if isEmpty { return "" }
-        if literal { return raw }
+    public var text: String { message.text(range, literal: literal) }
+
+    /// Calls `body` with the raw bytes of the value.
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        message.bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// The ranges of the first `count` components (empty ranges for absent ones), in one pass.
+    func componentRanges(_ count: Int) -> [Range<Int>] {
+        let d = message.delimiters.component
         return message.bytes.withUnsafeBufferPointer { buf in
-            HL7Escape.unescape(buf, range, delimiters: message.delimiters, charset: message.charset)
+            var out: [Range<Int>] = []
+            out.reserveCapacity(count)
+            var start = range.lowerBound
+            var i = start
+            while i < range.upperBound, out.count < count {
+                if buf[i] == d { out.append(start..<i); start = i + 1 }
+                i += 1
+            }
+            if out.count < count { out.append(start..<range.upperBound) }
+            while out.count < count { out.append(range.upperBound..<range.upperBound) }
+            return out
         }
+    }
+
+    /// The decoded text of a sub-range of this element's message.
+    func text(of r: Range<Int>) -> String {
+        HL7Element(message: message, range: r).text
     }
 
     /// The value as written (character set applied, escape sequences kept).
@@ -94,24 +136,28 @@ public struct HL7Element: Sendable {
         message.bytes.withUnsafeBufferPointer { message.charset.string(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
+    /// The `k`-th part (1-based) of `range` split on `delimiter`; empty at the end when absent.
+    @inline(__always) static func part(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ delimiter: UInt8, _ k: Int) -> Range<Int> {
+        var start = range.lowerBound
+        var n = 1
+        var i = start
+        while i < range.upperBound {
+            if buf[i] == delimiter {
+                if n == k { return start..<i }
+                n += 1
+                start = i + 1
+            }
+            i += 1
+        }
+        if n == k { return start..<range.upperBound }
+        return range.upperBound..<range.upperBound
+    }
+
     /// Splits on `delimiter` and returns the `k`-th part (1-based); empty when absent.
     func part(_ k: Int, _ delimiter: UInt8) -> HL7Element {
         if literal { return k == 1 ? self : HL7Element(message: message, range: range.upperBound..<range.upperBound) }
-        return message.bytes.withUnsafeBufferPointer { buf in
-            var start = range.lowerBound
-            var n = 1
-            var i = start
-            while i < range.upperBound {
-                if buf[i] == delimiter {
-                    if n == k { return HL7Element(message: message, range: start..<i) }
-                    n += 1
-                    start = i + 1
-                }
-                i += 1
-            }
-            if n == k { return HL7Element(message: message, range: start..<range.upperBound) }
-            return HL7Element(message: message, range: range.upperBound..<range.upperBound)
-        }
+        let r = message.storage.bytes.withUnsafeBufferPointer { Self.part($0, range, delimiter, k) }
+        return HL7Element(message: message, range: r)
     }
 
     /// All parts split on `delimiter`.

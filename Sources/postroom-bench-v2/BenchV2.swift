@@ -1,0 +1,83 @@
+import Foundation
+import PostroomCore
+
+/// Measures HL7 v2 parse + validate + map throughput on one core: N synthetic ORU^R01
+/// messages (about 1.6 KB each, seeded, deterministic) are generated in memory, then each
+/// is decoded by `HL7v2Decoder.decodeMessage`; one JSON line reports messages/s and MB/s.
+///
+/// Usage: `postroom-bench-v2 [messages] [seed]` (defaults 100000, 42).
+@main struct BenchV2 {
+    /// A small deterministic generator (SplitMix64).
+    struct Rng {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    static let tests: [(String, String, String)] = [
+        ("2093-3", "Cholesterol [Moles/volume] in Serum or Plasma", "mmol/L"), ("2571-8", "Triglyceride [Moles/volume] in Serum or Plasma", "mmol/L"),
+        ("2085-9", "HDL Cholesterol [Moles/volume] in Serum or Plasma", "mmol/L"), ("13457-7", "LDL Cholesterol [Moles/volume] calculated", "mmol/L"),
+        ("2345-7", "Glucose [Moles/volume] in Serum or Plasma", "mmol/L"), ("2951-2", "Sodium [Moles/volume] in Serum or Plasma", "mmol/L"),
+        ("2823-3", "Potassium [Moles/volume] in Serum or Plasma", "mmol/L"), ("3094-0", "Urea nitrogen [Moles/volume] in Serum or Plasma", "mmol/L"),
+        ("2160-0", "Creatinine [Moles/volume] in Serum or Plasma", "umol/L"), ("1751-7", "Albumin [Mass/volume] in Serum or Plasma", "g/L"),
+    ]
+
+    /// One synthetic ORU^R01 of about 1.6 KB.
+    static func message(_ i: Int, _ rng: inout Rng) -> [UInt8] {
+        let nhs = ["9434765919", "9449305552", "9000000009"][rng.int(3)]
+        var s = "MSH|^~\\&|LABSYS|RXH LAB|POSTROOM|RXH|20240312\(10 + rng.int(10))1500||ORU^R01^ORU_R01|MSG\(i)|P|2.5.1|||AL|NE||UNICODE UTF-8\r"
+        s += "PID|1||\(nhs)^^^NHS^NH~H\(100_000 + rng.int(800_000))^^^RXH^MR||PATIENT^TEST^A||19\(50 + rng.int(49))0\(1 + rng.int(9))1\(rng.int(9))|\(rng.int(2) == 0 ? "F" : "M")|||1 HIGH STREET^^BRIGHTON^^BN1 1AA^GBR\r"
+        s += "PV1|1|O|CLINIC^^^RXH||||C1234567^WHO^JOHN^^^DR\r"
+        s += "ORC|RE|PL\(i)^EPR|FL\(i)^LAB||CM||||20240312091500|||C1234567^WHO^JOHN^^^DR\r"
+        s += "OBR|1|PL\(i)^EPR|FL\(i)^LAB|24331-1^Lipid and renal panel^LN|||20240312090000|||||||||C1234567^WHO^JOHN^^^DR||||||20240312110000|||\(["F", "P", "C"][rng.int(3)])\r"
+        for (k, t) in tests.enumerated() {
+            let value = "\(1 + rng.int(9)).\(rng.int(10))\(rng.int(10))"
+            s += "OBX|\(k + 1)|NM|\(t.0)^\(t.1)^LN||\(value)|\(t.2)^\(t.2)^UCUM|1.0-9.0|\(["N", "H", "L"][rng.int(3)])|||F|||20240312090000\r"
+        }
+        s += "NTE|1||Sample received in good condition\\.br\\Fasting status confirmed by requester\r"
+        return Array(s.utf8)
+    }
+
+    /// CPU time of the calling thread, in seconds.
+    static func cpuSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    static func main() {
+        let args = CommandLine.arguments
+        let count = args.count > 1 ? Int(args[1]) ?? 100_000 : 100_000
+        var rng = Rng(state: args.count > 2 ? UInt64(args[2]) ?? 42 : 42)
+        let messages = (0..<count).map { message($0, &rng) }
+        let bytes = messages.reduce(0) { $0 + $1.count }
+        let options = DecodeOptions()
+        // Warm up (time zone data, caches).
+        for m in messages.prefix(1000) { _ = HL7v2Decoder.decodeMessage(m, options: options) }
+        var accepted = 0
+        var observations = 0
+        let start = ContinuousClock.now
+        let cpuStart = cpuSeconds()
+        for m in messages {
+            let decoded = HL7v2Decoder.decodeMessage(m, options: options)
+            if !decoded.issues.hasErrors { accepted += 1 }
+            observations += decoded.reports.first?.observations.count ?? 0
+        }
+        let cpu = cpuSeconds() - cpuStart
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        // Rates per CPU second of this thread (one core), so other load on the machine does not skew them.
+        let rate = Double(count) / cpu
+        let mbps = Double(bytes) / cpu / 1_000_000
+        print("{\"benchmark\":\"hl7v2-parse-validate-map\",\"messages\":\(count),\"bytes\":\(bytes),\"avgMessageBytes\":\(bytes / max(count, 1)),"
+            + "\"wallSeconds\":\(String(format: "%.3f", seconds)),\"cpuSeconds\":\(String(format: "%.3f", cpu)),"
+            + "\"messagesPerSecond\":\(Int(rate)),\"megabytesPerSecond\":\(String(format: "%.1f", mbps)),"
+            + "\"accepted\":\(accepted),\"observations\":\(observations)}")
+    }
+}
