@@ -101,7 +101,7 @@ public struct HL7DateTime: Sendable, Hashable {
     public func fhirDateTime(zone: HL7TimeZone) -> String {
         guard let hour, let day, let month else { return fhirDate }
         var out: [UInt8] = []
-        out.reserveCapacity(32)
+        out.reserveCapacity(30)
         Self.putDate(self, &out)
         out.append(0x54)
         Self.put2(hour, &out)

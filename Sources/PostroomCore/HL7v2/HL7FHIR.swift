@@ -47,12 +47,12 @@ enum HL7FHIR {
     /// A CodeableConcept from a CE/CWE/CNE element (first and alternate triplets, original text).
     static func codeableConcept(_ e: HL7Element) -> JSONValue? {
         if e.isEmpty { return nil }
-        let c = e.componentRanges(9)
-        func t(_ i: Int) -> String { c[i - 1].isEmpty ? "" : e.text(of: c[i - 1]) }
+        func t(_ i: Int) -> String { e.componentText(i) }
         let display = t(2)
         var codings: [JSONValue] = []
+        codings.reserveCapacity(2)
         if let first = coding(t(1), display, t(3)) { codings.append(first) }
-        if !c[3].isEmpty || !c[4].isEmpty, let alt = coding(t(4), t(5), t(6)) { codings.append(alt) }
+        if e.hasComponent(4) || e.hasComponent(5), let alt = coding(t(4), t(5), t(6)) { codings.append(alt) }
         var o = JSONObject.reserving(2)
         if !codings.isEmpty { o.add("coding", .array(codings)) }
         let original = t(9)
@@ -125,20 +125,32 @@ enum HL7FHIR {
         if let index {
             for b in "|\(index)".utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
         }
-        var out = Array(prefix.utf8)
-        out.reserveCapacity(out.count + 17)
-        out.append(0x2D)
-        for shift in stride(from: 60, through: 0, by: -4) {
-            let nibble = UInt8((h >> UInt64(shift)) & 0xF)
-            out.append(nibble < 10 ? 0x30 + nibble : 0x57 + nibble)
+        let p = prefix.utf8
+        return String(unsafeUninitializedCapacity: p.count + 17) { out in
+            var n = 0
+            for b in p { out[n] = b; n += 1 }
+            out[n] = 0x2D
+            n += 1
+            for shift in stride(from: 60, through: 0, by: -4) {
+                let nibble = UInt8((h >> UInt64(shift)) & 0xF)
+                out[n] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+                n += 1
+            }
+            return n
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// A decimal in FHIR JSON form, or nil when the text is not a number (`+.50` → `0.50`).
     static func decimal(_ text: String) -> String? {
-        var bytes = Array(text.utf8)
-        while bytes.last == 0x20 { bytes.removeLast() }
+        var s = text
+        return s.withUTF8 { decimal($0) }
+    }
+
+    /// A decimal in FHIR JSON form from the bytes of a v2 NM value, or nil when it is not a number.
+    static func decimal(_ all: UnsafeBufferPointer<UInt8>) -> String? {
+        var end = all.count
+        while end > 0, all[end - 1] == 0x20 { end -= 1 }
+        let bytes = UnsafeBufferPointer(rebasing: all[0..<end])
         var i = 0
         while i < bytes.count, bytes[i] == 0x20 { i += 1 }
         var negative = false
@@ -155,6 +167,10 @@ enum HL7FHIR {
         }
         guard i == bytes.count, intEnd > intStart || fracEnd > fracStart else { return nil }
         while intEnd - intStart > 1, bytes[intStart] == 0x30 { intStart += 1 }
+        let hasPoint = intEnd < bytes.count
+        if !negative, intStart == 0, intEnd > 0, !hasPoint || fracEnd > fracStart {
+            return String(decoding: bytes, as: UTF8.self)  // already in JSON form
+        }
         var out: [UInt8] = negative ? [0x2D] : []
         if intEnd > intStart { out += bytes[intStart..<intEnd] } else { out.append(0x30) }
         if fracEnd > fracStart { out.append(0x2E); out += bytes[fracStart..<fracEnd] }

@@ -32,6 +32,8 @@ extension HL7MessageReader {
             let observationGroups = group.children("OBSERVATION")
             var observations: [JSONValue] = []
             var obxStatuses: [String] = []
+            observations.reserveCapacity(observationGroups.count)
+            obxStatuses.reserveCapacity(observationGroups.count)
             for (k, og) in observationGroups.enumerated() {
                 let segs = og.directSegments
                 guard let first = segs.first else { continue }
@@ -115,8 +117,19 @@ extension HL7MessageReader {
         }
         let flags = obx.field(8)
         if flags.isPresent {
-            let interpretation = flags.repetitions.filter(\.isPresent).map { rep -> JSONValue in
-                ["coding": [["system": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "code": .string(rep.component(1).text)]]]
+            var interpretation: [JSONValue] = []
+            var k = 1
+            while true {
+                let rep = flags.repetition(k)
+                k += 1
+                if rep.range.lowerBound >= flags.range.upperBound && k > 2 { break }
+                guard rep.isPresent else { continue }
+                var coding = JSONObject.reserving(2)
+                coding.add("system", "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation")
+                coding.add("code", .string(rep.component(1).text))
+                var concept = JSONObject.reserving(1)
+                concept.add("coding", .array([.object(coding)]))
+                interpretation.append(.object(concept))
             }
             if !interpretation.isEmpty { o.add("interpretation", .array(interpretation)) }
         }
@@ -128,14 +141,16 @@ extension HL7MessageReader {
 
     /// The `value[x]` member of an OBX-5 by its type (OBX-2), reporting values that do not fit the type.
     mutating func observationValue(_ obx: HL7Segment, type: String) -> (String, JSONValue)? {
-        let reps = obx.field(5).repetitions.filter(\.isPresent)
-        guard let first = reps.first else { return nil }
+        let field = obx.field(5)
+        guard field.isPresent else { return nil }
+        let first = field.repetition(1)
+        var reps: [HL7Element] { field.repetitions.filter(\.isPresent) }
         func dataType(_ what: String) {
             issues.append(.error("data-type", type: "value", at: obx.location(5).description, "OBX-5 is not a valid \(what) (OBX-2 \(type))"))
         }
         switch type {
         case "NM":
-            guard let number = HL7FHIR.decimal(first.text) else { dataType("number"); return nil }
+            guard let number = first.withBytes(HL7FHIR.decimal) else { dataType("number"); return nil }
             return ("valueQuantity", quantity(number, units: obx.element(6)))
         case "ST", "TX", "FT":
             return ("valueString", .string(reps.map(\.text).joined(separator: "\n")))
@@ -167,11 +182,10 @@ extension HL7MessageReader {
         q.add("value", .number(number))
         if let comparator { q.add("comparator", .string(comparator)) }
         guard units.isPresent else { return .object(q) }
-        let c = units.componentRanges(3)
-        let code = units.text(of: c[0])
-        let text = units.text(of: c[1])
+        let code = units.componentText(1)
+        let text = units.componentText(2)
         if !code.isEmpty || !text.isEmpty { q.add("unit", .string(text.isEmpty ? code : text)) }
-        if !code.isEmpty, let system = HL7FHIR.system(units.text(of: c[2])) {
+        if !code.isEmpty, let system = HL7FHIR.system(units.componentText(3)) {
             q.add("system", .string(system))
             q.add("code", .string(code))
         }

@@ -91,9 +91,10 @@ struct HL7MessageReader {
 
     /// The text of all NTE-3 values among `segments`, one note each.
     func notes(_ indices: [Int]) -> [JSONValue] {
-        indices.compactMap { i in
+        guard indices.count > 1 || indices.first.map({ message.segmentID($0) == "NTE" }) == true else { return [] }
+        return indices.compactMap { i in
+            guard message.segmentID(i) == "NTE" else { return nil }
             let s = message.segment(i)
-            guard s.id == "NTE" else { return nil }
             let text = s.field(3).repetitions.map(\.text).joined(separator: "\n")
             return text.isEmpty ? nil : ["text": .string(text)]
         }

@@ -126,6 +126,18 @@ public struct HL7Element: Sendable {
         }
     }
 
+    /// The raw range of component `c` (1-based).
+    func componentRange(_ c: Int) -> Range<Int> {
+        if literal { return c == 1 ? range : range.upperBound..<range.upperBound }
+        return message.storage.bytes.withUnsafeBufferPointer { Self.part($0, range, message.delimiters.component, c) }
+    }
+
+    /// The decoded text of component `c` (1-based), without creating an element.
+    func componentText(_ c: Int) -> String { message.text(componentRange(c)) }
+
+    /// Whether component `c` (1-based) has a value.
+    func hasComponent(_ c: Int) -> Bool { !message.isNull(componentRange(c)) }
+
     /// The decoded text of a sub-range of this element's message.
     func text(of r: Range<Int>) -> String {
         HL7Element(message: message, range: r).text

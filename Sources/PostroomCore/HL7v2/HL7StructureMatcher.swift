@@ -14,7 +14,11 @@ struct HL7StructureMatcher {
     var requiredAt = -1
     var required: [HL7SegmentID] = []
 
-    init(ids: [HL7SegmentID]) { self.ids = ids }
+    init(ids: [HL7SegmentID]) {
+        self.ids = ids
+        expected.reserveCapacity(32)
+        required.reserveCapacity(32)
+    }
 
     /// The result of matching a whole message.
     struct Outcome {
@@ -75,9 +79,21 @@ struct HL7StructureMatcher {
     }
 
     mutating func fail(_ id: HL7SegmentID) {
-        if pos > farthest { farthest = pos; expected = [id] } else if pos == farthest { expected.append(id) }
+        if pos > farthest {
+            farthest = pos
+            expected.removeAll(keepingCapacity: true)
+            expected.append(id)
+        } else if pos == farthest, expected.count < 32 {
+            expected.append(id)
+        }
         if optionalDepth == 0 {
-            if pos > requiredAt { requiredAt = pos; required = [id] } else if pos == requiredAt { required.append(id) }
+            if pos > requiredAt {
+                requiredAt = pos
+                required.removeAll(keepingCapacity: true)
+                required.append(id)
+            } else if pos == requiredAt, required.count < 32 {
+                required.append(id)
+            }
         }
     }
 
@@ -109,6 +125,7 @@ struct HL7StructureMatcher {
                 return true
             }
             var children: [HL7Node] = []
+            children.reserveCapacity(items.count + 4)
             for item in items {
                 zSegments(into: &children)
                 guard match(item, into: &children) else {

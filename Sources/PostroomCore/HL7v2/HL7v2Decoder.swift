@@ -46,7 +46,9 @@ public enum HL7v2Decoder {
         let structure = reader.checkHeader()
         var type = context.messageCode.isEmpty ? "unknown" : context.messageCode
         if context.messageCode != "ACK", !context.triggerEvent.isEmpty { type += "^" + context.triggerEvent }
-        type = String(String.UnicodeScalarView(type.unicodeScalars.prefix(16).map { $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "^" || $0 == "_" ? $0 : "?" }))
+        if type.utf8.count > 16 || type.utf8.contains(where: { !($0 >= 0x30 && $0 <= 0x39 || $0 >= 0x41 && $0 <= 0x5A || $0 >= 0x61 && $0 <= 0x7A || $0 == 0x5E || $0 == 0x5F) }) {
+            type = String(decoding: type.utf8.prefix(16).map { $0 >= 0x30 && $0 <= 0x39 || $0 >= 0x41 && $0 <= 0x5A || $0 >= 0x61 && $0 <= 0x7A || $0 == 0x5E ? $0 : 0x3F }, as: UTF8.self)
+        }
         var result = InboundMessage(index: index, format: .hl7v2, type: type, dedupeKeys: dedupeKeys(message),
                                     answer: .hl7v2(context), raw: bytes)
         if let structure, let grammar = HL7Structures.grammar(structure) {
