@@ -38,7 +38,7 @@ let package = Package(
         ]),
 
         // Benchmark of HL7 v2 parse + validate + map throughput (not a test).
-        .executableTarget(name: "postroom-bench-v2", dependencies: ["PostroomCore"]),
+        .executableTarget(name: "postroom-bench-v2", dependencies: ["PostroomCore"], exclude: ["README.md"]),
 
         .testTarget(name: "PostroomCoreTests", dependencies: ["PostroomCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PostroomStoreTests", dependencies: ["PostroomStore"]),

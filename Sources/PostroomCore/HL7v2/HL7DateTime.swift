@@ -139,6 +139,19 @@ public struct HL7TimeZone: Sendable {
         zone = TimeZone(identifier: identifier) ?? TimeZone(identifier: "Europe/London") ?? .gmt
     }
 
+    static let registry = Mutex<[String: HL7TimeZone]>([:])
+
+    /// A zone shared by every decode that names it, so its offset cache stays warm.
+    static func shared(_ identifier: String) -> HL7TimeZone {
+        if let z = registry.withLock({ $0[identifier] }) { return z }
+        let z = HL7TimeZone(identifier: identifier)
+        registry.withLock { r in
+            if r.count > 64 { r.removeAll() }
+            r[identifier] = z
+        }
+        return z
+    }
+
     /// The offset from UTC, in minutes, of a local wall-clock time in this zone.
     func offsetMinutes(year: Int, month: Int, day: Int, hour: Int, minute: Int) -> Int {
         let key = ((year * 100 + month) * 100 + day) * 100 + hour

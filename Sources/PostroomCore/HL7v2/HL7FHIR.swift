@@ -79,12 +79,25 @@ enum HL7FHIR {
 
     /// A FHIR Identifier typed PLAC/FILL/PGN for an EI.
     static func identifier(_ e: HL7Element, type: String, namespace: String) -> JSONValue {
-        var o = JSONObject()
-        o["type"] = ["coding": [["system": .string(v20203), "code": .string(type)]]]
-        if namespace.hasPrefix("urn:") { o["system"] = .string(namespace) }
-        o["value"] = .string(e.component(1).text)
-        if !namespace.hasPrefix("urn:") { o["assigner"] = ["display": .string(namespace)] }
+        var o = JSONObject.reserving(3)
+        o.add("type", identifierType(type))
+        let isURI = namespace.hasPrefix("urn:")
+        if isURI { o.add("system", .string(namespace)) }
+        o.add("value", .string(e.componentText(1)))
+        if !isURI { o.add("assigner", ["display": .string(namespace)]) }
         return .object(o)
+    }
+
+    static let placerType: JSONValue = ["coding": [["system": .string(v20203), "code": "PLAC"]]]
+    static let fillerType: JSONValue = ["coding": [["system": .string(v20203), "code": "FILL"]]]
+
+    /// The `Identifier.type` of a v2-0203 code (shared values for PLAC and FILL).
+    static func identifierType(_ code: String) -> JSONValue {
+        switch code {
+        case "PLAC": placerType
+        case "FILL": fillerType
+        default: ["coding": [["system": .string(v20203), "code": .string(code)]]]
+        }
     }
 
     /// A HumanName from an XPN repetition.

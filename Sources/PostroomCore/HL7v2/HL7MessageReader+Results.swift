@@ -55,23 +55,31 @@ extension HL7MessageReader {
                 table(obr, 25, 0, resultStatus, { _ in false }, "0123")
                 status = "unknown"
             }
-            var dr = JSONObject()
-            dr["resourceType"] = "DiagnosticReport"
-            dr["id"] = .string(HL7FHIR.id("v2dr", identity))
+            var dr = JSONObject.reserving(11)
+            dr.add("resourceType", "DiagnosticReport")
+            dr.add("id", .string(HL7FHIR.id("v2dr", identity)))
             var identifiers: [JSONValue] = []
-            if let placer { identifiers.append(HL7FHIR.identifier(placerEI, type: "PLAC", namespace: placer.namespace)) }
+            let placerIdentifier = placer.map { HL7FHIR.identifier(placerEI, type: "PLAC", namespace: $0.namespace) }
+            if let placerIdentifier { identifiers.append(placerIdentifier) }
             if let filler { identifiers.append(HL7FHIR.identifier(fillerEI, type: "FILL", namespace: filler.namespace)) }
-            if !identifiers.isEmpty { dr["identifier"] = .array(identifiers) }
-            if let placer {
-                dr["basedOn"] = [["type": "ServiceRequest", "identifier": HL7FHIR.identifier(placerEI, type: "PLAC", namespace: placer.namespace)]]
+            if !identifiers.isEmpty { dr.add("identifier", .array(identifiers)) }
+            if let placerIdentifier {
+                var basedOn = JSONObject.reserving(2)
+                basedOn.add("type", "ServiceRequest")
+                basedOn.add("identifier", placerIdentifier)
+                dr.add("basedOn", .array([.object(basedOn)]))
             }
-            dr["status"] = .string(status)
-            dr["code"] = HL7FHIR.codeableConcept(obr.element(4)) ?? ["text": "unknown"]
-            if let subject { dr["subject"] = subject }
-            if let effective = dateTime(obr, 7) { dr["effectiveDateTime"] = .string(effective) }
-            if let issued = instant(obr, 22) { dr["issued"] = .string(issued) }
-            let results: [JSONValue] = observations.compactMap { o in o["id"]?.string.map { ["reference": .string("Observation/" + $0)] } }
-            if !results.isEmpty { dr["result"] = .array(results) }
+            dr.add("status", .string(status))
+            dr.add("code", HL7FHIR.codeableConcept(obr.element(4)) ?? ["text": "unknown"])
+            dr.add("subject", subject)
+            if let effective = dateTime(obr, 7) { dr.add("effectiveDateTime", .string(effective)) }
+            if let issued = instant(obr, 22) { dr.add("issued", .string(issued)) }
+            var results: [JSONValue] = []
+            results.reserveCapacity(observations.count)
+            for o in observations {
+                if let id = o["id"]?.string { results.append(.object(JSONObject([.init("reference", .string("Observation/" + id))]))) }
+            }
+            if !results.isEmpty { dr.add("result", .array(results)) }
             var requestKeys: [String] = []
             if let placer { requestKeys.append(placer.key) }
             if let filler { requestKeys.append(filler.key) }

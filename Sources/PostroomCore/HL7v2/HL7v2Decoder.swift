@@ -11,7 +11,7 @@ public enum HL7v2Decoder {
         raws += scanner.finish()
         let envelope = scanner.envelope
         let fileIssues = envelope.check()
-        let zone = HL7TimeZone(identifier: options.timeZone)
+        let zone = HL7TimeZone.shared(options.timeZone)
         let batch = envelope.context
         var messages: [InboundMessage] = []
         messages.reserveCapacity(raws.count)
@@ -26,7 +26,7 @@ public enum HL7v2Decoder {
 
     /// Decodes one message (its raw bytes, as `HL7BatchScanner` hands them over).
     public static func decodeMessage(_ bytes: [UInt8], index: Int = 0, options: DecodeOptions) -> InboundMessage {
-        decodeMessage(bytes, index: index, options: options, zone: HL7TimeZone(identifier: options.timeZone))
+        decodeMessage(bytes, index: index, options: options, zone: HL7TimeZone.shared(options.timeZone))
     }
 
     static func decodeMessage(_ bytes: [UInt8], index: Int, options: DecodeOptions, zone: HL7TimeZone) -> InboundMessage {
