@@ -76,51 +76,48 @@ public struct HL7DateTime: Sendable, Hashable {
     /// Whether the value has a time of day (to the minute at least).
     public var hasTime: Bool { minute != nil }
 
-    @inline(__always) static func put2(_ v: Int, _ out: inout [UInt8]) {
-        out.append(UInt8(0x30 + v / 10 % 10))
-        out.append(UInt8(0x30 + v % 10))
-    }
-
-    static func putDate(_ dt: HL7DateTime, _ out: inout [UInt8]) {
-        put2(dt.year / 100, &out)
-        put2(dt.year % 100, &out)
-        if let month = dt.month { out.append(0x2D); put2(month, &out) }
-        if let day = dt.day { out.append(0x2D); put2(day, &out) }
+    /// Writes the value's FHIR form into `out` (which has room for 40 bytes); returns the length.
+    func write(into out: UnsafeMutableBufferPointer<UInt8>, time: Bool, zone: HL7TimeZone) -> Int {
+        var n = 0
+        func put(_ b: UInt8) { out[n] = b; n += 1 }
+        func put2(_ v: Int) { put(UInt8(0x30 + v / 10 % 10)); put(UInt8(0x30 + v % 10)) }
+        put2(year / 100)
+        put2(year % 100)
+        if let month { put(0x2D); put2(month) }
+        if let day { put(0x2D); put2(day) }
+        guard time, let hour, let day, let month else { return n }
+        put(0x54)
+        put2(hour)
+        put(0x3A)
+        put2(minute ?? 0)
+        put(0x3A)
+        put2(second ?? 0)
+        if let fraction {
+            put(0x2E)
+            for b in fraction.utf8.prefix(4) { put(b) }
+        }
+        let offset = offsetMinutes ?? zone.offsetMinutes(year: year, month: month, day: day, hour: hour, minute: minute ?? 0)
+        if offset == 0 && offsetMinutes == nil {
+            put(0x5A)
+        } else {
+            let a = abs(offset)
+            put(offset < 0 ? 0x2D : 0x2B)
+            put2(a / 60)
+            put(0x3A)
+            put2(a % 60)
+        }
+        return n
     }
 
     /// The FHIR `date` form (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`).
     public var fhirDate: String {
-        var out: [UInt8] = []
-        out.reserveCapacity(10)
-        Self.putDate(self, &out)
-        return String(decoding: out, as: UTF8.self)
+        String(unsafeUninitializedCapacity: 40) { write(into: $0, time: false, zone: HL7TimeZone.shared("UTC")) }
     }
 
     /// The FHIR `dateTime` form: a date alone, or a time with an offset (the value's own, or
     /// the time zone's offset at that local time, daylight saving included).
     public func fhirDateTime(zone: HL7TimeZone) -> String {
-        guard let hour, let day, let month else { return fhirDate }
-        var out: [UInt8] = []
-        out.reserveCapacity(30)
-        Self.putDate(self, &out)
-        out.append(0x54)
-        Self.put2(hour, &out)
-        out.append(0x3A)
-        Self.put2(minute ?? 0, &out)
-        out.append(0x3A)
-        Self.put2(second ?? 0, &out)
-        if let fraction { out.append(0x2E); out.append(contentsOf: fraction.utf8) }
-        let offset = offsetMinutes ?? zone.offsetMinutes(year: year, month: month, day: day, hour: hour, minute: minute ?? 0)
-        if offset == 0 && offsetMinutes == nil {
-            out.append(0x5A)
-        } else {
-            let a = abs(offset)
-            out.append(offset < 0 ? 0x2D : 0x2B)
-            Self.put2(a / 60, &out)
-            out.append(0x3A)
-            Self.put2(a % 60, &out)
-        }
-        return String(decoding: out, as: UTF8.self)
+        String(unsafeUninitializedCapacity: 40) { write(into: $0, time: true, zone: zone) }
     }
 }
 

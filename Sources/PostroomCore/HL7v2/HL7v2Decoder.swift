@@ -63,6 +63,17 @@ public enum HL7v2Decoder {
         return result
     }
 
+    /// Checks a parsed message's header (type, version, processing id…), segment structure and
+    /// escape sequences, without reading fields into FHIR (a lighter check than `decodeMessage`).
+    public static func checkStructure(_ message: HL7Message, options: DecodeOptions = DecodeOptions()) -> [Issue] {
+        var reader = HL7MessageReader(message: message, options: options, zone: HL7TimeZone.shared(options.timeZone))
+        if let structure = reader.checkHeader(), let grammar = HL7Structures.grammar(structure) {
+            reader.issues += HL7StructureMatcher.match(message, grammar: grammar, name: structure).issues
+            reader.checkEscapes()
+        }
+        return reader.issues
+    }
+
     /// Maps a matched message to patient, requests and reports by its structure.
     ///
     /// When the segment sequence is wrong only the patient is read: groups cannot be trusted.
