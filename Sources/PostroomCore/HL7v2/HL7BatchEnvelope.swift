@@ -5,29 +5,41 @@
 public struct HL7BatchEnvelope: Sendable, Hashable {
     /// The fields of an FHS or BHS that a batch acknowledgement answers.
     public struct Header: Sendable, Hashable {
+        /// FHS-3 / BHS-3 as written.
         public var sendingApplication: String = ""
+        /// FHS-4 / BHS-4 as written.
         public var sendingFacility: String = ""
+        /// FHS-5 / BHS-5 as written.
         public var receivingApplication: String = ""
+        /// FHS-6 / BHS-6 as written.
         public var receivingFacility: String = ""
         /// FHS-11 / BHS-11.
         public var controlID: String = ""
+        /// FHS-2 / BHS-2.
         public var encodingCharacters: String = "^~\\&"
+        /// FHS-1 / BHS-1.
         public var fieldSeparator: Character = "|"
     }
 
     /// One batch: its header (nil for messages outside any BHS), message count and trailer.
     public struct Batch: Sendable, Hashable {
+        /// The BHS, or nil for messages outside any batch header.
         public var header: Header?
+        /// The MSH segments counted in the batch.
         public var messageCount: Int = 0
         /// Whether a BTS closed the batch, and its BTS-1 as written.
         public var hasTrailer = false
+        /// BTS-1 as written.
         public var trailerCount: String = ""
     }
 
+    /// The FHS, when the file has one.
     public var fileHeader: Header?
+    /// Whether the file ends with an FTS.
     public var hasFileTrailer = false
     /// FTS-1 as written.
     public var fileTrailerCount: String = ""
+    /// The batches in file order (messages before any BHS form an unheaded batch).
     public var batches: [Batch] = []
     /// Segments outside any message (before the first MSH, or between a BTS and the next BHS) that are not envelope segments.
     public var strayOutsideMessages = 0
