@@ -72,7 +72,7 @@ public struct HL7Delimiters: Sendable, Hashable {
                 chosen.append(given)
                 continue
             }
-            if given != nil, !reported, chars.count >= 4 || role < chars.count {
+            if given != nil, !reported {
                 issues.append(.error("encoding-characters-invalid", type: "structure", at: location,
                                      "\(segment)-2 encoding characters must be distinct punctuation characters other than the field separator"))
                 reported = true
