@@ -9,12 +9,15 @@ extension HL7Message {
     ///
     /// Issues of a message that could be read (bad MSH-2, character set, bad segment ids)
     /// are returned with it; they do not stop parsing.
-    public static func parse(_ bytes: [UInt8]) -> Result<(HL7Message, [Issue]), Failure> {
-        bytes.withUnsafeBufferPointer { buf in parse(buf, owner: bytes) }
+    ///
+    /// `terminator` is the segment terminator of the file the message came from (see
+    /// `HL7BatchScanner.terminator`); nil applies the §6.1 rule to the message's own bytes.
+    public static func parse(_ bytes: [UInt8], terminator: HL7Segmenter.Terminator? = nil) -> Result<(HL7Message, [Issue]), Failure> {
+        bytes.withUnsafeBufferPointer { buf in parse(buf, owner: bytes, terminator: terminator) }
     }
 
-    static func parse(_ buf: UnsafeBufferPointer<UInt8>, owner: [UInt8]) -> Result<(HL7Message, [Issue]), Failure> {
-        let ranges = HL7Segmenter.segments(buf, terminator: HL7Segmenter.terminator(for: buf))
+    static func parse(_ buf: UnsafeBufferPointer<UInt8>, owner: [UInt8], terminator: HL7Segmenter.Terminator?) -> Result<(HL7Message, [Issue]), Failure> {
+        let ranges = HL7Segmenter.segments(buf, terminator: terminator ?? HL7Segmenter.terminator(for: buf))
         guard let first = ranges.first, first.count >= 3, buf[first.lowerBound] == 0x4D, buf[first.lowerBound + 1] == 0x53,
               buf[first.lowerBound + 2] == 0x48 else {
             return .failure(Failure(issues: [.fatal("msh-missing", at: "MSH", "The message does not start with an MSH segment")]))

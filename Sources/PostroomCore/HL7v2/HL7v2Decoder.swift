@@ -16,7 +16,7 @@ public enum HL7v2Decoder {
         var messages: [InboundMessage] = []
         messages.reserveCapacity(raws.count)
         for (i, raw) in raws.enumerated() {
-            var m = decodeMessage(raw, index: i, options: options, zone: zone)
+            var m = decodeMessage(raw, index: i, options: options, zone: zone, terminator: scanner.terminator)
             if batch == nil { m.raw = nil }
             messages.append(m)
         }
@@ -25,14 +25,19 @@ public enum HL7v2Decoder {
     }
 
     /// Decodes one message (its raw bytes, as `HL7BatchScanner` hands them over).
-    public static func decodeMessage(_ bytes: [UInt8], index: Int = 0, options: DecodeOptions) -> InboundMessage {
-        decodeMessage(bytes, index: index, options: options, zone: HL7TimeZone.shared(options.timeZone))
+    ///
+    /// Pass the scanner's `terminator` for messages of a batch file so segments split exactly
+    /// as the scanner split the file; nil applies the §6.1 rule to the message alone.
+    public static func decodeMessage(_ bytes: [UInt8], index: Int = 0, options: DecodeOptions,
+                                     terminator: HL7Segmenter.Terminator? = nil) -> InboundMessage {
+        decodeMessage(bytes, index: index, options: options, zone: HL7TimeZone.shared(options.timeZone), terminator: terminator)
     }
 
-    static func decodeMessage(_ bytes: [UInt8], index: Int, options: DecodeOptions, zone: HL7TimeZone) -> InboundMessage {
+    static func decodeMessage(_ bytes: [UInt8], index: Int, options: DecodeOptions, zone: HL7TimeZone,
+                              terminator: HL7Segmenter.Terminator?) -> InboundMessage {
         let message: HL7Message
         let parseIssues: [Issue]
-        switch HL7Message.parse(bytes) {
+        switch HL7Message.parse(bytes, terminator: terminator) {
         case .failure(let failure):
             return InboundMessage(index: index, format: .hl7v2, type: "unknown", issues: failure.issues,
                                   answer: .hl7v2(HL7AckContext(messageCode: "", controlID: "")), raw: bytes)
