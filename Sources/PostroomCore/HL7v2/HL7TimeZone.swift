@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// A channel's time zone, applied to v2 times that carry no offset.
 public struct HL7TimeZone: Sendable {
@@ -8,7 +7,7 @@ public struct HL7TimeZone: Sendable {
     let cache = Cache()
 
     final class Cache: Sendable {
-        let offsets = Mutex<[Int: Int]>([:])
+        let offsets = HL7Locked<[Int: Int]>([:])
     }
 
     /// The zone of an IANA identifier (Europe/London when unknown).
@@ -19,7 +18,7 @@ public struct HL7TimeZone: Sendable {
     /// UTC, for values that need no zone.
     static let utc = HL7TimeZone(identifier: "UTC")
 
-    static let registry = Mutex<[String: HL7TimeZone]>([:])
+    static let registry = HL7Locked<[String: HL7TimeZone]>([:])
 
     /// A zone shared by every decode that names it, so its offset cache stays warm.
     static func shared(_ identifier: String) -> HL7TimeZone {
