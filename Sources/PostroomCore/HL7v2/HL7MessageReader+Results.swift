@@ -89,6 +89,29 @@ extension HL7MessageReader {
         return out
     }
 
+    static let interpretationSystem = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+
+    static func interpretationConcept(_ code: String) -> JSONValue {
+        var coding = JSONObject.reserving(2)
+        coding.add("system", .string(interpretationSystem))
+        coding.add("code", .string(code))
+        var concept = JSONObject.reserving(1)
+        concept.add("coding", .array([.object(coding)]))
+        return .object(concept)
+    }
+
+    /// Shared values for the common abnormal flags (table 0078), built once.
+    static let commonInterpretations: [String: JSONValue] = Dictionary(uniqueKeysWithValues:
+        ["N", "A", "AA", "H", "HH", "L", "LL", "<", ">", "S", "R", "I", "POS", "NEG", "IND", "DET", "ND"].map { ($0, interpretationConcept($0)) })
+
+    /// The Observation.interpretation of an OBX-8 flag.
+    static func interpretation(_ code: String) -> JSONValue {
+        commonInterpretations[code] ?? interpretationConcept(code)
+    }
+
+    static let dataAbsentNotPerformed: JSONValue = ["coding": [["system": "http://terminology.hl7.org/CodeSystem/data-absent-reason", "code": "not-performed"]]]
+    static let dataAbsentUnknown: JSONValue = ["coding": [["system": "http://terminology.hl7.org/CodeSystem/data-absent-reason", "code": "unknown"]]]
+
     /// A report status from OBX-11 values when OBR-25 is empty.
     static func derivedStatus(_ statuses: [String]) -> String {
         if statuses.isEmpty { return "registered" }
@@ -120,8 +143,7 @@ extension HL7MessageReader {
         if hasValue, HL7Tables.valueTypes.contains(type) {
             if let (key, value) = observationValue(obx, type: type) { o.add(key, value) }
         } else if !hasValue {
-            o.add("dataAbsentReason", ["coding": [["system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
-                                                   "code": status == "X" ? "not-performed" : "unknown"]]])
+            o.add("dataAbsentReason", status == "X" ? Self.dataAbsentNotPerformed : Self.dataAbsentUnknown)
         }
         let flags = obx.field(8)
         if flags.isPresent {
@@ -132,12 +154,7 @@ extension HL7MessageReader {
                 k += 1
                 if rep.range.lowerBound >= flags.range.upperBound && k > 2 { break }
                 guard rep.isPresent else { continue }
-                var coding = JSONObject.reserving(2)
-                coding.add("system", "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation")
-                coding.add("code", .string(rep.component(1).text))
-                var concept = JSONObject.reserving(1)
-                concept.add("coding", .array([.object(coding)]))
-                interpretation.append(.object(concept))
+                interpretation.append(Self.interpretation(rep.componentText(1)))
             }
             if !interpretation.isEmpty { o.add("interpretation", .array(interpretation)) }
         }
