@@ -5,7 +5,8 @@ import PostroomCore
 /// messages (about 1.6 KB each, seeded, deterministic) are generated in memory, then each
 /// is decoded by `HL7v2Decoder.decodeMessage`; one JSON line reports messages/s and MB/s.
 ///
-/// Usage: `postroom-bench-v2 [messages] [seed]` (defaults 100000, 42).
+/// Usage: `postroom-bench-v2 [messages] [seed]` (defaults 100000, 42), or
+/// `postroom-bench-v2 stream [messages]` for the streaming batch pass (peak memory).
 @main struct BenchV2 {
     /// A small deterministic generator (SplitMix64).
     struct Rng {
@@ -51,8 +52,63 @@ import PostroomCore
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
+    /// Peak resident set size of the process, in MiB.
+    static func peakRSSMiB() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024  // KiB on Linux
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        return Double(usage.ru_maxrss) / 1024 / 1024  // bytes on macOS
+        #endif
+    }
+
+    /// Streams one big FHS/BHS batch through `HL7BatchScanner` in 64 KiB chunks, generated on the
+    /// fly (never held whole), in two passes as the pipeline does: count, then decode each message.
+    static func stream(count: Int, seed: UInt64) {
+        let options = DecodeOptions()
+        func feed(_ body: ([UInt8]) -> Void) {
+            var rng = Rng(state: seed)
+            var chunk: [UInt8] = Array("FHS|^~\\&|LABSYS|RXH LAB|POSTROOM|RXH|20240312||||F1\rBHS|^~\\&|LABSYS|RXH LAB|POSTROOM|RXH|20240312||||B1\r".utf8)
+            for i in 0..<count {
+                chunk += message(i, &rng)
+                if chunk.count >= 65_536 { body(chunk); chunk.removeAll(keepingCapacity: true) }
+            }
+            chunk += Array("BTS|\(count)\rFTS|1\r".utf8)
+            body(chunk)
+        }
+        let start = ContinuousClock.now
+        var pass1 = HL7BatchScanner(collectMessages: false)
+        var bytes = 0
+        feed { bytes += $0.count; _ = pass1.push($0) }
+        _ = pass1.finish()
+        let fileIssues = pass1.envelope.check()
+        var pass2 = HL7BatchScanner(terminator: pass1.sawCarriageReturn ? .carriageReturn : .lineFeed)
+        var decoded = 0
+        var accepted = 0
+        func handle(_ raws: [[UInt8]]) {
+            for raw in raws {
+                let m = HL7v2Decoder.decodeMessage(raw, index: decoded, options: options, terminator: pass2.terminator)
+                decoded += 1
+                if !m.issues.hasErrors { accepted += 1 }
+            }
+        }
+        feed { handle(pass2.push($0)) }
+        handle(pass2.finish())
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print("{\"benchmark\":\"hl7v2-stream-batch\",\"messages\":\(count),\"bytes\":\(bytes),\"fileIssues\":\(fileIssues.count),"
+            + "\"decoded\":\(decoded),\"accepted\":\(accepted),\"wallSeconds\":\(String(format: "%.2f", seconds)),"
+            + "\"peakRSSMiB\":\(String(format: "%.1f", peakRSSMiB()))}")
+    }
+
     static func main() {
         let args = CommandLine.arguments
+        if args.count > 1, args[1] == "stream" {
+            stream(count: args.count > 2 ? Int(args[2]) ?? 200_000 : 200_000, seed: 42)
+            return
+        }
         let count = args.count > 1 ? Int(args[1]) ?? 100_000 : 100_000
         var rng = Rng(state: args.count > 2 ? UInt64(args[2]) ?? 42 : 42)
         let messages = (0..<count).map { message($0, &rng) }
