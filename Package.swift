@@ -44,6 +44,9 @@ let package = Package(
         // Measures FHIR parse + validation throughput (a benchmark, not a test).
         .executableTarget(name: "postroom-bench-fhir", dependencies: ["PostroomCore"]),
 
+        // Benchmark of HL7 v2 parse + validate + map throughput (not a test).
+        .executableTarget(name: "postroom-bench-v2", dependencies: ["PostroomCore"], exclude: ["README.md"]),
+
         .testTarget(name: "PostroomCoreTests", dependencies: ["PostroomCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PostroomStoreTests", dependencies: ["PostroomStore"]),
         .testTarget(name: "PostroomArchiveTests", dependencies: ["PostroomArchive"]),

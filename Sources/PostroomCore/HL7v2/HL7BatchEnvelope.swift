@@ -5,32 +5,44 @@
 public struct HL7BatchEnvelope: Sendable, Hashable {
     /// The fields of an FHS or BHS that a batch acknowledgement answers.
     public struct Header: Sendable, Hashable {
+        /// FHS-3 / BHS-3 as written.
         public var sendingApplication: String = ""
+        /// FHS-4 / BHS-4 as written.
         public var sendingFacility: String = ""
+        /// FHS-5 / BHS-5 as written.
         public var receivingApplication: String = ""
+        /// FHS-6 / BHS-6 as written.
         public var receivingFacility: String = ""
         /// FHS-11 / BHS-11.
         public var controlID: String = ""
+        /// FHS-2 / BHS-2.
         public var encodingCharacters: String = "^~\\&"
+        /// FHS-1 / BHS-1.
         public var fieldSeparator: Character = "|"
     }
 
     /// One batch: its header (nil for messages outside any BHS), message count and trailer.
     public struct Batch: Sendable, Hashable {
+        /// The BHS, or nil for messages outside any batch header.
         public var header: Header?
+        /// The MSH segments counted in the batch.
         public var messageCount: Int = 0
         /// Whether a BTS closed the batch, and its BTS-1 as written.
         public var hasTrailer = false
+        /// BTS-1 as written.
         public var trailerCount: String = ""
     }
 
+    /// The FHS, when the file has one.
     public var fileHeader: Header?
+    /// Whether the file ends with an FTS.
     public var hasFileTrailer = false
     /// FTS-1 as written.
     public var fileTrailerCount: String = ""
+    /// The batches in file order (messages before any BHS form an unheaded batch).
     public var batches: [Batch] = []
-    /// Segments found before the first message that are not envelope segments.
-    public var strayBeforeFirstMessage = 0
+    /// Segments outside any message (before the first MSH, or between a BTS and the next BHS) that are not envelope segments.
+    public var strayOutsideMessages = 0
     /// Segments after FTS.
     public var contentAfterFileTrailer = false
     /// BTS segments with no open batch.
@@ -49,9 +61,9 @@ public struct HL7BatchEnvelope: Sendable, Hashable {
     /// match) and content outside messages. Errors here reject the whole file.
     public func check() -> [Issue] {
         var issues: [Issue] = []
-        if strayBeforeFirstMessage > 0 {
+        if strayOutsideMessages > 0 {
             issues.append(.fatal("segment-outside-message", at: nil,
-                                 "The file holds \(strayBeforeFirstMessage) segment(s) before its first MSH that belong to no message"))
+                                 "The file holds \(strayOutsideMessages) segment(s) outside any message (not after an MSH)"))
         }
         if fileHeader != nil, !hasFileTrailer {
             issues.append(.fatal("batch-truncated", at: "FTS", "The file has an FHS but no FTS: it looks truncated"))
@@ -92,7 +104,7 @@ public struct HL7BatchEnvelope: Sendable, Hashable {
                 issues.append(.fatal("batch-count-mismatch", at: where_ + "-1", "BTS-1 (batch message count) is not a number"))
             }
         }
-        if messageCount == 0, !isEnveloped, strayBeforeFirstMessage == 0 {
+        if messageCount == 0, !isEnveloped, strayOutsideMessages == 0 {
             issues.append(.fatal("no-message", at: "MSH", "The file holds no HL7 v2 message"))
         }
         return issues

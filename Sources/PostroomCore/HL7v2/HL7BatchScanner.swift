@@ -137,8 +137,8 @@ public struct HL7BatchScanner: Sendable {
         default:
             if inMessage {
                 if collectMessages { current.append(contentsOf: raw) }
-            } else {
-                envelope.strayBeforeFirstMessage += 1
+            } else if !afterFileTrailer {
+                envelope.strayOutsideMessages += 1
             }
         }
     }

@@ -1,12 +1,16 @@
-import Foundation
-
 /// HL7 v2 DTM/TS/DT values (`YYYY[MM[DD[HH[MM[SS[.S…]]]]]][+/-ZZZZ]`) and their FHIR forms.
 public struct HL7DateTime: Sendable, Hashable {
+    /// The year (four digits).
     public var year: Int
+    /// The month, 1–12, when given.
     public var month: Int?
+    /// The day of the month, when given.
     public var day: Int?
+    /// The hour, 0–23, when given.
     public var hour: Int?
+    /// The minute, when given.
     public var minute: Int?
+    /// The second, when given.
     public var second: Int?
     /// The fraction of a second as written (digits after the point).
     public var fraction: String?
@@ -15,7 +19,16 @@ public struct HL7DateTime: Sendable, Hashable {
 
     /// Parses a DTM/TS value (TS.1 when components are present); nil when it is not one.
     public init?(_ text: String) {
-        let bytes = Array(text.utf8.prefix { $0 != 0x5E })
+        var s = text
+        guard let v = s.withUTF8({ HL7DateTime(bytes: $0) }) else { return nil }
+        self = v
+    }
+
+    /// Parses a DTM/TS value from its bytes (up to a `^`).
+    init?(bytes all: UnsafeBufferPointer<UInt8>) {
+        var n = 0
+        while n < all.count, all[n] != 0x5E { n += 1 }
+        let bytes = UnsafeBufferPointer(rebasing: all[0..<n])
         var i = 0
         func digits(_ n: Int) -> Int? {
             guard i + n <= bytes.count else { return nil }
@@ -66,53 +79,47 @@ public struct HL7DateTime: Sendable, Hashable {
     /// Whether the value has a time of day (to the minute at least).
     public var hasTime: Bool { minute != nil }
 
-    static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
+    /// Writes the value's FHIR form into `out` (which has room for 40 bytes); returns the length.
+    func write(into out: UnsafeMutableBufferPointer<UInt8>, time: Bool, zone: HL7TimeZone) -> Int {
+        var n = 0
+        func put(_ b: UInt8) { out[n] = b; n += 1 }
+        func put2(_ v: Int) { put(UInt8(0x30 + v / 10 % 10)); put(UInt8(0x30 + v % 10)) }
+        put2(year / 100)
+        put2(year % 100)
+        if let month { put(0x2D); put2(month) }
+        if let day { put(0x2D); put2(day) }
+        guard time, let hour, let day, let month else { return n }
+        put(0x54)
+        put2(hour)
+        put(0x3A)
+        put2(minute ?? 0)
+        put(0x3A)
+        put2(second ?? 0)
+        if let fraction {
+            put(0x2E)
+            for b in fraction.utf8.prefix(4) { put(b) }
+        }
+        let offset = offsetMinutes ?? zone.offsetMinutes(year: year, month: month, day: day, hour: hour, minute: minute ?? 0)
+        if offset == 0 && offsetMinutes == nil {
+            put(0x5A)
+        } else {
+            let a = abs(offset)
+            put(offset < 0 ? 0x2D : 0x2B)
+            put2(a / 60)
+            put(0x3A)
+            put2(a % 60)
+        }
+        return n
+    }
 
     /// The FHIR `date` form (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`).
     public var fhirDate: String {
-        var s = String(year)
-        if let month { s += "-" + Self.two(month) }
-        if let day { s += "-" + Self.two(day) }
-        return s
+        String(unsafeUninitializedCapacity: 40) { write(into: $0, time: false, zone: HL7TimeZone.utc) }
     }
 
     /// The FHIR `dateTime` form: a date alone, or a time with an offset (the value's own, or
     /// the time zone's offset at that local time, daylight saving included).
     public func fhirDateTime(zone: HL7TimeZone) -> String {
-        guard let hour, let day, let month else { return fhirDate }
-        var s = fhirDate + "T" + Self.two(hour) + ":" + Self.two(minute ?? 0) + ":" + Self.two(second ?? 0)
-        if let fraction { s += "." + fraction }
-        let offset = offsetMinutes ?? zone.offsetMinutes(year: year, month: month, day: day, hour: hour, minute: minute ?? 0)
-        if offset == 0 && offsetMinutes == nil { return s + "Z" }
-        let a = abs(offset)
-        return s + (offset < 0 ? "-" : "+") + Self.two(a / 60) + ":" + Self.two(a % 60)
-    }
-}
-
-/// A channel's time zone, applied to v2 times that carry no offset.
-public struct HL7TimeZone: Sendable {
-    let zone: TimeZone
-
-    /// The zone of an IANA identifier (Europe/London when unknown).
-    public init(identifier: String) {
-        zone = TimeZone(identifier: identifier) ?? TimeZone(identifier: "Europe/London") ?? .gmt
-    }
-
-    /// The offset from UTC, in minutes, of a local wall-clock time in this zone.
-    func offsetMinutes(year: Int, month: Int, day: Int, hour: Int, minute: Int) -> Int {
-        let local = Double(Self.daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60)
-        let first = zone.secondsFromGMT(for: Date(timeIntervalSince1970: local))
-        let second = zone.secondsFromGMT(for: Date(timeIntervalSince1970: local - Double(first)))
-        return second / 60
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date.
-    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        String(unsafeUninitializedCapacity: 40) { write(into: $0, time: true, zone: zone) }
     }
 }

@@ -65,14 +65,14 @@ public struct HL7Delimiters: Sendable, Hashable {
         }
         let defaults: [UInt8] = [0x5E, 0x7E, 0x5C, 0x26, 0x23]
         var chosen: [UInt8] = []
-        var reported = false
+        var reported = !issues.isEmpty
         for role in 0..<5 {
             let given: UInt8? = role < chars.count ? chars[role] : nil
             if let given, isUsable(given), given != sep, !chosen.contains(given) {
                 chosen.append(given)
                 continue
             }
-            if given != nil, !reported, chars.count >= 4 || role < chars.count {
+            if given != nil, !reported {
                 issues.append(.error("encoding-characters-invalid", type: "structure", at: location,
                                      "\(segment)-2 encoding characters must be distinct punctuation characters other than the field separator"))
                 reported = true

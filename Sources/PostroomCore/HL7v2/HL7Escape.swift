@@ -5,6 +5,26 @@ public enum HL7Escape {
         case unknown, unterminated, badHex, unsupported
     }
 
+    /// The first problem among the escape sequences of `range`, without decoding (nil when none).
+    static func firstProblem(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, delimiters d: HL7Delimiters) -> Problem? {
+        var i = range.lowerBound
+        while i < range.upperBound {
+            guard buf[i] == d.escape else { i += 1; continue }
+            var j = i + 1
+            while j < range.upperBound, buf[j] != d.escape { j += 1 }
+            guard j < range.upperBound else { return .unterminated }
+            let body = UnsafeBufferPointer(rebasing: buf[(i + 1)..<j])
+            if body.count == 1, [0x46, 0x53, 0x54, 0x52, 0x45, 0x48, 0x4E].contains(body[0]) { i = j + 1; continue }
+            if body.count == 3, body[0] == 0x2E, body[1] == 0x62, body[2] == 0x72 { i = j + 1; continue }  // .br
+            var problem: Problem?
+            var scratch: [UInt8] = []
+            _ = decode(body, delimiters: d, into: &scratch) { p, _ in if problem == nil { problem = p } }
+            if let problem { return problem }
+            i = j + 1
+        }
+        return nil
+    }
+
     /// Decodes the value in `range`: delimiter escapes, hex data, formatted-text commands.
     ///
     /// `\.br\` and `\.ce\` become a line break, `\.sp n\` n line breaks, `\.sk n\` n spaces;

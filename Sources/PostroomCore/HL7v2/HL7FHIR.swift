@@ -4,6 +4,16 @@ enum HL7FHIR {
 
     /// The FHIR system of a v2 coding-system name (CWE.3), or nil when there is no standard one.
     static func system(_ name: String) -> String? {
+        switch name {
+        case "LN": return "http://loinc.org"
+        case "UCUM": return "http://unitsofmeasure.org"
+        case "SCT": return "http://snomed.info/sct"
+        case "": return nil
+        default: return slowSystem(name)
+        }
+    }
+
+    static func slowSystem(_ name: String) -> String? {
         switch name.uppercased() {
         case "": nil
         case "LN", "LOINC": "http://loinc.org"
@@ -27,25 +37,27 @@ enum HL7FHIR {
     /// A Coding from code, display and v2 system name; nil when there is no code and no display.
     static func coding(_ code: String, _ display: String, _ systemName: String) -> JSONValue? {
         guard !code.isEmpty || !display.isEmpty else { return nil }
-        var o = JSONObject()
-        if let s = system(systemName) { o["system"] = .string(s) }
-        if !code.isEmpty { o["code"] = .string(code) }
-        if !display.isEmpty { o["display"] = .string(display) }
+        var o = JSONObject.reserving(3)
+        o.add("system", system(systemName).map(JSONValue.string))
+        if !code.isEmpty { o.add("code", .string(code)) }
+        if !display.isEmpty { o.add("display", .string(display)) }
         return .object(o)
     }
 
     /// A CodeableConcept from a CE/CWE/CNE element (first and alternate triplets, original text).
     static func codeableConcept(_ e: HL7Element) -> JSONValue? {
         if e.isEmpty { return nil }
-        let c = e.components
-        func t(_ i: Int) -> String { i <= c.count ? c[i - 1].text : "" }
+        func t(_ i: Int) -> String { e.componentText(i) }
+        let display = t(2)
         var codings: [JSONValue] = []
-        if let first = coding(t(1), t(2), t(3)) { codings.append(first) }
-        if let alt = coding(t(4), t(5), t(6)) { codings.append(alt) }
-        var o = JSONObject()
-        if !codings.isEmpty { o["coding"] = .array(codings) }
-        let text = t(9).isEmpty ? t(2) : t(9)
-        if !text.isEmpty { o["text"] = .string(text) }
+        codings.reserveCapacity(2)
+        if let first = coding(t(1), display, t(3)) { codings.append(first) }
+        if e.hasComponent(4) || e.hasComponent(5), let alt = coding(t(4), t(5), t(6)) { codings.append(alt) }
+        var o = JSONObject.reserving(2)
+        if !codings.isEmpty { o.add("coding", .array(codings)) }
+        let original = t(9)
+        let text = original.isEmpty ? display : original
+        if !text.isEmpty { o.add("text", .string(text)) }
         return o.isEmpty ? nil : .object(o)
     }
 
@@ -67,12 +79,25 @@ enum HL7FHIR {
 
     /// A FHIR Identifier typed PLAC/FILL/PGN for an EI.
     static func identifier(_ e: HL7Element, type: String, namespace: String) -> JSONValue {
-        var o = JSONObject()
-        o["type"] = ["coding": [["system": .string(v20203), "code": .string(type)]]]
-        if namespace.hasPrefix("urn:") { o["system"] = .string(namespace) }
-        o["value"] = .string(e.component(1).text)
-        if !namespace.hasPrefix("urn:") { o["assigner"] = ["display": .string(namespace)] }
+        var o = JSONObject.reserving(3)
+        o.add("type", identifierType(type))
+        let isURI = namespace.hasPrefix("urn:")
+        if isURI { o.add("system", .string(namespace)) }
+        o.add("value", .string(e.componentText(1)))
+        if !isURI { o.add("assigner", ["display": .string(namespace)]) }
         return .object(o)
+    }
+
+    static let placerType: JSONValue = ["coding": [["system": .string(v20203), "code": "PLAC"]]]
+    static let fillerType: JSONValue = ["coding": [["system": .string(v20203), "code": "FILL"]]]
+
+    /// The `Identifier.type` of a v2-0203 code (shared values for PLAC and FILL).
+    static func identifierType(_ code: String) -> JSONValue {
+        switch code {
+        case "PLAC": placerType
+        case "FILL": fillerType
+        default: ["coding": [["system": .string(v20203), "code": .string(code)]]]
+        }
     }
 
     /// A HumanName from an XPN repetition.
@@ -107,30 +132,61 @@ enum HL7FHIR {
     }
 
     /// A stable FHIR id from a key (FNV-1a 64-bit, hex), prefixed.
-    static func id(_ prefix: String, _ key: String) -> String {
+    static func id(_ prefix: String, _ key: String, index: Int? = nil) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in key.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        let hex = String(h, radix: 16)
-        return prefix + "-" + String(repeating: "0", count: 16 - hex.count) + hex
+        if let index {
+            for b in "|\(index)".utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        }
+        let p = prefix.utf8
+        return String(unsafeUninitializedCapacity: p.count + 17) { out in
+            var n = 0
+            for b in p { out[n] = b; n += 1 }
+            out[n] = 0x2D
+            n += 1
+            for shift in stride(from: 60, through: 0, by: -4) {
+                let nibble = UInt8((h >> UInt64(shift)) & 0xF)
+                out[n] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+                n += 1
+            }
+            return n
+        }
     }
 
-    /// A decimal in FHIR JSON form, or nil when the text is not a number.
+    /// A decimal in FHIR JSON form, or nil when the text is not a number (`+.50` → `0.50`).
     static func decimal(_ text: String) -> String? {
-        var s = Substring(text.trimmingSpaces)
-        if s.hasPrefix("+") { s = s.dropFirst() }
+        var s = text
+        return s.withUTF8 { decimal($0) }
+    }
+
+    /// A decimal in FHIR JSON form from the bytes of a v2 NM value, or nil when it is not a number.
+    static func decimal(_ all: UnsafeBufferPointer<UInt8>) -> String? {
+        var end = all.count
+        while end > 0, all[end - 1] == 0x20 { end -= 1 }
+        let bytes = UnsafeBufferPointer(rebasing: all[0..<end])
+        var i = 0
+        while i < bytes.count, bytes[i] == 0x20 { i += 1 }
         var negative = false
-        if s.hasPrefix("-") { negative = true; s = s.dropFirst() }
-        guard !s.isEmpty else { return nil }
-        var intPart = s.prefix { $0 != "." }
-        var frac = s.dropFirst(intPart.count)
-        if frac.hasPrefix(".") { frac = frac.dropFirst() } else if !frac.isEmpty { return nil }
-        guard intPart.allSatisfy({ $0.isASCII && $0.isNumber }), frac.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        guard !intPart.isEmpty || !frac.isEmpty else { return nil }
-        if intPart.isEmpty { intPart = "0" }
-        while intPart.count > 1, intPart.first == "0" { intPart = intPart.dropFirst() }
-        let hadPoint = s.contains(".")
-        var out = (negative ? "-" : "") + intPart
-        if hadPoint, !frac.isEmpty { out += "." + frac }
-        return out
+        if i < bytes.count, bytes[i] == 0x2B || bytes[i] == 0x2D { negative = bytes[i] == 0x2D; i += 1 }
+        var intStart = i
+        while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+        let intEnd = i
+        var fracStart = i, fracEnd = i
+        if i < bytes.count, bytes[i] == 0x2E {
+            i += 1
+            fracStart = i
+            while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+            fracEnd = i
+        }
+        guard i == bytes.count, intEnd > intStart || fracEnd > fracStart else { return nil }
+        while intEnd - intStart > 1, bytes[intStart] == 0x30 { intStart += 1 }
+        let hasPoint = intEnd < bytes.count
+        if !negative, intStart == 0, intEnd > 0, !hasPoint || fracEnd > fracStart {
+            return String(decoding: bytes, as: UTF8.self)  // already in JSON form
+        }
+        var out: [UInt8] = negative ? [0x2D] : []
+        if intEnd > intStart { out += bytes[intStart..<intEnd] } else { out.append(0x30) }
+        if fracEnd > fracStart { out.append(0x2E); out += bytes[fracStart..<fracEnd] }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -3,11 +3,17 @@
 /// `[n]` after the segment is its occurrence among segments with the same id; `[r]` after
 /// the field is the repetition. Both are shown only when known.
 public struct HL7Location: Sendable, Hashable, CustomStringConvertible {
+    /// The segment id.
     public var segment: String
+    /// The 1-based occurrence among segments with this id, when shown.
     public var segmentIndex: Int?
+    /// The field number.
     public var field: Int?
+    /// The 1-based repetition, when shown.
     public var repetition: Int?
+    /// The component number.
     public var component: Int?
+    /// The sub-component number.
     public var subcomponent: Int?
 
     /// Creates a location.

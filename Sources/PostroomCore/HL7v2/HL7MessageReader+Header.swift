@@ -63,11 +63,7 @@ extension HL7MessageReader {
                 guard firstField <= seg.fieldCount else { continue }
                 for f in firstField...seg.fieldCount {
                     let e = seg.field(f)
-                    var problem: HL7Escape.Problem?
-                    _ = HL7Escape.unescape(buf, e.range, delimiters: message.delimiters, charset: message.charset) { p, _ in
-                        if problem == nil { problem = p }
-                    }
-                    guard let problem else { continue }
+                    guard let problem = HL7Escape.firstProblem(buf, e.range, delimiters: message.delimiters) else { continue }
                     let text: String
                     switch problem {
                     case .unknown: text = "The value holds an unknown escape sequence; it is kept as written"

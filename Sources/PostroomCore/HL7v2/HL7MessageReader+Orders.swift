@@ -24,6 +24,14 @@ extension HL7MessageReader {
         }
     }
 
+    /// Checks an OBX sent with an order (ask-at-order-entry answers): its value against OBX-2.
+    mutating func checkOrderObservation(_ obx: HL7Segment) {
+        let type = obx.text(2, 1)
+        guard obx.field(5).isPresent else { return }
+        guard require(obx, 2, 0, "OBX-2 (value type)"), table(obx, 2, 1, type, HL7Tables.valueTypes.contains, "0125") else { return }
+        _ = observationValue(obx, type: type)
+    }
+
     /// One request per ORDER group of an ORM^O01 / OML^O21.
     mutating func orders(_ tree: HL7GroupNode, patient: PatientFacts?) -> [RequestFacts] {
         var out: [RequestFacts] = []
@@ -91,6 +99,9 @@ extension HL7MessageReader {
             if let reason {
                 sr["extension"] = [["url": "http://hl7.org/fhir/StructureDefinition/request-statusReason",
                                     "valueCodeableConcept": ["text": .string(reason)]]]
+            }
+            for obs in detail?.children("OBSERVATION") ?? [] {
+                if let first = obs.directSegments.first { checkOrderObservation(message.segment(first)) }
             }
             let notes = notes(detail?.directSegments ?? [])
             if !notes.isEmpty { sr["note"] = .array(notes) }

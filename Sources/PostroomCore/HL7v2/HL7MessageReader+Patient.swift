@@ -15,11 +15,11 @@ extension HL7MessageReader {
             let type = rep.component(5).text
             let loc = pid.location(3, 1, repetition: reps.count > 1 ? r + 1 : nil).description
             if hd1.uppercased() == "NHS" || type.uppercased() == "NH" || hd2 == NHSNumber.oid {
-                if let issue = NHSNumber.issue(for: value, at: loc) {
-                    issues.append(issue)
-                } else if case .valid(let digits) = NHSNumber.check(value) {
+                if case .valid(let digits) = NHSNumber.check(value) {
                     if nhs == nil { nhs = digits }
                     identifiers.append(["system": .string(NHSNumber.system), "value": .string(digits)])
+                } else if let issue = NHSNumber.issue(for: value, at: loc) {
+                    issues.append(issue)
                 }
                 continue
             }

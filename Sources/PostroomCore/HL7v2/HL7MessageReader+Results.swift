@@ -5,6 +5,7 @@ extension HL7MessageReader {
     /// One report per ORDER_OBSERVATION of an ORU^R01.
     mutating func results(_ tree: HL7GroupNode, patient: PatientFacts?) -> [ReportFacts] {
         var out: [ReportFacts] = []
+        let subject = Self.subject(patient)
         for (n, group) in tree.groups("ORDER_OBSERVATION").enumerated() {
             guard let obrIndex = group.directSegments.first(where: { message.segmentID($0) == "OBR" }) else { continue }
             let obr = message.segment(obrIndex)
@@ -31,12 +32,14 @@ extension HL7MessageReader {
             let observationGroups = group.children("OBSERVATION")
             var observations: [JSONValue] = []
             var obxStatuses: [String] = []
+            observations.reserveCapacity(observationGroups.count)
+            obxStatuses.reserveCapacity(observationGroups.count)
             for (k, og) in observationGroups.enumerated() {
                 let segs = og.directSegments
                 guard let first = segs.first else { continue }
                 let obx = message.segment(first)
                 obxStatuses.append(obx.text(11, 1))
-                let obs = observation(obx, id: HL7FHIR.id("v2obs", identity + "|\(k + 1)"), patient: patient, notes: notes(segs),
+                let obs = observation(obx, id: HL7FHIR.id("v2obs", identity, index: k + 1), subject: subject, notes: notes(segs),
                                       fallbackEffective: obr)
                 observations.append(obs)
             }
@@ -52,23 +55,31 @@ extension HL7MessageReader {
                 table(obr, 25, 0, resultStatus, { _ in false }, "0123")
                 status = "unknown"
             }
-            var dr = JSONObject()
-            dr["resourceType"] = "DiagnosticReport"
-            dr["id"] = .string(HL7FHIR.id("v2dr", identity))
+            var dr = JSONObject.reserving(11)
+            dr.add("resourceType", "DiagnosticReport")
+            dr.add("id", .string(HL7FHIR.id("v2dr", identity)))
             var identifiers: [JSONValue] = []
-            if let placer { identifiers.append(HL7FHIR.identifier(placerEI, type: "PLAC", namespace: placer.namespace)) }
+            let placerIdentifier = placer.map { HL7FHIR.identifier(placerEI, type: "PLAC", namespace: $0.namespace) }
+            if let placerIdentifier { identifiers.append(placerIdentifier) }
             if let filler { identifiers.append(HL7FHIR.identifier(fillerEI, type: "FILL", namespace: filler.namespace)) }
-            if !identifiers.isEmpty { dr["identifier"] = .array(identifiers) }
-            if let placer {
-                dr["basedOn"] = [["type": "ServiceRequest", "identifier": HL7FHIR.identifier(placerEI, type: "PLAC", namespace: placer.namespace)]]
+            if !identifiers.isEmpty { dr.add("identifier", .array(identifiers)) }
+            if let placerIdentifier {
+                var basedOn = JSONObject.reserving(2)
+                basedOn.add("type", "ServiceRequest")
+                basedOn.add("identifier", placerIdentifier)
+                dr.add("basedOn", .array([.object(basedOn)]))
             }
-            dr["status"] = .string(status)
-            dr["code"] = HL7FHIR.codeableConcept(obr.element(4)) ?? ["text": "unknown"]
-            if let subject = Self.subject(patient) { dr["subject"] = subject }
-            if let effective = dateTime(obr, 7) { dr["effectiveDateTime"] = .string(effective) }
-            if let issued = instant(obr, 22) { dr["issued"] = .string(issued) }
-            let results: [JSONValue] = observations.compactMap { o in o["id"]?.string.map { ["reference": .string("Observation/" + $0)] } }
-            if !results.isEmpty { dr["result"] = .array(results) }
+            dr.add("status", .string(status))
+            dr.add("code", HL7FHIR.codeableConcept(obr.element(4)) ?? ["text": "unknown"])
+            dr.add("subject", subject)
+            if let effective = dateTime(obr, 7) { dr.add("effectiveDateTime", .string(effective)) }
+            if let issued = instant(obr, 22) { dr.add("issued", .string(issued)) }
+            var results: [JSONValue] = []
+            results.reserveCapacity(observations.count)
+            for o in observations {
+                if let id = o["id"]?.string { results.append(.object(JSONObject([.init("reference", .string("Observation/" + id))]))) }
+            }
+            if !results.isEmpty { dr.add("result", .array(results)) }
             var requestKeys: [String] = []
             if let placer { requestKeys.append(placer.key) }
             if let filler { requestKeys.append(filler.key) }
@@ -77,6 +88,29 @@ extension HL7MessageReader {
         }
         return out
     }
+
+    static let interpretationSystem = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+
+    static func interpretationConcept(_ code: String) -> JSONValue {
+        var coding = JSONObject.reserving(2)
+        coding.add("system", .string(interpretationSystem))
+        coding.add("code", .string(code))
+        var concept = JSONObject.reserving(1)
+        concept.add("coding", .array([.object(coding)]))
+        return .object(concept)
+    }
+
+    /// Shared values for the common abnormal flags (table 0078), built once.
+    static let commonInterpretations: [String: JSONValue] = Dictionary(uniqueKeysWithValues:
+        ["N", "A", "AA", "H", "HH", "L", "LL", "<", ">", "S", "R", "I", "POS", "NEG", "IND", "DET", "ND"].map { ($0, interpretationConcept($0)) })
+
+    /// The Observation.interpretation of an OBX-8 flag.
+    static func interpretation(_ code: String) -> JSONValue {
+        commonInterpretations[code] ?? interpretationConcept(code)
+    }
+
+    static let dataAbsentNotPerformed: JSONValue = ["coding": [["system": "http://terminology.hl7.org/CodeSystem/data-absent-reason", "code": "not-performed"]]]
+    static let dataAbsentUnknown: JSONValue = ["coding": [["system": "http://terminology.hl7.org/CodeSystem/data-absent-reason", "code": "unknown"]]]
 
     /// A report status from OBX-11 values when OBR-25 is empty.
     static func derivedStatus(_ statuses: [String]) -> String {
@@ -88,7 +122,7 @@ extension HL7MessageReader {
     }
 
     /// One Observation from an OBX, with its value typed by OBX-2.
-    mutating func observation(_ obx: HL7Segment, id: String, patient: PatientFacts?, notes: [JSONValue], fallbackEffective obr: HL7Segment) -> JSONValue {
+    mutating func observation(_ obx: HL7Segment, id: String, subject: JSONValue?, notes: [JSONValue], fallbackEffective obr: HL7Segment) -> JSONValue {
         let type = obx.text(2, 1)
         let status = obx.text(11, 1)
         require(obx, 3, 0, "OBX-3 (observation identifier)")
@@ -99,41 +133,49 @@ extension HL7MessageReader {
             issues.append(.error("required-field-missing", type: "required", at: obx.location(5).description,
                                  "OBX-5 (observation value) is required unless OBX-11 says there is none (X, N, I, O, D)"))
         }
-        var o = JSONObject()
-        o["resourceType"] = "Observation"
-        o["id"] = .string(id)
-        o["status"] = .string(HL7Tables.observationStatus[status] ?? "unknown")
-        o["code"] = HL7FHIR.codeableConcept(obx.element(3)) ?? ["text": "unknown"]
-        if let subject = Self.subject(patient) { o["subject"] = subject }
-        if let effective = dateTime(obx, 14) ?? dateTime(obr, 7, severity: .warning) { o["effectiveDateTime"] = .string(effective) }
+        var o = JSONObject.reserving(12)
+        o.add("resourceType", "Observation")
+        o.add("id", .string(id))
+        o.add("status", .string(HL7Tables.observationStatus[status] ?? "unknown"))
+        o.add("code", HL7FHIR.codeableConcept(obx.element(3)) ?? ["text": "unknown"])
+        o.add("subject", subject)
+        if let effective = dateTime(obx, 14) ?? dateTime(obr, 7, severity: .warning) { o.add("effectiveDateTime", .string(effective)) }
         if hasValue, HL7Tables.valueTypes.contains(type) {
-            if let (key, value) = observationValue(obx, type: type) { o[key] = value }
+            if let (key, value) = observationValue(obx, type: type) { o.add(key, value) }
         } else if !hasValue {
-            o["dataAbsentReason"] = ["coding": [["system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
-                                                 "code": status == "X" ? "not-performed" : "unknown"]]]
+            o.add("dataAbsentReason", status == "X" ? Self.dataAbsentNotPerformed : Self.dataAbsentUnknown)
         }
-        let interpretation = obx.field(8).repetitions.filter(\.isPresent).compactMap { rep -> JSONValue? in
-            let code = rep.component(1).text
-            return ["coding": [["system": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "code": .string(code)]]]
+        let flags = obx.field(8)
+        if flags.isPresent {
+            var interpretation: [JSONValue] = []
+            var k = 1
+            while true {
+                let rep = flags.repetition(k)
+                k += 1
+                if rep.range.lowerBound >= flags.range.upperBound && k > 2 { break }
+                guard rep.isPresent else { continue }
+                interpretation.append(Self.interpretation(rep.componentText(1)))
+            }
+            if !interpretation.isEmpty { o.add("interpretation", .array(interpretation)) }
         }
-        if !interpretation.isEmpty { o["interpretation"] = .array(interpretation) }
         let range = obx.text(7)
-        if !range.isEmpty { o["referenceRange"] = [["text": .string(range)]] }
-        if !notes.isEmpty { o["note"] = .array(notes) }
+        if !range.isEmpty { o.add("referenceRange", [["text": .string(range)]]) }
+        if !notes.isEmpty { o.add("note", .array(notes)) }
         return .object(o)
     }
 
     /// The `value[x]` member of an OBX-5 by its type (OBX-2), reporting values that do not fit the type.
     mutating func observationValue(_ obx: HL7Segment, type: String) -> (String, JSONValue)? {
-        let reps = obx.field(5).repetitions.filter(\.isPresent)
-        guard let first = reps.first else { return nil }
-        let loc = obx.location(5).description
+        let field = obx.field(5)
+        guard field.isPresent else { return nil }
+        let first = field.repetition(1)
+        var reps: [HL7Element] { field.repetitions.filter(\.isPresent) }
         func dataType(_ what: String) {
-            issues.append(.error("data-type", type: "value", at: loc, "OBX-5 is not a valid \(what) (OBX-2 \(type))"))
+            issues.append(.error("data-type", type: "value", at: obx.location(5).description, "OBX-5 is not a valid \(what) (OBX-2 \(type))"))
         }
         switch type {
         case "NM":
-            guard let number = HL7FHIR.decimal(first.text) else { dataType("number"); return nil }
+            guard let number = first.withBytes(HL7FHIR.decimal) else { dataType("number"); return nil }
             return ("valueQuantity", quantity(number, units: obx.element(6)))
         case "ST", "TX", "FT":
             return ("valueString", .string(reps.map(\.text).joined(separator: "\n")))
@@ -161,15 +203,16 @@ extension HL7MessageReader {
 
     /// A Quantity with units from OBX-6 (UCUM when the units say so).
     func quantity(_ number: String, units: HL7Element, comparator: String? = nil) -> JSONValue {
-        var q = JSONObject()
-        q["value"] = .number(number)
-        if let comparator { q["comparator"] = .string(comparator) }
-        let code = units.component(1).text
-        let text = units.component(2).text
-        if !code.isEmpty || !text.isEmpty { q["unit"] = .string(text.isEmpty ? code : text) }
-        if !code.isEmpty, let system = HL7FHIR.system(units.component(3).text) {
-            q["system"] = .string(system)
-            q["code"] = .string(code)
+        var q = JSONObject.reserving(5)
+        q.add("value", .number(number))
+        if let comparator { q.add("comparator", .string(comparator)) }
+        guard units.isPresent else { return .object(q) }
+        let code = units.componentText(1)
+        let text = units.componentText(2)
+        if !code.isEmpty || !text.isEmpty { q.add("unit", .string(text.isEmpty ? code : text)) }
+        if !code.isEmpty, let system = HL7FHIR.system(units.componentText(3)) {
+            q.add("system", .string(system))
+            q.add("code", .string(code))
         }
         return .object(q)
     }

@@ -28,7 +28,7 @@ struct HL7MessageReader {
     /// Reports a missing required value; returns whether it is present.
     @discardableResult
     mutating func require(_ seg: HL7Segment, _ field: Int, _ component: Int = 0, _ name: String) -> Bool {
-        if seg.element(field, component).isPresent { return true }
+        if seg.has(field, component) { return true }
         issues.append(.error("required-field-missing", type: "required", at: seg.location(field, component == 0 ? nil : component).description,
                              "\(name) is required"))
         return false
@@ -48,7 +48,7 @@ struct HL7MessageReader {
     mutating func dateTime(_ seg: HL7Segment, _ field: Int, _ component: Int = 0, severity: Issue.Severity = .error) -> String? {
         let e = seg.element(field, component == 0 ? 1 : component)
         guard e.isPresent else { return nil }
-        guard let dt = HL7DateTime(e.text) else {
+        guard let dt = e.withBytes({ HL7DateTime(bytes: $0) }) else {
             issues.append(Issue(severity, "data-type", type: "value", at: seg.location(field, component == 0 ? nil : component).description,
                                 "The value is not a valid HL7 date/time (YYYY[MM[DD[HH[MM[SS]]]]][+/-ZZZZ])"))
             return nil
@@ -60,7 +60,7 @@ struct HL7MessageReader {
     mutating func instant(_ seg: HL7Segment, _ field: Int) -> String? {
         let e = seg.element(field, 1)
         guard e.isPresent else { return nil }
-        guard let dt = HL7DateTime(e.text) else {
+        guard let dt = e.withBytes({ HL7DateTime(bytes: $0) }) else {
             issues.append(.error("data-type", type: "value", at: seg.location(field).description,
                                  "The value is not a valid HL7 date/time (YYYY[MM[DD[HH[MM[SS]]]]][+/-ZZZZ])"))
             return nil
@@ -91,9 +91,10 @@ struct HL7MessageReader {
 
     /// The text of all NTE-3 values among `segments`, one note each.
     func notes(_ indices: [Int]) -> [JSONValue] {
-        indices.compactMap { i in
+        guard indices.count > 1 || indices.first.map({ message.segmentID($0) == "NTE" }) == true else { return [] }
+        return indices.compactMap { i in
+            guard message.segmentID(i) == "NTE" else { return nil }
             let s = message.segment(i)
-            guard s.id == "NTE" else { return nil }
             let text = s.field(3).repetitions.map(\.text).joined(separator: "\n")
             return text.isEmpty ? nil : ["text": .string(text)]
         }

@@ -22,9 +22,23 @@ public struct HL7SegmentID: Sendable, Hashable, ExpressibleByStringLiteral, Cust
 
     /// An id from its text, e.g. `"OBX"`.
     public init(stringLiteral value: String) {
-        let bytes = Array(value.utf8)
-        self = bytes.withUnsafeBufferPointer { HL7SegmentID($0, 0..<$0.count) }
+        var c: UInt32 = 0
+        var n = 0
+        var valid = true
+        for b in value.utf8 {
+            if n < 3 { c = (c << 8) | UInt32(b) }
+            let upper = b >= 0x41 && b <= 0x5A
+            let digit = b >= 0x30 && b <= 0x39
+            if !(upper || (digit && n > 0)) { valid = false }
+            n += 1
+        }
+        code = c
+        isValid = valid && n == 3
     }
+
+    static let msh: HL7SegmentID = "MSH"
+    static let fhs: HL7SegmentID = "FHS"
+    static let bhs: HL7SegmentID = "BHS"
 
     /// The id's text (invalid ids are shown with their first three bytes).
     public var description: String {
@@ -36,5 +50,5 @@ public struct HL7SegmentID: Sendable, Hashable, ExpressibleByStringLiteral, Cust
     public var isZSegment: Bool { isValid && (code >> 16) == 0x5A }
 
     /// Whether this id starts a message or a batch envelope (its fields follow the MSH numbering).
-    var isHeader: Bool { self == "MSH" || self == "FHS" || self == "BHS" }
+    var isHeader: Bool { code == 0x4D5348 || code == 0x464853 || code == 0x424853 }
 }

@@ -8,8 +8,17 @@ struct HL7StructureMatcher {
     var farthest = 0
     var expected: [HL7SegmentID] = []
     var tolerated: [Int] = []
+    /// How many optional contexts enclose the element being matched.
+    var optionalDepth = 0
+    /// Segments that were required (outside any optional context) where matching stopped.
+    var requiredAt = -1
+    var required: [HL7SegmentID] = []
 
-    init(ids: [HL7SegmentID]) { self.ids = ids }
+    init(ids: [HL7SegmentID]) {
+        self.ids = ids
+        expected.reserveCapacity(32)
+        required.reserveCapacity(32)
+    }
 
     /// The result of matching a whole message.
     struct Outcome {
@@ -21,22 +30,24 @@ struct HL7StructureMatcher {
     static func match(_ message: HL7Message, grammar: HL7Grammar, name: String) -> Outcome {
         var m = HL7StructureMatcher(ids: message.segmentInfos.map(\.id))
         var issues: [Issue] = []
-        let nodes = m.match(grammar)
+        var collected: [HL7Node] = []
+        let nodes: [HL7Node]? = m.match(grammar, into: &collected) ? collected : nil
         for i in m.tolerated {
             issues.append(.warning("segment-not-in-structure", type: "structure", at: message.location(segment: i).description,
                                    "Segment \(m.ids[i]) is not part of the \(name) structure at this position; accepted and ignored"))
         }
-        let expectedText = m.expectedText
         guard let nodes else {
             if m.farthest < m.ids.count {
                 let id = m.ids[m.farthest]
                 if id.isValid {
                     issues.append(.error("segment-sequence", type: "structure", at: message.location(segment: m.farthest).description,
-                                         "Segment \(id) is not allowed here by the \(name) structure (expected \(expectedText))"))
+                                         "Segment \(id) is not allowed here by the \(name) structure (expected \(m.expectedText))"))
                 }
             } else {
-                issues.append(.error("segment-missing", type: "structure", at: expectedSegment(m),
-                                     "The message ends where the \(name) structure requires \(expectedText)"))
+                let needed = m.requiredAt == m.ids.count && !m.required.isEmpty ? m.required : m.expected
+                let text = Self.list(needed)
+                issues.append(.error("segment-missing", type: "structure", at: needed.first?.description,
+                                     "The message ends where the \(name) structure requires \(text)"))
             }
             return Outcome(tree: nil, issues: issues)
         }
@@ -47,7 +58,7 @@ struct HL7StructureMatcher {
         if m.pos < m.ids.count {
             let id = m.ids[m.pos]
             if id.isValid {
-                let hint = m.farthest == m.pos && !m.expected.isEmpty ? " (expected \(expectedText))" : ""
+                let hint = m.farthest == m.pos && !m.expected.isEmpty ? " (expected \(m.expectedText))" : ""
                 issues.append(.error("segment-sequence", type: "structure", at: message.location(segment: m.pos).description,
                                      "Segment \(id) is not allowed here by the \(name) structure\(hint)"))
             }
@@ -55,69 +66,99 @@ struct HL7StructureMatcher {
         return Outcome(tree: tree, issues: issues)
     }
 
-    static func expectedSegment(_ m: HL7StructureMatcher) -> String? { m.expected.first?.description }
+    var expectedText: String { Self.list(expected) }
 
-    var expectedText: String {
+    static func list(_ ids: [HL7SegmentID]) -> String {
         var seen: [HL7SegmentID] = []
-        for e in expected where !seen.contains(e) { seen.append(e) }
+        for e in ids where !seen.contains(e) { seen.append(e) }
         return seen.isEmpty ? "nothing more" : seen.map(\.description).joined(separator: " or ")
     }
 
-    mutating func zSegments() -> [HL7Node] {
-        var out: [HL7Node] = []
+    mutating func zSegments(into out: inout [HL7Node]) {
         while pos < ids.count, ids[pos].isZSegment { out.append(.segment(pos)); pos += 1 }
-        return out
     }
 
     mutating func fail(_ id: HL7SegmentID) {
-        if pos > farthest { farthest = pos; expected = [id] } else if pos == farthest { expected.append(id) }
+        if pos > farthest {
+            farthest = pos
+            expected.removeAll(keepingCapacity: true)
+            expected.append(id)
+        } else if pos == farthest, expected.count < 32 {
+            expected.append(id)
+        }
+        if optionalDepth == 0 {
+            if pos > requiredAt {
+                requiredAt = pos
+                required.removeAll(keepingCapacity: true)
+                required.append(id)
+            } else if pos == requiredAt, required.count < 32 {
+                required.append(id)
+            }
+        }
     }
 
-    mutating func match(_ g: HL7Grammar) -> [HL7Node]? {
+    /// Matches `g` at `pos`, appending what it consumed to `out`; on failure restores `pos` and `out`.
+    mutating func match(_ g: HL7Grammar, into out: inout [HL7Node]) -> Bool {
         switch g {
         case .segment(let id):
             if pos < ids.count, ids[pos] == id {
+                out.append(.segment(pos))
                 pos += 1
-                return [.segment(pos - 1)]
+                return true
             }
             fail(id)
-            return nil
+            return false
         case .group(let name, let items):
             let saved = pos
             let savedTolerated = tolerated.count
+            if name.isEmpty {
+                let savedCount = out.count
+                for item in items {
+                    zSegments(into: &out)
+                    guard match(item, into: &out) else {
+                        pos = saved
+                        out.removeSubrange(savedCount...)
+                        tolerated.removeSubrange(savedTolerated...)
+                        return false
+                    }
+                }
+                return true
+            }
             var children: [HL7Node] = []
+            children.reserveCapacity(items.count + 4)
             for item in items {
-                children += zSegments()
-                guard let c = match(item) else {
+                zSegments(into: &children)
+                guard match(item, into: &children) else {
                     pos = saved
                     tolerated.removeSubrange(savedTolerated...)
-                    return nil
+                    return false
                 }
-                children += c
             }
-            if name.isEmpty { return children }
-            children += zSegments()
-            return [.group(HL7GroupNode(name: name, children: children))]
+            zSegments(into: &children)
+            out.append(.group(HL7GroupNode(name: name, children: children)))
+            return true
         case .optional(let inner):
-            return match(inner) ?? []
+            optionalDepth += 1
+            defer { optionalDepth -= 1 }
+            _ = match(inner, into: &out)
+            return true
         case .repeating(let inner):
-            guard var all = match(inner) else { return nil }
+            guard match(inner, into: &out) else { return false }
+            optionalDepth += 1
+            defer { optionalDepth -= 1 }
             while true {
                 let before = pos
-                guard let more = match(inner), pos > before else { break }
-                all += more
+                guard match(inner, into: &out), pos > before else { break }
             }
-            return all
+            return true
         case .choice(let items):
-            for item in items {
-                if let c = match(item) { return c }
-            }
-            return nil
+            for item in items where match(item, into: &out) { return true }
+            return false
         case .tolerated(let inner):
             let before = pos
-            guard let c = match(inner) else { return nil }
+            guard match(inner, into: &out) else { return false }
             tolerated.append(contentsOf: before..<pos)
-            return c
+            return true
         }
     }
 }

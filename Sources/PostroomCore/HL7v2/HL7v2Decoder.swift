@@ -11,12 +11,12 @@ public enum HL7v2Decoder {
         raws += scanner.finish()
         let envelope = scanner.envelope
         let fileIssues = envelope.check()
-        let zone = HL7TimeZone(identifier: options.timeZone)
+        let zone = HL7TimeZone.shared(options.timeZone)
         let batch = envelope.context
         var messages: [InboundMessage] = []
         messages.reserveCapacity(raws.count)
         for (i, raw) in raws.enumerated() {
-            var m = decodeMessage(raw, index: i, options: options, zone: zone)
+            var m = decodeMessage(raw, index: i, options: options, zone: zone, terminator: scanner.terminator)
             if batch == nil { m.raw = nil }
             messages.append(m)
         }
@@ -25,14 +25,19 @@ public enum HL7v2Decoder {
     }
 
     /// Decodes one message (its raw bytes, as `HL7BatchScanner` hands them over).
-    public static func decodeMessage(_ bytes: [UInt8], index: Int = 0, options: DecodeOptions) -> InboundMessage {
-        decodeMessage(bytes, index: index, options: options, zone: HL7TimeZone(identifier: options.timeZone))
+    ///
+    /// Pass the scanner's `terminator` for messages of a batch file so segments split exactly
+    /// as the scanner split the file; nil applies the §6.1 rule to the message alone.
+    public static func decodeMessage(_ bytes: [UInt8], index: Int = 0, options: DecodeOptions,
+                                     terminator: HL7Segmenter.Terminator? = nil) -> InboundMessage {
+        decodeMessage(bytes, index: index, options: options, zone: HL7TimeZone.shared(options.timeZone), terminator: terminator)
     }
 
-    static func decodeMessage(_ bytes: [UInt8], index: Int, options: DecodeOptions, zone: HL7TimeZone) -> InboundMessage {
+    static func decodeMessage(_ bytes: [UInt8], index: Int, options: DecodeOptions, zone: HL7TimeZone,
+                              terminator: HL7Segmenter.Terminator?) -> InboundMessage {
         let message: HL7Message
         let parseIssues: [Issue]
-        switch HL7Message.parse(bytes) {
+        switch HL7Message.parse(bytes, terminator: terminator) {
         case .failure(let failure):
             return InboundMessage(index: index, format: .hl7v2, type: "unknown", issues: failure.issues,
                                   answer: .hl7v2(HL7AckContext(messageCode: "", controlID: "")), raw: bytes)
@@ -46,20 +51,39 @@ public enum HL7v2Decoder {
         let structure = reader.checkHeader()
         var type = context.messageCode.isEmpty ? "unknown" : context.messageCode
         if context.messageCode != "ACK", !context.triggerEvent.isEmpty { type += "^" + context.triggerEvent }
+        if type.utf8.count > 16 || type.utf8.contains(where: { !($0 >= 0x30 && $0 <= 0x39 || $0 >= 0x41 && $0 <= 0x5A || $0 >= 0x61 && $0 <= 0x7A || $0 == 0x5E || $0 == 0x5F) }) {
+            type = String(decoding: type.utf8.prefix(16).map { $0 >= 0x30 && $0 <= 0x39 || $0 >= 0x41 && $0 <= 0x5A || $0 >= 0x61 && $0 <= 0x7A || $0 == 0x5E ? $0 : 0x3F }, as: UTF8.self)
+        }
         var result = InboundMessage(index: index, format: .hl7v2, type: type, dedupeKeys: dedupeKeys(message),
                                     answer: .hl7v2(context), raw: bytes)
         if let structure, let grammar = HL7Structures.grammar(structure) {
             let outcome = HL7StructureMatcher.match(message, grammar: grammar, name: structure)
             reader.issues += outcome.issues
             reader.checkEscapes()
-            if let tree = outcome.tree { map(&reader, &result, tree: tree, structure: structure) }
+            if let tree = outcome.tree {
+                map(&reader, &result, tree: tree, structure: structure, sequenceOK: !outcome.issues.hasErrors)
+            }
         }
         result.issues = reader.issues
         return result
     }
 
+    /// Checks a parsed message's header (type, version, processing id…), segment structure and
+    /// escape sequences, without reading fields into FHIR (a lighter check than `decodeMessage`).
+    public static func checkStructure(_ message: HL7Message, options: DecodeOptions = DecodeOptions()) -> [Issue] {
+        var reader = HL7MessageReader(message: message, options: options, zone: HL7TimeZone.shared(options.timeZone))
+        if let structure = reader.checkHeader(), let grammar = HL7Structures.grammar(structure) {
+            reader.issues += HL7StructureMatcher.match(message, grammar: grammar, name: structure).issues
+            reader.checkEscapes()
+        }
+        return reader.issues
+    }
+
     /// Maps a matched message to patient, requests and reports by its structure.
-    static func map(_ reader: inout HL7MessageReader, _ result: inout InboundMessage, tree: HL7GroupNode, structure: String) {
+    ///
+    /// When the segment sequence is wrong only the patient is read: groups cannot be trusted.
+    static func map(_ reader: inout HL7MessageReader, _ result: inout InboundMessage, tree: HL7GroupNode, structure: String,
+                    sequenceOK: Bool) {
         guard structure != "ACK" else { return }
         let patientGroups = tree.groups("PATIENT")
         var pids = patientGroups.compactMap { $0.directSegments.first }.filter { reader.message.segmentID($0) == "PID" }
@@ -77,6 +101,7 @@ public enum HL7v2Decoder {
                 }
             }
         }
+        guard sequenceOK else { return }
         switch structure {
         case "ORM_O01", "OML_O21": result.requests = reader.orders(tree, patient: result.patient)
         case "ORU_R01": result.reports = reader.results(tree, patient: result.patient)
