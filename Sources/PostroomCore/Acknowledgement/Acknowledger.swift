@@ -20,7 +20,9 @@ public enum Acknowledger {
         switch message.answer {
         case .hl7v2(let ctx):
             if ctx.isAcknowledgement { return nil }
-            return AckFile(suffix: "ack.hl7", bytes: HL7AckBuilder.acknowledgement(for: ctx, result: result, env: env))
+            // Empty when enhanced mode asks for no acknowledgement (MSH-15/16 NE, ER on success, SU on error).
+            let bytes = HL7AckBuilder.acknowledgement(for: ctx, result: result, env: env)
+            return bytes.isEmpty ? nil : AckFile(suffix: "ack.hl7", bytes: bytes)
         case .fhirMessage(let ctx):
             if ctx.isResponse { return nil }
             let bundle = FHIRResponseBuilder.response(to: ctx, result: result, env: env)
