@@ -165,19 +165,18 @@ extension Applier {
     /// Stores Observations under fresh ids and returns the report with its references rewritten,
     /// subject set, and (for documents) the original bytes as the attachment.
     func prepare(_ rp: ReportFacts, id: String, patientRef: String?) throws -> JSONValue {
-        var map: [String: String] = [:]
+        var stored: [(String, JSONValue)] = []
         for obs in rp.observations {
-            let newID = ids.next().lowercased()
-            if let old = obs["id"]?.string {
-                map["Observation/" + old] = "Observation/" + newID
-                map["#" + old] = "Observation/" + newID
-            }
-            if let full = obs["fullUrl"]?.string { map[full] = "Observation/" + newID }
-            var o = Self.settingReference(obs, key: "subject", to: patientRef).object ?? JSONObject()
-            o["fullUrl"] = nil
-            try writer.putResource(type: "Observation", id: newID, resource: ReferenceRewriter.rewrite(.object(o), map), messageID: messageID, at: now)
+            let newID = try newID(type: "Observation", proposed: obs["id"]?.string)
+            if let old = obs["id"]?.string { refs.note(type: "Observation", source: old, stored: newID) }
+            stored.append((newID, obs))
         }
-        var resource = ReferenceRewriter.rewrite(Self.settingReference(rp.resource, key: "subject", to: patientRef), map)
+        for (newID, obs) in stored {
+            let o = refs.rewrite(Self.settingReference(obs, key: "subject", to: patientRef))
+            try writer.putResource(type: "Observation", id: newID, resource: o, messageID: messageID, at: now)
+        }
+        if let source = rp.resource["id"]?.string { refs.note(type: rp.kind.rawValue, source: source, stored: id) }
+        var resource = refs.rewrite(Self.settingReference(rp.resource, key: "subject", to: patientRef))
         if rp.kind == .document, var o = resource.object {
             o["content"] = .array([.object(JSONObject([
                 "attachment": .object(JSONObject([

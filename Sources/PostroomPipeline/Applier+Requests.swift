@@ -68,7 +68,8 @@ extension Applier {
     /// Stores a new request, and on a placer channel its Task (Option F).
     func createRequest(_ r: RequestFacts, patient: PatientFacts?, patientRef: String?) throws -> String {
         let id = try newID(type: "ServiceRequest", proposed: r.resource["id"]?.string)
-        let resource = Self.settingReference(r.resource, key: "subject", to: patientRef)
+        if let source = r.resource["id"]?.string { refs.note(type: "ServiceRequest", source: source, stored: id) }
+        let resource = refs.rewrite(Self.settingReference(r.resource, key: "subject", to: patientRef))
         let version = try writer.putResource(type: "ServiceRequest", id: id, resource: resource, messageID: messageID, at: now)
         locations?.note(r.entryIndex, type: "ServiceRequest", id: id, version: version)
         let status = resource["status"]?.string ?? "active"
@@ -85,7 +86,8 @@ extension Applier {
     }
 
     func updateRequest(_ existing: RequestRecord, with r: RequestFacts, patientRef: String?, status: String? = nil) throws {
-        var resource = r.resource
+        if let source = r.resource["id"]?.string { refs.note(type: "ServiceRequest", source: source, stored: existing.id) }
+        var resource = refs.rewrite(r.resource)
         if r.event != .new, let stored = try reader.resource(type: "ServiceRequest", id: existing.id) {
             // An event message carries a partial view: keep the stored request, change its status.
             resource = stored

@@ -161,13 +161,15 @@ extension Applier {
             updated.requester = t.requesterODS ?? existing.requester
             updated.updatedAt = now
             try writer.updateTask(updated)
-            let v = try writer.putResource(type: "Task", id: existing.id, resource: t.resource, messageID: messageID, at: now)
+            if let source = t.resource["id"]?.string { refs.note(type: "Task", source: source, stored: existing.id) }
+            let v = try writer.putResource(type: "Task", id: existing.id, resource: refs.rewrite(t.resource), messageID: messageID, at: now)
             locations?.note(t.entryIndex, type: "Task", id: existing.id, version: v)
             issues += try route(updated, version: v, ownerChanged: updated.owner != existing.owner, statusChanged: status != existing.status)
             return issues
         }
         let id = try newID(type: "Task", proposed: t.resource["id"]?.string)
-        let v = try writer.putResource(type: "Task", id: id, resource: t.resource, messageID: messageID, at: now)
+        if let source = t.resource["id"]?.string { refs.note(type: "Task", source: source, stored: id) }
+        let v = try writer.putResource(type: "Task", id: id, resource: refs.rewrite(t.resource), messageID: messageID, at: now)
         locations?.note(t.entryIndex, type: "Task", id: id, version: v)
         try writer.insertTask(TaskRecord(id: id, status: status, focusRequestID: focus?.id, partOf: parent?.id, owner: t.ownerODS,
                                          requester: t.requesterODS, channel: channel.name, createdAt: now, updatedAt: now),

@@ -19,6 +19,8 @@ struct Applier {
     var locations: EntryLocations? = nil
     /// Files to send because of this message (Option H routing), kept only if the message is applied.
     var routing = RoutingLog()
+    /// References inside the message → the ids its resources are stored under.
+    let refs = ReferenceMap()
 
     var reader: StoreReader { writer.reader }
     var machine: TaskStateMachine { channel.stateMachine }
@@ -30,6 +32,7 @@ struct Applier {
 
     /// Applies `message` (already validated, with no errors).
     func apply(_ message: InboundMessage) throws -> MessageResult {
+        refs.aliases = message.referenceAliases
         var warnings: [Issue] = []
         var held = false
         do {
@@ -59,8 +62,9 @@ struct Applier {
         let key = patient.nhsNumber.map { "nhs|" + $0 } ?? patient.keys.sorted().first!
         let id = String(SHA256Digest.hex(Array(("postroom-patient|" + key).utf8)).prefix(32))
         if var resource = patient.resource?.object {
+            if let source = resource["id"]?.string { refs.note(type: "Patient", source: source, stored: id) }
             resource["id"] = nil
-            try writer.putResource(type: "Patient", id: id, resource: .object(resource), messageID: messageID, at: now)
+            try writer.putResource(type: "Patient", id: id, resource: refs.rewrite(.object(resource)), messageID: messageID, at: now)
         } else if try !reader.hasResource(type: "Patient", id: id) {
             var identifiers: [JSONValue] = []
             if let nhs = patient.nhsNumber {
@@ -95,6 +99,24 @@ final class EntryLocations {
     func note(_ entry: Int?, type: String, id: String, version: Int) {
         guard let entry else { return }
         byEntry[entry] = "\(type)/\(id)/_history/\(version)"
+    }
+}
+
+/// Maps the references of a message (its `Type/id` as received, its Bundle `fullUrl`s) to the
+/// `Type/id` the resources are stored under, filled as each resource is stored, so references to
+/// resources stored earlier in the message are rewritten before a resource is stored.
+final class ReferenceMap {
+    var aliases: [String: String] = [:]
+    private(set) var map: [String: String] = [:]
+
+    func note(type: String, source: String, stored: String) {
+        let from = type + "/" + source, to = type + "/" + stored
+        map[from] = to
+        for (alias, target) in aliases where target == from { map[alias] = to }
+    }
+
+    func rewrite(_ v: JSONValue) -> JSONValue {
+        ReferenceRewriter.rewrite(v, map)
     }
 }
 

@@ -38,12 +38,12 @@ extension StoreWriter {
 
     /// Notes that a drop's original is in `error/` (state `done`).
     public func markErrored(dropID: String) throws {
-        try db.execute(sql: "UPDATE drop_file SET state = 'done' WHERE id = ?", arguments: [dropID])
+        try db.cachedStatement(sql: "UPDATE drop_file SET state = 'done' WHERE id = ?").execute(arguments: [dropID])
     }
 
     /// Marks a finished drop as reprocessed: its original moved out of `error/` (or was copied from an archive).
     public func markReprocessed(dropID: String) throws {
-        try db.execute(sql: "UPDATE drop_file SET state = 'done', outcome = outcome WHERE id = ?", arguments: [dropID])
+        try db.cachedStatement(sql: "UPDATE drop_file SET state = 'done', outcome = outcome WHERE id = ?").execute(arguments: [dropID])
     }
 
     /// Records one message of a drop.
@@ -64,28 +64,26 @@ extension StoreWriter {
 
     /// Starts a run.
     public func insertRun(id: String, startedAt: String, mode: String) throws {
-        try db.execute(sql: "INSERT INTO run (id, started_at, mode, status) VALUES (?, ?, ?, 'running')",
-                       arguments: [id, startedAt, mode])
+        try db.cachedStatement(sql: "INSERT INTO run (id, started_at, mode, status) VALUES (?, ?, ?, 'running')").execute(arguments: [id, startedAt, mode])
     }
 
     /// Finishes a run with its counts.
     public func finishRun(id: String, finishedAt: String, status: String, accepted: Int, rejected: Int, duplicates: Int, held: Int,
                           archivePath: String?) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE run SET finished_at = ?, status = ?, accepted = ?, rejected = ?, duplicates = ?, held = ?, archive_path = ?
             WHERE id = ?
-            """, arguments: [finishedAt, status, accepted, rejected, duplicates, held, archivePath, id])
+            """).execute(arguments: [finishedAt, status, accepted, rejected, duplicates, held, archivePath, id])
     }
 
     /// Runs left `running` by a process that died are marked `crashed`.
     public func markStaleRunsCrashed(except current: String) throws {
-        try db.execute(sql: "UPDATE run SET status = 'crashed' WHERE status = 'running' AND id != ?", arguments: [current])
+        try db.cachedStatement(sql: "UPDATE run SET status = 'crashed' WHERE status = 'running' AND id != ?").execute(arguments: [current])
     }
 
     /// Appends to the audit trail.
     public func audit(at: String, actor: String, action: String, target: String, detail: String?) throws {
-        try db.execute(sql: "INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [at, actor, action, target, detail])
+        try db.cachedStatement(sql: "INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)").execute(arguments: [at, actor, action, target, detail])
     }
 }
 
@@ -105,23 +103,23 @@ extension StoreReader {
 
     /// One drop by id.
     public func drop(id: String) throws -> DropRecord? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.dropColumns) FROM drop_file WHERE id = ?", arguments: [id]).map(Self.drop)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.dropColumns) FROM drop_file WHERE id = ?"), arguments: [id]).map(Self.drop)
     }
 
     /// Drops whose work is not finished (after a crash), oldest first.
     public func unfinishedDrops() throws -> [DropRecord] {
-        try Row.fetchAll(db, sql: "SELECT \(Self.dropColumns) FROM drop_file WHERE state != 'done' ORDER BY received_at, id")
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.dropColumns) FROM drop_file WHERE state != 'done' ORDER BY received_at, id"))
             .map(Self.drop)
     }
 
     /// The earliest drop with the same content that was applied (accepted, partial or itself a duplicate),
     /// excluding `excluding` itself.
     public func appliedDrop(sha256: String, excluding: String) throws -> DropRecord? {
-        try Row.fetchOne(db, sql: """
+        try Row.fetchOne(db.cachedStatement(sql: """
             SELECT \(Self.dropColumns) FROM drop_file
             WHERE sha256 = ? AND id != ? AND state != 'claimed' AND outcome IN ('accepted', 'partial', 'duplicate')
             ORDER BY received_at, id LIMIT 1
-            """, arguments: [sha256, excluding]).map(Self.drop)
+            """), arguments: [sha256, excluding]).map(Self.drop)
     }
 
     /// Drops filtered for operators, newest first.
@@ -140,7 +138,7 @@ extension StoreReader {
     /// Which earlier message holds any of these business keys.
     public func dedupeHit(_ keys: [String]) throws -> (key: String, messageID: String, dropID: String)? {
         for k in keys {
-            if let r = try Row.fetchOne(db, sql: "SELECT message_id, drop_id FROM dedupe_key WHERE key = ?", arguments: [k]) {
+            if let r = try Row.fetchOne(db.cachedStatement(sql: "SELECT message_id, drop_id FROM dedupe_key WHERE key = ?"), arguments: [k]) {
                 return (k, r[0], r[1])
             }
         }
@@ -149,7 +147,7 @@ extension StoreReader {
 
     /// Whether a business key is known.
     public func hasDedupeKey(_ key: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM dedupe_key WHERE key = ?", arguments: [key]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM dedupe_key WHERE key = ?"), arguments: [key]) ?? false
     }
 
     static func message(_ r: Row) -> MessageRecord {
@@ -160,17 +158,17 @@ extension StoreReader {
 
     /// The messages of a drop, in order.
     public func messages(dropID: String) throws -> [MessageRecord] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, drop_id, idx, type, format, disposition, duplicate_of, issues_json, raw, at FROM message
             WHERE drop_id = ? ORDER BY idx
-            """, arguments: [dropID]).map(Self.message)
+            """), arguments: [dropID]).map(Self.message)
     }
 
     /// One message by id.
     public func message(id: String) throws -> MessageRecord? {
-        try Row.fetchOne(db, sql: """
+        try Row.fetchOne(db.cachedStatement(sql: """
             SELECT id, drop_id, idx, type, format, disposition, duplicate_of, issues_json, raw, at FROM message WHERE id = ?
-            """, arguments: [id]).map(Self.message)
+            """), arguments: [id]).map(Self.message)
     }
 
     static func run(_ r: Row) -> RunRecord {
@@ -180,40 +178,40 @@ extension StoreReader {
 
     /// The latest runs, newest first.
     public func runs(limit: Int = 10) throws -> [RunRecord] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, started_at, finished_at, mode, status, accepted, rejected, duplicates, held, archive_path
             FROM run ORDER BY started_at DESC, id DESC LIMIT ?
-            """, arguments: [limit]).map(Self.run)
+            """), arguments: [limit]).map(Self.run)
     }
 
     /// Drop counts by channel and outcome.
     public func dropCounts() throws -> [(channel: String, outcome: String, count: Int)] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT channel, COALESCE(outcome, state), COUNT(*) FROM drop_file GROUP BY channel, COALESCE(outcome, state) ORDER BY 1, 2
-            """).map { ($0[0], $0[1], $0[2]) }
+            """)).map { ($0[0], $0[1], $0[2]) }
     }
 }
 
 extension StoreReader {
     /// Runs that did not finish (their process died), except `current`.
     public func unfinishedRuns(except current: String) throws -> [RunRecord] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, started_at, finished_at, mode, status, accepted, rejected, duplicates, held, archive_path
             FROM run WHERE status IN ('running', 'crashed') AND id != ? ORDER BY started_at
-            """, arguments: [current]).map(Self.run)
+            """), arguments: [current]).map(Self.run)
     }
 }
 
 extension StoreWriter {
     /// Records where a crashed run's archive is, once its drops are adopted.
     public func setRunArchive(id: String, path: String) throws {
-        try db.execute(sql: "UPDATE run SET archive_path = ? WHERE id = ?", arguments: [path, id])
+        try db.cachedStatement(sql: "UPDATE run SET archive_path = ? WHERE id = ?").execute(arguments: [path, id])
     }
 }
 
 extension StoreReader {
     /// When the last run that rejected nothing finished.
     public func lastSuccessfulRunEnd() throws -> String? {
-        try String.fetchOne(db, sql: "SELECT MAX(finished_at) FROM run WHERE status = 'finished' AND rejected = 0")
+        try String.fetchOne(db.cachedStatement(sql: "SELECT MAX(finished_at) FROM run WHERE status = 'finished' AND rejected = 0"))
     }
 }

@@ -7,7 +7,7 @@ extension StoreWriter {
     /// Returns the version number.
     @discardableResult
     public func putResource(type: String, id: String, resource: JSONValue, messageID: String?, at: String) throws -> Int {
-        let current = try Int.fetchOne(db, sql: "SELECT version FROM resource WHERE type = ? AND id = ?", arguments: [type, id]) ?? 0
+        let current = try Int.fetchOne(db.cachedStatement(sql: "SELECT version FROM resource WHERE type = ? AND id = ?"), arguments: [type, id]) ?? 0
         let version = current + 1
         var o = resource.object ?? JSONObject()
         // resourceType and id first, as FHIR tools print them.
@@ -37,7 +37,7 @@ extension StoreWriter {
 extension StoreReader {
     /// The current version of a resource.
     public func resource(type: String, id: String) throws -> JSONValue? {
-        guard let data = try Data.fetchOne(db, sql: "SELECT json FROM resource WHERE type = ? AND id = ?", arguments: [type, id]) else {
+        guard let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT json FROM resource WHERE type = ? AND id = ?"), arguments: [type, id]) else {
             return nil
         }
         return try? JSONParser().parse(data)
@@ -45,31 +45,31 @@ extension StoreReader {
 
     /// Every version of a resource, newest first.
     public func resourceHistory(type: String, id: String) throws -> [JSONValue] {
-        try Data.fetchAll(db, sql: "SELECT json FROM resource_history WHERE type = ? AND id = ? ORDER BY version DESC",
+        try Data.fetchAll(db.cachedStatement(sql: "SELECT json FROM resource_history WHERE type = ? AND id = ? ORDER BY version DESC"),
                           arguments: [type, id]).compactMap { try? JSONParser().parse($0) }
     }
 
     /// Whether a resource exists.
     public func hasResource(type: String, id: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM resource WHERE type = ? AND id = ?", arguments: [type, id]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM resource WHERE type = ? AND id = ?"), arguments: [type, id]) ?? false
     }
 
     /// Resource counts by type.
     public func resourceCounts() throws -> [(type: String, count: Int)] {
-        try Row.fetchAll(db, sql: "SELECT type, COUNT(*) FROM resource GROUP BY type ORDER BY type").map { ($0[0], $0[1]) }
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT type, COUNT(*) FROM resource GROUP BY type ORDER BY type")).map { ($0[0], $0[1]) }
     }
 }
 
 extension StoreReader {
     /// The current version number of a resource.
     public func resourceVersion(type: String, id: String) throws -> Int? {
-        try Int.fetchOne(db, sql: "SELECT version FROM resource WHERE type = ? AND id = ?", arguments: [type, id])
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT version FROM resource WHERE type = ? AND id = ?"), arguments: [type, id])
     }
 }
 
 extension StoreReader {
     /// The ids of every stored resource of a type.
     public func resourceIDs(type: String) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT id FROM resource WHERE type = ? ORDER BY id", arguments: [type])
+        try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM resource WHERE type = ? ORDER BY id"), arguments: [type])
     }
 }

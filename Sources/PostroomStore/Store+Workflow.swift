@@ -14,10 +14,10 @@ func decodeKeys(_ text: String?) -> [String] {
 extension StoreWriter {
     /// Records a new request and its keys. Keys already owned by another request are left with it.
     public func insertRequest(_ r: RequestRecord, keys: [String]) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO request (id, channel, status, is_referral, patient_keys, created_at, updated_at, message_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [r.id, r.channel, r.status, r.isReferral, encodeKeys(r.patientKeys), r.createdAt, r.updatedAt, r.messageID])
+            """).execute(arguments: [r.id, r.channel, r.status, r.isReferral, encodeKeys(r.patientKeys), r.createdAt, r.updatedAt, r.messageID])
         try addRequestKeys(keys, requestID: r.id)
     }
 
@@ -29,25 +29,25 @@ extension StoreWriter {
 
     /// Updates a request's status.
     public func updateRequest(id: String, status: String, at: String) throws {
-        try db.execute(sql: "UPDATE request SET status = ?, updated_at = ? WHERE id = ?", arguments: [status, at, id])
+        try db.cachedStatement(sql: "UPDATE request SET status = ?, updated_at = ? WHERE id = ?").execute(arguments: [status, at, id])
     }
 
     /// Records a new report or document.
     public func insertReport(_ r: ReportRecord) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO report (id, kind, identity, status, version, state, request_id, patient_keys, request_keys, replaces,
                 superseded_by, received_at, updated_at, message_id, note)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [r.id, r.kind, r.identity, r.status, r.version, r.state, r.requestID, encodeKeys(r.patientKeys),
+            """).execute(arguments: [r.id, r.kind, r.identity, r.status, r.version, r.state, r.requestID, encodeKeys(r.patientKeys),
                              encodeKeys(r.requestKeys), r.replaces, r.supersededBy, r.receivedAt, r.updatedAt, r.messageID, r.note])
     }
 
     /// Saves changes to a stored report (status, version, state, link, note).
     public func updateReport(_ r: ReportRecord) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE report SET status = ?, version = ?, state = ?, request_id = ?, patient_keys = ?, request_keys = ?,
                 superseded_by = ?, updated_at = ?, message_id = ?, note = ? WHERE id = ?
-            """, arguments: [r.status, r.version, r.state, r.requestID, encodeKeys(r.patientKeys), encodeKeys(r.requestKeys),
+            """).execute(arguments: [r.status, r.version, r.state, r.requestID, encodeKeys(r.patientKeys), encodeKeys(r.requestKeys),
                              r.supersededBy, r.updatedAt, r.messageID, r.note, r.id])
     }
 
@@ -59,30 +59,29 @@ extension StoreWriter {
 
     /// Removes a report from the held index.
     public func removeHeldKeys(reportID: String) throws {
-        try db.execute(sql: "DELETE FROM held_key WHERE report_id = ?", arguments: [reportID])
+        try db.cachedStatement(sql: "DELETE FROM held_key WHERE report_id = ?").execute(arguments: [reportID])
     }
 
     /// Records a link from a report to the request it answers.
     public func insertLink(reportID: String, requestID: String, via: String, at: String, messageID: String) throws {
-        try db.execute(sql: "INSERT OR IGNORE INTO link (report_id, request_id, via_key, at, message_id) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [reportID, requestID, via, at, messageID])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO link (report_id, request_id, via_key, at, message_id) VALUES (?, ?, ?, ?, ?)").execute(arguments: [reportID, requestID, via, at, messageID])
     }
 
     /// Records a new Task and its keys.
     public func insertTask(_ t: TaskRecord, keys: [String]) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO task (id, status, focus_request_id, part_of, owner, requester, channel, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [t.id, t.status.rawValue, t.focusRequestID, t.partOf, t.owner, t.requester, t.channel, t.createdAt, t.updatedAt])
+            """).execute(arguments: [t.id, t.status.rawValue, t.focusRequestID, t.partOf, t.owner, t.requester, t.channel, t.createdAt, t.updatedAt])
         let stmt = try db.cachedStatement(sql: "INSERT OR IGNORE INTO task_key (key, task_id) VALUES (?, ?)")
         for k in keys { try stmt.execute(arguments: [k, t.id]) }
     }
 
     /// Saves a Task's new status and routing fields.
     public func updateTask(_ t: TaskRecord) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE task SET status = ?, focus_request_id = ?, part_of = ?, owner = ?, requester = ?, updated_at = ? WHERE id = ?
-            """, arguments: [t.status.rawValue, t.focusRequestID, t.partOf, t.owner, t.requester, t.updatedAt, t.id])
+            """).execute(arguments: [t.status.rawValue, t.focusRequestID, t.partOf, t.owner, t.requester, t.updatedAt, t.id])
     }
 
     /// Appends one line to a Task's history.
@@ -110,9 +109,9 @@ extension StoreReader {
 
     /// One request by id.
     public func request(id: String) throws -> RequestRecord? {
-        try Row.fetchOne(db, sql: """
+        try Row.fetchOne(db.cachedStatement(sql: """
             SELECT id, channel, status, is_referral, patient_keys, created_at, updated_at, message_id FROM request WHERE id = ?
-            """, arguments: [id]).map {
+            """), arguments: [id]).map {
             RequestRecord(id: $0[0], channel: $0[1], status: $0[2], isReferral: $0[3], patientKeys: Set(decodeKeys($0[4])),
                           createdAt: $0[5], updatedAt: $0[6], messageID: $0[7])
         }
@@ -120,7 +119,7 @@ extension StoreReader {
 
     /// The keys of a request.
     public func requestKeys(requestID: String) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT key FROM request_key WHERE request_id = ? ORDER BY key", arguments: [requestID])
+        try String.fetchAll(db.cachedStatement(sql: "SELECT key FROM request_key WHERE request_id = ? ORDER BY key"), arguments: [requestID])
     }
 
     /// Requests, newest first; `openOnly` keeps those whose Task (if any) is not finished and whose status is active-like.
@@ -155,12 +154,12 @@ extension StoreReader {
 
     /// The report with this identity (all versions share it).
     public func report(identity: String) throws -> ReportRecord? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.reportColumns) FROM report WHERE identity = ?", arguments: [identity]).map(Self.report)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.reportColumns) FROM report WHERE identity = ?"), arguments: [identity]).map(Self.report)
     }
 
     /// One report by id.
     public func report(id: String) throws -> ReportRecord? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.reportColumns) FROM report WHERE id = ?", arguments: [id]).map(Self.report)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.reportColumns) FROM report WHERE id = ?"), arguments: [id]).map(Self.report)
     }
 
     /// Held reports waiting on any of `keys`.
@@ -192,18 +191,18 @@ extension StoreReader {
 
     /// One Task by id.
     public func task(id: String) throws -> TaskRecord? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.taskColumns) FROM task WHERE id = ?", arguments: [id]).map(Self.task)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.taskColumns) FROM task WHERE id = ?"), arguments: [id]).map(Self.task)
     }
 
     /// The Tasks whose focus is this request (oldest first).
     public func tasks(focusRequestID: String) throws -> [TaskRecord] {
-        try Row.fetchAll(db, sql: "SELECT \(Self.taskColumns) FROM task WHERE focus_request_id = ? ORDER BY created_at, id",
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.taskColumns) FROM task WHERE focus_request_id = ? ORDER BY created_at, id"),
                          arguments: [focusRequestID]).map(Self.task)
     }
 
     /// Sub-tasks of a Task.
     public func subtasks(of id: String) throws -> [TaskRecord] {
-        try Row.fetchAll(db, sql: "SELECT \(Self.taskColumns) FROM task WHERE part_of = ? ORDER BY created_at, id", arguments: [id])
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.taskColumns) FROM task WHERE part_of = ? ORDER BY created_at, id"), arguments: [id])
             .map(Self.task)
     }
 
@@ -219,23 +218,23 @@ extension StoreReader {
     /// Tasks, optionally by status.
     public func tasks(status: String? = nil, limit: Int = 1000) throws -> [TaskRecord] {
         if let status {
-            return try Row.fetchAll(db, sql: "SELECT \(Self.taskColumns) FROM task WHERE status = ? ORDER BY updated_at DESC LIMIT ?",
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.taskColumns) FROM task WHERE status = ? ORDER BY updated_at DESC LIMIT ?"),
                                     arguments: [status, limit]).map(Self.task)
         }
-        return try Row.fetchAll(db, sql: "SELECT \(Self.taskColumns) FROM task ORDER BY updated_at DESC LIMIT ?", arguments: [limit])
+        return try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.taskColumns) FROM task ORDER BY updated_at DESC LIMIT ?"), arguments: [limit])
             .map(Self.task)
     }
 
     /// A Task's history, oldest first.
     public func taskHistory(taskID: String) throws -> [TaskTransition] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT task_id, from_status, to_status, at, message_id, reason FROM task_history WHERE task_id = ? ORDER BY seq
-            """, arguments: [taskID]).map { TaskTransition(taskID: $0[0], from: $0[1], to: $0[2], at: $0[3], messageID: $0[4], reason: $0[5]) }
+            """), arguments: [taskID]).map { TaskTransition(taskID: $0[0], from: $0[1], to: $0[2], at: $0[3], messageID: $0[4], reason: $0[5]) }
     }
 
     /// Task counts by status.
     public func taskCounts() throws -> [(status: String, count: Int)] {
-        try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM task GROUP BY status ORDER BY status").map { ($0[0], $0[1]) }
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT status, COUNT(*) FROM task GROUP BY status ORDER BY status")).map { ($0[0], $0[1]) }
     }
 
     /// Links of a report or of a request.
@@ -249,22 +248,22 @@ extension StoreReader {
 
     /// Reports and requests that came from a message.
     public func reports(messageID: String) throws -> [ReportRecord] {
-        try Row.fetchAll(db, sql: "SELECT \(Self.reportColumns) FROM report WHERE message_id = ?", arguments: [messageID]).map(Self.report)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.reportColumns) FROM report WHERE message_id = ?"), arguments: [messageID]).map(Self.report)
     }
 
     public func requests(messageID: String) throws -> [RequestRecord] {
-        try String.fetchAll(db, sql: "SELECT id FROM request WHERE message_id = ?", arguments: [messageID]).compactMap { try request(id: $0) }
+        try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM request WHERE message_id = ?"), arguments: [messageID]).compactMap { try request(id: $0) }
     }
 
     /// Task transitions caused by a message.
     public func taskHistory(messageID: String) throws -> [TaskTransition] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT task_id, from_status, to_status, at, message_id, reason FROM task_history WHERE message_id = ? ORDER BY seq
-            """, arguments: [messageID]).map { TaskTransition(taskID: $0[0], from: $0[1], to: $0[2], at: $0[3], messageID: $0[4], reason: $0[5]) }
+            """), arguments: [messageID]).map { TaskTransition(taskID: $0[0], from: $0[1], to: $0[2], at: $0[3], messageID: $0[4], reason: $0[5]) }
     }
 
     /// Count of linked / held reports.
     public func reportCounts() throws -> [(state: String, count: Int)] {
-        try Row.fetchAll(db, sql: "SELECT state, COUNT(*) FROM report GROUP BY state ORDER BY state").map { ($0[0], $0[1]) }
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT state, COUNT(*) FROM report GROUP BY state ORDER BY state")).map { ($0[0], $0[1]) }
     }
 }

@@ -26,6 +26,10 @@ public struct InboundMessage: Sendable {
     public var answer: AnswerContext
     /// The message's own raw bytes when it is part of a batch (for reprocessing); nil for single messages.
     public var raw: [UInt8]?
+    /// How resources of the message refer to each other besides `Type/id`: a Bundle entry's
+    /// `fullUrl` (e.g. `urn:uuid:…`) → the `Type/id` of its resource as received. The store
+    /// rewrites such references to the ids it stores the resources under.
+    public var referenceAliases: [String: String] = [:]
     /// For FHIR transaction and batch Bundles: the entries, for a transaction-response / batch-response.
     public var fhirBatch: FHIRBatchContext?
 

@@ -51,6 +51,9 @@ struct FHIRFactsMapper {
             }
         }
         message.patient = patientFacts(message)
+        for item in items {
+            if let full = item.fullUrl, let id = item.resource["id"]?.string { message.referenceAliases[full] = item.type + "/" + id }
+        }
         checkPatientConsistency()
         return message
     }
