@@ -11,6 +11,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Pulled in by Hummingbird; named for NIOCore (the bound port of the listening channel).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries from the system (Debian: libarchive-dev, libssl-dev).
@@ -31,9 +34,16 @@ let package = Package(
             "PostroomCore", "PostroomStore", "PostroomArchive", "CCrypto",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // `postroom serve`: the read-only FHIR query API, the operator's web page and /metrics (Hummingbird 2).
+        .target(name: "PostroomServer", dependencies: [
+            "PostroomCore", "PostroomStore", "PostroomPipeline", "CCrypto",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The command line.
         .executableTarget(name: "postroom", dependencies: [
-            "PostroomPipeline",
+            "PostroomPipeline", "PostroomServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Generates the FHIR R4 spec tables of PostroomCore from the official core package (Foundation only).
@@ -45,6 +55,12 @@ let package = Package(
         .testTarget(name: "PostroomStoreTests", dependencies: ["PostroomStore"]),
         .testTarget(name: "PostroomArchiveTests", dependencies: ["PostroomArchive"]),
         .testTarget(name: "PostroomPipelineTests", dependencies: ["PostroomPipeline"]),
+        // HTTP tests of the FHIR API and the web page on a store filled by the real pipeline; a headless Chromium test.
+        .testTarget(name: "PostroomServerTests", dependencies: [
+            "PostroomServer", "PostroomPipeline", "PostroomStore", "PostroomCore",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Drives the real `postroom` executable on real folders.
         .testTarget(name: "PostroomEndToEndTests", dependencies: ["PostroomStore", "PostroomArchive", "PostroomCore"],
                     exclude: ["Fixtures"]),

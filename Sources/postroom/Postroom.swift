@@ -9,7 +9,7 @@ struct Postroom: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "postroom",
         abstract: "A file-drop integration pipeline for HL7 v2, FHIR R4 and CDA: intake, validation, correlation, Task workflow, acknowledgements, archives.",
-        subcommands: [Run.self, Status.self, Show.self, Validate.self])
+        subcommands: [Run.self, Status.self, Show.self, Validate.self, Serve.self])
 
     /// sysexits codes (DESIGN.md §5).
     enum Exit {
