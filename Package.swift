@@ -60,6 +60,7 @@ let package = Package(
             "PostroomServer", "PostroomPipeline", "PostroomStore", "PostroomCore",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "InMemoryLogging", package: "swift-log"),
         ]),
         // Drives the real `postroom` executable on real folders.
         .testTarget(name: "PostroomEndToEndTests", dependencies: ["PostroomStore", "PostroomArchive", "PostroomCore"],

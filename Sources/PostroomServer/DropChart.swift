@@ -63,12 +63,12 @@ enum DropChart {
         return out + "</svg>"
     }
 
-    /// 1, 2, 5, 10, 20, 50... at or above `n`, divisible by 4 steps where possible.
+    /// The smallest 4 × (1, 2, 3, 5, 10, 20, 30, 50, ...) at or above `n`, so the four grid steps are round.
     static func niceCeiling(_ n: Int) -> Int {
-        var step = 1
+        var scale = 1
         while true {
-            for m in [1, 2, 5] where step * m * 4 >= n { return step * m * 4 }
-            step *= 10
+            for m in [1, 2, 3, 5] where 4 * m * scale >= n { return 4 * m * scale }
+            scale *= 10
         }
     }
 

@@ -28,6 +28,11 @@ enum HTML {
         return out + "</tbody></table>"
     }
 
+    /// A two-column table of labels and values (values already HTML).
+    static func facts(_ rows: [(String, String)]) -> String {
+        "<table class=\"facts\"><tbody>" + rows.map { "<tr><th>\(escape($0.0))</th><td>\($0.1)</td></tr>" }.joined() + "</tbody></table>"
+    }
+
     /// A link with escaped target and text.
     static func link(_ href: String, _ text: String) -> String {
         "<a href=\"\(escape(href))\">\(escape(text))</a>"
@@ -70,7 +75,8 @@ enum HTML {
         th,td{border:1px solid #dcdcde;padding:.3rem .5rem;text-align:left;vertical-align:top;font-size:.9rem}
         th{background:#f0f0f1}.muted{color:#646970}.pill{border-radius:.6rem;padding:0 .45rem;font-size:.8rem;white-space:nowrap}
         .ok{background:#d1e7dd}.bad{background:#f8d7da}.warn{background:#fff3cd}.info{background:#e2e3e5}
-        .board{display:flex;gap:.6rem;overflow-x:auto}.column{background:#fff;border:1px solid #dcdcde;min-width:11rem;padding:.4rem}
+        .board{display:flex;gap:.6rem;overflow-x:auto}.column{flex:1 1 0;background:#fff;border:1px solid #dcdcde;min-width:11rem;padding:.4rem}
+        .facts th{width:10rem;background:#f6f7f7}
         .card{border:1px solid #dcdcde;border-radius:.3rem;padding:.3rem;margin:.3rem 0;font-size:.85rem;background:#fafafa}
         .notice{background:#d1e7dd;border:1px solid #0f5132;padding:.6rem;margin:.5rem 0}
         .error{background:#f8d7da;border:1px solid #842029;padding:.6rem;margin:.5rem 0}
@@ -78,8 +84,10 @@ enum HTML {
         """
 
     /// A whole page with the navigation; `body` is already HTML.
-    static func page(title: String, body: String, csrf: String?) -> String {
-        let logout = csrf.map {
+    ///
+    /// - Parameter signOut: the CSRF token for the sign-out button (nil: no button, e.g. anonymous or bearer access).
+    static func page(title: String, body: String, signOut: String?) -> String {
+        let logout = signOut.map {
             "<form method=\"post\" action=\"/ui/logout\"><input type=\"hidden\" name=\"csrf\" value=\"\(escape($0))\"><button>Sign out</button></form>"
         } ?? ""
         return """

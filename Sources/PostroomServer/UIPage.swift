@@ -14,7 +14,7 @@ enum UIPage {
 
     /// The page for a failure under `/ui`.
     static func failure(_ f: FHIRFailure) -> Response {
-        html(HTML.page(title: "\(f.status.code) \(f.status.reasonPhrase)", body: "<p class=\"error\">\(HTML.escape(f.text))</p>", csrf: nil),
+        html(HTML.page(title: "\(f.status.code) \(f.status.reasonPhrase)", body: "<p class=\"error\">\(HTML.escape(f.text))</p>", signOut: nil),
              status: f.status)
     }
 

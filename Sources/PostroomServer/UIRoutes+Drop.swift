@@ -17,19 +17,19 @@ extension UIRoutes {
         if let dup = d.duplicateOf { body += " duplicate of " + HTML.link("/ui/drops/\(dup)", dup) }
         if id != d.id { body += " · message \(HTML.escape(id)) of drop " + HTML.link("/ui/drops/\(d.id)", d.id) }
         body += "</p>"
-        var facts: [[String]] = [
-            ["channel", HTML.escape(d.channel)], ["file", HTML.escape(d.name)], ["received", HTML.time(d.receivedAt)],
-            ["size", "\(d.size) bytes"], ["SHA-256", "<code>\(HTML.escape(d.sha256))</code>"], ["format", HTML.escape(d.format ?? "")],
+        var facts: [(String, String)] = [
+            ("channel", HTML.escape(d.channel)), ("file", HTML.escape(d.name)), ("received", HTML.time(d.receivedAt)),
+            ("size", "\(d.size) bytes"), ("SHA-256", "<code>\(HTML.escape(d.sha256))</code>"), ("format", HTML.escape(d.format ?? "")),
         ]
-        if let a = d.archivePath { facts.append(["original", "<code>\(HTML.escape(a))</code> member <code>\(HTML.escape(d.archiveMember ?? ""))</code>"]) }
-        if let e = d.errorPath { facts.append(["original", "<code>\(HTML.escape(e))</code> (reason in <code>.error.json</code>)"]) }
+        if let a = d.archivePath { facts.append(("original", "<code>\(HTML.escape(a))</code> member <code>\(HTML.escape(d.archiveMember ?? ""))</code>")) }
+        if let e = d.errorPath { facts.append(("original", "<code>\(HTML.escape(e))</code> (reason in <code>.error.json</code>)")) }
         if let ack = d.ackName {
             let folder = pipeline.channel(named: d.channel)?.outbox ?? "outbox"
-            facts.append(["acknowledgement", "<code>\(HTML.escape(folder + "/" + ack))</code>"])
+            facts.append(("acknowledgement", "<code>\(HTML.escape(folder + "/" + ack))</code>"))
         }
-        if let from = d.reprocessOf { facts.append(["reprocess of", HTML.link("/ui/drops/\(from)", from)]) }
-        if let parent = d.parentDrop { facts.append(["member of", HTML.link("/ui/drops/\(parent)", parent)]) }
-        body += HTML.table(["", ""], facts)
+        if let from = d.reprocessOf { facts.append(("reprocess of", HTML.link("/ui/drops/\(from)", from))) }
+        if let parent = d.parentDrop { facts.append(("member of", HTML.link("/ui/drops/\(parent)", parent))) }
+        body += HTML.facts(facts)
         if d.outcome == .rejected || d.outcome == .partial {
             let state = try store.read { try $0.reprocessStates(dropIDs: [d.id]) }[d.id]
             if let again = state?.reprocessedAs {

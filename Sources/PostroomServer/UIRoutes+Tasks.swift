@@ -35,11 +35,11 @@ extension UIRoutes {
         let (history, subtasks) = try store.read { (try $0.taskHistory(taskID: t.id), try $0.subtasks(of: t.id)) }
         var body = "<p>" + HTML.pill(t.status.rawValue) + " " + HTML.link("/Task/\(t.id)", "FHIR resource")
             + " · " + HTML.link("/Task/\(t.id)/_history", "versions") + "</p>"
-        body += HTML.table(["", ""], [
-            ["focus", t.focusRequestID.map { HTML.link("/ServiceRequest/\($0)", "ServiceRequest/\($0)") } ?? ""],
-            ["part of", t.partOf.map { HTML.link("/ui/tasks/\($0)", "Task/\($0)") } ?? ""],
-            ["owner", HTML.escape(t.owner ?? "")], ["requester", HTML.escape(t.requester ?? "")],
-            ["channel", HTML.escape(t.channel)], ["created", HTML.time(t.createdAt)], ["changed", HTML.time(t.updatedAt)],
+        body += HTML.facts([
+            ("focus", t.focusRequestID.map { HTML.link("/ServiceRequest/\($0)", "ServiceRequest/\($0)") } ?? ""),
+            ("part of", t.partOf.map { HTML.link("/ui/tasks/\($0)", "Task/\($0)") } ?? ""),
+            ("owner", HTML.escape(t.owner ?? "")), ("requester", HTML.escape(t.requester ?? "")),
+            ("channel", HTML.escape(t.channel)), ("created", HTML.time(t.createdAt)), ("changed", HTML.time(t.updatedAt)),
         ])
         if !subtasks.isEmpty {
             body += "<h2>Sub-tasks</h2>" + HTML.table(["Task", "status"], subtasks.map {

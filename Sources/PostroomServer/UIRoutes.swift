@@ -30,7 +30,8 @@ struct UIRoutes: Sendable {
 
     /// A full page for this request's principal.
     func page(_ title: String, _ body: String, _ context: ServeContext, status: HTTPResponse.Status = .ok) -> Response {
-        UIPage.html(HTML.page(title: title, body: body, csrf: csrf(context)), status: status)
+        let signOut = context.principal?.viaCookie == true ? csrf(context) : nil
+        return UIPage.html(HTML.page(title: title, body: body, signOut: signOut), status: status)
     }
 
     /// The form fields of a POST body (at most 16 KiB).
@@ -49,7 +50,7 @@ struct UIRoutes: Sendable {
             <p><label>Access token <input type="password" name="token" autocomplete="current-password" required autofocus></label>
             <button type="submit">Sign in</button></p></form>
             <p class="muted">Use a token listed (as its SHA-256) under <code>serve.tokens</code> in pipeline.json.</p>
-            """, csrf: nil)
+            """, signOut: nil)
     }
 
     func login(_ request: Request) async throws -> Response {
