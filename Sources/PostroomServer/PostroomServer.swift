@@ -34,7 +34,9 @@ public struct PostroomServer: Sendable {
     }
 
     /// The router with every route and the middlewares (request log, failures, authentication).
-    public func router() -> Router<ServeContext> {
+    ///
+    /// - Parameter metricsOnly: serve `/metrics` alone (for `postroom watch`), under the same credentials rule.
+    public func router(metricsOnly: Bool = false) -> Router<ServeContext> {
         let router = Router(context: ServeContext.self)
         router.add(middleware: RequestLogMiddleware(logger: logger))
         router.add(middleware: FailureMiddleware(logger: logger))
@@ -44,16 +46,20 @@ public struct PostroomServer: Sendable {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
                      body: ResponseBody(byteBuffer: ByteBuffer(string: MetricsText.render(store: stores.store()))))
         }
+        if metricsOnly { return router }
         UIRoutes(stores: stores, auth: auth, pipeline: pipeline).register(on: router)
         FHIRRoutes(stores: stores, anonymous: serve.anonymous, fallbackBase: fallbackBase).register(on: router)
         return router
     }
 
     /// The Hummingbird application; `onRunning` receives the bound port once listening.
-    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    ///
+    /// - Parameter metricsOnly: serve `/metrics` alone (what `postroom watch` runs beside its polling).
+    public func application(metricsOnly: Bool = false,
+                            onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let logger = self.logger
         return Application(
-            router: router(),
+            router: router(metricsOnly: metricsOnly),
             configuration: .init(address: .hostname(serve.address, port: serve.port), serverName: "postroom"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

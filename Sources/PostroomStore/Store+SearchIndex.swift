@@ -7,7 +7,8 @@ import GRDB
 /// `src_type`/`src_id` name the resource whose JSON produced the row (its triggers delete and rebuild
 /// them); `type`/`id` name the resource the row describes. They differ only for the Observations a
 /// DiagnosticReport lists as results: those also match the report's `basedOn` (`Observation?based-on`).
-/// Dates are periods `[lo, hi)` as UTC text (`YYYY-MM-DDThh:mm:ss.sssZ`, sortable), so a partial date
+/// A resource whose JSON SQLite cannot read is left out of the index rather than failing the writer's
+/// transaction. Dates are periods `[lo, hi)` as UTC text (`YYYY-MM-DDThh:mm:ss.sssZ`, sortable), so a partial date
 /// such as `2026-11` compares correctly.
 public enum SearchIndex {
     /// The resource types the index covers.
@@ -113,13 +114,14 @@ public enum SearchIndex {
         let body = ["DELETE FROM search_param WHERE src_type = NEW.type AND src_id = NEW.id"] + indexStatements(source: row)
         for (name, event) in [("search_param_after_insert", "INSERT"), ("search_param_after_update", "UPDATE")] {
             try db.execute(sql: """
-                CREATE TRIGGER IF NOT EXISTS \(name) AFTER \(event) ON resource WHEN NEW.type IN (\(typeList))
+                CREATE TRIGGER IF NOT EXISTS \(name) AFTER \(event) ON resource
+                WHEN NEW.type IN (\(typeList)) AND json_valid(CAST(NEW.json AS TEXT))
                 BEGIN
                 \(body.joined(separator: ";\n"));
                 END
                 """)
         }
-        let all = "(SELECT type, id, CAST(json AS TEXT) AS j FROM resource WHERE type IN (\(typeList)))"
+        let all = "(SELECT type, id, CAST(json AS TEXT) AS j FROM resource WHERE type IN (\(typeList)) AND json_valid(CAST(json AS TEXT)))"
         for sql in indexStatements(source: all) { try db.execute(sql: sql) }
     }
 }

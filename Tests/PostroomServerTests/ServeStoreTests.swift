@@ -26,6 +26,17 @@ import Testing
         }
     }
 
+    @Test func theMetricsOnlyRouterForWatchServesNothingElse() async throws {
+        let server = try SampleData.get().server()
+        try await Application(router: server.router(metricsOnly: true), logger: quietLogger).test(.router) { (c) async throws in
+            let m = try await c.get("/metrics")
+            #expect(m.status == .ok && m.text.contains("postroom_drops_total"))
+            #expect(try await c.get("/metrics", headers: [:]).status == .unauthorized)
+            #expect(try await c.get("/ServiceRequest").status == .notFound)
+            #expect(try await c.get("/ui/failed").status == .notFound)
+        }
+    }
+
     @Test func withoutADatabaseTheServerAnswersAsForAnEmptyStore() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("postroom-serve-empty-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)

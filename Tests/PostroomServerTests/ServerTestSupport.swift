@@ -42,8 +42,15 @@ final class SampleData: Sendable {
     let root: String
     let config: PipelineConfig
 
-    /// One filled store shared by the read-only tests.
-    static let shared = Result { try SampleData() }
+    /// One filled store shared by the read-only tests (removed when the test process exits).
+    static let shared: Result<SampleData, any Error> = {
+        let r = Result { try SampleData() }
+        if case .success(let d) = r {
+            SharedFolder.path = d.root
+            atexit { if let p = SharedFolder.path { try? FileManager.default.removeItem(atPath: p) } }
+        }
+        return r
+    }()
 
     static func get() throws -> SampleData { try shared.get() }
 
@@ -103,6 +110,11 @@ final class SampleData: Sendable {
     static func sample(_ path: String) -> [UInt8] {
         [UInt8](FileManager.default.contents(atPath: repositoryRoot + "/inbox-sample/" + path) ?? Data())
     }
+}
+
+/// The shared data folder, for its removal at exit.
+enum SharedFolder {
+    nonisolated(unsafe) static var path: String?
 }
 
 /// The bearer header of the test token.
