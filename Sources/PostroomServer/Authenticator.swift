@@ -1,14 +1,6 @@
 import Foundation
 import Hummingbird
 
-/// Who made a request: a configured token's name, or `anonymous` when the configuration allows it.
-public struct Principal: Sendable, Equatable {
-    /// The token's name (`anonymous` without credentials).
-    public var name: String
-    /// Whether the credentials came from the browser session cookie (not a bearer header).
-    public var viaCookie: Bool
-}
-
 /// Checks bearer tokens against their configured hashes, issues and checks session cookies and CSRF tokens.
 ///
 /// Session cookies and CSRF tokens are HMACs under a per-process random secret: they cannot be made

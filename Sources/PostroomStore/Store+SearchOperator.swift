@@ -5,6 +5,7 @@ import GRDB
 public struct ReprocessState: Sendable, Equatable {
     /// The newest request for the drop, if any (`pending`, `done`, `refused`).
     public var requestState: String?
+    /// When the newest request was made.
     public var requestedAt: String?
     /// The drop that re-ran it, if the pipeline has reprocessed it.
     public var reprocessedAs: String?
