@@ -5,8 +5,12 @@ CONFIG ?= pipeline.json
 DEMO ?= demo
 # System libraries the build links (Debian/Ubuntu package names).
 APT_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev pkg-config
+# Packages that are tried but not required: `make test` adds headless Chromium for the browser test
+# of `postroom serve`'s web page; where it cannot be installed that one test is skipped, saying why.
+OPTIONAL_APT_PACKAGES :=
+test: OPTIONAL_APT_PACKAGES += chromium
 
-.PHONY: run test test-deps build deps bench fhir-tables clean-demo
+.PHONY: run test test-deps build deps bench fhir-tables clean-demo serve
 
 ## Install the system libraries with apt when something is missing (needs root or sudo).
 deps:
@@ -16,6 +20,14 @@ deps:
 	  echo "Installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+	@missing=""; \
+	for p in $(OPTIONAL_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing (optional):$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
+	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing ) \
+	    || echo "Could not install$$missing: the tests that need it are skipped."; \
 	fi
 
 build: deps
@@ -39,6 +51,10 @@ run: build
 test-deps:
 	@python3 -c "import hl7" 2>/dev/null || python3 -m pip install --quiet hl7==0.4.5 2>/dev/null || \
 	  echo "python-hl7 not available: the ACK check with an independent parser will be skipped"
+
+## Serve the demo's data: the FHIR API, the web page (/ui, token demo-token) and /metrics on 127.0.0.1:8080.
+serve: build
+	$$($(SWIFT) build --show-bin-path)/postroom serve --config $(CONFIG)
 
 ## Build and run every test (Swift Testing).
 test: deps test-deps

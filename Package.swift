@@ -12,6 +12,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Pulled in by Hummingbird; named for NIOCore (the bound port of the listening channel).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries from the system (Debian: libarchive-dev, libssl-dev).
@@ -33,9 +36,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // `postroom serve`: the read-only FHIR query API, the operator's web page and /metrics (Hummingbird 2).
+        .target(name: "PostroomServer", dependencies: [
+            "PostroomCore", "PostroomStore", "PostroomPipeline", "CCrypto",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The command line.
         .executableTarget(name: "postroom", dependencies: [
-            "PostroomPipeline",
+            "PostroomPipeline", "PostroomServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
@@ -53,6 +63,13 @@ let package = Package(
         .testTarget(name: "PostroomPipelineTests", dependencies: [
             "PostroomPipeline",
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+        ]),
+        // HTTP tests of the FHIR API and the web page on a store filled by the real pipeline; a headless Chromium test.
+        .testTarget(name: "PostroomServerTests", dependencies: [
+            "PostroomServer", "PostroomPipeline", "PostroomStore", "PostroomCore",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "InMemoryLogging", package: "swift-log"),
         ]),
         // Drives the real `postroom` executable on real folders.
         .testTarget(name: "PostroomEndToEndTests", dependencies: ["PostroomStore", "PostroomArchive", "PostroomCore"],

@@ -215,6 +215,7 @@ enum Schema {
                 CREATE INDEX outbound_pending ON outbound(written) WHERE written = 0;
                 """)
         }
+        Schema.searchMigrations(&m)
         return m
     }
 }

@@ -9,7 +9,8 @@ struct Postroom: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "postroom",
         abstract: "A file-drop integration pipeline for HL7 v2, FHIR R4 and CDA: intake, validation, correlation, Task workflow, acknowledgements, archives.",
-        subcommands: [Run.self, Watch.self, Status.self, Messages.self, Show.self, Requests.self, Held.self, Reprocess.self, Validate.self, Prune.self])
+        subcommands: [Run.self, Watch.self, Serve.self, Status.self, Messages.self, Show.self, Requests.self, Held.self, Reprocess.self,
+                      Validate.self, Prune.self])
 
     /// sysexits codes (DESIGN.md §5).
     enum Exit {

@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import PostroomPipeline
+import PostroomStore
+
+/// `postroom serve`: the read-only FHIR R4 query API, the operator's web page (`/ui`) and `/metrics`,
+/// over the pipeline's SQLite file opened as a WAL reader.
+public struct PostroomServer: Sendable {
+    /// The pipeline configuration (database path, channels).
+    public let pipeline: PipelineConfig
+    /// Where to listen and who may ask.
+    public let serve: ServeConfig
+    let logger: Logger
+    let stores: StoreProvider
+    let auth: Authenticator
+
+    /// A server for this configuration.
+    ///
+    /// - Parameter secret: the key of session cookies and CSRF tokens (default: random per process).
+    public init(pipeline: PipelineConfig, serve: ServeConfig, logger: Logger, secret: [UInt8]? = nil) {
+        self.pipeline = pipeline
+        self.serve = serve
+        self.logger = logger
+        stores = StoreProvider(path: pipeline.database, logger: logger)
+        auth = Authenticator(config: serve, secret: secret ?? Digest.randomBytes(32))
+    }
+
+    /// The base URL when a request names no host.
+    var fallbackBase: String {
+        let host = serve.address.contains(":") ? "[\(serve.address)]" : serve.address
+        return "http://\(host):\(serve.port)"
+    }
+
+    /// The router with every route and the middlewares (request log, failures, authentication).
+    ///
+    /// - Parameter metricsOnly: serve `/metrics` alone (for `postroom watch`), under the same credentials rule.
+    public func router(metricsOnly: Bool = false) -> Router<ServeContext> {
+        let router = Router(context: ServeContext.self)
+        router.add(middleware: RequestLogMiddleware(logger: logger))
+        router.add(middleware: FailureMiddleware(logger: logger))
+        router.add(middleware: AuthMiddleware(auth: auth))
+        let stores = self.stores
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: MetricsText.render(store: stores.store()))))
+        }
+        if metricsOnly { return router }
+        UIRoutes(stores: stores, auth: auth, pipeline: pipeline).register(on: router)
+        FHIRRoutes(stores: stores, anonymous: serve.anonymous, fallbackBase: fallbackBase).register(on: router)
+        return router
+    }
+
+    /// The Hummingbird application; `onRunning` receives the bound port once listening.
+    ///
+    /// - Parameter metricsOnly: serve `/metrics` alone (what `postroom watch` runs beside its polling).
+    public func application(metricsOnly: Bool = false,
+                            onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let logger = self.logger
+        return Application(
+            router: router(metricsOnly: metricsOnly),
+            configuration: .init(address: .hostname(serve.address, port: serve.port), serverName: "postroom"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.info("serving", metadata: ["port": .stringConvertible(port)])
+                await onRunning(port)
+            },
+            logger: logger)
+    }
+
+    /// Serves until SIGINT or SIGTERM, then stops cleanly.
+    public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        if !FileManager.default.fileExists(atPath: pipeline.database) {
+            logger.notice("no database yet: serving an empty store until the pipeline creates it")
+        } else {
+            _ = stores.store()
+        }
+        try await application(onRunning: onRunning).runService()
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+import PostroomStore
+
+/// Opens the pipeline's database read-only once it exists (a WAL reader beside a running `watch` or
+/// `run --once`), building the search index first when the writer has not.
+///
+/// Until the file exists the server answers as for an empty store.
+final class StoreProvider: @unchecked Sendable {
+    let path: String
+    let logger: Logger
+    private let lock = NSLock()
+    private var opened: Store?
+    private var indexed = false
+
+    init(path: String, logger: Logger) {
+        self.path = path
+        self.logger = logger
+    }
+
+    /// The store, or nil while there is no database yet (or it cannot be opened; logged).
+    func store() -> Store? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let opened { return opened }
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        do {
+            indexed = (try? Store.prepareSearchIndex(path: path)) ?? false
+            if !indexed {
+                logger.warning("the search index could not be built (the database is read-only here?); searches answer 503 until the pipeline builds it")
+            }
+            let s = try Store(path: path, readOnly: true)
+            opened = s
+            logger.info("database opened", metadata: ["searchIndex": .stringConvertible(indexed)])
+            return s
+        } catch {
+            logger.error("cannot open the database", metadata: ["error": .string(String(describing: type(of: error)))])
+            return nil
+        }
+    }
+
+    private var writable: Store?
+
+    /// A writable handle, for the one write `serve` makes (queuing a reprocess); nil when the database
+    /// does not exist or cannot be written.
+    func writer() -> Store? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let writable { return writable }
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        do {
+            writable = try Store(path: path)
+            return writable
+        } catch {
+            logger.error("cannot open the database for writing", metadata: ["error": .string(String(describing: type(of: error)))])
+            return nil
+        }
+    }
+
+    /// Whether the search index is present (re-checked until it is: the pipeline may build it later).
+    func hasSearchIndex(_ store: Store) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if !indexed { indexed = (try? store.read { try $0.hasSearchIndex() }) ?? false }
+        return indexed
+    }
+}

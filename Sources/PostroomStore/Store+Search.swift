@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+import PostroomCore
+
+extension StoreReader {
+    /// Resources of `type` matching every criterion, ordered by id, `offset`/`limit` paged.
+    public func search(type: String, criteria: [SearchCriterion], offset: Int, limit: Int) throws -> SearchPage {
+        var sql = "FROM resource r WHERE r.type = ?"
+        var args: [(any DatabaseValueConvertible)?] = [type]
+        for c in criteria {
+            let (fragment, a) = Self.condition(c, type: type)
+            sql += " AND r.id IN (\(fragment))"
+            args += a
+        }
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) " + sql, arguments: StatementArguments(args)) ?? 0
+        guard limit > 0, offset < total else { return SearchPage(total: total, resources: []) }
+        let rows = try Data.fetchAll(db, sql: "SELECT r.json " + sql + " ORDER BY r.id LIMIT ? OFFSET ?",
+                                     arguments: StatementArguments(args + [limit, offset]))
+        return SearchPage(total: total, resources: rows.compactMap { try? JSONParser().parse($0) })
+    }
+
+    /// The SQL (a subquery selecting ids) and arguments of one criterion.
+    static func condition(_ c: SearchCriterion, type: String) -> (String, [(any DatabaseValueConvertible)?]) {
+        var args: [(any DatabaseValueConvertible)?] = []
+        func tokens(_ list: [SearchCriterion.Token], codeOnly: Bool) -> String {
+            let alternatives = list.map { t -> String in
+                var parts: [String] = []
+                if let code = t.code {
+                    parts.append("value = ?")
+                    args.append(code)
+                }
+                if !codeOnly {
+                    switch t.system {
+                    case .any: break
+                    case .none: parts.append("system IS NULL")
+                    case .exact(let s):
+                        parts.append("system = ?")
+                        args.append(s)
+                    }
+                }
+                return "(" + (parts.isEmpty ? "1" : parts.joined(separator: " AND ")) + ")"
+            }
+            return "(" + alternatives.joined(separator: " OR ") + ")"
+        }
+        switch c.match {
+        case .token(let list, let codeOnly):
+            args += [type, c.name]
+            let where_ = tokens(list, codeOnly: codeOnly)
+            return ("SELECT id FROM search_param WHERE type = ? AND name = ? AND " + where_, args)
+        case .reference(let refs):
+            args += [type, c.name] + refs.map { $0 as (any DatabaseValueConvertible)? }
+            let marks = refs.map { _ in "?" }.joined(separator: ", ")
+            return ("SELECT id FROM search_param WHERE type = ? AND name = ? AND value IN (\(marks))", args)
+        case .date(let bounds):
+            args += [type, c.name]
+            let alternatives = bounds.map { b -> String in
+                switch b.prefix {
+                case .eq: args += [b.lo, b.hi]; return "(lo >= ? AND hi <= ?)"
+                case .ne: args += [b.lo, b.hi]; return "NOT (lo >= ? AND hi <= ?)"
+                case .lt: args += [b.lo]; return "(lo < ?)"
+                case .le: args += [b.hi]; return "(lo < ?)"
+                case .gt: args += [b.hi]; return "(hi > ?)"
+                case .ge: args += [b.lo]; return "(hi > ?)"
+                }
+            }
+            return ("SELECT id FROM search_param WHERE type = ? AND name = ? AND lo IS NOT NULL AND ("
+                    + alternatives.joined(separator: " OR ") + ")", args)
+        case .subjectIdentifier(let list):
+            args += [type, c.name]
+            let direct = "SELECT id FROM search_param WHERE type = ? AND name = ? AND " + tokens(list, codeOnly: false)
+            args += [type]
+            let viaPatient = """
+                SELECT id FROM search_param WHERE type = ? AND name = 'subject' AND value IN
+                (SELECT 'Patient/' || id FROM search_param WHERE type = 'Patient' AND name = 'identifier' AND \(tokens(list, codeOnly: false)))
+                """
+            return (direct + " UNION " + viaPatient, args)
+        }
+    }
+
+    /// The current versions of the resources named by `references` (`Type/id`), in the order given; unknown ones are left out.
+    public func resources(references: [String]) throws -> [(reference: String, resource: JSONValue)] {
+        var out: [(String, JSONValue)] = []
+        for ref in references {
+            let parts = ref.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, let r = try resource(type: String(parts[0]), id: String(parts[1])) else { continue }
+            out.append((ref, r))
+        }
+        return out
+    }
+
+    /// Every version of a resource with its version number and time, newest first.
+    public func resourceVersions(type: String, id: String) throws -> [ResourceVersion] {
+        try Row.fetchAll(db, sql: """
+            SELECT version, last_updated, json FROM resource_history WHERE type = ? AND id = ? ORDER BY version DESC
+            """, arguments: [type, id]).compactMap { row in
+            guard let v = try? JSONParser().parse(row[2] as Data) else { return nil }
+            return ResourceVersion(version: row[0], lastUpdated: row[1], resource: v)
+        }
+    }
+
+    /// One version of a resource.
+    public func resourceVersion(type: String, id: String, version: Int) throws -> ResourceVersion? {
+        try Row.fetchOne(db, sql: """
+            SELECT version, last_updated, json FROM resource_history WHERE type = ? AND id = ? AND version = ?
+            """, arguments: [type, id, version]).flatMap { row in
+            guard let v = try? JSONParser().parse(row[2] as Data) else { return nil }
+            return ResourceVersion(version: row[0], lastUpdated: row[1], resource: v)
+        }
+    }
+
+    /// The current version number and time of a resource.
+    public func resourceMeta(type: String, id: String) throws -> (version: Int, lastUpdated: String)? {
+        try Row.fetchOne(db, sql: "SELECT version, last_updated FROM resource WHERE type = ? AND id = ?", arguments: [type, id])
+            .map { ($0[0], $0[1]) }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import InMemoryLogging
+import Logging
+import PostroomCore
+import PostroomServer
+import Testing
+
+/// Credentials: bearer tokens against their hashes, the session cookie, anonymous access, and a
+/// request log without patient data.
+@Suite struct ServerSecurityTests {
+    @Test func withoutAValidTokenEveryFHIRPathIs401WithABearerChallenge() async throws {
+        try await withServer(SampleData.get()) { (c) async throws in
+            for headers: HTTPFields in [[:], [.authorization: "Bearer wrong-token"], [.authorization: "Basic dGVzdDp0ZXN0"],
+                                        [.authorization: "Bearer"], [.authorization: "Bearer \(testTokenHash)"]] {
+                for uri in ["/metadata", "/ServiceRequest", "/Task/\(FHIRSearchTests.referralTask)", "/metrics", "/nothing/here"] {
+                    let r = try await c.get(uri, headers: headers)
+                    #expect(r.status == .unauthorized, "\(uri) \(headers)")
+                    #expect(r.headers[.wwwAuthenticate] == "Bearer realm=\"postroom\"")
+                    #expect(try outcome(r).type == "login")
+                }
+            }
+            #expect(try await c.get("/Task/\(FHIRSearchTests.referralTask)").status == .ok)
+            #expect(try await c.get("/ServiceRequest", headers: [.authorization: "bearer \(testToken)"]).status == .ok)
+        }
+    }
+
+    @Test func theWebPageSendsBrowsersToItsLoginFormAndTheCookieWorksEverywhere() async throws {
+        try await withServer(SampleData.get()) { (c) async throws in
+            let anonymous = try await c.get("/ui/failed", headers: [:])
+            #expect(anonymous.status == .seeOther && anonymous.headers[.location] == "/ui/login")
+            #expect(try await c.get("/ui/login", headers: [:]).status == .ok)
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            let bad = try await c.execute(uri: "/ui/login", method: .post, headers: form, body: ByteBuffer(string: "token=nope"))
+            #expect(bad.status == .unauthorized && bad.headers[.setCookie] == nil)
+            let body = "token=" + testToken.replacingOccurrences(of: "-", with: "%2D")
+            let ok = try await c.execute(uri: "/ui/login", method: .post, headers: form, body: ByteBuffer(string: body))
+            #expect(ok.status == .seeOther && ok.headers[.location] == "/ui")
+            let cookie = try #require(ok.headers[.setCookie])
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"))
+            #expect(!cookie.contains(testToken) && !cookie.contains(testTokenHash))
+            let pair = String(cookie.split(separator: ";")[0])
+            #expect(try await c.get("/ui/failed", headers: [.cookie: pair]).status == .ok)
+            #expect(try await c.get("/ServiceRequest", headers: [.cookie: pair]).status == .ok)
+            // A cookie naming the token holder with a made-up signature is refused.
+            let forged = "postroom_session=tester." + String(repeating: "0", count: 64)
+            #expect(try await c.get("/ServiceRequest", headers: [.cookie: forged]).status == .unauthorized)
+        }
+    }
+
+    @Test func aCookieFromAnotherServerProcessIsNotAccepted() async throws {
+        let data = try SampleData.get()
+        let first = try data.server()
+        let app1 = Application(router: first.router(), logger: quietLogger)
+        let cookie = try await app1.test(.router) { (c) async throws in
+            let r = try await c.execute(uri: "/ui/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                                        body: ByteBuffer(string: "token=\(testToken)"))
+            return String(try #require(r.headers[.setCookie]).split(separator: ";")[0])
+        }
+        try await withServer(data) { (c) async throws in
+            let r = try await c.get("/ServiceRequest", headers: [.cookie: cookie])
+            #expect(r.status == .unauthorized)
+        }
+    }
+
+    @Test func anonymousAccessAndOpenMetricsOnlyWhenConfigured() async throws {
+        let data = try SampleData.get()
+        let open = try ServeConfig.parse(try JSONParser().parse("{\"anonymous\": true}"))
+        try await withServer(data, open) { (c) async throws in
+            #expect(try await c.get("/ServiceRequest", headers: [:]).status == .ok)
+            #expect(try await c.get("/ui", headers: [:]).status == .ok)
+            #expect(try await c.get("/metrics", headers: [:]).status == .ok)
+        }
+        let metricsOnly = try ServeConfig.parse(try JSONParser().parse(
+            "{\"metrics\": true, \"tokens\": [{\"name\": \"t\", \"sha256\": \"\(testTokenHash)\"}]}"))
+        try await withServer(data, metricsOnly) { (c) async throws in
+            #expect(try await c.get("/metrics", headers: [:]).status == .ok)
+            #expect(try await c.get("/ServiceRequest", headers: [:]).status == .unauthorized)
+            #expect(try await c.get("/ui", headers: [:]).status == .seeOther)
+        }
+    }
+
+    @Test func everyRequestIsLoggedByRouteTemplateWithoutIdsQueriesOrPatientData() async throws {
+        let data = try SampleData.get()
+        let handler = InMemoryLogHandler()
+        let logger = Logger(label: "serve") { _ in handler }
+        try await withServer(data, logger: logger) { (c) async throws in
+            _ = try await c.get("/Task/\(FHIRSearchTests.referralTask)")
+            _ = try await c.get("/ServiceRequest?subject:identifier=https://fhir.nhs.uk/Id/nhs-number|9990000018")
+            _ = try await c.get("/Patient?identifier=9990000018&nonsense=9990000018")
+            _ = try await c.get("/ui/drops/01NOSUCHDROP")
+            _ = try await c.get("/Task", headers: [:])
+        }
+        let lines = handler.entries.filter { $0.message.description == "request" }
+        #expect(lines.count == 5)
+        #expect(lines.compactMap { $0.metadata["route"]?.description } == ["/{type}/{id}", "/{type}", "/{type}", "/ui/drops/{id}", "/{type}"])
+        #expect(lines.compactMap { $0.metadata["status"]?.description } == ["200", "200", "400", "404", "401"])
+        for e in handler.entries {
+            let all = e.message.description + " " + e.metadata.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            #expect(!all.contains("9990000018") && !all.contains(FHIRSearchTests.referralTask) && !all.contains("NOSUCHDROP"), "\(all)")
+            #expect(e.metadata["method"] == nil || e.metadata["ms"] != nil)
+        }
+    }
+}
