@@ -27,6 +27,8 @@ public struct ServeConfig: Sendable, Equatable {
     public var tokens: [Token] = []
     /// Whether `/metrics` is served without a token (default: the same rule as everything else).
     public var openMetrics: Bool = false
+    /// Where `postroom watch` serves `/metrics` beside its polling (nil: it does not).
+    public var watchMetricsPort: Int?
 
     /// The defaults: 127.0.0.1:8080, no anonymous access, no tokens.
     public init() {}
@@ -47,7 +49,7 @@ extension ServeConfig {
         var c = ServeConfig()
         guard let json else { return c }
         guard let o = json.object else { throw ServeConfigError(key: "serve", message: "must be an object") }
-        let allowed = ["address", "port", "anonymous", "tokens", "metrics"]
+        let allowed = ["address", "port", "anonymous", "tokens", "metrics", "watchMetricsPort"]
         for k in o.keys where !allowed.contains(k) {
             throw ServeConfigError(key: "serve.\(k)", message: "unknown key (allowed: \(allowed.sorted().joined(separator: ", ")))")
         }
@@ -61,6 +63,12 @@ extension ServeConfig {
             guard case .number(let n) = v, let p = Int(n) else { throw ServeConfigError(key: "serve.port", message: "must be a whole number") }
             guard (0...65535).contains(p) else { throw ServeConfigError(key: "serve.port", message: "must be between 0 and 65535") }
             c.port = p
+        }
+        if let v = o["watchMetricsPort"] {
+            guard case .number(let n) = v, let p = Int(n), (0...65535).contains(p) else {
+                throw ServeConfigError(key: "serve.watchMetricsPort", message: "must be a port number between 0 and 65535")
+            }
+            c.watchMetricsPort = p
         }
         if let v = o["anonymous"] {
             guard let b = v.bool else { throw ServeConfigError(key: "serve.anonymous", message: "must be true or false") }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PostroomPipeline
+import PostroomServer
 import ServiceLifecycle
 
 /// `postroom watch`: poll until SIGTERM/SIGINT, then finish the drops in hand and exit 0.
@@ -25,8 +26,23 @@ struct Watch: AsyncParsableCommand {
         let logger = makeLogger(quiet: quiet)
         let pipeline = try openPipeline(config, logger: logger)
         let watcher = PipelineWatcher(pipeline: pipeline, interval: .milliseconds(Int(interval * 1000)), logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: watcher)]
+        // `/metrics` beside the polling when `serve.watchMetricsPort` is set.
+        let serve: ServeConfig
+        do {
+            serve = try ServeConfig.parse(config.serve)
+        } catch {
+            printError("postroom: configuration error: \(error)")
+            throw ExitCode(Postroom.Exit.config)
+        }
+        if let port = serve.watchMetricsPort {
+            var metricsConfig = serve
+            metricsConfig.port = port
+            let server = PostroomServer(pipeline: config, serve: metricsConfig, logger: logger)
+            services.append(.init(service: server.application(metricsOnly: true), successTerminationBehavior: .gracefullyShutdownGroup))
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: watcher)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         logger.info("watch started", metadata: ["interval": .string("\(interval)")])
