@@ -30,6 +30,9 @@ extension StoreWriter {
             INSERT INTO resource_history (type, id, version, last_updated, json, message_id) VALUES (?, ?, ?, ?, ?, ?)
             """)
         try history.execute(arguments: [type, id, version, at, bytes, messageID])
+        if SearchIndex.types.contains(type) {
+            try SearchIndex.index(db, type: type, id: id, resource: .object(JSONObject(members)))
+        }
         return version
     }
 }

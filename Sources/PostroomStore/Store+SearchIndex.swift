@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
+import PostroomCore
 
 /// The FHIR search index: one row per search parameter value of a stored resource, kept up to date
-/// by SQLite triggers on `resource`, so the pipeline's writes maintain it without any code of theirs.
+/// by `StoreWriter.putResource` from the JSON it writes.
 ///
 /// `src_type`/`src_id` name the resource whose JSON produced the row (its triggers delete and rebuild
 /// them); `type`/`id` name the resource the row describes. They differ only for the Observations a
@@ -34,95 +35,28 @@ public enum SearchIndex {
         CREATE INDEX IF NOT EXISTS search_param_source ON search_param(src_type, src_id);
         """
 
-    /// `[lo, hi)` of a FHIR date, dateTime or instant held in `v`, as SQL expressions.
-    static func period(_ v: String) -> (lo: String, hi: String) {
-        let f = "'%Y-%m-%dT%H:%M:%fZ'"
-        let lo = """
-            CASE length(\(v)) WHEN 4 THEN strftime(\(f), \(v) || '-01-01') WHEN 7 THEN strftime(\(f), \(v) || '-01')
-            ELSE strftime(\(f), \(v)) END
-            """
-        let hi = """
-            CASE length(\(v)) WHEN 4 THEN strftime(\(f), \(v) || '-01-01', '+1 years')
-            WHEN 7 THEN strftime(\(f), \(v) || '-01', '+1 months') WHEN 10 THEN strftime(\(f), \(v), '+1 days')
-            ELSE strftime(\(f), \(v), CASE WHEN instr(\(v), '.') > 0 THEN '+0.001 seconds' ELSE '+1 seconds' END) END
-            """
-        return (lo, hi)
-    }
-
-    /// The statements that index the rows of `source` (a relation with columns `type`, `id`, `j`: the JSON text).
-    static func indexStatements(source: String) -> [String] {
-        let insert = "INSERT INTO search_param (src_type, src_id, type, id, name, system, value, lo, hi)"
-        // A single element (object) or a repeating one (array), as json_each rows of references/identifiers.
-        func each(_ path: String) -> String {
-            "json_each(CASE json_type(r.j, '\(path)') WHEN 'array' THEN json_extract(r.j, '\(path)') ELSE json_array(json_extract(r.j, '\(path)')) END) e"
-        }
-        func token(_ name: String, types: [String], path: String) -> String {
-            """
-            \(insert) SELECT r.type, r.id, r.type, r.id, '\(name)', json_extract(e.value, '$.system'), json_extract(e.value, '$.value'), NULL, NULL
-            FROM \(source) r, \(each(path)) WHERE r.type IN (\(types.map { "'\($0)'" }.joined(separator: ", ")))
-            AND json_type(r.j, '\(path)') IS NOT NULL AND json_type(e.value, '$.value') = 'text'
-            """
-        }
-        func reference(_ name: String, types: [String], path: String) -> String {
-            """
-            \(insert) SELECT r.type, r.id, r.type, r.id, '\(name)', NULL, json_extract(e.value, '$.reference'), NULL, NULL
-            FROM \(source) r, \(each(path)) WHERE r.type IN (\(types.map { "'\($0)'" }.joined(separator: ", ")))
-            AND json_type(r.j, '\(path)') IS NOT NULL AND json_type(e.value, '$.reference') = 'text'
-            """
-        }
-        func date(_ name: String, type: String, path: String) -> String {
-            let p = period("json_extract(r.j, '\(path)')")
-            return """
-                \(insert) SELECT r.type, r.id, r.type, r.id, '\(name)', NULL, json_extract(r.j, '\(path)'), \(p.lo), \(p.hi)
-                FROM \(source) r WHERE r.type = '\(type)' AND json_type(r.j, '\(path)') = 'text'
-                """
-        }
-        let subjects = ["ServiceRequest", "DiagnosticReport", "Observation", "DocumentReference"]
-        return [
-            token("identifier", types: types, path: "$.identifier"),
-            """
-            \(insert) SELECT r.type, r.id, r.type, r.id, 'status', NULL, json_extract(r.j, '$.status'), NULL, NULL
-            FROM \(source) r WHERE r.type IN (\(typeList)) AND json_type(r.j, '$.status') = 'text'
-            """,
-            reference("subject", types: subjects, path: "$.subject"),
-            token("subject:identifier", types: subjects, path: "$.subject.identifier"),
-            date("authored", type: "ServiceRequest", path: "$.authoredOn"),
-            reference("focus", types: ["Task"], path: "$.focus"),
-            reference("part-of", types: ["Task"], path: "$.partOf"),
-            token("owner:identifier", types: ["Task"], path: "$.owner.identifier"),
-            token("requester:identifier", types: ["Task"], path: "$.requester.identifier"),
-            date("modified", type: "Task", path: "$.lastModified"),
-            reference("based-on", types: ["DiagnosticReport", "Observation"], path: "$.basedOn"),
-            reference("result", types: ["DiagnosticReport"], path: "$.result"),
-            reference("related", types: ["DocumentReference"], path: "$.context.related"),
-            // The results of a report are based on what the report is based on.
-            """
-            \(insert) SELECT r.type, r.id, 'Observation', substr(json_extract(o.value, '$.reference'), 13), 'based-on', NULL,
-                json_extract(b.value, '$.reference'), NULL, NULL
-            FROM \(source) r, json_each(json_extract(r.j, '$.result')) o, json_each(json_extract(r.j, '$.basedOn')) b
-            WHERE r.type = 'DiagnosticReport' AND json_type(r.j, '$.result') = 'array' AND json_type(r.j, '$.basedOn') = 'array'
-            AND json_extract(o.value, '$.reference') LIKE 'Observation/_%' AND json_type(b.value, '$.reference') = 'text'
-            """,
-        ]
-    }
-
-    /// Creates the table, the triggers and the rows for what is already stored; does nothing when present.
+    /// Creates the table and indexes what is already stored; does nothing when present. Later writes
+    /// are indexed by `StoreWriter.putResource` (see `SearchIndexer`).
     static func install(_ db: Database) throws {
         if try db.tableExists("search_param") { return }
         try db.execute(sql: createTable)
-        let row = "(SELECT NEW.type AS type, NEW.id AS id, CAST(NEW.json AS TEXT) AS j)"
-        let body = ["DELETE FROM search_param WHERE src_type = NEW.type AND src_id = NEW.id"] + indexStatements(source: row)
-        for (name, event) in [("search_param_after_insert", "INSERT"), ("search_param_after_update", "UPDATE")] {
-            try db.execute(sql: """
-                CREATE TRIGGER IF NOT EXISTS \(name) AFTER \(event) ON resource
-                WHEN NEW.type IN (\(typeList)) AND json_valid(CAST(NEW.json AS TEXT))
-                BEGIN
-                \(body.joined(separator: ";\n"));
-                END
-                """)
+        let rows = try Row.fetchAll(db, sql: "SELECT type, id, json FROM resource WHERE type IN (\(typeList))")
+        for r in rows {
+            let type: String = r[0], id: String = r[1]
+            guard let json = try? JSONParser().parse([UInt8](r[2] as Data)) else { continue }
+            try index(db, type: type, id: id, resource: json)
         }
-        let all = "(SELECT type, id, CAST(json AS TEXT) AS j FROM resource WHERE type IN (\(typeList)) AND json_valid(CAST(json AS TEXT)))"
-        for sql in indexStatements(source: all) { try db.execute(sql: sql) }
+    }
+
+    /// Replaces the index rows that `type/id` produced.
+    static func index(_ db: Database, type: String, id: String, resource: JSONValue) throws {
+        try db.cachedStatement(sql: "DELETE FROM search_param WHERE src_type = ? AND src_id = ?").execute(arguments: [type, id])
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO search_param (src_type, src_id, type, id, name, system, value, lo, hi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for row in SearchIndexer.rows(type: type, id: id, resource: resource) {
+            try insert.execute(arguments: [type, id, row.type, row.id, row.name, row.system, row.value, row.lo, row.hi])
+        }
     }
 }
 
@@ -130,6 +64,10 @@ extension Schema {
     /// Registers the search index migration; the lead calls this from `Schema.migrator` after the others.
     static func searchMigrations(_ m: inout DatabaseMigrator) {
         m.registerMigration("v3-search-index") { db in try SearchIndex.install(db) }
+        // The index is now kept by the writer (parsed JSON in hand), not by triggers re-parsing it.
+        m.registerMigration("v4-search-index-by-writer") { db in
+            try db.execute(sql: "DROP TRIGGER IF EXISTS search_param_after_insert; DROP TRIGGER IF EXISTS search_param_after_update")
+        }
     }
 }
 
