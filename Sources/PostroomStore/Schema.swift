@@ -216,6 +216,13 @@ enum Schema {
                 """)
         }
         Schema.searchMigrations(&m)
+        m.registerMigration("v5-history-without-current") { db in
+            // The current version is kept in `resource` only; the history holds the versions it replaced.
+            try db.execute(sql: """
+                DELETE FROM resource_history WHERE version = (SELECT r.version FROM resource r
+                    WHERE r.type = resource_history.type AND r.id = resource_history.id)
+                """)
+        }
         return m
     }
 }

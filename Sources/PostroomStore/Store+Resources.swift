@@ -20,16 +20,19 @@ extension StoreWriter {
         let members = [JSONObject.Member("resourceType", .string(type)), JSONObject.Member("id", .string(id)),
                        JSONObject.Member("meta", .object(meta))] + o.members
         let bytes = Data(JSONWriter().bytes(.object(JSONObject(members))))
+        if current > 0 {
+            // The version being replaced moves to the history; the current one lives only in `resource`.
+            try db.cachedStatement(sql: """
+                INSERT INTO resource_history (type, id, version, last_updated, json, message_id)
+                SELECT type, id, version, last_updated, json, message_id FROM resource WHERE type = ? AND id = ?
+                """).execute(arguments: [type, id])
+        }
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO resource (type, id, version, last_updated, json, message_id) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (type, id) DO UPDATE SET version = excluded.version, last_updated = excluded.last_updated,
                 json = excluded.json, message_id = excluded.message_id
             """)
         try upsert.execute(arguments: [type, id, version, at, bytes, messageID])
-        let history = try db.cachedStatement(sql: """
-            INSERT INTO resource_history (type, id, version, last_updated, json, message_id) VALUES (?, ?, ?, ?, ?, ?)
-            """)
-        try history.execute(arguments: [type, id, version, at, bytes, messageID])
         if SearchIndex.types.contains(type) {
             try SearchIndex.index(db, type: type, id: id, resource: .object(JSONObject(members)))
         }
@@ -46,10 +49,13 @@ extension StoreReader {
         return try? JSONParser().parse(data)
     }
 
-    /// Every version of a resource, newest first.
+    /// Every version of a resource, newest first (the current one, then the history).
     public func resourceHistory(type: String, id: String) throws -> [JSONValue] {
-        try Data.fetchAll(db.cachedStatement(sql: "SELECT json FROM resource_history WHERE type = ? AND id = ? ORDER BY version DESC"),
-                          arguments: [type, id]).compactMap { try? JSONParser().parse($0) }
+        try Data.fetchAll(db.cachedStatement(sql: """
+            SELECT json FROM (SELECT version, json FROM resource WHERE type = ?1 AND id = ?2
+                              UNION ALL SELECT version, json FROM resource_history WHERE type = ?1 AND id = ?2)
+            ORDER BY version DESC
+            """), arguments: [type, id]).compactMap { try? JSONParser().parse($0) }
     }
 
     /// Whether a resource exists.

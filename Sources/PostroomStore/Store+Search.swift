@@ -91,7 +91,9 @@ extension StoreReader {
     /// Every version of a resource with its version number and time, newest first.
     public func resourceVersions(type: String, id: String) throws -> [ResourceVersion] {
         try Row.fetchAll(db, sql: """
-            SELECT version, last_updated, json FROM resource_history WHERE type = ? AND id = ? ORDER BY version DESC
+            SELECT version, last_updated, json FROM resource WHERE type = ?1 AND id = ?2
+            UNION ALL SELECT version, last_updated, json FROM resource_history WHERE type = ?1 AND id = ?2
+            ORDER BY version DESC
             """, arguments: [type, id]).compactMap { row in
             guard let v = try? JSONParser().parse(row[2] as Data) else { return nil }
             return ResourceVersion(version: row[0], lastUpdated: row[1], resource: v)
@@ -101,7 +103,8 @@ extension StoreReader {
     /// One version of a resource.
     public func resourceVersion(type: String, id: String, version: Int) throws -> ResourceVersion? {
         try Row.fetchOne(db, sql: """
-            SELECT version, last_updated, json FROM resource_history WHERE type = ? AND id = ? AND version = ?
+            SELECT version, last_updated, json FROM resource WHERE type = ?1 AND id = ?2 AND version = ?3
+            UNION ALL SELECT version, last_updated, json FROM resource_history WHERE type = ?1 AND id = ?2 AND version = ?3
             """, arguments: [type, id, version]).flatMap { row in
             guard let v = try? JSONParser().parse(row[2] as Data) else { return nil }
             return ResourceVersion(version: row[0], lastUpdated: row[1], resource: v)
