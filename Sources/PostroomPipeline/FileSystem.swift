@@ -135,10 +135,13 @@ public enum FileSystem {
         guard c_syncfs(fd) == 0 else { throw FileSystemError("syncfs failed", path) }
     }
 
-    /// Writes a group of files durably and atomically: each to a temp name, one `syncfs`, then
-    /// rename into place and one `fsync` per directory. A reader never sees a partial file, and
-    /// once this returns every file survives a crash.
-    public static func writeAtomically(_ files: [(directory: String, name: String, bytes: [UInt8])]) throws {
+    /// Writes a group of files durably and atomically: each to a temp name, one `syncfs` per file
+    /// system involved, then rename into place and one `fsync` per directory. A reader never sees a
+    /// partial file, and once this returns every file survives a crash.
+    ///
+    /// - Parameter durableFirst: paths (e.g. the database) whose file systems are synced too before
+    ///   the renames, so what the files announce is on disk before they appear.
+    public static func writeAtomically(_ files: [(directory: String, name: String, bytes: [UInt8])], durableFirst: [String] = []) throws {
         guard !files.isEmpty else { return }
         var temps: [(String, String)] = []
         for f in files {
@@ -146,7 +149,11 @@ public enum FileSystem {
             try write(f.bytes, to: tmp)
             temps.append((tmp, f.directory + "/" + f.name))
         }
-        try syncFileSystem(of: files[0].directory)
+        var synced: Set<UInt64> = []
+        for path in Array(Set(files.map(\.directory))) + durableFirst {
+            guard let dev = status(path)?.device, synced.insert(dev).inserted else { continue }
+            try syncFileSystem(of: path)
+        }
         for (tmp, dst) in temps { try rename(tmp, dst) }
         for dir in Set(files.map(\.directory)) { try sync(dir) }
     }

@@ -18,6 +18,20 @@ struct InFlight {
     var messageCount = 0
     /// Set when the drop is a zip/tar archive that was opened.
     var expansion: ArchiveExpansion?
+
+    /// What the placing stage needs once the drop is settled (no bytes, no decoded content).
+    var placement: Placement {
+        Placement(channel: channel, record: record, outcome: outcome, ack: ack, messageCount: messageCount)
+    }
+}
+
+/// A settled drop as the placing stage sees it.
+struct Placement: Sendable {
+    var channel: PipelineConfig.Channel
+    var record: DropRecord
+    var outcome: DropRecord.Outcome
+    var ack: (name: String, bytes: [UInt8])?
+    var messageCount: Int
 }
 
 extension Pipeline {
@@ -66,21 +80,24 @@ extension Pipeline {
                 } else {
                     group[i].expansion = expand(group[i])
                 }
-                continue
             }
-            group[i].decoded = Decoder.decode(group[i].bytes ?? [], accepting: group[i].channel.formats, options: options(for: group[i].channel))
         }
+        decodeInParallel(&group)
 
         try store.write { w in
             for i in group.indices { try settle(&group[i], writer: w) }
         }
         checkpoint("processed")
-        try writeAcks(group)
-        checkpoint("acked")
-        try place(group, session: session)
         for g in group { count(g, session: session) }
         session.done += group.count
         progress?(session.done, max(session.seen, session.done))
+        // Answer and place this group on the second stage while the next one is decoded and applied.
+        let placed = group.map(\.placement)
+        try session.placer.submit { [self] in
+            try writeAcks(placed)
+            checkpoint("acked")
+            try place(placed, session: session)
+        }
         // Members of archives opened in this group are drops of their own.
         let members: [Intake] = group.flatMap { f -> [Intake] in
             guard f.outcome == .accepted, let x = f.expansion else { return [] }
@@ -94,6 +111,19 @@ extension Pipeline {
     static func memberRecord(_ m: ArchiveExpansion.Member, of parent: DropRecord, run: String) -> DropRecord {
         DropRecord(id: m.id, runID: run, channel: parent.channel, name: m.name, size: m.size, sha256: "",
                    receivedAt: parent.receivedAt, workPath: m.path, parentDrop: parent.id)
+    }
+
+    /// Decodes the group's drops on all cores (decoding is pure; each drop is written only by its own iteration).
+    func decodeInParallel(_ group: inout [InFlight]) {
+        let count = group.count
+        group.withUnsafeMutableBufferPointer { buf in
+            nonisolated(unsafe) let slots = buf
+            DispatchQueue.concurrentPerform(iterations: count) { i in
+                guard slots[i].refusal == nil, slots[i].expansion == nil else { return }
+                slots[i].decoded = Decoder.decode(slots[i].bytes ?? [], accepting: slots[i].channel.formats,
+                                                  options: options(for: slots[i].channel))
+            }
+        }
     }
 
     /// Reads a claimed file (unless it is larger than the channel allows) and hashes it.

@@ -6,7 +6,7 @@ extension Pipeline {
     /// Writes the group's acknowledgement files (temp → one syncfs → rename → fsync of each outbox)
     /// and records that they are in place. Names are deterministic per drop, so a retry after a
     /// crash rewrites the same file rather than adding one.
-    func writeAcks(_ group: [InFlight]) throws {
+    func writeAcks(_ group: [Placement]) throws {
         var files: [(directory: String, name: String, bytes: [UInt8])] = []
         var ids: [String] = []
         for f in group {
@@ -19,8 +19,13 @@ extension Pipeline {
             guard let ch = config.channel(named: r.channel) else { continue }
             files.append((ch.outbox, r.name, r.bytes))
         }
-        guard !files.isEmpty else { return }
-        try FileSystem.writeAtomically(files)
+        guard !files.isEmpty else {
+            // Nothing to answer, but what the group decided must still be durable before its
+            // originals are archived or moved.
+            try FileSystem.syncFileSystem(of: config.database)
+            return
+        }
+        try FileSystem.writeAtomically(files, durableFirst: [config.database])
         try store.write { w in
             try w.markAckWritten(dropIDs: ids)
             try w.markOutboundWritten(routed.map(\.seq))
@@ -29,7 +34,7 @@ extension Pipeline {
 
     /// Puts each original where it ends: accepted ones into the run's archive, rejected ones into
     /// `error/<channel>/` beside a `.error.json` sidecar saying why.
-    func place(_ group: [InFlight], session: RunSession) throws {
+    func place(_ group: [Placement], session: RunSession) throws {
         var rejected: [DropRecord] = []
         for f in group {
             if f.outcome == .rejected {
@@ -76,7 +81,7 @@ extension Pipeline {
             let dir = (errorPath as NSString).deletingLastPathComponent
             sidecars.append((dir, (errorPath as NSString).lastPathComponent + ".error.json", JSONWriter(pretty: true).bytes(sidecar(r, messages: messages))))
             moves.append((r.workPath, errorPath))
-            session.summary.errorFiles.append(errorPath)
+            session.errorFiles.withLock { $0.append(errorPath) }
         }
         guard !records.isEmpty else { return }
         try FileSystem.writeAtomically(sidecars)

@@ -98,7 +98,7 @@ extension Pipeline {
             "errors": .stringConvertible(toError.count), "archive": .stringConvertible(toArchive.count),
         ])
         if !acks.isEmpty {
-            try FileSystem.writeAtomically(acks)
+            try FileSystem.writeAtomically(acks, durableFirst: [config.database])
             try store.write { w in
                 try w.markAckWritten(dropIDs: ackIDs)
                 try w.markOutboundWritten(routed.map(\.seq))

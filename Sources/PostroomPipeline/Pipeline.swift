@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import PostroomArchive
 import PostroomCore
@@ -26,7 +27,7 @@ public final class Pipeline: @unchecked Sendable {
     /// Test-only fault injection: the process exits at once when the named point is reached
     /// for the n-th time (`POSTROOM_CRASH_AT=point:n`).
     let crashPoint: (name: String, count: Int)?
-    var crashCounter: [String: Int] = [:]
+    let crashCounter = Mutex<[String: Int]>([:])
 
     /// Opens the data folder: takes its lock (throws `DataFolderLock.Busy`), creates folders,
     /// checks that inboxes and `work/` share a file system, and opens the database.
@@ -65,10 +66,11 @@ public final class Pipeline: @unchecked Sendable {
     func checkpoint(_ name: String) {
         guard let crashPoint, crashPoint.name == name || crashPoint.name == "any" else { return }
         let key = crashPoint.name == "any" ? "any" : name
-        crashCounter[key, default: 0] += 1
-        if crashCounter[key] == crashPoint.count {
-            _exit(137)
+        let reached = crashCounter.withLock { counts -> Bool in
+            counts[key, default: 0] += 1
+            return counts[key] == crashPoint.count
         }
+        if reached { _exit(137) }
     }
 
     func env(for channel: PipelineConfig.Channel) -> AckEnvironment {
@@ -113,8 +115,7 @@ public final class Pipeline: @unchecked Sendable {
                 session.seen += scan.ready.count + scan.waiting
                 guard !scan.ready.isEmpty else { continue }
                 found = true
-                for group in stride(from: 0, to: scan.ready.count, by: config.groupSize) where !stop.isSet {
-                    let slice = scan.ready[group..<min(group + config.groupSize, scan.ready.count)]
+                for slice in groups(scan.ready) where !stop.isSet {
                     try processGroup(slice.map { Intake.inbox(ch, $0) }, session: session)
                 }
             }
@@ -122,6 +123,27 @@ public final class Pipeline: @unchecked Sendable {
             if !found || passes >= 100 || stop.isSet { break }
         }
         return try session.finish()
+    }
+}
+
+extension Pipeline {
+    /// Bytes of originals held in memory by one group (a group ends at `groupSize` drops or here).
+    static let maxGroupBytes: Int64 = 16 << 20
+
+    /// Splits ready files into groups of at most `groupSize` drops and about `maxGroupBytes` bytes.
+    func groups(_ ready: [InboxScanner.Ready]) -> [ArraySlice<InboxScanner.Ready>] {
+        var out: [ArraySlice<InboxScanner.Ready>] = []
+        var start = 0, bytes: Int64 = 0
+        for (i, r) in ready.enumerated() {
+            if i > start && (i - start >= config.groupSize || bytes + r.size > Self.maxGroupBytes) {
+                out.append(ready[start..<i])
+                start = i
+                bytes = 0
+            }
+            bytes += min(r.size, config.channels.first { r.path.hasPrefix($0.inbox + "/") }?.maxFileSize ?? r.size)
+        }
+        if start < ready.count { out.append(ready[start...]) }
+        return out
     }
 }
 

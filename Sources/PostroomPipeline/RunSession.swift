@@ -1,11 +1,16 @@
 import Foundation
+import Synchronization
 import Logging
 import PostroomArchive
 import PostroomCore
 import PostroomStore
 
 /// One run: its id, its counts, and the archive it is writing.
-final class RunSession {
+///
+/// Threads: the counts and `seen`/`done` belong to the decoding stage; the archive (`archive(drop:)`)
+/// to the placing stage while a run is processing, and to whoever runs before `placer` gets work
+/// (recovery) or after `placer.drain()` (`finish`); `errorFiles` is locked.
+final class RunSession: @unchecked Sendable {
     unowned let pipeline: Pipeline
     let id: String
     let started: Date
@@ -14,6 +19,10 @@ final class RunSession {
     var done = 0
     /// Channels whose inbox could not be read in this run.
     var unavailable: [String] = []
+    /// The placing stage (acknowledgements, archive, `error/`) running beside the decoding one.
+    let placer = Placer()
+    /// Rejected originals moved into `error/` (appended by the placing stage).
+    let errorFiles = Mutex<[String]>([])
 
     /// The run's archive, opened at the first accepted drop, in `work/.staging` until it is finished.
     private var archive: ArchiveWriter?
@@ -65,6 +74,8 @@ final class RunSession {
     /// Closes the archive (with its manifest), moves it into `archive/YYYY/MM/DD/`, marks its drops
     /// done, removes their work files, and records the run's end.
     func finish() throws -> RunSummary {
+        try placer.drain()
+        summary.errorFiles = errorFiles.withLock { $0 }
         let p = pipeline
         if let archive, let stagingPath {
             let manifestJSON: JSONValue = .object(JSONObject([

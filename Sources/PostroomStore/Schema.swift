@@ -223,6 +223,15 @@ enum Schema {
                     WHERE r.type = resource_history.type AND r.id = resource_history.id)
                 """)
         }
+        m.registerMigration("v6-lighter-search-index") { db in
+            // Every indexed row updated four B-trees; dates alone need the period index, and `system|`
+            // searches use the (type, name, value, system) index's prefix.
+            try db.execute(sql: """
+                DROP INDEX IF EXISTS search_param_system;
+                DROP INDEX IF EXISTS search_param_date;
+                CREATE INDEX IF NOT EXISTS search_param_period ON search_param(type, name, lo) WHERE lo IS NOT NULL;
+                """)
+        }
         return m
     }
 }

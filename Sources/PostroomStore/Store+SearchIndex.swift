@@ -30,8 +30,7 @@ public enum SearchIndex {
             hi TEXT
         );
         CREATE INDEX IF NOT EXISTS search_param_value ON search_param(type, name, value, system);
-        CREATE INDEX IF NOT EXISTS search_param_system ON search_param(type, name, system);
-        CREATE INDEX IF NOT EXISTS search_param_date ON search_param(type, name, lo);
+        CREATE INDEX IF NOT EXISTS search_param_period ON search_param(type, name, lo) WHERE lo IS NOT NULL;
         CREATE INDEX IF NOT EXISTS search_param_source ON search_param(src_type, src_id);
         """
 
