@@ -24,6 +24,10 @@ public final class Store: Sendable {
         config.readonly = readOnly
         config.busyMode = .timeout(10)
         config.label = "postroom"
+        config.prepareDatabase { db in
+            // Savepoints (one per message) journal every page they touch; in memory, not in temp files.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
         // WAL with synchronous NORMAL: a commit survives a process crash at once; it is made durable
         // against power loss by the pipeline's `syncfs` of the database's file system, which comes
         // before any acknowledgement is renamed into place (see `FileSystem.writeAtomically`).
