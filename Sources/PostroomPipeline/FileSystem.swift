@@ -204,3 +204,126 @@ public enum SHA256Digest {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+/// SHA-256 over data that arrives in pieces (a file read in chunks).
+final class SHA256Stream {
+    private let ctx: OpaquePointer
+
+    init() {
+        ctx = EVP_MD_CTX_new()
+        EVP_DigestInit_ex(ctx, EVP_sha256(), nil)
+    }
+
+    deinit { EVP_MD_CTX_free(ctx) }
+
+    func update(_ bytes: UnsafeRawBufferPointer) {
+        _ = EVP_DigestUpdate(ctx, bytes.baseAddress, bytes.count)
+    }
+
+    /// The lower-case hex digest (call once).
+    func finish() -> String {
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var len: UInt32 = 0
+        EVP_DigestFinal_ex(ctx, &digest, &len)
+        return SHA256Digest.hexString(Array(digest.prefix(Int(len))))
+    }
+}
+
+extension FileSystem {
+    /// Reads a file in chunks of `chunkSize` bytes without holding it, calling `body` with each.
+    static func forEachChunk(of path: String, chunkSize: Int = 1 << 20, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystemError("cannot open", path) }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError("cannot read", path)
+            }
+            if n == 0 { return }
+            try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
+    }
+
+    /// Places copies of files under new names atomically and durably, like `writeAtomically`: a hard
+    /// link (or a copy across file systems) to a temp name, one `syncfs`, then the renames.
+    static func placeCopies(_ copies: [(source: String, directory: String, name: String)], durableFirst: [String] = []) throws {
+        guard !copies.isEmpty else { return }
+        var temps: [(String, String)] = []
+        for c in copies {
+            let tmp = c.directory + "/." + c.name + ".tmp"
+            try? remove(tmp)
+            if link(c.source, tmp) != 0 {
+                try copyFile(c.source, to: tmp)
+            }
+            temps.append((tmp, c.directory + "/" + c.name))
+        }
+        var synced: Set<UInt64> = []
+        for path in Array(Set(copies.map(\.directory))) + durableFirst {
+            guard let dev = status(path)?.device, synced.insert(dev).inserted else { continue }
+            try syncFileSystem(of: path)
+        }
+        for (tmp, dst) in temps { try rename(tmp, dst) }
+        for dir in Set(copies.map(\.directory)) { try sync(dir) }
+    }
+
+    /// Copies a file by chunks.
+    static func copyFile(_ source: String, to target: String) throws {
+        let out = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard out >= 0 else { throw FileSystemError("cannot create", target) }
+        defer { close(out) }
+        try forEachChunk(of: source) { chunk in
+            var off = 0
+            while off < chunk.count {
+                let n = Glibc.write(out, chunk.baseAddress! + off, chunk.count - off)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw FileSystemError("cannot write", target)
+                }
+                off += n
+            }
+        }
+    }
+}
+
+/// An append-only file written with a buffer (a streamed acknowledgement).
+final class BufferedFileWriter {
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    let path: String
+
+    init(path: String) throws {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw FileSystemError("cannot create", path) }
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    deinit { close(fd) }
+
+    func write(_ bytes: [UInt8]) throws {
+        buffer += bytes
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    func flush() throws {
+        var off = 0
+        while off < buffer.count {
+            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError("cannot write", path)
+            }
+            off += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes and fsyncs.
+    func finish() throws {
+        try flush()
+        guard fsync(fd) == 0 else { throw FileSystemError("fsync failed", path) }
+    }
+}

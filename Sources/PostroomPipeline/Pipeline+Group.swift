@@ -18,10 +18,12 @@ struct InFlight {
     var messageCount = 0
     /// Set when the drop is a zip/tar archive that was opened.
     var expansion: ArchiveExpansion?
+    /// A large HL7 v2 file processed in chunks (`processStreamed`), never read whole.
+    var streamed = false
 
     /// What the placing stage needs once the drop is settled (no bytes, no decoded content).
     var placement: Placement {
-        Placement(channel: channel, record: record, outcome: outcome, ack: ack, messageCount: messageCount)
+        Placement(channel: channel, record: record, outcome: outcome, ack: ack, ackFile: record.ackFile, messageCount: messageCount)
     }
 }
 
@@ -31,6 +33,8 @@ struct Placement: Sendable {
     var record: DropRecord
     var outcome: DropRecord.Outcome
     var ack: (name: String, bytes: [UInt8])?
+    /// An answer kept as a file (a streamed batch's acknowledgement), placed under `record.ackName`.
+    var ackFile: String?
     var messageCount: Int
 }
 
@@ -73,7 +77,7 @@ extension Pipeline {
         try store.write { w in for r in fresh { try w.insertDrop(r) } }
         checkpoint("recorded")
 
-        for i in group.indices where group[i].refusal == nil {
+        for i in group.indices where group[i].refusal == nil && !group[i].streamed {
             if let bytes = group[i].bytes, Self.looksLikeArchive(bytes) {
                 if group[i].record.parentDrop != nil {
                     group[i].refusal = .fatal("nested-archive", type: "security", "An archive inside an archive is not opened")
@@ -85,9 +89,11 @@ extension Pipeline {
         decodeInParallel(&group)
 
         try store.write { w in
-            for i in group.indices { try settle(&group[i], writer: w) }
+            for i in group.indices where !group[i].streamed { try settle(&group[i], writer: w) }
         }
         checkpoint("processed")
+        // Large v2 batches, one at a time, each in its own chunked transactions.
+        for i in group.indices where group[i].streamed { try processStreamed(&group[i], session: session) }
         for g in group { count(g, session: session) }
         session.done += group.count
         progress?(session.done, max(session.seen, session.done))
@@ -119,7 +125,7 @@ extension Pipeline {
         group.withUnsafeMutableBufferPointer { buf in
             nonisolated(unsafe) let slots = buf
             DispatchQueue.concurrentPerform(iterations: count) { i in
-                guard slots[i].refusal == nil, slots[i].expansion == nil else { return }
+                guard slots[i].refusal == nil, slots[i].expansion == nil, !slots[i].streamed else { return }
                 slots[i].decoded = Decoder.decode(slots[i].bytes ?? [], accepting: slots[i].channel.formats,
                                                   options: options(for: slots[i].channel))
             }
@@ -135,6 +141,11 @@ extension Pipeline {
             f.refusal = .fatal("file-too-large", type: "too-long",
                                "The file is \(size) bytes; this channel accepts at most \(channel.maxFileSize)")
             f.record.sha256 = f.record.sha256.isEmpty ? "not-read" : f.record.sha256
+            return f
+        }
+        if size > config.streamAbove, channel.formats.contains(.hl7v2), Self.startsLikeHL7v2(record.workPath) {
+            f.streamed = true
+            f.record.sha256 = f.record.sha256.isEmpty ? "streamed" : f.record.sha256
             return f
         }
         do {

@@ -19,12 +19,19 @@ extension Pipeline {
             guard let ch = config.channel(named: r.channel) else { continue }
             files.append((ch.outbox, r.name, r.bytes))
         }
-        guard !files.isEmpty else {
+        var copies: [(source: String, directory: String, name: String)] = []
+        for f in group where f.ack == nil {
+            guard let source = f.ackFile, let name = f.record.ackName else { continue }
+            copies.append((source, f.channel.outbox, name))
+            ids.append(f.record.id)
+        }
+        guard !files.isEmpty || !copies.isEmpty else {
             // Nothing to answer, but what the group decided must still be durable before its
             // originals are archived or moved.
             try FileSystem.syncFileSystem(of: config.database)
             return
         }
+        try FileSystem.placeCopies(copies, durableFirst: [config.database])
         try FileSystem.writeAtomically(files, durableFirst: [config.database])
         try store.write { w in
             try w.markAckWritten(dropIDs: ids)

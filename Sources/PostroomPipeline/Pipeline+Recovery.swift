@@ -27,6 +27,7 @@ extension Pipeline {
         var known = Set(unfinished.map(\.id))
         var toProcess: [Intake] = []
         var acks: [(directory: String, name: String, bytes: [UInt8])] = []
+        var ackCopies: [(source: String, directory: String, name: String)] = []
         var ackIDs: [String] = []
         var toError: [DropRecord] = []
         var toArchive: [DropRecord] = []
@@ -50,6 +51,9 @@ extension Pipeline {
             case .processed:
                 if !d.ackWritten, let name = d.ackName, let bytes = d.ackBytes {
                     acks.append((ch.outbox, name, bytes))
+                    ackIDs.append(d.id)
+                } else if !d.ackWritten, let name = d.ackName, let file = d.ackFile {
+                    ackCopies.append((file, ch.outbox, name))
                     ackIDs.append(d.id)
                 }
                 if d.outcome == .rejected {
@@ -90,14 +94,15 @@ extension Pipeline {
         for r in routed {
             if let ch = config.channel(named: r.channel) { acks.append((ch.outbox, r.name, r.bytes)) }
         }
-        let count = toProcess.count + acks.count + toError.count + toArchive.count
+        let count = toProcess.count + acks.count + ackCopies.count + toError.count + toArchive.count
         guard count > 0 else { return }
         try session.record()
         logger.warning("recovering unfinished work", metadata: [
             "claimed": .stringConvertible(toProcess.count), "acks": .stringConvertible(acks.count),
             "errors": .stringConvertible(toError.count), "archive": .stringConvertible(toArchive.count),
         ])
-        if !acks.isEmpty {
+        if !acks.isEmpty || !ackCopies.isEmpty {
+            try FileSystem.placeCopies(ackCopies, durableFirst: [config.database])
             try FileSystem.writeAtomically(acks, durableFirst: [config.database])
             try store.write { w in
                 try w.markAckWritten(dropIDs: ackIDs)

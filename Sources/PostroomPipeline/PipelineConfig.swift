@@ -52,6 +52,8 @@ public struct PipelineConfig: Sendable {
     public var maxArchiveMembers: Int
     public var maxArchiveBytes: Int64
     public var maxCompressionRatio: Double
+    /// HL7 v2 files larger than this are streamed (processed in chunks, never read whole).
+    public var streamAbove: Int64
     /// The raw `serve` object (address, port, credentials of `postroom serve`), read by the server.
     public var serve: JSONValue?
 
@@ -109,9 +111,12 @@ extension PipelineConfig {
         var maxMembers = 10_000
         var maxBytes: Int64 = 1 << 30
         var maxRatio = 200.0
+        var streamAbove: Int64 = 8 << 20
         if let l = try r.object("limits") {
             let lr = ConfigReader(l, key: "limits")
-            try lr.only(["archiveMembers", "archiveBytes", "compressionRatio"])
+            try lr.only(["archiveMembers", "archiveBytes", "compressionRatio", "streamAbove"])
+            streamAbove = Int64(try lr.int("streamAbove") ?? Int(streamAbove))
+            guard streamAbove > 0 else { throw ConfigError(key: "limits.streamAbove", message: "must be positive") }
             maxMembers = try lr.int("archiveMembers") ?? maxMembers
             maxBytes = Int64(try lr.int("archiveBytes") ?? Int(maxBytes))
             maxRatio = Double(try lr.int("compressionRatio") ?? Int(maxRatio))
@@ -140,6 +145,7 @@ extension PipelineConfig {
             compression: compression, groupSize: groupSize, application: try r.string("application") ?? "POSTROOM",
             facility: try r.string("facility") ?? "POSTROOM", endpoint: try r.string("endpoint") ?? "urn:postroom",
             channels: channels, maxArchiveMembers: maxMembers, maxArchiveBytes: maxBytes, maxCompressionRatio: maxRatio,
+            streamAbove: streamAbove,
             serve: try r.object("serve"))
     }
 

@@ -265,6 +265,10 @@ enum Schema {
                 CREATE UNIQUE INDEX resource_history_key ON resource_history(type, id, version);
                 """)
         }
+        m.registerMigration("v8-ack-files") { db in
+            // Large answers (a batch of 200,000 ACKs) are kept as files in `<data>/acks/`, not as blobs.
+            try db.execute(sql: "ALTER TABLE drop_file ADD COLUMN ack_file TEXT")
+        }
         return m
     }
 }

@@ -15,13 +15,18 @@ extension StoreWriter {
 
     /// Records what became of a drop and the exact bytes of its acknowledgement (state `processed`).
     public func markProcessed(dropID: String, outcome: DropRecord.Outcome, format: String?, duplicateOf: String?, issues: [Issue],
-                              ackName: String?, ackBytes: [UInt8]?, errorPath: String?) throws {
+                              ackName: String?, ackBytes: [UInt8]?, ackFile: String? = nil, errorPath: String?) throws {
         let stmt = try db.cachedStatement(sql: """
             UPDATE drop_file SET state = 'processed', outcome = ?, format = ?, duplicate_of = ?, issues_json = ?,
-                ack_name = ?, ack_bytes = ?, error_path = ? WHERE id = ?
+                ack_name = ?, ack_bytes = ?, ack_file = ?, error_path = ? WHERE id = ?
             """)
         try stmt.execute(arguments: [outcome.rawValue, format, duplicateOf, issues.isEmpty ? nil : Issue.encode(issues),
-                                     ackName, ackBytes.map { Data($0) }, errorPath, dropID])
+                                     ackName, ackBytes.map { Data($0) }, ackFile, errorPath, dropID])
+    }
+
+    /// Records a drop's content hash (streamed drops learn it after their first pass).
+    public func setDropHash(dropID: String, sha256: String) throws {
+        try db.cachedStatement(sql: "UPDATE drop_file SET sha256 = ? WHERE id = ?").execute(arguments: [sha256, dropID])
     }
 
     /// Notes that a drop's acknowledgement file is in place.
@@ -90,14 +95,14 @@ extension StoreWriter {
 extension StoreReader {
     static let dropColumns = """
         id, run_id, channel, name, size, sha256, received_at, work_path, state, outcome, format, duplicate_of, issues_json,
-        ack_name, ack_bytes, ack_written, error_path, archive_path, archive_member, reprocess_of, parent_drop
+        ack_name, ack_bytes, ack_written, error_path, archive_path, archive_member, reprocess_of, parent_drop, ack_file
         """
 
     static func drop(_ r: Row) -> DropRecord {
         DropRecord(id: r[0], runID: r[1], channel: r[2], name: r[3], size: r[4], sha256: r[5], receivedAt: r[6], workPath: r[7],
                    state: DropRecord.State(rawValue: r[8]) ?? .claimed, outcome: (r[9] as String?).flatMap(DropRecord.Outcome.init(rawValue:)),
                    format: r[10], duplicateOf: r[11], issues: Issue.decode(r[12]), ackName: r[13],
-                   ackBytes: (r[14] as Data?).map { [UInt8]($0) }, ackWritten: r[15], errorPath: r[16], archivePath: r[17],
+                   ackBytes: (r[14] as Data?).map { [UInt8]($0) }, ackFile: r[21], ackWritten: r[15], errorPath: r[16], archivePath: r[17],
                    archiveMember: r[18], reprocessOf: r[19], parentDrop: r[20])
     }
 

@@ -34,7 +34,7 @@ extension StoreWriter {
             """)
         try upsert.execute(arguments: [type, id, version, at, bytes, messageID])
         if SearchIndex.types.contains(type) {
-            try SearchIndex.index(db, type: type, id: id, resource: .object(JSONObject(members)))
+            try SearchIndex.index(db, type: type, id: id, resource: .object(JSONObject(members)), replacing: current > 0)
         }
         return version
     }

@@ -29,6 +29,8 @@ public struct DropRecord: Sendable, Equatable {
     public var issues: [Issue]
     public var ackName: String?
     public var ackBytes: [UInt8]?
+    /// The answer kept as a file (large batch acknowledgements) instead of `ackBytes`.
+    public var ackFile: String?
     public var ackWritten: Bool
     public var errorPath: String?
     public var archivePath: String?
@@ -38,7 +40,7 @@ public struct DropRecord: Sendable, Equatable {
 
     public init(id: String, runID: String, channel: String, name: String, size: Int64, sha256: String, receivedAt: String,
                 workPath: String, state: State = .claimed, outcome: Outcome? = nil, format: String? = nil, duplicateOf: String? = nil,
-                issues: [Issue] = [], ackName: String? = nil, ackBytes: [UInt8]? = nil, ackWritten: Bool = false,
+                issues: [Issue] = [], ackName: String? = nil, ackBytes: [UInt8]? = nil, ackFile: String? = nil, ackWritten: Bool = false,
                 errorPath: String? = nil, archivePath: String? = nil, archiveMember: String? = nil, reprocessOf: String? = nil,
                 parentDrop: String? = nil) {
         self.id = id
@@ -56,6 +58,7 @@ public struct DropRecord: Sendable, Equatable {
         self.issues = issues
         self.ackName = ackName
         self.ackBytes = ackBytes
+        self.ackFile = ackFile
         self.ackWritten = ackWritten
         self.errorPath = errorPath
         self.archivePath = archivePath

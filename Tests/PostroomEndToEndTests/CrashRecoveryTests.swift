@@ -173,4 +173,34 @@ import Glibc
         #expect(requests.count == count && reports.count == count && tasks.count == count)
         #expect(tasks.allSatisfy { $0.status == .completed })
     }
+
+    @Test func aStreamedBatchKilledMidwayIsFinishedWithoutApplyingTwice() throws {
+        let ws = try Workspace()
+        try """
+            { "data": "data", "limits": { "streamAbove": 1000 },
+              "channels": [ { "name": "results", "formats": ["hl7v2"], "role": "placer", "completion": { "mode": "rename" } } ] }
+            """.write(toFile: ws.config, atomically: true, encoding: .utf8)
+        var text = "BHS|^~\\&|LABSYS|RX1LAB|GPSYSTEM|A83008|20261126153000||||B1\r"
+        for n in 0..<1300 { text += String(decoding: Loads.result(n), as: UTF8.self) }
+        text += "BTS|1300\r"
+        try ws.drop(Array(text.utf8), as: "batch.hl7", channel: "results")
+        let crashed = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"], environment: ["POSTROOM_CRASH_AT": "batch-chunk:2"])
+        #expect(crashed.code == 137)
+        let again = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"])
+        #expect(again.code == 0, "\(again.stderr)")
+        let store = try ws.store()
+        let drops = try store.read { try $0.drops(limit: 10) }
+        #expect(drops.count == 1 && drops[0].state == .done)
+        #expect(try store.read { try $0.reports().count } == 1300)
+        let messages = try store.read { try $0.messages(dropID: drops[0].id) }
+        #expect(messages.count == 1300)
+        // The messages applied before the crash keep their result; none is applied twice.
+        #expect(messages.allSatisfy { $0.disposition == .held })
+        #expect(try store.read { try $0.resourceCounts() }.first { $0.type == "DiagnosticReport" }?.count == 1300)
+        let acks = ws.files(in: "outbox/results")
+        #expect(acks.count == 1)
+        let msa = segments(ws.read("outbox/results/" + acks[0])).filter { $0[0] == "MSA" }
+        #expect(msa.count == 1300 && msa.allSatisfy { $0[1] == "AA" })
+        #expect(try ws.archives().values.first?.keys.contains { $0.hasSuffix("batch.hl7") } == true)
+    }
 }

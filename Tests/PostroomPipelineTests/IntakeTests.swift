@@ -16,12 +16,12 @@ final class PipelineHarness {
     let pipeline: Pipeline
     var inbox: String { config.channels[0].inbox }
 
-    init(completion: String = #"{ "mode": "rename" }"#, extra: String = "") throws {
+    init(completion: String = #"{ "mode": "rename" }"#, extra: String = "", maxFileSize: Int = 4096) throws {
         folder = try TempFolder()
         let json = """
             { "data": "data", "groupSize": 4 \(extra),
               "channels": [ { "name": "in", "formats": ["hl7v2", "fhir", "cda"], "role": "placer",
-                              "completion": \(completion), "maxFileSize": 4096 } ] }
+                              "completion": \(completion), "maxFileSize": \(maxFileSize) } ] }
             """
         config = try PipelineConfig.parse(try JSONParser().parse(json), base: folder.path, configPath: folder.path + "/pipeline.json")
         pipeline = try Pipeline(config: config, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })

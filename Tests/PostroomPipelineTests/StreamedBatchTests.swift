@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import PostroomCore
+@testable import PostroomPipeline
+import PostroomStore
+import Testing
+
+@Suite struct StreamedBatchTests {
+    static func message(_ n: Int, nhs: String = "9990000018") -> String {
+        [
+            "MSH|^~\\&|LABSYS|RX1LAB|GPSYSTEM|A83008|20261126153000||ORU^R01^ORU_R01|B-\(n)|P|2.5.1",
+            "PID|1||\(nhs)^^^NHS^NH||TEST^PATIENT||19700101|F",
+            "ORC|RE|ORD\(n)^GPSYSTEM|LAB\(n)^LABSYS",
+            "OBR|1|ORD\(n)^GPSYSTEM|LAB\(n)^LABSYS|26604007^Full blood count^SCT||||||||||||||||||||F",
+            "OBX|1|NM|718-7^Hemoglobin^LN||\(100 + n % 50)|g/L^g/L^UCUM|115-165|N|||F",
+        ].joined(separator: "\r") + "\r"
+    }
+
+    static func batch(_ count: Int, declared: Int? = nil, bad: Set<Int> = []) -> [UInt8] {
+        var s = "FHS|^~\\&|LABSYS|RX1LAB|GPSYSTEM|A83008|20261126153000||||F1\rBHS|^~\\&|LABSYS|RX1LAB|GPSYSTEM|A83008|20261126153000||||B1\r"
+        for n in 0..<count { s += message(n, nhs: bad.contains(n) ? "9990000019" : "9990000018") }
+        s += "BTS|\(declared ?? count)\rFTS|1\r"
+        return Array(s.utf8)
+    }
+
+    func harness() throws -> PipelineHarness {
+        try PipelineHarness(extra: #", "limits": { "streamAbove": 1000 }"#, maxFileSize: 1 << 24)
+    }
+
+    @Test func aLargeBatchIsStreamedWithOneAcknowledgementPerMessage() throws {
+        let h = try harness()
+        try h.drop("big.hl7", Self.batch(600, bad: [7, 300]))
+        let s = try h.pipeline.runOnce()
+        #expect(s.total.partial == 1)
+        #expect(s.total.messages == 600)
+        let drop = try #require(try h.drops().first)
+        #expect(drop.ackFile != nil && drop.ackBytes == nil)
+        let messages = try h.pipeline.store.read { try $0.messages(dropID: drop.id) }
+        #expect(messages.count == 600)
+        #expect(messages.filter { $0.disposition == .rejected }.map(\.index) == [7, 300])
+        // Raw bytes kept for the rejected ones only (the whole file is archived).
+        #expect(messages.filter { $0.raw != nil }.count == 2)
+        let ackName = try #require(try FileManager.default.contentsOfDirectory(atPath: h.config.channels[0].outbox).first)
+        let ack = String(decoding: FileManager.default.contents(atPath: h.config.channels[0].outbox + "/" + ackName)!, as: UTF8.self)
+        let segments = ack.split(separator: "\r").map { $0.split(separator: "|", omittingEmptySubsequences: false) }
+        #expect(segments.first?.first == "FHS" && segments.first?.last == "F1")
+        #expect(segments[1].first == "BHS" && segments[1].last == "B1")
+        let msa = segments.filter { $0.first == "MSA" }
+        #expect(msa.count == 600)
+        #expect(msa.filter { $0[1] == "AE" }.map { String($0[2]) } == ["B-7", "B-300"])
+        #expect(segments.contains { $0.first == "BTS" && $0[1] == "600" })
+        #expect(try h.pipeline.store.read { try $0.reports().count } == 598)
+    }
+
+    @Test func aTruncatedLargeBatchIsRejectedWhole() throws {
+        let h = try harness()
+        try h.drop("cut.hl7", Self.batch(50, declared: 80))
+        let s = try h.pipeline.runOnce()
+        #expect(s.total.rejected == 1)
+        #expect(try h.pipeline.store.read { try $0.reports() }.isEmpty)
+        let drop = try #require(try h.drops().first)
+        #expect(drop.issues.contains { $0.isError })
+        #expect(FileManager.default.fileExists(atPath: h.config.errorFolder + "/in/cut.hl7"))
+    }
+
+    @Test func theSameLargeBatchAgainIsADuplicateWithItsOriginalAcknowledgement() throws {
+        let h = try harness()
+        try h.drop("a.hl7", Self.batch(300))
+        _ = try h.pipeline.runOnce()
+        try h.drop("b.hl7", Self.batch(300))
+        let s = try h.pipeline.runOnce()
+        #expect(s.total.duplicates == 1)
+        let outbox = h.config.channels[0].outbox
+        let acks = try FileManager.default.contentsOfDirectory(atPath: outbox).sorted()
+        #expect(acks.count == 2)
+        #expect(FileManager.default.contents(atPath: outbox + "/" + acks[0]) == FileManager.default.contents(atPath: outbox + "/" + acks[1]))
+        #expect(try h.pipeline.store.read { try $0.reports().count } == 300)
+    }
+}
