@@ -33,11 +33,16 @@ extension Pipeline {
                 return true
             }
         }
+        let oldAckFiles = Set(try store.read { try $0.drops(before: cutoff) }.compactMap(\.ackFile))
         result.rows = try store.write { w in
             let c = try w.prune(before: cutoff)
             try w.audit(at: StoreTime.string(Date()), actor: actor, action: "prune", target: cutoff,
                         detail: "archives \(result.archives), error files \(result.errorFiles), drops \(c.drops), runs \(c.runs)")
             return c
+        }
+        // Acknowledgements kept as files (streamed batches) go with the last drop that names them.
+        for path in oldAckFiles where try !store.read({ try $0.ackFileInUse(path) }) {
+            try? FileSystem.remove(path)
         }
         try store.vacuum()
         result.bytesReclaimed = max(0, before - fileSize(config.database))

@@ -97,3 +97,10 @@ extension StoreWriter {
         return c
     }
 }
+
+extension StoreReader {
+    /// Whether any drop still names this acknowledgement file.
+    public func ackFileInUse(_ path: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM drop_file WHERE ack_file = ? LIMIT 1", arguments: [path]) ?? false
+    }
+}
