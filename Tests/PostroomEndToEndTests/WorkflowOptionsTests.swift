@@ -146,4 +146,28 @@ import Testing
         let invalid = try fhirErrors(in: ws, channels: ["tasks"])
         #expect(invalid.isEmpty, "\(invalid)")
     }
+
+    /// The R4 Task examples (a lab order's Task 20170201-001 and its sub-task -002) through the core
+    /// state machine. The spec's sub-task goes accepted → completed, skipping in-progress: the strict
+    /// machine refuses that step, and so the parent cannot complete while its sub-task is still open.
+    @Test func theR4TaskExamplesRunThroughTheStateMachine() throws {
+        let ws = try Workspace()
+        try Self.config(ws, #"{ "name": "tasks", "formats": ["fhir"], "role": "filler", "completion": { "mode": "rename" } }"#)
+        let corpus = repositoryRoot + "/Tests/PostroomCoreTests/Fixtures/fhir/corpus/"
+        var outcomes: [String: String] = [:]
+        for (n, example) in [1, 2, 4, 5, 6, 3].enumerated() {
+            let bytes = [UInt8](FileManager.default.contents(atPath: corpus + "r4ex_Task-example\(example).json")!)
+            try ws.drop(bytes, as: "\(n)-example\(example).json", channel: "tasks")
+            _ = try ws.run()
+            let drop = try #require(try ws.store().read { try $0.drops(limit: 100) }.first { $0.name == "\(n)-example\(example).json" })
+            let codes = try ws.store().read { try $0.messages(dropID: drop.id) }.flatMap(\.issues).filter(\.isError).map(\.code)
+            outcomes["example\(example)"] = drop.outcome == .accepted ? "accepted" : codes.joined(separator: ",")
+        }
+        #expect(outcomes == ["example1": "accepted", "example2": "accepted", "example4": "task-invalid-transition",
+                             "example5": "accepted", "example6": "task-open-subtasks", "example3": "accepted"])
+        let store = try ws.store()
+        let parent = try #require(try store.read { try $0.task(keys: [CorrelationKey.identifier(system: "http:/goodhealth.org/identifiers", value: "20170201-001")]) })
+        let child = try #require(try store.read { try $0.task(keys: [CorrelationKey.identifier(system: "http:/goodhealth.org/identifiers", value: "20170201-002")]) })
+        #expect(parent.status == .inProgress && child.status == .accepted && child.partOf == parent.id)
+    }
 }

@@ -38,4 +38,26 @@ import Testing
         #expect(h.inboxNames().count == 6)
         #expect(try h.drops().allSatisfy { $0.state == .done })
     }
+
+    @Test func anInboxThatDisappearsDoesNotStopWatchAndIsTakenAgainWhenItReturns() async throws {
+        let h = try PipelineHarness()
+        let watcher = PipelineWatcher(pipeline: h.pipeline, interval: .milliseconds(50), logger: Logger(label: "t") { _ in SwiftLogNoOpLogHandler() })
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // The share goes away…
+                try FileManager.default.removeItem(atPath: h.inbox)
+                group.addTask { try await watcher.run() }
+                try await Task.sleep(for: .milliseconds(300))
+                // …and comes back with a file in it.
+                try FileManager.default.createDirectory(atPath: h.inbox, withIntermediateDirectories: true)
+                try h.drop("late.hl7", sampleORM)
+                for _ in 0..<100 where (try h.drops().first?.state) != .done {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                #expect(try h.drops().first?.state == .done)
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+    }
 }
