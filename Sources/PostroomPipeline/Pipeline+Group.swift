@@ -20,10 +20,13 @@ struct InFlight {
     var expansion: ArchiveExpansion?
     /// A large HL7 v2 file processed in chunks (`processStreamed`), never read whole.
     var streamed = false
+    /// The claimed file's modification time (the archive member keeps it).
+    var modified: Date?
 
     /// What the placing stage needs once the drop is settled (no bytes, no decoded content).
     var placement: Placement {
-        Placement(channel: channel, record: record, outcome: outcome, ack: ack, ackFile: record.ackFile, messageCount: messageCount)
+        Placement(channel: channel, record: record, outcome: outcome, ack: ack, ackFile: record.ackFile, messageCount: messageCount,
+                  original: outcome != .rejected && (bytes?.count ?? .max) <= 1 << 20 ? bytes : nil, modified: modified)
     }
 }
 
@@ -36,6 +39,9 @@ struct Placement: Sendable {
     /// An answer kept as a file (a streamed batch's acknowledgement), placed under `record.ackName`.
     var ackFile: String?
     var messageCount: Int
+    /// The original's bytes when small and accepted, so the archive need not read the work file again.
+    var original: [UInt8]?
+    var modified: Date?
 }
 
 extension Pipeline {
@@ -135,8 +141,10 @@ extension Pipeline {
     /// Reads a claimed file (unless it is larger than the channel allows) and hashes it.
     func load(channel: PipelineConfig.Channel, record: DropRecord) -> InFlight {
         var f = InFlight(channel: channel, record: record)
-        let size = FileSystem.status(record.workPath)?.size ?? record.size
+        let st = FileSystem.status(record.workPath)
+        let size = st?.size ?? record.size
         f.record.size = size
+        f.modified = st.map { Date(timeIntervalSince1970: $0.modified) }
         if size > channel.maxFileSize {
             f.refusal = .fatal("file-too-large", type: "too-long",
                                "The file is \(size) bytes; this channel accepts at most \(channel.maxFileSize)")

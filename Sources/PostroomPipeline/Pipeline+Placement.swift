@@ -47,7 +47,8 @@ extension Pipeline {
             if f.outcome == .rejected {
                 rejected.append(f.record)
             } else {
-                try session.archive(drop: f.record, manifestEntry: Self.manifestEntry(f.record, messages: f.messageCount))
+                try session.archive(drop: f.record, manifestEntry: Self.manifestEntry(f.record, messages: f.messageCount),
+                                    bytes: f.original, modified: f.modified)
             }
         }
         try moveToError(rejected, session: session)

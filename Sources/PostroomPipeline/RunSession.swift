@@ -56,15 +56,20 @@ final class RunSession: @unchecked Sendable {
     }
 
     /// Adds a drop's original to the run's archive (streamed from its work file).
-    func archive(drop: DropRecord, manifestEntry: JSONValue) throws {
+    func archive(drop: DropRecord, manifestEntry: JSONValue, bytes: [UInt8]? = nil, modified: Date? = nil) throws {
         if archive == nil {
             let path = pipeline.config.workFolder + "/.staging/" + id + "." + pipeline.config.compression.fileExtension
             archive = try ArchiveWriter(path: path, compression: pipeline.config.compression)
             stagingPath = path
         }
         let member = drop.channel + "/" + drop.id + "_" + drop.name
-        let modified = FileSystem.status(drop.workPath).map { Date(timeIntervalSince1970: $0.modified) } ?? Date()
-        try archive!.add(name: member, contentsOf: drop.workPath, size: drop.size, modified: modified)
+        if let bytes, let modified {
+            // Already in memory: no second read of the work file.
+            try archive!.add(name: member, bytes: bytes, modified: modified)
+        } else {
+            let modified = FileSystem.status(drop.workPath).map { Date(timeIntervalSince1970: $0.modified) } ?? Date()
+            try archive!.add(name: member, contentsOf: drop.workPath, size: drop.size, modified: modified)
+        }
         archived.append((drop.id, drop.workPath, member))
         var entry = manifestEntry.object ?? JSONObject()
         entry["member"] = .string(member)
