@@ -149,13 +149,20 @@ public enum FileSystem {
             try write(f.bytes, to: tmp)
             temps.append((tmp, f.directory + "/" + f.name))
         }
+        try publish(temps, directories: Set(files.map(\.directory)), durableFirst: durableFirst)
+    }
+
+    /// The second half of an atomic, durable write: one `syncfs` per file system involved (the
+    /// target directories and `durableFirst`), then each temp file renamed into place and each
+    /// directory synced.
+    static func publish(_ temps: [(temp: String, target: String)], directories: Set<String>, durableFirst: [String]) throws {
         var synced: Set<UInt64> = []
-        for path in Array(Set(files.map(\.directory))) + durableFirst {
+        for path in Array(directories) + durableFirst {
             guard let dev = status(path)?.device, synced.insert(dev).inserted else { continue }
             try syncFileSystem(of: path)
         }
         for (tmp, dst) in temps { try rename(tmp, dst) }
-        for dir in Set(files.map(\.directory)) { try sync(dir) }
+        for dir in directories { try sync(dir) }
     }
 
     /// Lists a directory's entry names (no `.`/`..`), streaming: `body` returns false to stop.
@@ -260,13 +267,7 @@ extension FileSystem {
             }
             temps.append((tmp, c.directory + "/" + c.name))
         }
-        var synced: Set<UInt64> = []
-        for path in Array(Set(copies.map(\.directory))) + durableFirst {
-            guard let dev = status(path)?.device, synced.insert(dev).inserted else { continue }
-            try syncFileSystem(of: path)
-        }
-        for (tmp, dst) in temps { try rename(tmp, dst) }
-        for dir in Set(copies.map(\.directory)) { try sync(dir) }
+        try publish(temps, directories: Set(copies.map(\.directory)), durableFirst: durableFirst)
     }
 
     /// Copies a file by chunks.

@@ -120,7 +120,7 @@ final class RunSession: @unchecked Sendable {
             try w.finishRun(id: id, finishedAt: summary.finishedAt, status: "finished", accepted: t.accepted + t.partial,
                             rejected: t.rejected, duplicates: t.duplicates, held: t.held, archivePath: summary.archivePath)
         }
-        try? MetricsFile.write(summary: summary, store: p.store, to: p.config.metricsFile)
+        try? MetricsFile.write(store: p.store, to: p.config.metricsFile)
         p.logger.info("run finished", metadata: [
             "run": .string(id), "accepted": .stringConvertible(t.accepted), "rejected": .stringConvertible(t.rejected),
             "duplicates": .stringConvertible(t.duplicates), "partial": .stringConvertible(t.partial), "held": .stringConvertible(t.held),

@@ -213,10 +213,3 @@ extension StoreWriter {
         try db.cachedStatement(sql: "UPDATE run SET archive_path = ? WHERE id = ?").execute(arguments: [path, id])
     }
 }
-
-extension StoreReader {
-    /// When the last run that rejected nothing finished.
-    public func lastSuccessfulRunEnd() throws -> String? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT MAX(finished_at) FROM run WHERE status = 'finished' AND rejected = 0"))
-    }
-}

@@ -1,5 +1,5 @@
 import Foundation
-import PostroomStore
+
 
 /// The Prometheus text exposition `/metrics` serves: the same families `run --once` writes to
 /// `metrics.prom`, computed from the store (the last run's figures from its `run` row and drops).
