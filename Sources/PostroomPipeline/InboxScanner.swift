@@ -44,7 +44,10 @@ public final class InboxScanner {
     public init() {}
 
     /// Scans a channel's inbox. `now` is the monotonic-enough wall clock in seconds.
-    public func scan(_ channel: PipelineConfig.Channel, limit: Int, now: Double = Date().timeIntervalSince1970) throws -> Scan {
+    ///
+    /// - Parameter notAfter: files modified after this time (seconds since the epoch) wait for a later scan.
+    public func scan(_ channel: PipelineConfig.Channel, limit: Int, now: Double = Date().timeIntervalSince1970,
+                     notAfter: Double? = nil) throws -> Scan {
         var scan = Scan()
         var heap = OldestHeap(limit: limit)
         var markerSuffixes: [String] = []
@@ -62,6 +65,10 @@ public final class InboxScanner {
             case .fifo: scan.refused.append(Refused(name: name, reason: "FIFO (not read)")); return true
             case .directory: scan.refused.append(Refused(name: name, reason: "directory (not entered)")); return true
             case .other: scan.refused.append(Refused(name: name, reason: "not a regular file")); return true
+            }
+            if let notAfter, st.modified > notAfter {
+                scan.waiting += 1
+                return true
             }
             var marker: String?
             switch channel.completion {

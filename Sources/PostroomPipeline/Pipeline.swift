@@ -94,39 +94,52 @@ public final class Pipeline: @unchecked Sendable {
             return nil
         }.max()
         if let stableWait {
-            for ch in config.channels { _ = try? scanner.scan(ch, limit: config.groupSize * 4) }
+            for ch in config.channels { _ = try? scanner.scan(ch, limit: scanLimit) }
             if stableWait > 0 { Thread.sleep(forTimeInterval: stableWait) }
         }
-        var passes = 0
-        while true {
-            passes += 1
+        // A run takes what was there when it started (and what its looks judge complete), pass after
+        // pass, holding at most `scanLimit` candidates at a time; later arrivals wait for the next run.
+        // (A few seconds of slack for clocks of network file systems that run a little ahead.)
+        let startedAt = Date().timeIntervalSince1970 + 5
+        var counted: Set<String> = []
+        while !stop.isSet {
             var found = false
             for ch in config.channels where !stop.isSet {
                 let scan: InboxScanner.Scan
                 do {
-                    scan = try scanner.scan(ch, limit: config.groupSize * 4)
+                    scan = try scanner.scan(ch, limit: scanLimit, notAfter: startedAt)
                 } catch {
                     // One channel's folder being unavailable must not stop the others.
                     logger.error("inbox unavailable", metadata: ["channel": .string(ch.name), "error": .string("\(error)")])
-                    session.unavailable.append(ch.name)
+                    if !session.unavailable.contains(ch.name) { session.unavailable.append(ch.name) }
                     continue
                 }
-                if !scan.refused.isEmpty { session.summary.refused[ch.name] = scan.refused }
-                session.seen += scan.ready.count + scan.waiting
+                if counted.insert(ch.name).inserted {
+                    session.seen += scan.ready.count + scan.waiting
+                    if !scan.refused.isEmpty {
+                        session.summary.refused[ch.name] = scan.refused
+                        logger.warning("inbox entries not taken", metadata: [
+                            "channel": .string(ch.name), "count": .stringConvertible(scan.refused.count),
+                            "kinds": .string(Set(scan.refused.map(\.reason)).sorted().joined(separator: "; ")),
+                        ])
+                    }
+                }
                 guard !scan.ready.isEmpty else { continue }
                 found = true
                 for slice in groups(scan.ready) where !stop.isSet {
                     try processGroup(slice.map { Intake.inbox(ch, $0) }, session: session)
                 }
             }
-            // Keep taking what arrived meanwhile, but a run --once ends: at most a few passes.
-            if !found || passes >= 100 || stop.isSet { break }
+            if !found { break }
         }
         return try session.finish()
     }
 }
 
 extension Pipeline {
+    /// Candidates one scan of an inbox keeps (the oldest); a huge inbox is taken in several passes.
+    var scanLimit: Int { max(config.groupSize * 4, 16_384) }
+
     /// Bytes of originals held in memory by one group (a group ends at `groupSize` drops or here).
     static let maxGroupBytes: Int64 = 16 << 20
 

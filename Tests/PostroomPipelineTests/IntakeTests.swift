@@ -133,6 +133,18 @@ let sampleORM = Array("MSH|^~\\&|A|B|C|D|20260101||ORM^O01^ORM_O01|C1|P|2.5.1\rP
         #expect(order == ["b.hl7", "a.hl7", "c.hl7"])
     }
 
+    @Test func aRunTakesWhatWasThereWhenItStartedNotWhatKeepsArriving() throws {
+        let h = try PipelineHarness()
+        try h.drop("now.hl7", sampleORM)
+        try h.drop("later.hl7", Array(String(decoding: sampleORM, as: UTF8.self).replacingOccurrences(of: "C1", with: "C2").utf8))
+        let future = Int(Date().timeIntervalSince1970) + 3600
+        var t = [timespec(tv_sec: future, tv_nsec: 0), timespec(tv_sec: future, tv_nsec: 0)]
+        #expect(utimensat(AT_FDCWD, h.inbox + "/later.hl7", &t, 0) == 0)
+        let s = try h.pipeline.runOnce()
+        #expect(s.total.accepted == 1)
+        #expect(h.inboxNames() == ["later.hl7"])
+    }
+
     @Test func theScanHoldsOnlyABoundedNumberOfCandidates() throws {
         let h = try PipelineHarness()
         for i in 0..<50 { try h.drop(String(format: "f%02d.hl7", i), sampleORM) }
