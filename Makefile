@@ -61,5 +61,12 @@ test: deps test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
 
+## Regenerate the FHIR R4 validation tables from the official core package (committed; a build needs no download).
+FHIR_PACKAGE ?= ../shared/fhir/hl7.fhir.r4.core-4.0.1.tgz
+fhir-tables:
+	@tmp=$$(mktemp -d); tar xzf $(FHIR_PACKAGE) -C $$tmp && \
+	$(SWIFT) run -c release postroom-fhir-gen $$tmp/package Sources/PostroomCore/FHIR/Generated/FHIRR4Spec+Data.swift; \
+	rc=$$?; rm -rf $$tmp; exit $$rc
+
 clean-demo:
 	rm -rf $(DEMO)
