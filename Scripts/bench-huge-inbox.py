@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""A 1,000,000-file inbox: peak RSS and the time to the first acknowledgement.
+
+Usage: Scripts/bench-huge-inbox.py [--files 1000000] [--seconds 60] [--postroom .build/release/postroom] [--out bench-out/huge-inbox]
+
+Creates (once) an inbox of one-message HL7 v2 ORU files, starts `postroom run --once` on it,
+notes when the first acknowledgement appears in the outbox, lets it run for --seconds, stops it
+(SIGKILL: Postroom is crash-safe, the next run would finish the work) and prints one JSON line with
+the time to the first ACK, the drops finished, and the peak RSS of the process (from /proc).
+"""
+import argparse, json, os, shutil, signal, subprocess, sys, time
+
+def nhs(n):
+    base = 999000000 + n % 900000
+    while True:
+        s = str(base)
+        t = sum(int(s[i]) * (10 - i) for i in range(9))
+        c = 11 - t % 11
+        c = 0 if c == 11 else c
+        if c != 10:
+            return s + str(c)
+        base += 1
+
+def message(n):
+    segs = ["MSH|^~\\&|LABSYS|RX1LAB|GPSYSTEM|A83008|20261126153000||ORU^R01^ORU_R01|H-%d|P|2.5.1" % n,
+            "PID|1||%s^^^NHS^NH||TEST^PATIENT||19700101|F" % nhs(n),
+            "ORC|RE|ORD%d^GPSYSTEM|LAB%d^LABSYS" % (n, n),
+            "OBR|1|ORD%d^GPSYSTEM|LAB%d^LABSYS|26604007^Full blood count^SCT||||||||||||||||||||F" % (n, n),
+            "OBX|1|NM|718-7^Hemoglobin^LN||%d|g/L^g/L^UCUM|115-165|N|||F" % (100 + n % 60)]
+    return ("\r".join(segs) + "\r").encode()
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--files", type=int, default=1_000_000)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--postroom", default=".build/release/postroom")
+    ap.add_argument("--out", default="bench-out/huge-inbox")
+    a = ap.parse_args()
+    out = os.path.abspath(a.out)
+    load = os.path.join(out, "load")
+    stamp = os.path.join(load, ".count")
+    if not os.path.exists(stamp) or open(stamp).read() != str(a.files):
+        shutil.rmtree(load, ignore_errors=True)
+        os.makedirs(load)
+        for n in range(a.files):
+            with open(os.path.join(load, "m%07d.hl7" % n), "wb") as f:
+                f.write(message(n))
+        open(stamp, "w").write(str(a.files))
+    run = os.path.join(out, "run")
+    shutil.rmtree(run, ignore_errors=True)
+    os.makedirs(os.path.join(run, "data", "inbox"))
+    # A rename within the file system: the load becomes the inbox (and is rebuilt next time).
+    os.rename(load, os.path.join(run, "data", "inbox", "results"))
+    os.remove(os.path.join(run, "data", "inbox", "results", ".count"))
+    config = os.path.join(run, "pipeline.json")
+    json.dump({"data": "data", "channels": [{"name": "results", "formats": ["hl7v2"], "role": "placer",
+                                             "completion": {"mode": "rename"}}]}, open(config, "w"))
+    outbox = os.path.join(run, "data", "outbox", "results")
+    start = time.monotonic()
+    p = subprocess.Popen([os.path.abspath(a.postroom), "run", "--once", "--config", config, "--quiet"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=run)
+    first = None
+    peak = 0
+    while time.monotonic() - start < a.seconds and p.poll() is None:
+        if first is None and os.path.isdir(outbox):
+            with os.scandir(outbox) as it:
+                if any(not e.name.startswith(".") for e in it):
+                    first = time.monotonic() - start
+        try:
+            for line in open("/proc/%d/status" % p.pid):
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except FileNotFoundError:
+            pass
+        time.sleep(0.005 if first is None else 0.2)
+    if p.poll() is None:
+        p.send_signal(signal.SIGKILL)
+    p.wait()
+    done = len([n for n in os.listdir(outbox)]) if os.path.isdir(outbox) else 0
+    print(json.dumps({"files": a.files, "first_ack_seconds": first, "acks_after_seconds": a.seconds,
+                      "acks": done, "peak_rss_mib": round(peak / 1024, 1)}))
+
+if __name__ == "__main__":
+    sys.exit(main())
