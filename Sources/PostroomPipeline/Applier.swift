@@ -64,7 +64,9 @@ struct Applier {
         if var resource = patient.resource?.object {
             if let source = resource["id"]?.string { refs.note(type: "Patient", source: source, stored: id) }
             resource["id"] = nil
-            try writer.putResource(type: "Patient", id: id, resource: refs.rewrite(.object(resource)), messageID: messageID, at: now)
+            // A patient named again with the same details is not a new version.
+            try writer.putResource(type: "Patient", id: id, resource: refs.rewrite(.object(resource)), messageID: messageID, at: now,
+                                   unlessUnchanged: true)
         } else if try !reader.hasResource(type: "Patient", id: id) {
             var identifiers: [JSONValue] = []
             if let nhs = patient.nhsNumber {

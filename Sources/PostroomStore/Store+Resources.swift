@@ -5,9 +5,28 @@ import PostroomCore
 extension StoreWriter {
     /// Stores a new version of a FHIR resource; sets `id` and `meta.versionId`/`meta.lastUpdated`.
     /// Returns the version number.
+    ///
+    /// - Parameter unlessUnchanged: when the stored version says the same (apart from `meta`), store
+    ///   nothing and return its version.
     @discardableResult
-    public func putResource(type: String, id: String, resource: JSONValue, messageID: String?, at: String) throws -> Int {
-        let current = try Int.fetchOne(db.cachedStatement(sql: "SELECT version FROM resource WHERE type = ? AND id = ?"), arguments: [type, id]) ?? 0
+    public func putResource(type: String, id: String, resource: JSONValue, messageID: String?, at: String,
+                            unlessUnchanged: Bool = false) throws -> Int {
+        let current: Int
+        if unlessUnchanged,
+           let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT version, json FROM resource WHERE type = ? AND id = ?"),
+                                      arguments: [type, id]) {
+            current = row[0]
+            if var stored = (try? JSONParser().parse(row[1] as Data))?.object, var given = resource.object {
+                for k in ["meta", "id", "resourceType"] {
+                    stored[k] = nil
+                    given[k] = nil
+                }
+                if stored == given { return current }
+            }
+        } else {
+            current = try Int.fetchOne(db.cachedStatement(sql: "SELECT version FROM resource WHERE type = ? AND id = ?"),
+                                       arguments: [type, id]) ?? 0
+        }
         let version = current + 1
         var o = resource.object ?? JSONObject()
         // resourceType and id first, as FHIR tools print them.

@@ -139,4 +139,19 @@ import Testing
         #expect(stored.status == .accepted)
         #expect(try h.read { try $0.taskHistory(taskID: stored.id) }.map(\.to) == ["requested", "accepted"])
     }
+
+    @Test func aPatientNamedAgainWithTheSameDetailsIsNotANewVersion() throws {
+        let h = try WorkflowHarness()
+        func patient(_ family: String) -> PatientFacts {
+            PatientFacts(nhsNumber: "9990000018", resource: .object(JSONObject([
+                "resourceType": "Patient", "name": [["family": .string(family)]],
+            ])))
+        }
+        try h.apply(Facts.message(patient: patient("SMITH"), requests: [Facts.request("A")]))
+        try h.apply(Facts.message(patient: patient("SMITH"), requests: [Facts.request("B")]))
+        let id = try #require(try h.read { try $0.resourceIDs(type: "Patient") }.first)
+        #expect(try h.read { try $0.resourceHistory(type: "Patient", id: id) }.count == 1)
+        try h.apply(Facts.message(patient: patient("JONES"), requests: [Facts.request("C")]))
+        #expect(try h.read { try $0.resourceHistory(type: "Patient", id: id) }.count == 2)
+    }
 }
