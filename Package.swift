@@ -56,10 +56,18 @@ let package = Package(
 
         // Benchmark of HL7 v2 parse + validate + map throughput (not a test).
         .executableTarget(name: "postroom-bench-v2", dependencies: ["PostroomCore"], exclude: ["README.md"]),
+        // `make bench`: generates seeded loads, runs `postroom run --once` on them (and the reference programs of
+        // ../shared/bench with --compare) and reports files/s, messages/s, MB/s, CPU and peak RSS.
+        .executableTarget(name: "postroom-bench", dependencies: [
+            "PostroomCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         .testTarget(name: "PostroomCoreTests", dependencies: ["PostroomCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PostroomStoreTests", dependencies: ["PostroomStore"]),
         .testTarget(name: "PostroomArchiveTests", dependencies: ["PostroomArchive"]),
+        // The benchmark's generator and bookkeeping (no timing): loads valid and correlated, counts trusted.
+        .testTarget(name: "PostroomBenchTests", dependencies: ["postroom-bench", "PostroomCore", "PostroomPipeline"]),
         .testTarget(name: "PostroomPipelineTests", dependencies: [
             "PostroomPipeline",
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

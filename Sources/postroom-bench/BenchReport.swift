@@ -1,0 +1,143 @@
+import PostroomCore
+
+/// The benchmark's findings: a table for people (standard output) and the same as JSON (`bench.json`).
+struct BenchReport: Sendable {
+    var machine: MachineFacts
+    var settings: JSONObject
+    var results: [BenchResult]
+    /// Things a reader must know (skipped comparisons, scaled loads).
+    var notes: [String]
+    var scale: Double
+
+    /// The result of `program` on `load`.
+    func result(_ load: LoadKind, _ program: Program) -> BenchResult? {
+        results.first { $0.load.kind == load && $0.program == program }
+    }
+
+    /// The table: one row per load and program, medians of the runs, Postroom's ratios to the floor and the peer.
+    var table: String {
+        var rows = [["load", "program", "files", "messages", "wall s", "files/s", "msg/s", "MB/s", "CPU s", "RSS MiB", "vs floor", "vs peer"]]
+        for r in results {
+            if r.samples.isEmpty {
+                rows.append([r.load.kind.rawValue, r.program.rawValue, Format.count(r.load.files), Format.count(r.load.messages),
+                             "failed", "", "", "", "", "", "", ""])
+                continue
+            }
+            var row = [r.load.kind.rawValue, r.program.rawValue, Format.count(r.load.files), Format.count(r.load.messages),
+                       Format.fixed(r.wallSeconds, 2), Format.rate(r.filesPerSecond), Format.rate(r.messagesPerSecond),
+                       Format.fixed(r.megabytesPerSecond, 1), Format.fixed(r.cpuSeconds, 2), Format.fixed(r.peakRSSBytes / 1_048_576, 1)]
+            if r.program == .postroom {
+                row.append(ratioText(r.ratio(to: result(r.load.kind, .floor))))
+                row.append(ratioText(r.ratio(to: result(r.load.kind, .peer))))
+            } else {
+                row += ["", ""]
+            }
+            rows.append(row)
+        }
+        var out = "Postroom benchmark — \(machine.line)\n\n" + TextTable.render(rows) + "\n"
+        out += "\nMedians of the runs; rates are input / median wall time (MB = 10^6 bytes); RSS is the peak resident set of the "
+            + "process (the largest single process for the peer); vs = Postroom's throughput / the other's on the same load.\n"
+        if let fhir = result(.fhir, .postroom), !fhir.samples.isEmpty {
+            out += "FHIR end to end: \(Format.rate(fhir.resourcesPerSecond)) resources/s (Bundle entries) for the whole run.\n"
+        }
+        out += "\nTargets (the issue's):\n" + targets.map { "  \($0.status.padded(7)) \($0.name): \($0.value) (goal \($0.goal))" }.joined(separator: "\n") + "\n"
+        for note in notes { out += "Note: \(note)\n" }
+        return out
+    }
+
+    /// One target of the issue, checked against this run's figures.
+    struct Target: Sendable {
+        var name: String
+        var value: String
+        var goal: String
+        /// PASS, FAIL, or n/a when not measured.
+        var status: String
+    }
+
+    /// The issue's targets that these loads measure.
+    var targets: [Target] {
+        var out: [Target] = []
+        let v2 = result(.v2, .postroom)
+        if let ratio = v2?.ratio(to: result(.v2, .floor)) {
+            out.append(Target(name: "v2 one-message files vs the floor", value: "\(Format.fixed(ratio * 100, 0))% of the floor's files/s",
+                              goal: "≥ 50%, aim 70%", status: ratio >= 0.5 ? "PASS" : "FAIL"))
+        } else {
+            out.append(Target(name: "v2 one-message files vs the floor", value: "not measured", goal: "≥ 50%, aim 70% (needs --compare)", status: "n/a"))
+        }
+        if let batch = result(.batch, .postroom), !batch.samples.isEmpty {
+            out.append(Target(name: "v2 batch file", value: "\(Format.rate(batch.messagesPerSecond)) messages/s", goal: "≥ 50,000 messages/s",
+                              status: batch.messagesPerSecond >= 50_000 ? "PASS" : "FAIL"))
+        }
+        let measured = results.filter { $0.program == .postroom && !$0.samples.isEmpty }
+        if let worst = measured.max(by: { $0.maxRSSBytes < $1.maxRSSBytes }) {
+            let mib = Double(worst.maxRSSBytes) / 1_048_576
+            out.append(Target(name: "peak RSS, every load", value: "\(Format.fixed(mib, 1)) MiB at most (load \(worst.load.kind.rawValue))",
+                              goal: "≤ 64 MiB", status: mib <= 64 ? "PASS" : "FAIL"))
+        }
+        if let mixed = result(.mixed, .postroom), let last = mixed.samples.last {
+            let ok = last.linked == mixed.load.count && last.tasksCompleted == mixed.load.count
+            out.append(Target(name: "mixed load", value: "\(last.linked ?? 0) report(s) linked, \(last.tasksCompleted ?? 0) Task(s) completed",
+                              goal: "all \(mixed.load.count) (checked on every run)", status: ok ? "PASS" : "FAIL"))
+        }
+        return out
+    }
+
+    private func ratioText(_ ratio: Double?) -> String {
+        ratio.map { Format.fixed($0, 2) + "x" } ?? ""
+    }
+
+    /// The whole report as JSON.
+    var json: JSONValue {
+        func number(_ v: Double, _ digits: Int) -> JSONValue { v.isFinite ? .number(Format.fixed(v, digits)) : .null }
+        let rows: [JSONValue] = results.map { r in
+            var o = JSONObject([
+                "load": .string(r.load.kind.rawValue), "program": .string(r.program.rawValue),
+                "files": .number(String(r.load.files)), "messages": .number(String(r.load.messages)),
+                "wallSeconds": number(r.wallSeconds, 3), "filesPerSecond": number(r.filesPerSecond, 1),
+                "messagesPerSecond": number(r.messagesPerSecond, 1), "megabytesPerSecond": number(r.megabytesPerSecond, 2),
+                "cpuSeconds": number(r.cpuSeconds, 3), "peakRSSMiB": number(r.peakRSSBytes / 1_048_576, 1),
+                "maxRSSMiB": number(Double(r.maxRSSBytes) / 1_048_576, 1),
+            ])
+            if r.load.resources > 0 { o["resourcesPerSecond"] = number(r.resourcesPerSecond, 1) }
+            if r.program == .postroom {
+                o["ratioToFloor"] = r.ratio(to: result(r.load.kind, .floor)).map { number($0, 3) } ?? .null
+                o["ratioToPeer"] = r.ratio(to: result(r.load.kind, .peer)).map { number($0, 3) } ?? .null
+            }
+            if let failure = r.failure { o["failure"] = .string(failure) }
+            o["runs"] = .array(r.samples.map { s in
+                .object(JSONObject([
+                    "run": .number(String(s.run)), "wallSeconds": number(s.outcome.wallSeconds, 3),
+                    "userSeconds": number(s.outcome.userSeconds, 3), "systemSeconds": number(s.outcome.systemSeconds, 3),
+                    "peakRSSMiB": number(Double(s.outcome.peakRSSBytes) / 1_048_576, 1),
+                    "reportedSeconds": s.reportedSeconds.map { number($0, 3) }, "held": s.held.map { .number(String($0)) },
+                    "linked": s.linked.map { .number(String($0)) }, "tasksCompleted": s.tasksCompleted.map { .number(String($0)) },
+                ]))
+            })
+            return .object(o)
+        }
+        var loads: [LoadManifest] = []
+        for r in results where !loads.contains(where: { $0.kind == r.load.kind }) { loads.append(r.load) }
+        return .object(JSONObject([
+            "machine": machine.json, "settings": .object(settings),
+            "loads": .array(loads.map { m in
+                .object(JSONObject([
+                    "load": .string(m.kind.rawValue), "description": .string(m.kind.summary), "files": .number(String(m.files)),
+                    "messages": .number(String(m.messages)), "resources": .number(String(m.resources)), "bytes": .number(String(m.bytes)),
+                    "averageFileBytes": .number(String(m.bytes / Int64(max(m.files, 1)))),
+                ]))
+            }),
+            "results": .array(rows),
+            "targets": .array(targets.map { t in
+                .object(JSONObject(["name": .string(t.name), "value": .string(t.value), "goal": .string(t.goal), "status": .string(t.status)]))
+            }),
+            "notes": .array(notes.map { .string($0) }),
+        ]))
+    }
+}
+
+extension String {
+    /// The string padded with spaces to `width` characters.
+    func padded(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}
