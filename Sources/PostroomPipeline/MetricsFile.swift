@@ -6,6 +6,6 @@ import PostroomStore
 enum MetricsFile {
     static func write(store: Store, to path: String) throws {
         try FileSystem.writeAtomically([((path as NSString).deletingLastPathComponent, (path as NSString).lastPathComponent,
-                                         Array(MetricsText.render(store: store).utf8))])
+                                         Array(try store.write { MetricsText.render(writer: $0) }.utf8))])
     }
 }

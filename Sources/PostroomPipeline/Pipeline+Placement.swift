@@ -14,7 +14,8 @@ extension Pipeline {
             files.append((f.channel.outbox, ack.name, ack.bytes))
             ids.append(f.record.id)
         }
-        let routed = try store.read { try $0.pendingOutbound(dropIDs: group.map(\.record.id)) }
+        // Read on the writer connection: no reader connection (and its page cache) for the placing stage.
+        let routed = try store.write { try $0.reader.pendingOutbound(dropIDs: group.map(\.record.id)) }
         for r in routed {
             guard let ch = config.channel(named: r.channel) else { continue }
             files.append((ch.outbox, r.name, r.bytes))

@@ -141,7 +141,7 @@ extension Pipeline {
     var scanLimit: Int { max(config.groupSize * 4, 16_384) }
 
     /// Bytes of originals held in memory by one group (a group ends at `groupSize` drops or here).
-    static let maxGroupBytes: Int64 = 16 << 20
+    static let maxGroupBytes: Int64 = 8 << 20
 
     /// Splits ready files into groups of at most `groupSize` drops and about `maxGroupBytes` bytes.
     func groups(_ ready: [InboxScanner.Ready]) -> [ArraySlice<InboxScanner.Ready>] {

@@ -121,7 +121,7 @@ extension PipelineConfig {
             maxBytes = Int64(try lr.int("archiveBytes") ?? Int(maxBytes))
             maxRatio = Double(try lr.int("compressionRatio") ?? Int(maxRatio))
         }
-        let groupSize = try r.int("groupSize") ?? 256
+        let groupSize = try r.int("groupSize") ?? 128
         guard (1...100_000).contains(groupSize) else { throw ConfigError(key: "groupSize", message: "must be between 1 and 100000") }
         guard let list = try r.array("channels"), !list.isEmpty else {
             throw ConfigError(key: "channels", message: "at least one channel is required")

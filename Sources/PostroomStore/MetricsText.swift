@@ -6,12 +6,26 @@ import Foundation
 public enum MetricsText {
     /// The exposition text for the store (empty families when there is no database yet).
     public static func render(store: Store?) -> String {
+        render(data: try? store?.read { r in try facts(r) })
+    }
+
+    /// The exposition text read on a writer's connection (the pipeline: no reader connection and cache for it).
+    public static func render(writer: StoreWriter) -> String {
+        render(data: try? facts(writer.reader))
+    }
+
+    typealias Facts = (drops: [(channel: String, outcome: String, count: Int)], tasks: [(status: String, count: Int)],
+                       reports: [(state: String, count: Int)], last: RunRecord?,
+                       lastDrops: [(channel: String, outcome: String, count: Int)], clean: RunRecord?)
+
+    static func facts(_ r: StoreReader) throws -> Facts {
+        let last = try r.runs(limit: 1).first
+        return (drops: try r.dropCounts(), tasks: try r.taskCounts(), reports: try r.reportCounts(), last: last,
+                lastDrops: try last.map { try r.dropCounts(runID: $0.id) } ?? [], clean: try r.lastCleanRun())
+    }
+
+    static func render(data: Facts?) -> String {
         var out = ""
-        let data = (try? store?.read { r in
-            let last = try r.runs(limit: 1).first
-            return (drops: try r.dropCounts(), tasks: try r.taskCounts(), reports: try r.reportCounts(), last: last,
-                    lastDrops: try last.map { try r.dropCounts(runID: $0.id) } ?? [], clean: try r.lastCleanRun())
-        }) ?? nil
         out += "# HELP postroom_drops_total Drops processed, by channel and outcome (all runs).\n"
         out += "# TYPE postroom_drops_total counter\n"
         for row in data?.drops ?? [] {

@@ -97,9 +97,19 @@ public enum StoreTime {
                       Int(tm.tm_hour), Int(tm.tm_min), Int(tm.tm_sec), Int(ms % 1000))
     }
 
+    /// Reads a timestamp written by `string` (or any RFC 3339 instant).
     public static func date(_ s: String) -> Date? {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.date(from: s)
+        guard let lo = SearchIndexer.period(s)?.lo, let ms = millis(lo) else { return nil }
+        return Date(timeIntervalSince1970: Double(ms) / 1000)
+    }
+
+    /// Milliseconds since the epoch of a normalised `YYYY-MM-DDThh:mm:ss.sssZ`.
+    static func millis(_ s: String) -> Int? {
+        let c = Array(s.utf8)
+        guard c.count == 24 else { return nil }
+        func n(_ a: Int, _ b: Int) -> Int? { Int(String(decoding: c[a..<b], as: UTF8.self)) }
+        guard let y = n(0, 4), let mo = n(5, 7), let d = n(8, 10), let h = n(11, 13), let mi = n(14, 16), let se = n(17, 19),
+              let ms = n(20, 23) else { return nil }
+        return ((SearchIndexer.days(y, mo, d) * 24 + h) * 60 + mi) * 60_000 + se * 1000 + ms
     }
 }

@@ -24,6 +24,7 @@ struct Run: ParsableCommand {
             throw ExitCode(Postroom.Exit.usage)
         }
         let config = try options.load()
+        MemoryPolicy.apply()
         let logger = makeLogger(quiet: quiet)
         let pipeline = try openPipeline(config, logger: logger)
         defer { pipeline.close() }

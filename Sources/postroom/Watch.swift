@@ -23,6 +23,7 @@ struct Watch: AsyncParsableCommand {
             throw ExitCode(Postroom.Exit.usage)
         }
         let config = try options.load()
+        MemoryPolicy.apply()
         let logger = makeLogger(quiet: quiet)
         let pipeline = try openPipeline(config, logger: logger)
         let watcher = PipelineWatcher(pipeline: pipeline, interval: .milliseconds(Int(interval * 1000)), logger: logger)

@@ -76,12 +76,16 @@ public enum FHIRResponseBuilder {
         instant(env.now, timeZone: env.timeZone)
     }
 
-    /// An RFC 3339 instant with offset for `date` in `timeZone`.
+    /// An RFC 3339 instant with offset for `date` in `timeZone` (formatted by hand: no DateFormatter on the hot path).
     public static func instant(_ date: Date, timeZone: TimeZone) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = timeZone
-        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ssXXXXX"
-        return f.string(from: date)
+        let offset = timeZone.secondsFromGMT(for: date)
+        let local = Int(date.timeIntervalSince1970.rounded(.down)) + offset
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let secs = local - days * 86_400
+        let (y, m, d) = HL7AckBuilder.civil(days)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let a = abs(offset) / 60
+        let zone = offset == 0 ? "+00:00" : "\(offset < 0 ? "-" : "+")\(two(a / 60)):\(two(a % 60))"
+        return "\(y)-\(two(m))-\(two(d))T\(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))\(zone)"
     }
 }
