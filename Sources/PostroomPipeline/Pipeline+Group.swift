@@ -47,6 +47,14 @@ struct Placement: Sendable {
 extension Pipeline {
     /// Claims, records, decodes, applies, answers and places a group of drops.
     func processGroup(_ intakes: [Intake], session: RunSession) throws {
+        var group = try prepare(intakes, session: session)
+        guard !group.isEmpty else { return }
+        try settleAndPlace(&group, session: session)
+    }
+
+    /// First stage: claims (rename into `work/`), reads and hashes, records the drops (one
+    /// transaction, before any processing), opens archives and decodes.
+    func prepare(_ intakes: [Intake], session: RunSession) throws -> [InFlight] {
         try session.record()
         var group: [InFlight] = []
         var fresh: [DropRecord] = []
@@ -78,7 +86,7 @@ extension Pipeline {
                 group.append(inflight)
             }
         }
-        guard !group.isEmpty else { return }
+        guard !group.isEmpty else { return [] }
         // Recorded before any processing.
         try store.write { w in for r in fresh { try w.insertDrop(r) } }
         checkpoint("recorded")
@@ -93,7 +101,12 @@ extension Pipeline {
             }
         }
         decodeInParallel(&group)
+        return group
+    }
 
+    /// Second stage: applies the group in one transaction (large v2 batches in their own chunks),
+    /// then hands it to the placing stage; members of opened archives follow as groups of their own.
+    func settleAndPlace(_ group: inout [InFlight], session: RunSession) throws {
         try store.write { w in
             for i in group.indices where !group[i].streamed { try settle(&group[i], writer: w) }
         }
@@ -102,8 +115,8 @@ extension Pipeline {
         for i in group.indices where group[i].streamed { try processStreamed(&group[i], session: session) }
         for g in group { count(g, session: session) }
         session.done += group.count
-        progress?(session.done, max(session.seen, session.done))
-        // Answer and place this group on the second stage while the next one is decoded and applied.
+        progress?(session.done, max(session.seen.load(ordering: .relaxed), session.done))
+        // Answer and place this group on the third stage while the next one is applied.
         let placed = group.map(\.placement)
         try session.placer.submit { [self] in
             try writeAcks(placed)

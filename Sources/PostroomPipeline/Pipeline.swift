@@ -115,9 +115,9 @@ public final class Pipeline: @unchecked Sendable {
                     continue
                 }
                 if counted.insert(ch.name).inserted {
-                    session.seen += scan.ready.count + scan.waiting
+                    session.seen.add(scan.ready.count + scan.waiting, ordering: .relaxed)
                     if !scan.refused.isEmpty {
-                        session.summary.refused[ch.name] = scan.refused
+                        session.refused[ch.name] = scan.refused
                         logger.warning("inbox entries not taken", metadata: [
                             "channel": .string(ch.name), "count": .stringConvertible(scan.refused.count),
                             "kinds": .string(Set(scan.refused.map(\.reason)).sorted().joined(separator: "; ")),

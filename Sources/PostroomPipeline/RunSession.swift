@@ -15,12 +15,16 @@ final class RunSession: @unchecked Sendable {
     let id: String
     let started: Date
     var summary: RunSummary
-    var seen = 0
+    /// Drops seen in the inboxes (written by the claiming stage, read for progress).
+    let seen = Atomic<Int>(0)
+    /// Drops applied (the applying stage).
     var done = 0
     /// Channels whose inbox could not be read in this run.
     var unavailable: [String] = []
-    /// The placing stage (acknowledgements, archive, `error/`) running beside the decoding one.
+    /// The placing stage (acknowledgements, archive, `error/`) running beside the others.
     let placer = Placer()
+    /// Inbox entries not taken, per channel (written by the claiming stage).
+    var refused: [String: [InboxScanner.Refused]] = [:]
     /// Rejected originals moved into `error/` (appended by the placing stage).
     let errorFiles = Mutex<[String]>([])
 
@@ -33,7 +37,8 @@ final class RunSession: @unchecked Sendable {
 
     let mode: String
     /// Whether the run is recorded; a watch poll that finds nothing leaves no trace.
-    private(set) var recorded = false
+    private let recordedFlag = Mutex(false)
+    var recorded: Bool { recordedFlag.withLock { $0 } }
 
     init(pipeline: Pipeline, mode: String) throws {
         self.pipeline = pipeline
@@ -46,8 +51,7 @@ final class RunSession: @unchecked Sendable {
 
     /// Records the run (once), before its first drop is recorded.
     func record() throws {
-        guard !recorded else { return }
-        recorded = true
+        guard recordedFlag.withLock({ r in defer { r = true }; return !r }) else { return }
         try pipeline.store.write { w in
             try w.markStaleRunsCrashed(except: id)
             try w.insertRun(id: id, startedAt: summary.startedAt, mode: mode)
@@ -80,6 +84,7 @@ final class RunSession: @unchecked Sendable {
     /// done, removes their work files, and records the run's end.
     func finish() throws -> RunSummary {
         try placer.drain()
+        summary.refused = refused
         summary.errorFiles = errorFiles.withLock { $0 }
         let p = pipeline
         if let archive, let stagingPath {
