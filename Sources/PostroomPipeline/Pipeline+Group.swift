@@ -22,6 +22,8 @@ struct InFlight {
     var streamed = false
     /// The claimed file's modification time (the archive member keeps it).
     var modified: Date?
+    /// Held results of a streamed batch (whose results are not kept in memory).
+    var heldCount: Int?
 
     /// What the placing stage needs once the drop is settled (no bytes, no decoded content).
     var placement: Placement {
@@ -370,7 +372,7 @@ extension Pipeline {
         case .duplicate: c.duplicates += 1
         case .partial: c.partial += 1
         }
-        c.held += f.results.filter { $0.disposition == .held }.count
+        c.held += f.heldCount ?? f.results.filter { $0.disposition == .held }.count
         c.messages += max(f.messageCount, 1)
         c.bytes += f.record.size
         session.summary.channels[f.channel.name] = c

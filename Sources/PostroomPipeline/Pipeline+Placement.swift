@@ -90,7 +90,10 @@ extension Pipeline {
             let dir = (errorPath as NSString).deletingLastPathComponent
             sidecars.append((dir, (errorPath as NSString).lastPathComponent + ".error.json", JSONWriter(pretty: true).bytes(sidecar(r, messages: messages))))
             moves.append((r.workPath, errorPath))
-            session.errorFiles.withLock { $0.append(errorPath) }
+            session.errorFiles.withLock { list in
+                // The summary names the first ones; a run of a million rejects must not hold a million paths.
+                if list.count < RunSummary.errorFilesListed { list.append(errorPath) }
+            }
         }
         guard !records.isEmpty else { return }
         try FileSystem.writeAtomically(sidecars)

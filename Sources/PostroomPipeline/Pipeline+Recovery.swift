@@ -128,32 +128,40 @@ extension Pipeline {
         for run in runs {
             guard let started = StoreTime.date(run.startedAt) else { continue }
             let dir = config.archiveFolder + "/" + RunSession.dayFolder(started)
-            let candidates = ["tar.gz", "tar.zst", "tar"].map { dir + "/" + run.id + "." + $0 }
-            guard let path = candidates.first(where: { FileSystem.status($0) != nil }) else { continue }
-            let reader = try ArchiveReader(path: path)
-            var manifest: JSONValue?
-            while let m = try reader.next() {
-                if m.name == "manifest.json" { manifest = try? JSONParser().parse(reader.readData(limit: 1 << 30)) }
+            var parts: [String] = []
+            try? FileSystem.forEachEntry(in: dir) { name in
+                if name.hasPrefix(run.id + ".") || name.hasPrefix(run.id + "-") { parts.append(dir + "/" + name) }
+                return true
             }
-            guard let entries = manifest?["drops"]?.array else {
-                logger.error("placed archive without a manifest", metadata: ["run": .string(run.id)])
-                continue
+            for path in parts.sorted() { try adopt(archive: path, run: run) }
+        }
+    }
+
+    /// Marks the drops a placed archive's manifest lists as archived there (see `adoptPlacedArchives`).
+    func adopt(archive path: String, run: RunRecord) throws {
+        let reader = try ArchiveReader(path: path)
+        var manifest: JSONValue?
+        while let m = try reader.next() {
+            if m.name == "manifest.json" { manifest = try? JSONParser().parse(reader.readData(limit: 1 << 30)) }
+        }
+        guard let entries = manifest?["drops"]?.array else {
+            logger.error("placed archive without a manifest", metadata: ["run": .string(run.id)])
+            return
+        }
+        var adopted: [DropRecord] = []
+        try store.write { w in
+            for e in entries {
+                guard let id = e["drop"]?.string, let member = e["member"]?.string,
+                      let d = try w.reader.drop(id: id), d.state == .processed else { continue }
+                try w.markArchived(dropID: id, archivePath: path, member: member)
+                adopted.append(d)
             }
-            var adopted: [DropRecord] = []
-            try store.write { w in
-                for e in entries {
-                    guard let id = e["drop"]?.string, let member = e["member"]?.string,
-                          let d = try w.reader.drop(id: id), d.state == .processed else { continue }
-                    try w.markArchived(dropID: id, archivePath: path, member: member)
-                    adopted.append(d)
-                }
-                try w.setRunArchive(id: run.id, path: path)
-            }
-            for d in adopted { try? FileSystem.remove(d.workPath) }
-            if !adopted.isEmpty {
-                logger.warning("adopted the archive of an interrupted run", metadata: [
-                    "run": .string(run.id), "drops": .stringConvertible(adopted.count)])
-            }
+            try w.setRunArchive(id: run.id, path: path)
+        }
+        for d in adopted { try? FileSystem.remove(d.workPath) }
+        if !adopted.isEmpty {
+            logger.warning("adopted the archive of an interrupted run", metadata: [
+                "run": .string(run.id), "drops": .stringConvertible(adopted.count)])
         }
     }
 }

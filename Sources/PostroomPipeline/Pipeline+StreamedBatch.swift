@@ -162,7 +162,7 @@ extension Pipeline {
 
         let total = accepted + rejected + duplicates
         f.messageCount = total
-        f.results = Array(repeating: MessageResult(disposition: .held, issues: []), count: held)
+        f.heldCount = held
         f.outcome = total == 0 || rejected == total || fileIssues.hasErrors ? .rejected
             : rejected > 0 ? .partial : duplicates == total ? .duplicate : .accepted
         f.record.issues = fileIssues + (total == 0 ? [.fatal("no-messages", "The file holds no HL7 v2 message")] : [])

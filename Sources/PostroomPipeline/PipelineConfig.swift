@@ -43,6 +43,8 @@ public struct PipelineConfig: Sendable {
     public var lockFile: String
     public var metricsFile: String
     public var compression: ArchiveCompression
+    /// At most this many drops per archive part (`<run>.tar.gz`, `<run>-2.tar.gz`, …).
+    public var archivePartDrops: Int
     public var groupSize: Int
     public var application: String
     public var facility: String
@@ -93,9 +95,14 @@ extension PipelineConfig {
         let timeZone = try r.string("timeZone") ?? "Europe/London"
         try checkTimeZone(timeZone, key: "timeZone")
         var compression = ArchiveCompression.gzip(level: 6)
+        var partDrops = 10_000
         if let a = try r.object("archive") {
             let ar = ConfigReader(a, key: "archive")
-            try ar.only(["compression", "level"])
+            try ar.only(["compression", "level", "partDrops"])
+            partDrops = try ar.int("partDrops") ?? partDrops
+            guard (1...1_000_000).contains(partDrops) else {
+                throw ConfigError(key: "archive.partDrops", message: "must be between 1 and 1000000")
+            }
             let kind = try ar.string("compression") ?? "gzip"
             let level = try ar.int("level")
             switch kind {
@@ -142,7 +149,7 @@ extension PipelineConfig {
         return PipelineConfig(
             configPath: configPath, dataFolder: data, database: database, workFolder: data + "/work", archiveFolder: data + "/archive",
             errorFolder: data + "/error", lockFile: data + "/postroom.lock", metricsFile: data + "/metrics.prom",
-            compression: compression, groupSize: groupSize, application: try r.string("application") ?? "POSTROOM",
+            compression: compression, archivePartDrops: partDrops, groupSize: groupSize, application: try r.string("application") ?? "POSTROOM",
             facility: try r.string("facility") ?? "POSTROOM", endpoint: try r.string("endpoint") ?? "urn:postroom",
             channels: channels, maxArchiveMembers: maxMembers, maxArchiveBytes: maxBytes, maxCompressionRatio: maxRatio,
             streamAbove: streamAbove,

@@ -28,12 +28,8 @@ final class RunSession: @unchecked Sendable {
     /// Rejected originals moved into `error/` (appended by the placing stage).
     let errorFiles = Mutex<[String]>([])
 
-    /// The run's archive, opened at the first accepted drop, in `work/.staging` until it is finished.
-    private var archive: ArchiveWriter?
-    private var stagingPath: String?
-    /// Drops whose originals are in the archive, to mark done and remove from `work/` when it is in place.
-    private var archived: [(dropID: String, workPath: String, member: String)] = []
-    private var manifest: [JSONValue] = []
+    /// The run's archive (in parts for very large runs), written by the placing stage.
+    private(set) var archive: RunArchive!
 
     let mode: String
     /// Whether the run is recorded; a watch poll that finds nothing leaves no trace.
@@ -46,6 +42,7 @@ final class RunSession: @unchecked Sendable {
         id = pipeline.ids.next()
         started = Date()
         summary = RunSummary(runID: id, startedAt: StoreTime.string(started))
+        archive = RunArchive(pipeline: pipeline, runID: id, started: started)
         if mode != "watch" { try record() }
     }
 
@@ -59,57 +56,20 @@ final class RunSession: @unchecked Sendable {
         pipeline.logger.info("run started", metadata: ["run": .string(id), "mode": .string(mode)])
     }
 
-    /// Adds a drop's original to the run's archive (streamed from its work file).
+    /// Adds a drop's original to the run's archive.
     func archive(drop: DropRecord, manifestEntry: JSONValue, bytes: [UInt8]? = nil, modified: Date? = nil) throws {
-        if archive == nil {
-            let path = pipeline.config.workFolder + "/.staging/" + id + "." + pipeline.config.compression.fileExtension
-            archive = try ArchiveWriter(path: path, compression: pipeline.config.compression)
-            stagingPath = path
-        }
-        let member = drop.channel + "/" + drop.id + "_" + drop.name
-        if let bytes, let modified {
-            // Already in memory: no second read of the work file.
-            try archive!.add(name: member, bytes: bytes, modified: modified)
-        } else {
-            let modified = FileSystem.status(drop.workPath).map { Date(timeIntervalSince1970: $0.modified) } ?? Date()
-            try archive!.add(name: member, contentsOf: drop.workPath, size: drop.size, modified: modified)
-        }
-        archived.append((drop.id, drop.workPath, member))
-        var entry = manifestEntry.object ?? JSONObject()
-        entry["member"] = .string(member)
-        manifest.append(.object(entry))
+        try archive.add(drop: drop, manifestEntry: manifestEntry, bytes: bytes, modified: modified)
     }
 
-    /// Closes the archive (with its manifest), moves it into `archive/YYYY/MM/DD/`, marks its drops
-    /// done, removes their work files, and records the run's end.
+    /// Closes the archive's last part, and records the run's end.
     func finish() throws -> RunSummary {
         try placer.drain()
         summary.refused = refused
         summary.errorFiles = errorFiles.withLock { $0 }
         let p = pipeline
-        if let archive, let stagingPath {
-            let manifestJSON: JSONValue = .object(JSONObject([
-                "run": .string(id),
-                "startedAt": .string(summary.startedAt),
-                "drops": .array(manifest),
-            ]))
-            try archive.add(name: "manifest.json", bytes: JSONWriter(pretty: true).bytes(manifestJSON), modified: Date())
-            try archive.close()
-            p.checkpoint("archive-closed")
-            let day = Self.dayFolder(started)
-            let dir = p.config.archiveFolder + "/" + day
-            try FileSystem.makeDirectory(dir)
-            let final = dir + "/" + id + "." + p.config.compression.fileExtension
-            try FileSystem.rename(stagingPath, final)
-            try FileSystem.sync(dir)
-            p.checkpoint("archive-placed")
-            try p.store.write { w in
-                for a in archived { try w.markArchived(dropID: a.dropID, archivePath: final, member: a.member) }
-            }
-            p.checkpoint("archive-recorded")
-            for a in archived { try FileSystem.remove(a.workPath) }
-            summary.archivePath = final
-        }
+        try archive.closePart()
+        summary.archivePath = archive.paths.first
+        summary.archivePaths = archive.paths
         // Folders of opened archives are empty once all their members are placed.
         try? FileSystem.forEachEntry(in: p.config.workFolder + "/.staging") { name in
             _ = rmdir(p.config.workFolder + "/.staging/" + name)

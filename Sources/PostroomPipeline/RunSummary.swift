@@ -23,7 +23,11 @@ public struct RunSummary: Sendable {
     public var taskTransitions = 0
     public var acksWritten = 0
     public var archivePath: String?
+    /// Every archive of the run (more than one when it took over 10,000 drops).
+    public var archivePaths: [String] = []
+    /// The first rejected originals moved into `error/` (at most `errorFilesListed`; the counts say how many in all).
     public var errorFiles: [String] = []
+    public static let errorFilesListed = 200
     /// Inbox entries not taken (symlinks, FIFOs, …), per channel.
     public var refused: [String: [InboxScanner.Refused]] = [:]
     /// Drops finished after a crash of an earlier run.

@@ -269,6 +269,13 @@ enum Schema {
             // Large answers (a batch of 200,000 ACKs) are kept as files in `<data>/acks/`, not as blobs.
             try db.execute(sql: "ALTER TABLE drop_file ADD COLUMN ack_file TEXT")
         }
+        m.registerMigration("v9-search-index-only-searched-parameters") { db in
+            // Identifiers are searched on ServiceRequest and Patient only, status on ServiceRequest, Task, DiagnosticReport.
+            try db.execute(sql: """
+                DELETE FROM search_param WHERE (name = 'identifier' AND type NOT IN ('ServiceRequest', 'Patient'))
+                    OR (name = 'status' AND type NOT IN ('ServiceRequest', 'Task', 'DiagnosticReport'))
+                """)
+        }
         return m
     }
 }

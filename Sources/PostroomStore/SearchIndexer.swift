@@ -40,8 +40,11 @@ enum SearchIndexer {
             let p = period(text)
             out.append(Row(type: type, id: id, name: name, value: text, lo: p?.lo, hi: p?.hi))
         }
-        token("identifier", r["identifier"])
-        if let s = r["status"]?.string { out.append(Row(type: type, id: id, name: "status", value: s)) }
+        // Only what `postroom serve` searches (each row costs a write on every resource stored).
+        if type == "ServiceRequest" || type == "Patient" { token("identifier", r["identifier"]) }
+        if type == "ServiceRequest" || type == "Task" || type == "DiagnosticReport", let s = r["status"]?.string {
+            out.append(Row(type: type, id: id, name: "status", value: s))
+        }
         if subjectTypes.contains(type) {
             reference("subject", r["subject"])
             token("subject:identifier", r["subject"]?["identifier"])

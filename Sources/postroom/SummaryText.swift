@@ -26,10 +26,13 @@ enum SummaryText {
         out += "\n"
         out += "Tasks: " + (tasks.isEmpty ? "none" : tasks.map { "\($0.status) \($0.count)" }.joined(separator: ", ")) + "\n"
         out += "Acknowledgements: " + Set(config.channels.map { relative($0.outbox) }).sorted().joined(separator: ", ") + "\n"
-        out += "Archive: " + (s.archivePath.map(relative) ?? "none (nothing accepted)") + "\n"
+        out += "Archive: " + (s.archivePath.map(relative) ?? "none (nothing accepted)")
+            + (s.archivePaths.count > 1 ? " (+\(s.archivePaths.count - 1) more part(s))" : "") + "\n"
         if !s.errorFiles.isEmpty {
             out += "Rejected (each with a .error.json saying why):\n"
             for e in s.errorFiles { out += "  \(relative(e))\n" }
+            let moved = t.rejected
+            if moved > s.errorFiles.count { out += "  … and \(moved - s.errorFiles.count) more (postroom messages --state failed)\n" }
         }
         for (ch, refused) in s.refused.sorted(by: { $0.key < $1.key }) {
             for r in refused { out += "Not taken from \(ch): \(r.name): \(r.reason)\n" }

@@ -14,10 +14,10 @@ import Glibc
     static let rejects = 3
 
     /// A workspace with two rename channels and small groups, so a run has many commit points.
-    static func workspace() throws -> (Workspace, [String: [UInt8]]) {
+    static func workspace(partDrops: Int = 10_000) throws -> (Workspace, [String: [UInt8]]) {
         let ws = try Workspace()
         try """
-            { "data": "data", "groupSize": 3,
+            { "data": "data", "groupSize": 3, "archive": { "partDrops": \(partDrops) },
               "channels": [
                 { "name": "orders", "formats": ["hl7v2"], "role": "placer", "completion": { "mode": "rename" } },
                 { "name": "results", "formats": ["hl7v2"], "role": "placer", "completion": { "mode": "rename" } } ] }
@@ -102,6 +102,27 @@ import Glibc
             #expect([0, 65].contains(again.code), "\(point):\(n) second run \(again.stderr)")
             try Self.checkInvariants(ws, originals: originals, context: "\(point):\(n)")
         }
+    }
+
+    @Test(arguments: ["archive-closed", "archive-placed", "archive-recorded"])
+    func aRunArchivedInPartsIsFinishedWhicheverPartACrashInterrupts(_ point: String) throws {
+        // 20 accepted drops in parts of 4: five archive files; crash at the first, third and fifth part.
+        for n in [1, 3, 5] {
+            let (ws, originals) = try Self.workspace(partDrops: 4)
+            let crashed = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"], environment: ["POSTROOM_CRASH_AT": "\(point):\(n)"])
+            #expect(crashed.code == 137, "\(point):\(n) exit \(crashed.code) \(crashed.stderr)")
+            let again = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"])
+            #expect([0, 65].contains(again.code), "\(point):\(n) second run \(again.stderr)")
+            try Self.checkInvariants(ws, originals: originals, context: "parts \(point):\(n)")
+            #expect(try ws.archives().allSatisfy { $0.value.filter { $0.key != "manifest.json" }.count <= 4 })
+        }
+        let (ws, originals) = try Self.workspace(partDrops: 4)
+        let run = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"])
+        #expect(run.code == 65)
+        try Self.checkInvariants(ws, originals: originals, context: "parts")
+        let archives = try ws.archives()
+        #expect(archives.count == 5)
+        #expect(archives.allSatisfy { $0.value["manifest.json"] != nil })
     }
 
     @Test func killedRepeatedlyAtEveryCheckpointInTurn() throws {

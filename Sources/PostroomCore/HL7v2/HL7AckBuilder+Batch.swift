@@ -48,10 +48,10 @@ extension HL7AckBuilder {
         var head: [String] = []
         if batch.hasFileHeader {
             head.append(["FHS", "^~\\&", escape(env.application, std), escape(env.facility, std), batch.sendingApplication,
-                         batch.sendingFacility, ts, "", "", comment, escape(env.makeID(), std), batch.fileControlID ?? ""].joined(separator: "|"))
+                         batch.sendingFacility, ts, "", "", comment, escape(env.makeControlID(), std), batch.fileControlID ?? ""].joined(separator: "|"))
         }
         head.append(["BHS", "^~\\&", escape(env.application, std), escape(env.facility, std), batch.sendingApplication,
-                     batch.sendingFacility, ts, "", "", comment, escape(env.makeID(), std), batch.batchControlID ?? ""].joined(separator: "|"))
+                     batch.sendingFacility, ts, "", "", comment, escape(env.makeControlID(), std), batch.batchControlID ?? ""].joined(separator: "|"))
         return encode(head, std)
     }
 

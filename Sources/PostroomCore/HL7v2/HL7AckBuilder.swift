@@ -37,7 +37,7 @@ public enum HL7AckBuilder {
         var msh = ["MSH", ctx.encodingCharacters,
                    ctx.receivingApplication.isEmpty ? escape(env.application, ctx) : ctx.receivingApplication,
                    ctx.receivingFacility.isEmpty ? escape(env.facility, ctx) : ctx.receivingFacility,
-                   ctx.sendingApplication, ctx.sendingFacility, timestamp(env), "", "ACK" + trigger, escape(env.makeID(), ctx),
+                   ctx.sendingApplication, ctx.sendingFacility, timestamp(env), "", "ACK" + trigger, escape(env.makeControlID(), ctx),
                    ctx.processingID.isEmpty ? "P" : ctx.processingID, ctx.versionID.isEmpty ? "2.5.1" : ctx.versionID]
         if !ctx.characterSet.isEmpty {
             msh += ["", "", "", "", "", ctx.characterSet]

@@ -38,6 +38,13 @@ public struct AckEnvironment: Sendable {
     public var timeZone: TimeZone
     /// Makes a new unique id (lower-case UUID by default).
     public var makeID: @Sendable () -> String
+
+    /// A new HL7 v2 control id (MSH-10, BHS-11, FHS-11): 20 characters, the length HL7 v2.5 gives
+    /// MSH-10 (ST 20) and that many receivers enforce — a new id without its hyphens, upper-case,
+    /// cut to 20 characters (for a UUID: its first 80 bits in hex).
+    public func makeControlID() -> String {
+        String(makeID().filter { $0 != "-" }.uppercased().prefix(20))
+    }
     /// How Postroom names itself in MSH-3/4 and MessageHeader.source.
     public var application: String
     public var facility: String

@@ -41,6 +41,19 @@ import Testing
         #expect(String(decoding: bytes, as: UTF8.self).hasSuffix("\r"))
     }
 
+    @Test func controlIDsFitTheTwentyCharactersOfMSH10() throws {
+        var uuidEnv = env
+        uuidEnv.makeID = { "3f2c9a1e-7b4d-4e8a-9c0f-1a2b3c4d5e6f" }
+        let m = HL7Samples.message(HL7Samples.oru())
+        let a = try #require(read(HL7AckBuilder.acknowledgement(for: context(m), result: MessageResult(disposition: .accepted, issues: []), env: uuidEnv)).first)
+        #expect(a.msh.text(10) == "3F2C9A1E7B4D4E8A9C0F")
+        var realEnv = env
+        realEnv.makeID = { UUID().uuidString.lowercased() }
+        let ids = Set((0..<50).map { _ in realEnv.makeControlID() })
+        #expect(ids.count == 50)
+        #expect(ids.allSatisfy { $0.count == 20 && $0.allSatisfy(\.isHexDigit) })
+    }
+
     @Test func contentErrorsGiveAEWithLocatedErrSegments() throws {
         var segs = HL7Samples.oru()
         segs[1] = "PID|1||9434765918^^^NHS^NH"
