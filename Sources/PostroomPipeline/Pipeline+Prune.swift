@@ -17,9 +17,10 @@ extension Pipeline {
         let before = fileSize(config.database)
         let runs = try store.read { try $0.runs(before: cutoff) }
         for run in runs {
-            guard let path = run.archivePath, FileSystem.status(path) != nil else { continue }
-            try FileSystem.remove(path)
-            result.archives += 1
+            for path in RunArchive.placedParts(of: run, archiveFolder: config.archiveFolder) {
+                try FileSystem.remove(path)
+                result.archives += 1
+            }
         }
         let cutoffDate = StoreTime.date(cutoff) ?? Date.distantPast
         for ch in config.channels {

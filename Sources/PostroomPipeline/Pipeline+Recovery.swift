@@ -126,14 +126,7 @@ extension Pipeline {
     func adoptPlacedArchives(session: RunSession) throws {
         let runs = try store.read { try $0.unfinishedRuns(except: session.id) }
         for run in runs {
-            guard let started = StoreTime.date(run.startedAt) else { continue }
-            let dir = config.archiveFolder + "/" + RunSession.dayFolder(started)
-            var parts: [String] = []
-            try? FileSystem.forEachEntry(in: dir) { name in
-                if name.hasPrefix(run.id + ".") || name.hasPrefix(run.id + "-") { parts.append(dir + "/" + name) }
-                return true
-            }
-            for path in parts.sorted() { try adopt(archive: path, run: run) }
+            for path in RunArchive.placedParts(of: run, archiveFolder: config.archiveFolder) { try adopt(archive: path, run: run) }
         }
     }
 

@@ -31,6 +31,22 @@ final class RunArchive {
         (part <= 1 ? run : "\(run)-\(part)") + "." + compression.fileExtension
     }
 
+    /// The parts of a run's archive that are in place (`archive/YYYY/MM/DD/<run>.tar.gz`, `<run>-2.tar.gz`, …), in part order.
+    static func placedParts(of run: RunRecord, archiveFolder: String) -> [String] {
+        guard let started = StoreTime.date(run.startedAt) else { return run.archivePath.map { [$0] } ?? [] }
+        let dir = archiveFolder + "/" + RunSession.dayFolder(started)
+        var parts: [(Int, String)] = []
+        try? FileSystem.forEachEntry(in: dir) { name in
+            if name.hasPrefix(run.id + ".") {
+                parts.append((1, dir + "/" + name))
+            } else if name.hasPrefix(run.id + "-"), let n = Int(name.dropFirst(run.id.count + 1).prefix { $0.isNumber }) {
+                parts.append((n, dir + "/" + name))
+            }
+            return true
+        }
+        return parts.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
     /// Adds a drop's original (from memory when given, else streamed from its work file); a full part is closed and placed.
     func add(drop: DropRecord, manifestEntry: JSONValue, bytes: [UInt8]?, modified: Date?) throws {
         let config = pipeline.config

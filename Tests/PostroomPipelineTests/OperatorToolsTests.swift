@@ -130,6 +130,21 @@ import Testing
         #expect(try h.pipeline.store.read { try $0.auditTrail() }.contains { $0.action == "prune" })
     }
 
+    @Test func pruneRemovesEveryPartOfARunsArchive() throws {
+        let h = try PipelineHarness(extra: #", "archive": { "partDrops": 2 }"#)
+        for n in 0..<5 {
+            let orm = String(decoding: sampleORM, as: UTF8.self).replacingOccurrences(of: "|C1|", with: "|C\(n)|")
+                .replacingOccurrences(of: "ORC|NW|1^A\rOBR|1|1^A", with: "ORC|NW|\(n)^A\rOBR|1|\(n)^A")
+            try h.drop("o\(n).hl7", Array(orm.utf8))
+        }
+        let s = try h.pipeline.runOnce()
+        #expect(s.total.accepted == 5)
+        #expect(s.archivePaths.count == 3 && s.archivePaths.allSatisfy { FileManager.default.fileExists(atPath: $0) })
+        let result = try h.pipeline.prune(before: StoreTime.string(Date().addingTimeInterval(60)), actor: "ops")
+        #expect(result.archives == 3)
+        #expect(s.archivePaths.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
+    }
+
     @Test func pruneKeepsWhatIsNewerThanTheCutoff() throws {
         let h = try PipelineHarness()
         try h.drop("a.hl7", sampleORM)
