@@ -41,6 +41,18 @@ public enum FileSystem {
     public static func status(_ path: String) -> Status? {
         var st = stat()
         guard lstat(path, &st) == 0 else { return nil }
+        return status(st)
+    }
+
+    /// `fstatat(2)` of a name in an open directory, without following a symlink (no path walk:
+    /// what makes a scan of a million-entry inbox take seconds rather than many).
+    public static func status(in directory: Int32, name: String) -> Status? {
+        var st = stat()
+        guard fstatat(directory, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        return status(st)
+    }
+
+    private static func status(_ st: stat) -> Status {
         let kind: Status.Kind
         switch st.st_mode & S_IFMT {
         case S_IFREG: kind = .regular
@@ -167,14 +179,20 @@ public enum FileSystem {
 
     /// Lists a directory's entry names (no `.`/`..`), streaming: `body` returns false to stop.
     public static func forEachEntry(in dir: String, _ body: (String) throws -> Bool) throws {
+        try forEachEntry(in: dir) { name, _ in try body(name) }
+    }
+
+    /// The same, also handing over the open directory's descriptor (for `status(in:name:)`).
+    public static func forEachEntry(in dir: String, _ body: (String, Int32) throws -> Bool) throws {
         guard let d = opendir(dir) else { throw FileSystemError("cannot list", dir) }
         defer { closedir(d) }
+        let fd = dirfd(d)
         while let e = readdir(d) {
             let name = withUnsafePointer(to: e.pointee.d_name) { p in
                 p.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
             if name == "." || name == ".." { continue }
-            if try !body(name) { return }
+            if try !body(name, fd) { return }
         }
     }
 }

@@ -54,11 +54,11 @@ public final class InboxScanner {
         if case .marker(let s) = channel.completion { markerSuffixes = s }
         let previous = looks[channel.name] ?? [:]
         var current: [String: Look] = [:]
-        try FileSystem.forEachEntry(in: channel.inbox) { name in
+        try FileSystem.forEachEntry(in: channel.inbox) { name, dir in
             if markerSuffixes.contains(where: { name.hasSuffix($0) }) { return true }
             if Self.ignored(name, channel.ignore) { return true }
-            let path = channel.inbox + "/" + name
-            guard let st = FileSystem.status(path) else { return true }
+            guard let st = FileSystem.status(in: dir, name: name) else { return true }
+            var path: String { channel.inbox + "/" + name }
             switch st.kind {
             case .regular: break
             case .symlink: scan.refused.append(Refused(name: name, reason: "symbolic link (not followed)")); return true
@@ -75,11 +75,11 @@ public final class InboxScanner {
             case .rename:
                 break
             case .marker(let suffixes):
-                guard let m = suffixes.map({ path + $0 }).first(where: { FileSystem.status($0)?.kind == .regular }) else {
+                guard let m = suffixes.first(where: { FileSystem.status(in: dir, name: name + $0)?.kind == .regular }) else {
                     scan.waiting += 1
                     return true
                 }
-                marker = m
+                marker = path + m
             case .stable(let seconds):
                 let seen = previous[name]
                 let look = Look(status: st, firstSeen: seen.map { $0.status == st ? $0.firstSeen : now } ?? now)
@@ -89,7 +89,8 @@ public final class InboxScanner {
                     return true
                 }
             }
-            if heap.insert(Ready(name: name, path: path, size: st.size, modified: st.modified, marker: marker)) != nil {
+            if !heap.wouldKeep(modified: st.modified, name: name)
+                || heap.insert(Ready(name: name, path: path, size: st.size, modified: st.modified, marker: marker)) != nil {
                 scan.waiting += 1
             }
             return true
