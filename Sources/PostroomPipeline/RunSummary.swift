@@ -23,9 +23,10 @@ public struct RunSummary: Sendable {
     public var taskTransitions = 0
     public var acksWritten = 0
     public var archivePath: String?
-    /// Every archive of the run (more than one when it took over 10,000 drops).
+    /// Every archive of the run, in order (more than one when it took more than `archive.partDrops` drops).
     public var archivePaths: [String] = []
-    /// The first rejected originals moved into `error/` (at most `errorFilesListed`; the counts say how many in all).
+    /// The first rejected originals moved into `error/` (at most `errorFilesListed`; the counts say how many in all;
+    /// `--json` lists the same).
     public var errorFiles: [String] = []
     public static let errorFilesListed = 200
     /// Inbox entries not taken (symlinks, FIFOs, …), per channel.

@@ -53,7 +53,8 @@ enum SummaryText {
         let o = JSONObject([
             "run": .string(s.runID), "startedAt": .string(s.startedAt), "finishedAt": .string(s.finishedAt),
             "seconds": .number(String(format: "%.3f", s.seconds)), "channels": .object(channels),
-            "archive": s.archivePath.map { .string($0) } ?? .null, "errors": .array(s.errorFiles.map { .string($0) }),
+            "archive": s.archivePath.map { .string($0) } ?? .null, "archives": .array(s.archivePaths.map { .string($0) }),
+            "errors": .array(s.errorFiles.map { .string($0) }),
             "recovered": .number("\(s.recovered)"), "exitCode": .number("\(s.exitCode)"),
         ])
         return JSONWriter(pretty: true).string(.object(o)).trimmingCharacters(in: .newlines)
