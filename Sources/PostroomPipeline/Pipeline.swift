@@ -141,7 +141,9 @@ extension Pipeline {
     var scanLimit: Int { max(config.groupSize * 4, 16_384) }
 
     /// Bytes of originals held in memory by one group (a group ends at `groupSize` drops or here).
-    static let maxGroupBytes: Int64 = 8 << 20
+    /// Decoded content is 10–20 times the size of the original (FHIR trees of every message), so
+    /// 1 MiB of originals is what keeps a group within the 64 MiB bound; a larger file is a group alone.
+    static let maxGroupBytes: Int64 = 1 << 20
 
     /// Splits ready files into groups of at most `groupSize` drops and about `maxGroupBytes` bytes.
     func groups(_ ready: [InboxScanner.Ready]) -> [ArraySlice<InboxScanner.Ready>] {
