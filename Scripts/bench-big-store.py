@@ -9,29 +9,9 @@ already holds --stored requests (with their keys, Tasks, de-duplication keys and
 inserted directly with sqlite3 after Postroom created the schema). Prints one JSON line with the
 files/s of both and their ratio.
 """
-import argparse, json, os, shutil, sqlite3, subprocess, sys, time, uuid
+import argparse, json, os, shutil, sqlite3, subprocess, sys, time
 
-def nhs(n):
-    base = 999000000 + n % 900000
-    while True:
-        s = str(base)
-        t = sum(int(s[i]) * (10 - i) for i in range(9))
-        c = 11 - t % 11
-        c = 0 if c == 11 else c
-        if c != 10:
-            return s + str(c)
-        base += 1
-
-def orm(n):
-    return ("\r".join(["MSH|^~\\&|GPSYSTEM|A83008|LABSYS|RX1LAB|20261126091500||ORM^O01^ORM_O01|O-%d|P|2.5.1" % n,
-                       "PID|1||%s^^^NHS^NH||TEST^PATIENT||19700101|F" % nhs(n), "ORC|NW|ORD%d^GPSYSTEM" % n,
-                       "OBR|1|ORD%d^GPSYSTEM||26604007^Full blood count^SCT" % n]) + "\r").encode()
-
-def oru(n):
-    return ("\r".join(["MSH|^~\\&|LABSYS|RX1LAB|GPSYSTEM|A83008|20261126153000||ORU^R01^ORU_R01|R-%d|P|2.5.1" % n,
-                       "PID|1||%s^^^NHS^NH||TEST^PATIENT||19700101|F" % nhs(n), "ORC|RE|ORD%d^GPSYSTEM|LAB%d^LABSYS" % (n, n),
-                       "OBR|1|ORD%d^GPSYSTEM|LAB%d^LABSYS|26604007^Full blood count^SCT||||||||||||||||||||F" % (n, n),
-                       "OBX|1|NM|718-7^Hemoglobin^LN||%d|g/L^g/L^UCUM|115-165|N|||F" % (100 + n % 60)]) + "\r").encode()
+from benchdata import nhs, orm, oru
 
 def prepare(run, postroom):
     shutil.rmtree(run, ignore_errors=True)

@@ -10,24 +10,7 @@ the time to the first ACK, the drops finished, and the peak RSS of the process (
 """
 import argparse, json, os, shutil, signal, subprocess, sys, time
 
-def nhs(n):
-    base = 999000000 + n % 900000
-    while True:
-        s = str(base)
-        t = sum(int(s[i]) * (10 - i) for i in range(9))
-        c = 11 - t % 11
-        c = 0 if c == 11 else c
-        if c != 10:
-            return s + str(c)
-        base += 1
-
-def message(n):
-    segs = ["MSH|^~\\&|LABSYS|RX1LAB|GPSYSTEM|A83008|20261126153000||ORU^R01^ORU_R01|H-%d|P|2.5.1" % n,
-            "PID|1||%s^^^NHS^NH||TEST^PATIENT||19700101|F" % nhs(n),
-            "ORC|RE|ORD%d^GPSYSTEM|LAB%d^LABSYS" % (n, n),
-            "OBR|1|ORD%d^GPSYSTEM|LAB%d^LABSYS|26604007^Full blood count^SCT||||||||||||||||||||F" % (n, n),
-            "OBX|1|NM|718-7^Hemoglobin^LN||%d|g/L^g/L^UCUM|115-165|N|||F" % (100 + n % 60)]
-    return ("\r".join(segs) + "\r").encode()
+from benchdata import oru
 
 def main():
     ap = argparse.ArgumentParser()
@@ -44,7 +27,7 @@ def main():
         os.makedirs(load)
         for n in range(a.files):
             with open(os.path.join(load, "m%07d.hl7" % n), "wb") as f:
-                f.write(message(n))
+                f.write(oru(n, control="H"))
         open(stamp, "w").write(str(a.files))
     run = os.path.join(out, "run")
     shutil.rmtree(run, ignore_errors=True)

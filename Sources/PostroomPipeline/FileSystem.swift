@@ -120,9 +120,14 @@ public enum FileSystem {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw FileSystemError("cannot create", path) }
         defer { close(fd) }
+        try bytes.withUnsafeBytes { try writeAll($0, to: fd, path: path) }
+    }
+
+    /// Writes all of `bytes` to `fd` (short writes and EINTR retried); `path` names it in errors.
+    static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32, path: String) throws {
         var off = 0
         while off < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
+            let n = Glibc.write(fd, bytes.baseAddress! + off, bytes.count - off)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw FileSystemError("cannot write", path)
@@ -151,17 +156,30 @@ public enum FileSystem {
     /// system involved, then rename into place and one `fsync` per directory. A reader never sees a
     /// partial file, and once this returns every file survives a crash.
     ///
-    /// - Parameter durableFirst: paths (e.g. the database) whose file systems are synced too before
-    ///   the renames, so what the files announce is on disk before they appear.
-    public static func writeAtomically(_ files: [(directory: String, name: String, bytes: [UInt8])], durableFirst: [String] = []) throws {
-        guard !files.isEmpty else { return }
+    /// - Parameters:
+    ///   - copies: existing files placed the same way under new names (a hard link, or a copy across
+    ///     file systems, to the temp name), in the same sync.
+    ///   - durableFirst: paths (e.g. the database) whose file systems are synced too before
+    ///     the renames, so what the files announce is on disk before they appear.
+    public static func writeAtomically(_ files: [(directory: String, name: String, bytes: [UInt8])],
+                                       copies: [(source: String, directory: String, name: String)] = [],
+                                       durableFirst: [String] = []) throws {
+        guard !files.isEmpty || !copies.isEmpty else { return }
         var temps: [(String, String)] = []
         for f in files {
             let tmp = f.directory + "/." + f.name + ".tmp"
             try write(f.bytes, to: tmp)
             temps.append((tmp, f.directory + "/" + f.name))
         }
-        try publish(temps, directories: Set(files.map(\.directory)), durableFirst: durableFirst)
+        for c in copies {
+            let tmp = c.directory + "/." + c.name + ".tmp"
+            try? remove(tmp)
+            if link(c.source, tmp) != 0 {
+                try copyFile(c.source, to: tmp)
+            }
+            temps.append((tmp, c.directory + "/" + c.name))
+        }
+        try publish(temps, directories: Set(files.map(\.directory) + copies.map(\.directory)), durableFirst: durableFirst)
     }
 
     /// The second half of an atomic, durable write: one `syncfs` per file system involved (the
@@ -272,38 +290,12 @@ extension FileSystem {
         }
     }
 
-    /// Places copies of files under new names atomically and durably, like `writeAtomically`: a hard
-    /// link (or a copy across file systems) to a temp name, one `syncfs`, then the renames.
-    static func placeCopies(_ copies: [(source: String, directory: String, name: String)], durableFirst: [String] = []) throws {
-        guard !copies.isEmpty else { return }
-        var temps: [(String, String)] = []
-        for c in copies {
-            let tmp = c.directory + "/." + c.name + ".tmp"
-            try? remove(tmp)
-            if link(c.source, tmp) != 0 {
-                try copyFile(c.source, to: tmp)
-            }
-            temps.append((tmp, c.directory + "/" + c.name))
-        }
-        try publish(temps, directories: Set(copies.map(\.directory)), durableFirst: durableFirst)
-    }
-
     /// Copies a file by chunks.
     static func copyFile(_ source: String, to target: String) throws {
         let out = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard out >= 0 else { throw FileSystemError("cannot create", target) }
         defer { close(out) }
-        try forEachChunk(of: source) { chunk in
-            var off = 0
-            while off < chunk.count {
-                let n = Glibc.write(out, chunk.baseAddress! + off, chunk.count - off)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw FileSystemError("cannot write", target)
-                }
-                off += n
-            }
-        }
+        try forEachChunk(of: source) { chunk in try writeAll(chunk, to: out, path: target) }
     }
 }
 
@@ -328,15 +320,7 @@ final class BufferedFileWriter {
     }
 
     func flush() throws {
-        var off = 0
-        while off < buffer.count {
-            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileSystemError("cannot write", path)
-            }
-            off += n
-        }
+        try buffer.withUnsafeBytes { try FileSystem.writeAll($0, to: fd, path: path) }
         buffer.removeAll(keepingCapacity: true)
     }
 

@@ -32,8 +32,7 @@ extension Pipeline {
             try FileSystem.syncFileSystem(of: config.database)
             return
         }
-        try FileSystem.placeCopies(copies, durableFirst: [config.database])
-        try FileSystem.writeAtomically(files, durableFirst: [config.database])
+        try FileSystem.writeAtomically(files, copies: copies, durableFirst: [config.database])
         try store.write { w in
             try w.markAckWritten(dropIDs: ids)
             try w.markOutboundWritten(routed.map(\.seq))

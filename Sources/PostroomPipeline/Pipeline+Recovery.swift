@@ -102,8 +102,7 @@ extension Pipeline {
             "errors": .stringConvertible(toError.count), "archive": .stringConvertible(toArchive.count),
         ])
         if !acks.isEmpty || !ackCopies.isEmpty {
-            try FileSystem.placeCopies(ackCopies, durableFirst: [config.database])
-            try FileSystem.writeAtomically(acks, durableFirst: [config.database])
+            try FileSystem.writeAtomically(acks, copies: ackCopies, durableFirst: [config.database])
             try store.write { w in
                 try w.markAckWritten(dropIDs: ackIDs)
                 try w.markOutboundWritten(routed.map(\.seq))

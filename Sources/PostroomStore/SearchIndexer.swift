@@ -150,28 +150,13 @@ enum SearchIndexer {
     }
 
     /// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-    static func days(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
+    static func days(_ y: Int, _ m: Int, _ d: Int) -> Int { CivilDate.days(year: y, month: m, day: d) }
 
     /// `YYYY-MM-DDThh:mm:ss.sssZ` of milliseconds since the epoch.
     static func utc(_ ms: Int) -> String {
-        var day = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+        let day = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
         let rest = ms - day * 86_400_000
-        day += 719_468
-        let era = (day >= 0 ? day : day - 146_096) / 146_097
-        let doe = day - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        let (y, m, d) = CivilDate.date(days: day)
         let s = rest / 1000, msec = rest % 1000
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, s / 3600, (s / 60) % 60, s % 60, msec)
     }

@@ -82,7 +82,7 @@ public enum FHIRResponseBuilder {
         let local = Int(date.timeIntervalSince1970.rounded(.down)) + offset
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         let secs = local - days * 86_400
-        let (y, m, d) = HL7AckBuilder.civil(days)
+        let (y, m, d) = CivilDate.date(days: days)
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         let a = abs(offset) / 60
         let zone = offset == 0 ? "+00:00" : "\(offset < 0 ? "-" : "+")\(two(a / 60)):\(two(a % 60))"

@@ -118,22 +118,9 @@ public enum HL7AckBuilder {
         let local = Int(env.now.timeIntervalSince1970.rounded(.down)) + offset
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         let secs = local - days * 86_400
-        let (y, m, d) = civil(days)
+        let (y, m, d) = CivilDate.date(days: days)
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         let a = abs(offset) / 60
         return "\(y)\(two(m))\(two(d))\(two(secs / 3600))\(two(secs / 60 % 60))\(two(secs % 60))\(offset < 0 ? "-" : "+")\(two(a / 60))\(two(a % 60))"
-    }
-
-    /// The civil date of a day count since 1970-01-01.
-    static func civil(_ z0: Int) -> (Int, Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }

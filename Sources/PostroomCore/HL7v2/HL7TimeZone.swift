@@ -37,7 +37,7 @@ public struct HL7TimeZone: Sendable {
         // Zone transitions happen on the hour or half hour: cache per local half hour.
         let slot = key * 2 + (minute >= 30 ? 1 : 0)
         if let hit = cache.offsets.withLock({ $0[slot] }) { return hit }
-        let local = Double(Self.daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60)
+        let local = Double(CivilDate.days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60)
         let first = zone.secondsFromGMT(for: Date(timeIntervalSince1970: local))
         let second = zone.secondsFromGMT(for: Date(timeIntervalSince1970: local - Double(first)))
         let offset = second / 60
@@ -46,15 +46,5 @@ public struct HL7TimeZone: Sendable {
             offsets[slot] = offset
         }
         return offset
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date.
-    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 }
