@@ -4,92 +4,40 @@ import PostroomStore
 
 extension Applier {
     /// Applies a report or document; returns whether it is held waiting for its request (or, for a
-    /// replacement document, for the document it replaces).
+    /// replacement document, for the document it replaces). The decision is `ReportPlanner`'s.
     func applyReport(_ rp: ReportFacts, patient: PatientFacts?, patientRef: String?) throws -> (held: Bool, issues: [Issue]) {
         let type = rp.kind.rawValue
         let patientKeys = patient?.keys ?? []
-        var issues: [Issue] = []
         let existing = try reader.report(identity: rp.identity)
-        if let existing, !PatientMatch.compare(patientKeys, existing.patientKeys).isCompatible {
-            throw Rejection(issues: [.error("patient-mismatch", type: "business-rule",
-                                            "A new version of a stored report names a different patient")])
-        }
-        // A replacement (CDA RPLC) supersedes its parent; one that arrives first waits for it.
-        var parent: ReportRecord?
-        if existing == nil, let parentKey = rp.replaces {
-            parent = try reader.report(identity: parentKey)
-            if let parent, !PatientMatch.compare(patientKeys, parent.patientKeys).isCompatible {
-                throw Rejection(issues: [.error("patient-mismatch", type: "business-rule",
-                                                "The document replaces one about a different patient")])
-            }
-        }
-        let awaitingParent = existing == nil && rp.replaces != nil && parent == nil
+        let parent = try existing == nil ? rp.replaces.flatMap { try reader.report(identity: $0) } : nil
+        let plan = try ReportPlanner.plan(situation(rp, patientKeys: patientKeys, existing: existing, parent: parent))
         let id = try existing?.id ?? newID(type: type, proposed: rp.resource["id"]?.string)
         var resource = try prepare(rp, id: id, patientRef: patientRef)
-
-        // Decide the link first, so a refusal stores nothing.
         var link: (requestID: String, via: String)?
         var state = existing?.state ?? "held"
-        if let rid = existing?.requestID {
-            link = (rid, "")
-        } else if awaitingParent {
-            state = "held"
-        } else {
-            switch try correlate(rp.requestKeys, patientKeys: patientKeys, inheritedFrom: parent) {
-            case .link(let rid, let via):
-                link = (rid, via)
-                state = "linked"
-            case .hold:
-                state = "held"
-            case .refuse(let issue):
-                throw Rejection(issues: [issue])
-            }
+        switch plan {
+        case .refuse(let issue): throw Rejection(issues: [issue])
+        case .keep(let rid): link = (rid, "")
+        case .link(let rid, let via): link = (rid, via); state = "linked"
+        case .hold, .awaitParent: state = "held"
         }
         if let rid = link?.requestID {
             resource = rp.kind == .diagnosticReport ? Self.addingBasedOn(resource, "ServiceRequest/" + rid)
                 : Self.addingRelated(resource, "ServiceRequest/" + rid)
         }
-
+        var issues: [Issue] = []
         if let existing {
-            let regression = Self.precedence(rp.status) < Self.precedence(existing.status)
-            if regression {
-                issues.append(.warning("report-status-regression", type: "business-rule",
-                                       "A \(rp.status) version arrived after a \(existing.status) one; the newer status is kept"))
-            }
-            let v = try writer.putResource(type: type, id: id, resource: regression ? Self.withStatus(resource, existing.status) : resource,
-                                           messageID: messageID, at: now)
-            locations?.note(rp.entryIndex, type: type, id: id, version: v)
-            var updated = existing
-            updated.status = regression ? existing.status : rp.status
-            updated.version += 1
-            updated.requestID = link?.requestID
-            updated.state = state
-            updated.requestKeys = Array(Set(existing.requestKeys).union(rp.requestKeys)).sorted()
-            updated.updatedAt = now
-            updated.messageID = messageID
-            try writer.updateReport(updated)
-            issues.append(.information("report-new-version", "Stored as version \(updated.version) of a report already received"))
+            issues += try storeVersion(of: existing, rp, resource: resource, requestID: link?.requestID, state: state)
         } else {
             let v = try writer.putResource(type: type, id: id, resource: resource, messageID: messageID, at: now)
             locations?.note(rp.entryIndex, type: type, id: id, version: v)
             try writer.insertReport(ReportRecord(id: id, kind: type, identity: rp.identity, status: rp.status, version: 1, state: state,
                                                  requestID: link?.requestID, patientKeys: patientKeys, requestKeys: rp.requestKeys,
                                                  replaces: rp.replaces, supersededBy: nil, receivedAt: now, updatedAt: now,
-                                                 messageID: messageID, note: awaitingParent ? "awaiting-replaced-document" : nil))
+                                                 messageID: messageID, note: plan.isAwaitingParent ? "awaiting-replaced-document" : nil))
         }
-        if awaitingParent, let parentKey = rp.replaces {
-            try writer.addHeldKeys([parentKey], reportID: id)
-            issues.append(.information("replacement-held", type: "informational",
-                                       "The document it replaces has not arrived; it is held until it does"))
-        } else if state == "held" {
-            try writer.addHeldKeys(rp.requestKeys, reportID: id)
-            issues.append(.information("report-held", type: "informational", "No request matches yet; the report is held until it arrives"))
-        } else {
-            try writer.removeHeldKeys(reportID: id)
-        }
-        if let parent {
-            issues += try supersede(parent, by: id, type: type)
-        }
+        issues += try index(plan, reportID: id, requestKeys: rp.requestKeys)
+        if let parent { issues += try supersede(parent, by: id, type: type) }
         if let link, existing?.requestID == nil || existing?.status != rp.status {
             if !link.via.isEmpty {
                 try writer.insertLink(reportID: id, requestID: link.requestID, via: link.via, at: now, messageID: messageID)
@@ -102,26 +50,74 @@ extension Applier {
         return (state == "held", issues)
     }
 
-    /// The correlation decision for a report: by its request keys, or — for a replacement naming
-    /// none — the request of the document it replaces.
-    func correlate(_ keys: [String], patientKeys: Set<String>, inheritedFrom parent: ReportRecord?) throws -> LinkDecision {
-        if keys.isEmpty, let parent, let rid = parent.requestID {
-            return .link(rid, "replaces|" + parent.identity)
+    /// What the planner needs to know about a report: its stored version, the document it
+    /// replaces, and the requests its keys match, all with canonical patient keys.
+    func situation(_ rp: ReportFacts, patientKeys: Set<String>, existing: ReportRecord?, parent: ReportRecord?) throws -> ReportPlanner.Situation {
+        let identity = writer.identity
+        func stored(_ r: ReportRecord) -> ReportPlanner.Stored {
+            .init(patientKeys: identity.canonical(r.patientKeys), requestID: r.requestID)
         }
-        let matches = try reader.requestMatches(keys: keys)
-        switch Correlator.decide(reportPatient: patientKeys, candidates: matches.map {
-            Correlator.Candidate(requestID: $0.request.id, patientKeys: $0.request.patientKeys)
-        }) {
-        case .link(let rid): return .link(rid, matches.first { $0.request.id == rid }?.key ?? "")
-        case .hold: return .hold
-        case .refuse(let issue): return .refuse(issue)
+        let needsCandidates = existing?.requestID == nil
+        let matches = needsCandidates ? try reader.requestMatches(keys: rp.requestKeys) : []
+        return .init(patientKeys: identity.canonical(patientKeys), existing: existing.map(stored),
+                     replaces: rp.replaces.map { .init(identity: $0, stored: parent.map(stored)) },
+                     namesRequests: !rp.requestKeys.isEmpty,
+                     candidates: matches.map { ($0.key, candidate($0.request)) })
+    }
+
+    /// A stored request as a correlation candidate (canonical patient keys).
+    func candidate(_ r: RequestRecord) -> Correlator.Candidate {
+        .init(requestID: r.id, patientKeys: writer.identity.canonical(r.patientKeys))
+    }
+
+    /// Stores a new version of a report already received (corrections replace, never duplicate).
+    func storeVersion(of existing: ReportRecord, _ rp: ReportFacts, resource: JSONValue, requestID: String?, state: String) throws -> [Issue] {
+        var issues: [Issue] = []
+        let regression = Self.precedence(rp.status) < Self.precedence(existing.status)
+        if regression {
+            issues.append(.warning("report-status-regression", type: "business-rule",
+                                   "A \(rp.status) version arrived after a \(existing.status) one; the newer status is kept"))
+        }
+        let v = try writer.putResource(type: existing.kind, id: existing.id, resource: regression ? Self.withStatus(resource, existing.status) : resource,
+                                       messageID: messageID, at: now)
+        locations?.note(rp.entryIndex, type: existing.kind, id: existing.id, version: v)
+        var updated = existing
+        updated.status = regression ? existing.status : rp.status
+        updated.version += 1
+        updated.requestID = requestID
+        updated.state = state
+        updated.requestKeys = Array(Set(existing.requestKeys).union(rp.requestKeys)).sorted()
+        updated.updatedAt = now
+        updated.messageID = messageID
+        try writer.updateReport(updated)
+        issues.append(.information("report-new-version", "Stored as version \(updated.version) of a report already received"))
+        return issues
+    }
+
+    /// Keeps the held index in step with the plan: a held report is indexed under the keys it waits on.
+    func index(_ plan: ReportPlanner.Plan, reportID: String, requestKeys: [String]) throws -> [Issue] {
+        switch plan {
+        case .awaitParent(let parentKey):
+            try writer.addHeldKeys([parentKey], reportID: reportID)
+            return [.information("replacement-held", type: "informational", "The document it replaces has not arrived; it is held until it does")]
+        case .hold:
+            try writer.addHeldKeys(requestKeys, reportID: reportID)
+            return [.information("report-held", type: "informational", "No request matches yet; the report is held until it arrives")]
+        default:
+            try writer.removeHeldKeys(reportID: reportID)
+            return []
         }
     }
 
-    enum LinkDecision {
-        case link(String, String)
-        case hold
-        case refuse(Issue)
+    /// The correlation decision for a held report released by its parent: by its request keys, or —
+    /// for a replacement naming none — the request of the document it replaces.
+    func correlate(_ child: ReportRecord, inheritedFrom parent: ReportRecord) throws -> ReportPlanner.Plan {
+        let identity = writer.identity
+        let matches = try reader.requestMatches(keys: child.requestKeys)
+        return ReportPlanner.plan(.init(
+            patientKeys: identity.canonical(child.patientKeys),
+            replaces: .init(identity: parent.identity, stored: .init(patientKeys: identity.canonical(parent.patientKeys), requestID: parent.requestID)),
+            namesRequests: !child.requestKeys.isEmpty, candidates: matches.map { ($0.key, candidate($0.request)) }))
     }
 
     /// Replacements that arrived before the document they replace (`identity`, just stored as
@@ -134,7 +130,7 @@ extension Applier {
             issues += try supersede(parent, by: child.id, type: type)
             try writer.removeHeldKeys(reportID: child.id)
             child.note = nil
-            switch try correlate(child.requestKeys, patientKeys: child.patientKeys, inheritedFrom: parent) {
+            switch try correlate(child, inheritedFrom: parent) {
             case .link(let rid, let via):
                 child.state = "linked"
                 child.requestID = rid
@@ -148,7 +144,7 @@ extension Applier {
                                            messageID: messageID, at: now)
                 }
                 issues += try advanceTasks(requestID: rid, reportType: child.kind, reportID: child.id, status: child.status)
-            case .hold:
+            case .hold, .awaitParent, .keep:
                 child.state = "held"
                 try writer.updateReport(child)
                 try writer.addHeldKeys(child.requestKeys, reportID: child.id)
@@ -213,15 +209,15 @@ extension Applier {
         var issues: [Issue] = []
         guard let request = try reader.request(id: requestID) else { return [] }
         for var report in try reader.heldReports(keys: keys) where report.state == "held" {
-            switch Correlator.decide(reportPatient: report.patientKeys,
-                                     candidates: [.init(requestID: requestID, patientKeys: request.patientKeys)]) {
+            switch ReportPlanner.release(heldPatient: writer.identity.canonical(report.patientKeys), request: candidate(request)) {
             case .link:
                 report.state = "linked"
                 report.requestID = requestID
                 report.updatedAt = now
                 try writer.updateReport(report)
                 try writer.removeHeldKeys(reportID: report.id)
-                let via = keys.first { report.requestKeys.contains($0) } ?? keys.first ?? ""
+                let held = Set(writer.identity.canonical(report.requestKeys))
+                let via = writer.identity.canonical(keys).first { held.contains($0) } ?? keys.first ?? ""
                 try writer.insertLink(reportID: report.id, requestID: requestID, via: via, at: now, messageID: messageID)
                 if let stored = try reader.resource(type: report.kind, id: report.id), var o = stored.object {
                     o["meta"] = nil
@@ -239,7 +235,7 @@ extension Applier {
                 try writer.removeHeldKeys(reportID: report.id)
                 issues.append(.warning(issue.code, type: issue.type,
                                        "A held result names this request but not the same patient; it stays with the operator"))
-            case .hold:
+            case .hold, .awaitParent, .keep:
                 break
             }
         }
@@ -287,9 +283,11 @@ extension Applier {
     }
 }
 
-extension PatientMatch {
-    /// Whether two sides may be the same patient (an unnamed side does not contradict).
-    var isCompatible: Bool { self != .different }
+extension ReportPlanner.Plan {
+    var isAwaitingParent: Bool {
+        if case .awaitParent = self { return true }
+        return false
+    }
 }
 
 /// Rewrites `reference` values in a FHIR JSON tree through a map (old → new).

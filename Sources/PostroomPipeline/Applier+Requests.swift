@@ -11,7 +11,7 @@ extension Applier {
                                             "The request's identifiers match \(matches.count) different stored requests")])
         }
         let existing = matches.first?.request
-        if let existing, let patient, !patient.isEmpty, PatientMatch.compare(patient.keys, existing.patientKeys) == .different {
+        if let existing, let patient, !patient.isEmpty, PatientMatch.compare(writer.identity.canonical(patient.keys), writer.identity.canonical(existing.patientKeys)) == .different {
             throw Rejection(issues: [.error("patient-mismatch", type: "business-rule",
                                             "The request names a stored request of a different patient")])
         }
@@ -79,8 +79,8 @@ extension Applier {
                                                patientKeys: patient?.keys ?? [], createdAt: now, updatedAt: now, messageID: messageID),
                                  keys: keys)
         if channel.role == .placer {
-            try createTask(focusRequestID: id, patientRef: patientRef, requester: resource["requester"], status: .requested,
-                           reason: r.isReferral ? "new referral" : "new request")
+            try createTask(focusRequestID: id, patientRef: patientRef, requester: resource["requester"], owner: Self.owner(of: resource),
+                           status: .requested, reason: r.isReferral ? "new referral" : "new request")
         }
         return id
     }
@@ -100,5 +100,11 @@ extension Applier {
         let version = try writer.putResource(type: "ServiceRequest", id: existing.id, resource: resource, messageID: messageID, at: now)
         locations?.note(r.entryIndex, type: "ServiceRequest", id: existing.id, version: version)
         try writer.updateRequest(id: existing.id, status: resource["status"]?.string ?? existing.status, at: now)
+    }
+
+    /// The Task's owner when the request names its performer (the first one).
+    static func owner(of request: JSONValue) -> JSONValue? {
+        guard let first = request["performer"]?.array?.first, first.object != nil else { return nil }
+        return first
     }
 }

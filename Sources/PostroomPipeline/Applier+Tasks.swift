@@ -3,13 +3,15 @@ import PostroomCore
 import PostroomStore
 
 extension Applier {
-    /// Creates a Task for a request (Option F) and records its first history line.
+    /// Creates a Task for a request (Option F) and records its first history line. The Task carries
+    /// Postroom's business identifier (`taskIdentifierSystem`), by which a filler can address it.
     @discardableResult
-    func createTask(focusRequestID: String, patientRef: String?, requester: JSONValue?, status: TaskStatus, reason: String) throws -> String {
+    func createTask(focusRequestID: String, patientRef: String?, requester: JSONValue?, owner: JSONValue? = nil, status: TaskStatus,
+                    reason: String) throws -> String {
         let id = ids.next().lowercased()
+        let business = UUIDText.from(id)
         var o = JSONObject([
-            "identifier": .array([.object(JSONObject(["system": .string("https://tools.ietf.org/html/rfc4122"),
-                                                      "value": .string(UUIDText.from(id))]))]),
+            "identifier": .array([.object(JSONObject(["system": .string(taskIdentifierSystem), "value": .string(business)]))]),
             "status": .string(status.rawValue),
             "intent": .string("order"),
             "code": .object(JSONObject(["coding": .array([.object(JSONObject([
@@ -21,80 +23,59 @@ extension Applier {
         o["authoredOn"] = .string(now)
         o["lastModified"] = .string(now)
         if let requester { o["requester"] = requester }
+        if let owner { o["owner"] = owner }
         try writer.putResource(type: "Task", id: id, resource: .object(o), messageID: messageID, at: now)
-        try writer.insertTask(TaskRecord(id: id, status: status, focusRequestID: focusRequestID, partOf: nil, owner: nil, requester: nil,
+        try writer.insertTask(TaskRecord(id: id, status: status, focusRequestID: focusRequestID, partOf: nil,
+                                         owner: owner?["identifier"]?["value"]?.string, requester: nil,
                                          channel: channel.name, createdAt: now, updatedAt: now),
-                              keys: [CorrelationKey.reference("Task/" + id)])
+                              keys: [CorrelationKey.reference("Task/" + id), CorrelationKey.identifier(system: taskIdentifierSystem, value: business)])
         try writer.appendTaskHistory(TaskTransition(taskID: id, from: nil, to: status.rawValue, at: now, messageID: messageID, reason: reason))
+        createdTasks.list.append(taskIdentifierSystem + "|" + business)
         return id
     }
 
-    /// Moves every open Task of a request to `target` along allowed steps; refuses the message when a step is not allowed.
-    func moveTasks(of requestID: String, to target: TaskStatus, reason: String, statusReason: String? = nil,
-                   output: String? = nil) throws -> [Issue] {
-        for task in try reader.tasks(focusRequestID: requestID) where task.status != target {
-            guard let path = machine.path(from: task.status, to: target) else {
-                throw Rejection(issues: [machine.refusal(from: task.status, to: target)])
-            }
-            try transition(task, along: path, reason: reason, statusReason: statusReason, output: output)
+    /// The request's Tasks as the planner sees them.
+    func openTasks(of requestID: String) throws -> [TaskPlanner.OpenTask] {
+        try reader.tasks(focusRequestID: requestID).map { task in
+            .init(id: task.id, status: task.status,
+                  hasOpenSubtasks: try reader.subtasks(of: task.id).contains { !$0.status.isTerminal })
         }
-        return []
     }
 
-    /// Cancels the request's Tasks: `cancelled` before work started, `failed` after (DOMAIN.md §2.2).
-    func cancelTasks(of requestID: String, reason: String?) throws -> [Issue] {
+    /// Carries out a Task plan; a refusal rejects the message.
+    func carryOut(_ plan: TaskPlanner.Outcome) throws -> [Issue] {
         var issues: [Issue] = []
-        for task in try reader.tasks(focusRequestID: requestID) where !task.status.isTerminal {
-            let target: TaskStatus = machine.allows(task.status, .cancelled) ? .cancelled : .failed
-            guard machine.allows(task.status, target) else {
-                throw Rejection(issues: [machine.refusal(from: task.status, to: target)])
-            }
-            try transition(task, along: [target], reason: "order cancelled" + (reason.map { ": " + $0 } ?? ""),
-                           statusReason: reason ?? "Order cancelled")
-            if target == .failed {
-                issues.append(.information("task-failed-after-start", "Work had started, so the Task is failed rather than cancelled"))
+        switch plan {
+        case .refused(let refusal):
+            throw Rejection(issues: [refusal])
+        case .steps(let steps):
+            for step in steps {
+                switch step {
+                case .note(let issue):
+                    issues.append(issue)
+                case .move(let taskID, let path, let reason, let statusReason, let output):
+                    guard let task = try reader.task(id: taskID) else { continue }
+                    try transition(task, along: path, reason: reason, statusReason: statusReason, output: output)
+                }
             }
         }
         return issues
     }
 
-    /// Moves the request's Tasks for a report: final → completed (with the report as output),
-    /// preliminary → in-progress, cancelled → cancelled/failed. Corrections never re-open a finished Task.
+    /// Moves every open Task of a request to `target` along allowed steps; refuses the message when a step is not allowed.
+    func moveTasks(of requestID: String, to target: TaskStatus, reason: String, statusReason: String? = nil) throws -> [Issue] {
+        try carryOut(TaskPlanner.move(tasks: openTasks(of: requestID), to: target, reason: reason, statusReason: statusReason, machine: machine))
+    }
+
+    /// Cancels the request's Tasks: `cancelled` before work started, `failed` after (DOMAIN.md §2.2).
+    func cancelTasks(of requestID: String, reason: String?) throws -> [Issue] {
+        try carryOut(TaskPlanner.cancel(tasks: openTasks(of: requestID), reason: reason, machine: machine))
+    }
+
+    /// Moves the request's Tasks for a report (see `TaskPlanner.forReport`).
     func advanceTasks(requestID: String, reportType: String, reportID: String, status: String) throws -> [Issue] {
-        let ref = reportType + "/" + reportID
-        switch status {
-        case "final", "amended", "corrected", "appended", "current":
-            var issues: [Issue] = []
-            for task in try reader.tasks(focusRequestID: requestID) where !task.status.isTerminal {
-                if !channel.allowOpenSubtasks, try reader.subtasks(of: task.id).contains(where: { !$0.status.isTerminal }) {
-                    issues.append(.warning("task-open-subtasks", type: "business-rule",
-                                           "The report is final but the Task has open sub-tasks, so it is not completed"))
-                    continue
-                }
-                guard let path = machine.path(from: task.status, to: .completed) else {
-                    issues.append(.warning("task-invalid-transition", type: "business-rule",
-                                           "The Task is \(task.status.rawValue) and cannot be completed by this report"))
-                    continue
-                }
-                try transition(task, along: path, reason: "final report \(ref)", output: ref)
-            }
-            return issues
-        case "registered", "partial", "preliminary":
-            var issues: [Issue] = []
-            for task in try reader.tasks(focusRequestID: requestID) where !task.status.isTerminal && !task.status.hasStarted {
-                guard let path = machine.path(from: task.status, to: .inProgress) else {
-                    issues.append(.warning("task-invalid-transition", type: "business-rule",
-                                           "The Task is \(task.status.rawValue) and cannot move to in-progress"))
-                    continue
-                }
-                try transition(task, along: path, reason: "\(status) report \(ref)", output: ref)
-            }
-            return issues
-        case "cancelled":
-            return try cancelTasks(of: requestID, reason: "no results; order cancelled by the filler")
-        default:
-            return []
-        }
+        try carryOut(TaskPlanner.forReport(status: status, reference: reportType + "/" + reportID, tasks: openTasks(of: requestID),
+                                           machine: machine, allowOpenSubtasks: channel.allowOpenSubtasks))
     }
 
     /// Records each step of `path` in the Task's history and saves the Task resource once at the end.
@@ -140,7 +121,8 @@ extension Applier {
         if !t.partOfKeys.isEmpty && parent == nil {
             issues.append(.warning("parent-task-unknown", type: "not-found", at: "Task.partOf", "The parent Task is not known"))
         }
-        if let existing = try reader.task(keys: t.keys) {
+        if let existing = try addressedTask(t, focus: focus) {
+            try writer.addTaskKeys(t.keys, taskID: existing.id)
             if existing.status != status {
                 guard machine.allows(existing.status, status) else {
                     throw Rejection(issues: [machine.refusal(from: existing.status, to: status, at: "Task.status")])
@@ -162,7 +144,9 @@ extension Applier {
             updated.updatedAt = now
             try writer.updateTask(updated)
             if let source = t.resource["id"]?.string { refs.note(type: "Task", source: source, stored: existing.id) }
-            let v = try writer.putResource(type: "Task", id: existing.id, resource: refs.rewrite(t.resource), messageID: messageID, at: now)
+            let stored = try reader.resource(type: "Task", id: existing.id)
+            let v = try writer.putResource(type: "Task", id: existing.id, resource: Self.keepingIdentifiers(of: stored, in: refs.rewrite(t.resource)),
+                                           messageID: messageID, at: now)
             locations?.note(t.entryIndex, type: "Task", id: existing.id, version: v)
             issues += try route(updated, version: v, ownerChanged: updated.owner != existing.owner, statusChanged: status != existing.status)
             return issues
@@ -184,6 +168,36 @@ extension Applier {
                                        "The Task's focus is not a request Postroom holds"))
         }
         return issues
+    }
+}
+
+extension Applier {
+    /// The stored Task a received Task is about (see `TaskPlanner.address`): by its own keys, or —
+    /// for a Task that is not a sub-task — the one open Task Postroom made for its focus request.
+    func addressedTask(_ t: TaskFacts, focus: RequestRecord?) throws -> TaskRecord? {
+        if let byKeys = try reader.task(keys: t.keys) { return byKeys }
+        guard let focus else { return nil }
+        var madeHere: [TaskPlanner.OpenTask] = []
+        for task in try reader.tasks(focusRequestID: focus.id) {
+            let ids = try reader.resource(type: "Task", id: task.id)?["identifier"]?.array ?? []
+            if ids.contains(where: { $0["system"]?.string == taskIdentifierSystem }) {
+                madeHere.append(.init(id: task.id, status: task.status))
+            }
+        }
+        let target = TaskPlanner.address(byKeys: nil, isSubtask: !t.partOfKeys.isEmpty, focusTasks: madeHere)
+        return try target.flatMap { try reader.task(id: $0) }
+    }
+
+    /// The received Task, with the identifiers of the stored one it lacks added back (a filler's
+    /// update that leaves out Postroom's business identifier does not make the Task unaddressable).
+    static func keepingIdentifiers(of stored: JSONValue?, in received: JSONValue) -> JSONValue {
+        guard let old = stored?["identifier"]?.array, !old.isEmpty, var o = received.object else { return received }
+        var list = o["identifier"]?.array ?? []
+        for id in old where !list.contains(where: { $0["system"]?.string == id["system"]?.string && $0["value"]?.string == id["value"]?.string }) {
+            list.append(id)
+        }
+        o["identifier"] = .array(list)
+        return .object(o)
     }
 }
 

@@ -21,6 +21,10 @@ struct Applier {
     var routing = RoutingLog()
     /// References inside the message → the ids its resources are stored under.
     let refs = ReferenceMap()
+    /// The system of the business identifiers of the Tasks Postroom creates (`taskIdentifierSystem`).
+    var taskIdentifierSystem: String = PipelineConfig.defaultTaskIdentifierSystem(endpoint: "urn:postroom")
+    /// The business identifiers (`system|value`) of the Tasks this message created, told to the sender.
+    let createdTasks = CreatedTasks()
 
     var reader: StoreReader { writer.reader }
     var machine: TaskStateMachine { channel.stateMachine }
@@ -50,6 +54,9 @@ struct Applier {
             }
         } catch let r as Rejection {
             return MessageResult(disposition: .rejected, issues: message.issues + r.issues)
+        }
+        for task in createdTasks.list {
+            warnings.append(.information("task-created", type: "informational", "Task \(task) tracks this request; quote it to update the Task"))
         }
         return MessageResult(disposition: held ? .held : .accepted, issues: message.issues + warnings)
     }
@@ -120,6 +127,11 @@ final class ReferenceMap {
     func rewrite(_ v: JSONValue) -> JSONValue {
         ReferenceRewriter.rewrite(v, map)
     }
+}
+
+/// The business identifiers of the Tasks a message created.
+final class CreatedTasks {
+    var list: [String] = []
 }
 
 /// Files a message causes to be sent to other channels' outboxes (a broker's routed Tasks).

@@ -243,13 +243,13 @@ extension Pipeline {
                         originalSuffix = orig.ackName.flatMap(Self.ackSuffix)
                     }
                 } else if let batch = m.fhirBatch {
-                    let applier = Applier(writer: w, channel: ch, messageID: messageID, now: now, ids: ids, original: f.bytes ?? [])
+                    let applier = Applier(writer: w, channel: ch, messageID: messageID, now: now, ids: ids, original: f.bytes ?? [], taskIdentifierSystem: config.taskIdentifierSystem)
                     result = try applyFHIRBatch(m, batch, applier: applier)
                     try queueRouted(applier.routing, dropID: f.record.id, writer: w)
                 } else if m.issues.hasErrors {
                     result = MessageResult(disposition: .rejected, issues: m.issues)
                 } else {
-                    let applier = Applier(writer: w, channel: ch, messageID: messageID, now: now, ids: ids, original: f.bytes ?? [])
+                    let applier = Applier(writer: w, channel: ch, messageID: messageID, now: now, ids: ids, original: f.bytes ?? [], taskIdentifierSystem: config.taskIdentifierSystem)
                     var applied = MessageResult(disposition: .rejected, issues: [])
                     try w.savepoint {
                         applied = try applier.apply(m)

@@ -116,7 +116,7 @@ extension Pipeline {
                     } else if m.issues.hasErrors {
                         result = MessageResult(disposition: .rejected, issues: m.issues)
                     } else {
-                        let applier = Applier(writer: w, channel: ch, messageID: messageID, now: now, ids: ids, original: pending[i])
+                        let applier = Applier(writer: w, channel: ch, messageID: messageID, now: now, ids: ids, original: pending[i], taskIdentifierSystem: config.taskIdentifierSystem)
                         var applied = MessageResult(disposition: .rejected, issues: [])
                         try w.savepoint({
                             applied = try applier.apply(m)

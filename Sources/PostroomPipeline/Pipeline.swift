@@ -50,7 +50,7 @@ public final class Pipeline: @unchecked Sendable {
                                   message: "the inbox and the work folder \(config.workFolder) are on different file systems; claiming by rename needs one")
             }
         }
-        store = try Store(path: config.database)
+        store = try Store(path: config.database, identity: config.identity)
         if let spec = ProcessInfo.processInfo.environment["POSTROOM_CRASH_AT"], let colon = spec.lastIndex(of: ":"),
            let n = Int(spec[spec.index(after: colon)...]) {
             crashPoint = (String(spec[..<colon]), n)

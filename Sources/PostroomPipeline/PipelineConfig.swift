@@ -56,6 +56,10 @@ public struct PipelineConfig: Sendable {
     public var maxCompressionRatio: Double
     /// HL7 v2 files larger than this are streamed (processed in chunks, never read whole).
     public var streamAbove: Int64
+    /// How identifiers of one namespace meet across formats (`namespaces`).
+    public var identity: IdentityNamespaces
+    /// The system of the business identifiers of the Tasks Postroom creates.
+    public var taskIdentifierSystem: String
     /// The raw `serve` object (address, port, credentials of `postroom serve`), read by the server.
     public var serve: JSONValue?
 
@@ -89,7 +93,7 @@ extension PipelineConfig {
     public static func parse(_ json: JSONValue, base: String, configPath: String) throws(ConfigError) -> PipelineConfig {
         let r = ConfigReader(json, key: "")
         try r.only(["data", "database", "timeZone", "archive", "groupSize", "application", "facility", "endpoint", "channels", "limits",
-                    "serve"])
+                    "serve", "namespaces", "taskIdentifierSystem"])
         let data = resolve(try r.string("data") ?? "data", base)
         let database = resolve(try r.string("database") ?? "postroom.sqlite", data)
         let timeZone = try r.string("timeZone") ?? "Europe/London"
@@ -153,8 +157,18 @@ extension PipelineConfig {
             compression: compression, archivePartDrops: partDrops, groupSize: groupSize, application: try r.string("application") ?? "POSTROOM",
             facility: try r.string("facility") ?? "POSTROOM", endpoint: try r.string("endpoint") ?? "urn:postroom",
             channels: channels, maxArchiveMembers: maxMembers, maxArchiveBytes: maxBytes, maxCompressionRatio: maxRatio,
-            streamAbove: streamAbove,
+            streamAbove: streamAbove, identity: try namespaces(try r.array("namespaces")),
+            taskIdentifierSystem: try taskSystem(r),
             serve: try r.object("serve"))
+    }
+
+    static func taskSystem(_ r: ConfigReader) throws(ConfigError) -> String {
+        let endpoint = try r.string("endpoint") ?? "urn:postroom"
+        guard let system = try r.string("taskIdentifierSystem") else { return defaultTaskIdentifierSystem(endpoint: endpoint) }
+        guard system.contains(":"), !system.contains(" "), !system.contains("|") else {
+            throw ConfigError(key: "taskIdentifierSystem", message: "must be an absolute URI")
+        }
+        return system
     }
 
     static func channel(_ json: JSONValue, key: String, data: String, base: String, defaultTimeZone: String) throws(ConfigError) -> Channel {

@@ -7,7 +7,10 @@ enum CapabilityStatementBuilder {
     static func build(base: String, anonymous: Bool, now: Date = Date()) -> JSONValue {
         let resources: [JSONValue] = FHIRSearchParameters.types.map { type in
             var params: [JSONValue] = []
-            for p in FHIRSearchParameters.parameters[type] ?? [] {
+            let all = FHIRSearchParameters.parameters[type] ?? []
+            for p in all {
+                // One entry per parameter: `based-on` and `based-on:identifier` are the one `based-on`.
+                if p.kind == .referenceIdentifier, all.contains(where: { $0.kind == .reference && $0.name == p.baseName }) { continue }
                 var doc = "Searches \(p.expression)."
                 switch p.kind {
                 case .token where p.codeOnly: doc += " A code; alternatives separated by commas."
@@ -15,6 +18,8 @@ enum CapabilityStatementBuilder {
                 case .referenceIdentifier where p.baseName == "subject":
                     doc += " Only with the :identifier modifier (system|value): matches Reference.identifier, or a referenced Patient with that identifier."
                 case .referenceIdentifier: doc += " Only with the :identifier modifier (system|value): matches Reference.identifier."
+                case .reference where all.contains(where: { $0.name == p.name + ":identifier" }):
+                    doc += " Type/id or id; with :identifier, system|value of the request in any of its equivalent spellings (namespaces)."
                 case .reference: doc += " Type/id or id."
                 case .date: doc += " Prefixes eq, ne, lt, gt, le, ge; partial dates such as 2026-11; times without a zone are UTC."
                 }

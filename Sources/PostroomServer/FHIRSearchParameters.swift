@@ -63,6 +63,8 @@ enum FHIRSearchParameters {
         "DiagnosticReport": [
             Parameter(name: "based-on", kind: .reference, targets: requestTargets, expression: "DiagnosticReport.basedOn",
                       definition: spec("DiagnosticReport-based-on")),
+            Parameter(name: "based-on:identifier", kind: .referenceIdentifier, expression: "DiagnosticReport.basedOn",
+                      definition: spec("DiagnosticReport-based-on")),
             Parameter(name: "status", kind: .token, codeOnly: true, expression: "DiagnosticReport.status",
                       definition: spec("DiagnosticReport-status")),
             Parameter(name: "subject:identifier", kind: .referenceIdentifier, expression: "DiagnosticReport.subject",
@@ -76,6 +78,8 @@ enum FHIRSearchParameters {
         ],
         "DocumentReference": [
             Parameter(name: "related", kind: .reference, targets: anyTarget, expression: "DocumentReference.context.related",
+                      definition: spec("DocumentReference-related")),
+            Parameter(name: "related:identifier", kind: .referenceIdentifier, expression: "DocumentReference.context.related",
                       definition: spec("DocumentReference-related")),
             Parameter(name: "subject:identifier", kind: .referenceIdentifier, expression: "DocumentReference.subject",
                       definition: spec("DocumentReference-subject")),

@@ -76,6 +76,9 @@ struct FHIRSearchRequest: Sendable {
             if p.name == "subject:identifier" {
                 return SearchCriterion(name: p.name, match: .subjectIdentifier(tokens))
             }
+            if p.name == "based-on:identifier" || p.name == "related:identifier" {
+                return SearchCriterion(name: p.name, match: .requestIdentifier(tokens))
+            }
             return SearchCriterion(name: p.name, match: .token(tokens, codeOnly: false))
         case .reference:
             var refs: [String] = []

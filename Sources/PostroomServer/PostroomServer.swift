@@ -23,7 +23,7 @@ public struct PostroomServer: Sendable {
         self.pipeline = pipeline
         self.serve = serve
         self.logger = logger
-        stores = StoreProvider(path: pipeline.database, logger: logger)
+        stores = StoreProvider(path: pipeline.database, logger: logger, identity: pipeline.identity)
         auth = Authenticator(config: serve, secret: secret ?? Digest.randomBytes(32))
     }
 

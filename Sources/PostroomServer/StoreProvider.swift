@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PostroomCore
 import PostroomStore
 
 /// Opens the pipeline's database read-only once it exists (a WAL reader beside a running `watch` or
@@ -12,10 +13,13 @@ final class StoreProvider: @unchecked Sendable {
     private let lock = NSLock()
     private var opened: Store?
     private var indexed = false
+    /// The pipeline's namespaces: the same canonical keys as the writer's.
+    let identity: IdentityNamespaces
 
-    init(path: String, logger: Logger) {
+    init(path: String, logger: Logger, identity: IdentityNamespaces = .standard) {
         self.path = path
         self.logger = logger
+        self.identity = identity
     }
 
     /// The store, or nil while there is no database yet (or it cannot be opened; logged).
@@ -29,7 +33,7 @@ final class StoreProvider: @unchecked Sendable {
             if !indexed {
                 logger.warning("the search index could not be built (the database is read-only here?); searches answer 503 until the pipeline builds it")
             }
-            let s = try Store(path: path, readOnly: true)
+            let s = try Store(path: path, readOnly: true, identity: identity)
             opened = s
             logger.info("database opened", metadata: ["searchIndex": .stringConvertible(indexed)])
             return s
@@ -49,7 +53,7 @@ final class StoreProvider: @unchecked Sendable {
         if let writable { return writable }
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
-            writable = try Store(path: path)
+            writable = try Store(path: path, identity: identity)
             return writable
         } catch {
             logger.error("cannot open the database for writing", metadata: ["error": .string(String(describing: type(of: error)))])

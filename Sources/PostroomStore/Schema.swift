@@ -276,6 +276,15 @@ enum Schema {
                     OR (name = 'status' AND type NOT IN ('ServiceRequest', 'Task', 'DiagnosticReport'))
                 """)
         }
+        m.registerMigration("v10-canonical-identity-keys") { db in
+            // Keys are indexed in their canonical form (IdentityNamespaces); the literal key as the
+            // message wrote it is kept beside it so that keys can be re-derived when the namespaces change.
+            try db.execute(sql: """
+                ALTER TABLE request_key ADD COLUMN literal TEXT;
+                ALTER TABLE task_key ADD COLUMN literal TEXT;
+                CREATE TABLE setting (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

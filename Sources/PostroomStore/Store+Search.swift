@@ -8,7 +8,7 @@ extension StoreReader {
         var sql = "FROM resource r WHERE r.type = ?"
         var args: [(any DatabaseValueConvertible)?] = [type]
         for c in criteria {
-            let (fragment, a) = Self.condition(c, type: type)
+            let (fragment, a) = identityCondition(c, type: type) ?? Self.condition(c, type: type)
             sql += " AND r.id IN (\(fragment))"
             args += a
         }
@@ -65,6 +65,8 @@ extension StoreReader {
             }
             return ("SELECT id FROM search_param WHERE type = ? AND name = ? AND lo IS NOT NULL AND ("
                     + alternatives.joined(separator: " OR ") + ")", args)
+        case .requestIdentifier:
+            return ("SELECT NULL WHERE 0", args)
         case .subjectIdentifier(let list):
             args += [type, c.name]
             let direct = "SELECT id FROM search_param WHERE type = ? AND name = ? AND " + tokens(list, codeOnly: false)

@@ -59,6 +59,9 @@ public struct SearchCriterion: Sendable, Equatable {
         case date([DateBound])
         /// A subject whose `Reference.identifier` matches, or whose referenced Patient has a matching identifier.
         case subjectIdentifier([Token])
+        /// Reports linked to a request that any of these identifiers names, in any of their
+        /// equivalent spellings (`based-on:identifier`, `related:identifier`; see `IdentityNamespaces`).
+        case requestIdentifier([Token])
     }
 
     /// The index name of the parameter (`identifier`, `status`, `owner:identifier`, `based-on`, ...).

@@ -21,10 +21,14 @@ extension StoreWriter {
         try addRequestKeys(keys, requestID: r.id)
     }
 
-    /// Adds keys (e.g. a filler number learnt from an acceptance) to a request.
+    /// Adds keys (e.g. a filler number learnt from an acceptance) to a request: each literal key
+    /// is indexed under its canonical form, the literal kept beside it.
     public func addRequestKeys(_ keys: [String], requestID: String) throws {
-        let stmt = try db.cachedStatement(sql: "INSERT OR IGNORE INTO request_key (key, request_id) VALUES (?, ?)")
-        for k in keys { try stmt.execute(arguments: [k, requestID]) }
+        let stmt = try db.cachedStatement(sql: "INSERT OR IGNORE INTO request_key (key, request_id, literal) VALUES (?, ?, ?)")
+        for k in keys {
+            let c = identity.canonical(k)
+            try stmt.execute(arguments: [c, requestID, c == k ? nil : k])
+        }
     }
 
     /// Updates a request's status.
@@ -51,10 +55,10 @@ extension StoreWriter {
                              r.supersededBy, r.updatedAt, r.messageID, r.note, r.id])
     }
 
-    /// Indexes a held report under the keys it waits on.
+    /// Indexes a held report under the (canonical forms of the) keys it waits on.
     public func addHeldKeys(_ keys: [String], reportID: String) throws {
         let stmt = try db.cachedStatement(sql: "INSERT OR IGNORE INTO held_key (key, report_id) VALUES (?, ?)")
-        for k in keys { try stmt.execute(arguments: [k, reportID]) }
+        for k in identity.canonical(keys) { try stmt.execute(arguments: [k, reportID]) }
     }
 
     /// Removes a report from the held index.
@@ -73,8 +77,16 @@ extension StoreWriter {
             INSERT INTO task (id, status, focus_request_id, part_of, owner, requester, channel, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [t.id, t.status.rawValue, t.focusRequestID, t.partOf, t.owner, t.requester, t.channel, t.createdAt, t.updatedAt])
-        let stmt = try db.cachedStatement(sql: "INSERT OR IGNORE INTO task_key (key, task_id) VALUES (?, ?)")
-        for k in keys { try stmt.execute(arguments: [k, t.id]) }
+        try addTaskKeys(keys, taskID: t.id)
+    }
+
+    /// Adds keys (e.g. the business identifier a filler quotes) to a Task, canonical with the literal beside.
+    public func addTaskKeys(_ keys: [String], taskID: String) throws {
+        let stmt = try db.cachedStatement(sql: "INSERT OR IGNORE INTO task_key (key, task_id, literal) VALUES (?, ?, ?)")
+        for k in keys {
+            let c = identity.canonical(k)
+            try stmt.execute(arguments: [c, taskID, c == k ? nil : k])
+        }
     }
 
     /// Saves a Task's new status and routing fields.
@@ -94,12 +106,13 @@ extension StoreWriter {
 }
 
 extension StoreReader {
-    /// The requests owning any of `keys`, with the key that matched (one row per request).
+    /// The requests owning any of `keys` (in any of their equivalent spellings), with the canonical
+    /// key that matched (one row per request).
     public func requestMatches(keys: [String]) throws -> [(key: String, request: RequestRecord)] {
         var out: [(String, RequestRecord)] = []
         var seen: Set<String> = []
         let stmt = try db.cachedStatement(sql: "SELECT request_id FROM request_key WHERE key = ?")
-        for k in keys {
+        for k in identity.canonical(keys) {
             guard let id = try String.fetchOne(stmt, arguments: [k]), !seen.contains(id) else { continue }
             seen.insert(id)
             if let r = try request(id: id) { out.append((k, r)) }
@@ -166,7 +179,7 @@ extension StoreReader {
     public func heldReports(keys: [String]) throws -> [ReportRecord] {
         var ids: [String] = []
         let stmt = try db.cachedStatement(sql: "SELECT report_id FROM held_key WHERE key = ?")
-        for k in keys {
+        for k in identity.canonical(keys) {
             for id in try String.fetchAll(stmt, arguments: [k]) where !ids.contains(id) { ids.append(id) }
         }
         return try ids.compactMap { try report(id: $0) }
@@ -209,7 +222,7 @@ extension StoreReader {
     /// The Task owning any of `keys`.
     public func task(keys: [String]) throws -> TaskRecord? {
         let stmt = try db.cachedStatement(sql: "SELECT task_id FROM task_key WHERE key = ?")
-        for k in keys {
+        for k in identity.canonical(keys) {
             if let id = try String.fetchOne(stmt, arguments: [k]) { return try task(id: id) }
         }
         return nil

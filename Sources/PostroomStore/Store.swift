@@ -14,12 +14,15 @@ public final class Store: Sendable {
 
     let pool: DatabasePool
     public let path: String
+    /// How identifiers of one namespace meet across formats (the keys the store indexes).
+    public let identity: IdentityNamespaces
 
     /// Opens (creating and migrating when needed) the database at `path`.
     ///
     /// - Parameter readOnly: open for reading only (no migration; the file must exist).
-    public init(path: String, readOnly: Bool = false) throws {
+    public init(path: String, readOnly: Bool = false, identity: IdentityNamespaces = .standard) throws {
         self.path = path
+        self.identity = identity
         var config = Configuration()
         config.readonly = readOnly
         config.busyMode = .timeout(10)
@@ -40,6 +43,7 @@ public final class Store: Sendable {
                     try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
                 }
                 try Schema.migrator.migrate(pool)
+                _ = try pool.write { db in try StoreWriter(db: db, identity: identity).rekeyIfNeeded() }
             }
         } catch {
             throw Failure(description: "cannot open the database \(path): \(error)")
@@ -57,12 +61,12 @@ public final class Store: Sendable {
 
     /// Runs `body` in one write transaction; everything it does commits together or not at all.
     public func write<T>(_ body: (StoreWriter) throws -> T) throws -> T {
-        try pool.write { db in try body(StoreWriter(db: db)) }
+        try pool.write { db in try body(StoreWriter(db: db, identity: identity)) }
     }
 
     /// Runs `body` on a read snapshot.
     public func read<T>(_ body: (StoreReader) throws -> T) throws -> T {
-        try pool.read { db in try body(StoreReader(db: db)) }
+        try pool.read { db in try body(StoreReader(db: db, identity: identity)) }
     }
 
     /// Checkpoints the WAL and reclaims free pages (after pruning).
@@ -77,14 +81,18 @@ public final class Store: Sendable {
 /// Read access to the store (any snapshot).
 public struct StoreReader {
     let db: Database
+    /// The canonical keys of identifiers (see `IdentityNamespaces`).
+    public let identity: IdentityNamespaces
 }
 
 /// Write access inside one transaction.
 public struct StoreWriter {
     let db: Database
+    /// The canonical keys of identifiers (see `IdentityNamespaces`).
+    public let identity: IdentityNamespaces
 
     /// Read access within the same transaction.
-    public var reader: StoreReader { StoreReader(db: db) }
+    public var reader: StoreReader { StoreReader(db: db, identity: identity) }
 
     /// Runs `body` in a savepoint: if it throws, only its own changes are undone.
     public func savepoint<T>(_ body: () throws -> T) throws -> T {

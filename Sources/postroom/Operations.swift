@@ -26,7 +26,7 @@ func openStoreForReading(_ config: PipelineConfig) throws -> Store {
         printError("postroom: no database at \(config.database): nothing has run yet")
         throw ExitCode(Postroom.Exit.dataError)
     }
-    return try Store(path: config.database, readOnly: true)
+    return try Store(path: config.database, readOnly: true, identity: config.identity)
 }
 
 func printJSON(_ v: JSONValue) { print(JSONWriter(pretty: true).string(v), terminator: "") }
@@ -101,6 +101,12 @@ struct Requests: ParsableCommand {
     @Flag(name: .long, help: "Print JSON.")
     var json = false
 
+    /// One link of a request: the report, the key it was found by, when.
+    static func link(_ l: (reportID: String, requestID: String, via: String, at: String), reports: [ReportRecord]) -> JSONValue {
+        let kind = reports.first { $0.id == l.reportID }?.kind ?? "DiagnosticReport"
+        return .object(JSONObject(["report": .string(kind + "/" + l.reportID), "via": .string(l.via), "at": .string(l.at)]))
+    }
+
     func run() throws {
         let config = try options.load()
         let store = try openStoreForReading(config)
@@ -115,20 +121,22 @@ struct Requests: ParsableCommand {
         let now = Date()
         let rows = try store.read { r in
             try r.requests(openOnly: open, patientKey: patientKey).map { rq in
-                (rq, try r.requestKeys(requestID: rq.id), try r.reports(requestID: rq.id), try r.tasks(focusRequestID: rq.id))
+                (rq, try r.requestKeys(requestID: rq.id), try r.reports(requestID: rq.id), try r.tasks(focusRequestID: rq.id),
+                 try r.links(requestID: rq.id))
             }
         }
         if json {
-            printJSON(.array(rows.map { rq, keys, reports, tasks in .object(JSONObject([
+            printJSON(.array(rows.map { rq, keys, reports, tasks, links in .object(JSONObject([
                 "id": .string("ServiceRequest/" + rq.id), "status": .string(rq.status), "channel": .string(rq.channel),
                 "referral": .bool(rq.isReferral), "created": .string(rq.createdAt), "identifiers": .array(keys.map { .string($0) }),
                 "reports": .array(reports.map { .object(JSONObject(["id": .string($0.kind + "/" + $0.id), "status": .string($0.status)])) }),
+                "links": .array(links.map { Self.link($0, reports: reports) }),
                 "tasks": .array(tasks.map { .object(JSONObject(["id": .string("Task/" + $0.id), "status": .string($0.status.rawValue)])) }),
             ])) }))
             return
         }
         var table = [["request", "age", "status", "task", "reports", "identifiers"]]
-        for (rq, keys, reports, tasks) in rows {
+        for (rq, keys, reports, tasks, _) in rows {
             table.append(["ServiceRequest/" + rq.id, Age.text(since: rq.createdAt, now: now), rq.status,
                           tasks.map(\.status.rawValue).joined(separator: ","), reports.map { "\($0.kind)(\($0.status))" }.joined(separator: ","),
                           keys.filter { !$0.hasPrefix("ref|") }.joined(separator: " ")])

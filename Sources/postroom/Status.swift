@@ -19,7 +19,7 @@ struct Status: ParsableCommand {
             print("No database yet at \(SummaryText.relative(config.database)): nothing has run.")
             return
         }
-        let store = try Store(path: config.database, readOnly: true)
+        let store = try Store(path: config.database, readOnly: true, identity: config.identity)
         let (drops, reports, tasks, runs) = try store.read { r in
             (try r.dropCounts(), try r.reportCounts(), try r.taskCounts(), try r.runs(limit: 5))
         }

@@ -43,7 +43,8 @@ public enum HL7AckBuilder {
             msh += ["", "", "", "", "", ctx.characterSet]
         }
         let legacy = isBefore25(ctx.versionID)
-        let reported = (result?.issues ?? []).filter { $0.severity >= .warning }.prefix(50)
+        // Warnings and errors, and the one informational line a placer needs: the Task that tracks its order.
+        let reported = (result?.issues ?? []).filter { $0.severity >= .warning || $0.code == "task-created" }.prefix(50)
         var msa = ["MSA", code, ctx.controlID]
         if legacy, code != "AA", code != "CA", let first = reported.first(where: \.isError) {
             msa.append(escape(first.text, ctx))

@@ -65,16 +65,19 @@ enum HL7FHIR {
     static func namespace(_ e: HL7Element, fallback: String) -> String {
         let ns = e.component(2).text
         if !ns.isEmpty { return ns }
+        return universalNamespace(e) ?? fallback
+    }
+
+    /// The namespace named by EI.3 (universal id) and EI.4 (its type), when EI.3 is given.
+    static func universalNamespace(_ e: HL7Element) -> String? {
         let universal = e.component(3).text
-        if !universal.isEmpty {
-            switch e.component(4).text.uppercased() {
-            case "ISO": return "urn:oid:" + universal
-            case "UUID": return "urn:uuid:" + universal.lowercased()
-            case "": return universal
-            default: return universal + "^" + e.component(4).text
-            }
+        guard !universal.isEmpty else { return nil }
+        switch e.component(4).text.uppercased() {
+        case "ISO": return "urn:oid:" + universal
+        case "UUID": return "urn:uuid:" + universal.lowercased()
+        case "": return universal
+        default: return universal + "^" + e.component(4).text
         }
-        return fallback
     }
 
     /// A FHIR Identifier typed PLAC/FILL/PGN for an EI.

@@ -106,8 +106,8 @@ extension HL7MessageReader {
             let notes = notes(detail?.directSegments ?? [])
             if !notes.isEmpty { sr["note"] = .array(notes) }
             var keys: [String] = []
-            if let placer { keys.append(placer.key) }
-            if let filler { keys.append(filler.key) }
+            if let placer { keys += placer.keys }
+            if let filler { keys += filler.keys }
             let event = Self.event(orderControl: control, orderStatus: orderStatus, reason: reason)
             out.append(RequestFacts(resource: .object(sr), keys: keys, event: event))
         }

@@ -14,10 +14,10 @@ extension HL7MessageReader {
         sr["resourceType"] = "ServiceRequest"
         sr["id"] = .string(HL7FHIR.id("v2sr", key.key))
         var identifiers = [HL7FHIR.identifier(rf1.element(6), type: "PLAC", namespace: key.namespace)]
-        var keys = [key.key]
+        var keys = key.keys
         if let external = orderKey(rf1.element(11), filler: true, defaultNamespace: receiver) {
             identifiers.append(HL7FHIR.identifier(rf1.element(11), type: "FILL", namespace: external.namespace))
-            keys.append(external.key)
+            keys += external.keys
         }
         sr["identifier"] = .array(identifiers)
         sr["status"] = .string(status == "R" || status == "E" ? "revoked" : "active")
@@ -58,10 +58,10 @@ extension HL7MessageReader {
         // The response comes from the referred-to provider: the referral's namespace is the receiver's.
         guard require(rf1, 6, 1, "RF1-6 (originating referral identifier)"),
               let key = orderKey(rf1.element(6), filler: false, defaultNamespace: receiver) else { return [] }
-        var keys = [key.key]
+        var keys = key.keys
         var identifiers = [HL7FHIR.identifier(rf1.element(6), type: "PLAC", namespace: key.namespace)]
         if let external = orderKey(rf1.element(11), filler: true, defaultNamespace: sender) {
-            keys.append(external.key)
+            keys += external.keys
             identifiers.append(HL7FHIR.identifier(rf1.element(11), type: "FILL", namespace: external.namespace))
         }
         let reasonText = [rf1.text(10, 2), rf1.text(10, 1), rf1.text(3, 2), rf1.text(3, 1)].first { !$0.isEmpty }

@@ -81,8 +81,8 @@ extension HL7MessageReader {
             }
             if !results.isEmpty { dr.add("result", .array(results)) }
             var requestKeys: [String] = []
-            if let placer { requestKeys.append(placer.key) }
-            if let filler { requestKeys.append(filler.key) }
+            if let placer { requestKeys += placer.keys }
+            if let filler { requestKeys += filler.keys }
             out.append(ReportFacts(kind: .diagnosticReport, resource: .object(dr), observations: observations, requestKeys: requestKeys,
                                    identity: identity, status: status))
         }

@@ -70,12 +70,27 @@ struct HL7MessageReader {
 
     // MARK: Order numbers
 
-    /// An order number (EI) as a correlation key with its namespace; nil when empty.
-    func orderKey(_ e: HL7Element, filler: Bool, defaultNamespace: String) -> (key: String, namespace: String)? {
+    /// An order number (EI) as a correlation key with its namespace; nil when empty. `keys` also
+    /// holds the key under EI.3 (the universal id, `urn:oid:` when EI.4 is `ISO`) when EI.2 names
+    /// the namespace too, so an order meets results that name either.
+    func orderKey(_ e: HL7Element, filler: Bool, defaultNamespace: String) -> OrderKey? {
         let value = e.component(1).text
         guard !value.isEmpty else { return nil }
         let ns = HL7FHIR.namespace(e, fallback: defaultNamespace)
-        return (filler ? CorrelationKey.filler(namespace: ns, value: value) : CorrelationKey.placer(namespace: ns, value: value), ns)
+        let make = filler ? CorrelationKey.filler : CorrelationKey.placer
+        var keys = [make(ns, value)]
+        if !e.component(2).text.isEmpty, let universal = HL7FHIR.universalNamespace(e) {
+            let alt = make(universal, value)
+            if alt != keys[0] { keys.append(alt) }
+        }
+        return OrderKey(key: keys[0], namespace: ns, keys: keys)
+    }
+
+    /// An order number's correlation keys: `key` (EI.2 or EI.3 or the default namespace) first.
+    struct OrderKey {
+        var key: String
+        var namespace: String
+        var keys: [String]
     }
 
     /// Reports two order numbers that should agree (ORC-2/OBR-2, ORC-3/OBR-3) but do not.

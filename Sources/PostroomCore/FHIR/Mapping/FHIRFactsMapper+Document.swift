@@ -37,8 +37,34 @@ extension FHIRFactsMapper {
         if let title = c["title"] { attachment["title"] = title }
         doc["content"] = .array([.object(JSONObject(["attachment": .object(attachment)]))])
         if let encounter = c["encounter"] { doc["context"] = .object(JSONObject(["encounter": .array([encounter])])) }
-        return ReportFacts(kind: .document, resource: .object(doc), requestKeys: [], identity: documentIdentity(),
+        return ReportFacts(kind: .document, resource: .object(doc), requestKeys: documentRequestKeys(first), identity: documentIdentity(),
                            status: compositionStatus, replaces: replacedDocument(c), entryIndex: nil)
+    }
+
+    /// The requests a document answers: what `Composition.event.detail` names, the `basedOn` of the
+    /// DiagnosticReports it carries, and the ServiceRequests it carries (the order it fulfils).
+    func documentRequestKeys(_ composition: Item) -> [String] {
+        var keys: [String] = []
+        func add(_ list: [String]) { for k in list where !keys.contains(k) { keys.append(k) } }
+        for event in composition.resource["event"]?.array ?? [] {
+            for detail in event["detail"]?.array ?? [] {
+                let target = resolve(detail, from: composition)
+                let literal = detail["reference"]?.string ?? ""
+                let named = detail["type"]?.string ?? target?.type ?? (literal.hasPrefix("ServiceRequest/") || literal.contains("/ServiceRequest/") ? "ServiceRequest" : nil)
+                if named == "ServiceRequest" { add(referenceKeys(detail, from: composition)) }
+            }
+        }
+        for item in items {
+            switch item.type {
+            case "DiagnosticReport":
+                for basedOn in item.resource["basedOn"]?.array ?? [] { add(referenceKeys(basedOn, from: item)) }
+            case "ServiceRequest":
+                add(Self.identityKeys(of: item.resource, type: item.type, fullUrl: item.fullUrl).filter { !$0.hasPrefix("ref|") })
+            default:
+                continue
+            }
+        }
+        return keys
     }
 
     /// `fhir-document|<system>|<value>` from Bundle.identifier (the Bundle id when there is none).

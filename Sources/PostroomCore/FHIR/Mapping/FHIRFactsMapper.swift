@@ -63,9 +63,14 @@ struct FHIRFactsMapper {
     /// The key of one Identifier: `plac|…`/`fill|…` when typed PLAC/FILL, `id|system|value` otherwise.
     static func identifierKey(_ identifier: JSONValue) -> String? {
         guard let value = identifier["value"]?.string, !value.isEmpty else { return nil }
-        let system = identifier["system"]?.string ?? ""
+        let type = identifierTypeCode(identifier)
+        var system = identifier["system"]?.string ?? ""
+        if system.isEmpty, type == "PLAC" || type == "FILL", let assigner = identifier["assigner"]?["display"]?.string {
+            // An order number with no system names its namespace as v2 does (EI.2), e.g. as mapped from v2.
+            system = assigner
+        }
         let v = FHIRIdentifierRules.normalisedValue(value, system: system)
-        switch identifierTypeCode(identifier) {
+        switch type {
         case "PLAC": return CorrelationKey.placer(namespace: system, value: v)
         case "FILL": return CorrelationKey.filler(namespace: system, value: v)
         default: return CorrelationKey.identifier(system: system, value: v)

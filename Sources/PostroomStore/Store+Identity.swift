@@ -1,0 +1,50 @@
+import GRDB
+import PostroomCore
+
+extension StoreWriter {
+    /// Re-derives every indexed key from the literal keys when the namespaces differ from those
+    /// the keys were made with (a database from before canonical keys, or a changed `namespaces`
+    /// configuration). Returns whether anything was re-derived.
+    @discardableResult
+    public func rekeyIfNeeded() throws -> Bool {
+        let current = identity.fingerprint
+        let stored = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = 'identity'")
+        guard stored != current else { return false }
+        try rekey(table: "request_key", owner: "request_id")
+        try rekey(table: "task_key", owner: "task_id")
+        try rekeyHeld()
+        try db.execute(sql: "INSERT OR REPLACE INTO setting (name, value) VALUES ('identity', ?)", arguments: [current])
+        return true
+    }
+
+    /// Rewrites `table`'s keys to the canonical form of their literal; a key whose canonical form
+    /// another owner already holds stays as it was (the first owner keeps it, as on insert).
+    func rekey(table: String, owner: String) throws {
+        let rows = try Row.fetchAll(db, sql: "SELECT key, \(owner), literal FROM \(table)")
+        let delete = try db.makeStatement(sql: "DELETE FROM \(table) WHERE key = ?")
+        let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO \(table) (key, \(owner), literal) VALUES (?, ?, ?)")
+        for row in rows {
+            let key: String = row[0], ownerID: String = row[1]
+            let literal: String = row[2] ?? key
+            let canonical = identity.canonical(literal)
+            guard canonical != key else { continue }
+            try delete.execute(arguments: [key])
+            try insert.execute(arguments: [canonical, ownerID, canonical == literal ? nil : literal])
+            if db.changesCount == 0 {
+                try insert.execute(arguments: [key, ownerID, literal == key ? nil : literal])
+            }
+        }
+    }
+
+    /// Rebuilds the held index from the held reports' literal request keys.
+    func rekeyHeld() throws {
+        try db.execute(sql: "DELETE FROM held_key")
+        for report in try reader.reports(state: "held") {
+            if report.note == "awaiting-replaced-document", let parent = report.replaces {
+                try addHeldKeys([parent], reportID: report.id)
+            } else {
+                try addHeldKeys(report.requestKeys, reportID: report.id)
+            }
+        }
+    }
+}

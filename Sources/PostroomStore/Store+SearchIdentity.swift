@@ -1,0 +1,44 @@
+import GRDB
+import PostroomCore
+
+extension StoreReader {
+    /// Searches that go through the canonical identity keys rather than the search index:
+    /// `ServiceRequest?identifier=system|value` also finds a request that came in another format
+    /// (its identifier spelt another way), and `DiagnosticReport?based-on:identifier=` /
+    /// `DocumentReference?related:identifier=` find the reports linked to such a request.
+    /// Nil when the criterion is the search index's alone.
+    func identityCondition(_ c: SearchCriterion, type: String) -> (String, [(any DatabaseValueConvertible)?])? {
+        switch c.match {
+        case .token(let list, false) where type == "ServiceRequest" && c.name == "identifier":
+            let keys = canonicalKeys(list)
+            guard !keys.isEmpty else { return nil }
+            var (sql, args) = Self.condition(c, type: type)
+            sql += " UNION SELECT request_id FROM request_key WHERE key IN (\(marks(keys.count)))"
+            args += keys.map { $0 as (any DatabaseValueConvertible)? }
+            return (sql, args)
+        case .requestIdentifier(let list):
+            let keys = canonicalKeys(list)
+            guard !keys.isEmpty else { return ("SELECT NULL WHERE 0", []) }
+            let args: [(any DatabaseValueConvertible)?] = [type] + keys.map { $0 as (any DatabaseValueConvertible)? }
+            return ("SELECT id FROM report WHERE kind = ? AND request_id IN (SELECT request_id FROM request_key WHERE key IN (\(marks(keys.count))))",
+                    args)
+        default:
+            return nil
+        }
+    }
+
+    /// The canonical keys of `system|value` tokens (those without both parts name no identity).
+    func canonicalKeys(_ tokens: [SearchCriterion.Token]) -> [String] {
+        var keys: [String] = []
+        for t in tokens {
+            guard case .exact(let system) = t.system, let code = t.code else { continue }
+            for kind in ["id", "plac", "fill"] {
+                let k = identity.canonical(kind + "|" + CorrelationKey.normalize(system) + "|" + code)
+                if !keys.contains(k) { keys.append(k) }
+            }
+        }
+        return keys
+    }
+
+    func marks(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ", ") }
+}
