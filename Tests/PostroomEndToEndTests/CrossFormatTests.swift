@@ -154,4 +154,20 @@ import Testing
         #expect(links.count == 1 && links.first?["report"]?.string?.hasPrefix("DocumentReference/") == true)
         #expect(links.first?["via"]?.string == "ns|EPR|PLC9201")
     }
+
+    @Test func aNamespaceNamedTwiceOrASystemInTwoNamespacesIsAConfigError() throws {
+        let ws = try Self.workspace()
+        for (namespaces, key) in [
+            (#"[{"name":"A","v2":["X"]},{"name":"A","v2":["Y"]}]"#, "namespaces[1].name"),
+            (#"[{"name":"A","fhir":["https://x.example/Id/o"]},{"name":"B","fhir":["https://x.example/Id/o"]}]"#, "namespaces[1].fhir"),
+            (#"[{"name":"A","oid":["not-an-oid"]}]"#, "namespaces[0].oid"),
+        ] {
+            try """
+                { "data": "data", "namespaces": \(namespaces),
+                  "channels": [ { "name": "orders", "formats": ["hl7v2"], "role": "placer", "completion": { "mode": "rename" } } ] }
+                """.write(toFile: ws.config, atomically: true, encoding: .utf8)
+            let r = try ws.run()
+            #expect(r.code == 78 && r.stderr.contains(key), "\(key): \(r.code) \(r.stderr)")
+        }
+    }
 }

@@ -51,6 +51,31 @@ import Testing
         }
     }
 
+    /// The sample's `namespaces` join the GP system's three spellings of its order numbers: v2
+    /// `RAD3001^GPSYSTEM`, FHIR `https://fhir.a83008.example.nhs.uk/Id/order-number`, CDA root `…99.1`.
+    @Test func aRequestAndItsReportsAreFoundByAnySpellingOfTheOrderNumber() async throws {
+        try await withServer(SampleData.get()) { (c) async throws in
+            let sys = "https://fhir.a83008.example.nhs.uk/Id/order-number", oid = "urn:oid:2.16.840.1.113883.2.1.3.2.99.1"
+            let xray = try await ids(c, "/ServiceRequest?identifier=RAD3001")
+            #expect(xray.count == 1)
+            for spelling in ["GPSYSTEM|RAD3001", "\(sys)|RAD3001", "\(oid)|RAD3001", "2.16.840.1.113883.2.1.3.2.99.1|RAD3001"] {
+                #expect(try await ids(c, "/ServiceRequest?identifier=\(spelling)") == xray, "\(spelling)")
+            }
+            #expect(try await ids(c, "/ServiceRequest?identifier=\(sys)|RAD3002") == [])
+            // The v2 order's report by the FHIR spelling of its order number, and the CDA report by the v2 one.
+            let fbc = try #require(try await ids(c, "/ServiceRequest?identifier=ORD1001").first)
+            let fbcReport = try await ids(c, "/DiagnosticReport?based-on=ServiceRequest/\(fbc)")
+            #expect(fbcReport.count == 1)
+            #expect(try await ids(c, "/DiagnosticReport?based-on:identifier=\(sys)|ORD1001") == fbcReport)
+            #expect(try await ids(c, "/DiagnosticReport?based-on:identifier=GPSYSTEM|ORD1001") == fbcReport)
+            let docs = try await ids(c, "/DocumentReference?related=ServiceRequest/\(xray.first!)")
+            #expect(docs.count == 1)
+            #expect(try await ids(c, "/DocumentReference?related:identifier=GPSYSTEM|RAD3001") == docs)
+            #expect(try await ids(c, "/DocumentReference?related:identifier=\(sys)|RAD3001") == docs)
+            #expect(try await ids(c, "/DocumentReference?related:identifier=\(sys)|ORD1001") == [])
+        }
+    }
+
     @Test func serviceRequestByStatusSubjectAndAuthored() async throws {
         try await withServer(SampleData.get()) { (c) async throws in
             #expect(try await search(c, "/ServiceRequest?status=active").total == 3)

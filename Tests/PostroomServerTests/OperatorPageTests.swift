@@ -66,7 +66,7 @@ import Testing
         let fbc = try #require(try data.store().read { try $0.drops() }.first { $0.name == "01-oru-r01-full-blood-count.hl7" })
         try await withServer(data) { (c) async throws in
             let page = try await c.get("/ui/drops/\(fbc.id)").text
-            #expect(page.contains("plac|GPSYSTEM|ORD1001"))
+            #expect(page.contains("ns|GPSYSTEM|ORD1001"), "the link names the canonical key it was found by")
             #expect(page.contains("final report DiagnosticReport/"))
             #expect(page.contains(">requested<") && page.contains(">completed<"))
             #expect(page.contains("href=\"/ui/drops/\(fbc.id).0\""))
