@@ -34,16 +34,22 @@ extension Applier {
         return id
     }
 
-    /// The request's Tasks as the planner sees them.
-    func openTasks(of requestID: String) throws -> [TaskPlanner.OpenTask] {
-        try reader.tasks(focusRequestID: requestID).map { task in
-            .init(id: task.id, status: task.status,
-                  hasOpenSubtasks: try reader.subtasks(of: task.id).contains { !$0.status.isTerminal })
+    /// The request's Tasks as the planner sees them (whether each has an open sub-task only when
+    /// `subtasks` asks: a final report on a channel that does not allow open sub-tasks), with the records.
+    func openTasks(of requestID: String, subtasks: Bool = false) throws -> (planned: [TaskPlanner.OpenTask], records: [String: TaskRecord]) {
+        let tasks = try reader.tasks(focusRequestID: requestID)
+        var records: [String: TaskRecord] = [:]
+        var planned: [TaskPlanner.OpenTask] = []
+        for task in tasks {
+            records[task.id] = task
+            let open = subtasks && !task.status.isTerminal ? try reader.subtasks(of: task.id).contains { !$0.status.isTerminal } : false
+            planned.append(.init(id: task.id, status: task.status, hasOpenSubtasks: open))
         }
+        return (planned, records)
     }
 
     /// Carries out a Task plan; a refusal rejects the message.
-    func carryOut(_ plan: TaskPlanner.Outcome) throws -> [Issue] {
+    func carryOut(_ plan: TaskPlanner.Outcome, records: [String: TaskRecord]) throws -> [Issue] {
         var issues: [Issue] = []
         switch plan {
         case .refused(let refusal):
@@ -54,7 +60,7 @@ extension Applier {
                 case .note(let issue):
                     issues.append(issue)
                 case .move(let taskID, let path, let reason, let statusReason, let output):
-                    guard let task = try reader.task(id: taskID) else { continue }
+                    guard let task = try records[taskID] ?? reader.task(id: taskID) else { continue }
                     try transition(task, along: path, reason: reason, statusReason: statusReason, output: output)
                 }
             }
@@ -64,18 +70,23 @@ extension Applier {
 
     /// Moves every open Task of a request to `target` along allowed steps; refuses the message when a step is not allowed.
     func moveTasks(of requestID: String, to target: TaskStatus, reason: String, statusReason: String? = nil) throws -> [Issue] {
-        try carryOut(TaskPlanner.move(tasks: openTasks(of: requestID), to: target, reason: reason, statusReason: statusReason, machine: machine))
+        let tasks = try openTasks(of: requestID)
+        return try carryOut(TaskPlanner.move(tasks: tasks.planned, to: target, reason: reason, statusReason: statusReason, machine: machine),
+                            records: tasks.records)
     }
 
     /// Cancels the request's Tasks: `cancelled` before work started, `failed` after (DOMAIN.md §2.2).
     func cancelTasks(of requestID: String, reason: String?) throws -> [Issue] {
-        try carryOut(TaskPlanner.cancel(tasks: openTasks(of: requestID), reason: reason, machine: machine))
+        let tasks = try openTasks(of: requestID)
+        return try carryOut(TaskPlanner.cancel(tasks: tasks.planned, reason: reason, machine: machine), records: tasks.records)
     }
 
     /// Moves the request's Tasks for a report (see `TaskPlanner.forReport`).
     func advanceTasks(requestID: String, reportType: String, reportID: String, status: String) throws -> [Issue] {
-        try carryOut(TaskPlanner.forReport(status: status, reference: reportType + "/" + reportID, tasks: openTasks(of: requestID),
-                                           machine: machine, allowOpenSubtasks: channel.allowOpenSubtasks))
+        let final = ReportFacts.finalStatuses.contains(status)
+        let tasks = try openTasks(of: requestID, subtasks: final && !channel.allowOpenSubtasks)
+        return try carryOut(TaskPlanner.forReport(status: status, reference: reportType + "/" + reportID, tasks: tasks.planned,
+                                                  machine: machine, allowOpenSubtasks: channel.allowOpenSubtasks), records: tasks.records)
     }
 
     /// Records each step of `path` in the Task's history and saves the Task resource once at the end.

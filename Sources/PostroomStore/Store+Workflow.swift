@@ -24,10 +24,15 @@ extension StoreWriter {
     /// Adds keys (e.g. a filler number learnt from an acceptance) to a request: each literal key
     /// is indexed under its canonical form, the literal kept beside it.
     public func addRequestKeys(_ keys: [String], requestID: String) throws {
-        let stmt = try db.cachedStatement(sql: "INSERT OR IGNORE INTO request_key (key, request_id, literal) VALUES (?, ?, ?)")
+        try insertKeys(keys, into: "request_key", owner: "request_id", id: requestID)
+    }
+
+    /// Indexes each literal key under its canonical form, the literal kept beside it when they differ.
+    func insertKeys(_ keys: [String], into table: String, owner: String, id: String) throws {
+        let stmt = try db.cachedStatement(sql: "INSERT OR IGNORE INTO \(table) (key, \(owner), literal) VALUES (?, ?, ?)")
         for k in keys {
             let c = identity.canonical(k)
-            try stmt.execute(arguments: [c, requestID, c == k ? nil : k])
+            try stmt.execute(arguments: [c, id, c == k ? nil : k])
         }
     }
 
@@ -82,11 +87,7 @@ extension StoreWriter {
 
     /// Adds keys (e.g. the business identifier a filler quotes) to a Task, canonical with the literal beside.
     public func addTaskKeys(_ keys: [String], taskID: String) throws {
-        let stmt = try db.cachedStatement(sql: "INSERT OR IGNORE INTO task_key (key, task_id, literal) VALUES (?, ?, ?)")
-        for k in keys {
-            let c = identity.canonical(k)
-            try stmt.execute(arguments: [c, taskID, c == k ? nil : k])
-        }
+        try insertKeys(keys, into: "task_key", owner: "task_id", id: taskID)
     }
 
     /// Saves a Task's new status and routing fields.

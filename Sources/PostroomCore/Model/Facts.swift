@@ -97,10 +97,11 @@ public struct ReportFacts: Sendable {
         self.entryIndex = entryIndex
     }
 
+    /// The statuses that make a report final (it completes the request's Task).
+    public static let finalStatuses: Set<String> = ["final", "amended", "corrected", "appended", "current"]
+
     /// Whether the report is final (it completes the request's Task).
-    public var isFinal: Bool {
-        ["final", "amended", "corrected", "appended", "current"].contains(status)
-    }
+    public var isFinal: Bool { Self.finalStatuses.contains(status) }
 }
 
 /// A FHIR Task carried by a message (filler and broker channels).
