@@ -16,11 +16,11 @@ struct BenchReport: Sendable {
 
     /// The table: one row per load and program, medians of the runs, Postroom's ratios to the floor and the peer.
     var table: String {
-        var rows = [["load", "program", "files", "messages", "wall s", "files/s", "msg/s", "MB/s", "CPU s", "RSS MiB", "vs floor", "vs peer"]]
+        var rows = [["load", "program", "files", "messages", "wall s", "files/s", "msg/s", "MB/s", "CPU s", "RSS MiB", "vs floor", "vs peer", "vs floor+fsync", "vs peer+fsync"]]
         for r in results {
             if r.samples.isEmpty {
                 rows.append([r.load.kind.rawValue, r.program.rawValue, Format.count(r.load.files), Format.count(r.load.messages),
-                             "failed", "", "", "", "", "", "", ""])
+                             "failed", "", "", "", "", "", "", "", "", ""])
                 continue
             }
             var row = [r.load.kind.rawValue, r.program.rawValue, Format.count(r.load.files), Format.count(r.load.messages),
@@ -29,14 +29,18 @@ struct BenchReport: Sendable {
             if r.program == .postroom {
                 row.append(ratioText(r.ratio(to: result(r.load.kind, .floor))))
                 row.append(ratioText(r.ratio(to: result(r.load.kind, .peer))))
+                row.append(ratioText(r.ratio(to: result(r.load.kind, .floorFsync))))
+                row.append(ratioText(r.ratio(to: result(r.load.kind, .peerFsync))))
             } else {
-                row += ["", ""]
+                row += ["", "", "", ""]
             }
             rows.append(row)
         }
         var out = "Postroom benchmark — \(machine.line)\n\n" + TextTable.render(rows) + "\n"
         out += "\nMedians of the runs; rates are input / median wall time (MB = 10^6 bytes); RSS is the peak resident set of the "
             + "process (the largest single process for the peer); vs = Postroom's throughput / the other's on the same load.\n"
+            + "Durability: Postroom makes every ACK, archive and database commit durable (syncfs/fsync) before an ACK appears; "
+            + "floor and peer fsync nothing, floor-fsync and peer-fsync fsync every ACK and the archive (--fsync).\n"
         if let fhir = result(.fhir, .postroom), !fhir.samples.isEmpty {
             out += "FHIR end to end: \(Format.rate(fhir.resourcesPerSecond)) resources/s (Bundle entries) for the whole run.\n"
         }
@@ -102,6 +106,8 @@ struct BenchReport: Sendable {
             if r.program == .postroom {
                 o["ratioToFloor"] = r.ratio(to: result(r.load.kind, .floor)).map { number($0, 3) } ?? .null
                 o["ratioToPeer"] = r.ratio(to: result(r.load.kind, .peer)).map { number($0, 3) } ?? .null
+                o["ratioToFloorFsync"] = r.ratio(to: result(r.load.kind, .floorFsync)).map { number($0, 3) } ?? .null
+                o["ratioToPeerFsync"] = r.ratio(to: result(r.load.kind, .peerFsync)).map { number($0, 3) } ?? .null
             }
             if let failure = r.failure { o["failure"] = .string(failure) }
             o["runs"] = .array(r.samples.map { s in

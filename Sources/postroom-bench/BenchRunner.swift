@@ -24,7 +24,7 @@ struct BenchRunner: Sendable {
                 guard results[i].failure == nil else { continue }
                 let program = programs[i]
                 do {
-                    let sample = try measureOnce(program, load, run: run)
+                    let sample = try measureOnce(program, load, run: run, last: run == runs)
                     results[i].samples.append(sample)
                     log(load, program, sample)
                 } catch {
@@ -34,18 +34,38 @@ struct BenchRunner: Sendable {
                 }
             }
         }
+        removeRunFolders(of: load)
         return results
     }
 
-    /// One fresh folder, one measured run, its numbers verified.
-    func measureOnce(_ program: Program, _ load: LoadManifest, run: Int) throws(BenchError) -> RunSample {
-        let folder = RunFolder(path: "\(root)/\(load.kind.rawValue)/\(program.rawValue)", program: program, load: load)
+    /// One fresh folder, one measured run, its numbers verified. Every run has a folder of its own and
+    /// none is deleted until the load is done: deleting a tree right before the next program runs slows
+    /// that program's inode allocation on ext4, so no program runs just after another's deletion.
+    func measureOnce(_ program: Program, _ load: LoadManifest, run: Int, last: Bool = true) throws(BenchError) -> RunSample {
+        let folder = RunFolder(path: "\(root)/\(load.kind.rawValue)/\(program.rawValue)-\(run)", program: program, load: load)
         let counts = try folder.prepare(paths: paths)
         sync()  // the links and the previous run's writes reach the disk before the clock starts
         let outcome = try folder.command(paths: paths).run()
         let sample = try RunVerifier(folder: folder, postroom: paths.postroom, counts: counts).verify(outcome, run: run)
-        if !keep { try? FileManager.default.removeItem(atPath: folder.path) }
+        if keep && last {
+            // The last run of each program stays where --keep promises it: <runs>/<load>/<program>.
+            let kept = "\(root)/\(load.kind.rawValue)/\(program.rawValue)"
+            try? FileManager.default.removeItem(atPath: kept)
+            try? FileManager.default.moveItem(atPath: folder.path, toPath: kept)
+        }
         return sample
+    }
+
+    /// Removes a load's run folders once every program has run on it (the kept ones stay), then lets
+    /// the file system settle (sync and a pause) before anything else is measured.
+    func removeRunFolders(of load: LoadManifest) {
+        let dir = "\(root)/\(load.kind.rawValue)"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
+            guard let dash = name.lastIndex(of: "-"), Int(name[name.index(after: dash)...]) != nil else { continue }
+            try? FileManager.default.removeItem(atPath: dir + "/" + name)
+        }
+        sync()
+        usleep(2_000_000)
     }
 
     private func log(_ load: LoadManifest, _ program: Program, _ s: RunSample) {

@@ -6,4 +6,15 @@ enum Program: String, Sendable, CaseIterable {
     case floor
     /// The Python peer from `../shared/bench` (python-hl7, fhir.resources, lxml, sqlite3, tarfile; 2 workers).
     case peer
+    /// The floor with `--fsync` (every ACK and the archive fsynced: durable, as Postroom is).
+    case floorFsync = "floor-fsync"
+    /// The peer with `--fsync`.
+    case peerFsync = "peer-fsync"
+
+    /// Whether it is the floor (with or without fsync).
+    var isFloor: Bool { self == .floor || self == .floorFsync }
+    /// Whether it is the peer (with or without fsync).
+    var isPeer: Bool { self == .peer || self == .peerFsync }
+    /// Whether it runs with `--fsync`.
+    var fsyncs: Bool { self == .floorFsync || self == .peerFsync }
 }

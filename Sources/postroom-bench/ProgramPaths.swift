@@ -15,6 +15,6 @@ struct ProgramPaths: Sendable {
 
     /// The programs that will run, Postroom first.
     var programs: [Program] {
-        [.postroom] + (floor == nil ? [] : [.floor]) + (peer == nil ? [] : [.peer])
+        [.postroom] + (floor == nil ? [] : [.floor, .floorFsync]) + (peer == nil ? [] : [.peer, .peerFsync])
     }
 }

@@ -52,10 +52,12 @@ struct RunFolder: Sendable {
         case .postroom:
             return ChildProcess(executable: paths.postroom, arguments: ["run", "--once", "--config", path + "/pipeline.json", "--json", "--quiet"],
                                 stdoutPath: out, stderrPath: err)
-        case .floor:
-            return ChildProcess(executable: paths.floor ?? "floor", arguments: folders, stdoutPath: out, stderrPath: err)
-        case .peer:
-            return ChildProcess(executable: paths.peer?.python ?? "python3", arguments: [paths.peer?.script ?? "peer_python.py"] + folders + ["--workers", "2"],
+        case .floor, .floorFsync:
+            return ChildProcess(executable: paths.floor ?? "floor", arguments: folders + (program.fsyncs ? ["--fsync"] : []),
+                                stdoutPath: out, stderrPath: err)
+        case .peer, .peerFsync:
+            return ChildProcess(executable: paths.peer?.python ?? "python3",
+                                arguments: [paths.peer?.script ?? "peer_python.py"] + folders + ["--workers", "2"] + (program.fsyncs ? ["--fsync"] : []),
                                 stdoutPath: out, stderrPath: err)
         }
     }

@@ -40,11 +40,11 @@ struct RunVerifier: Sendable {
                 throw BenchError(.untrusted, "postroom did not accept every drop of load \(folder.load.kind.rawValue): "
                     + "\(rejected) rejected, \(partial) partial, \(duplicates) duplicate(s)" + where_)
             }
-        case .floor:
+        case .floor, .floorFsync:
             sample.files = Self.int(json["files"])
             sample.messages = sample.files == folder.load.files ? folder.load.messages : 0
             sample.reportedSeconds = Self.double(json["seconds"])
-        case .peer:
+        case .peer, .peerFsync:
             sample.files = Self.int(json["accepted"])
             sample.messages = Self.int(json["messages"])
             sample.reportedSeconds = Self.double(json["seconds"])
