@@ -161,15 +161,16 @@ extension Applier {
     /// Stores Observations under fresh ids and returns the report with its references rewritten,
     /// subject set, and (for documents) the original bytes as the attachment.
     func prepare(_ rp: ReportFacts, id: String, patientRef: String?) throws -> JSONValue {
-        var stored: [(String, JSONValue)] = []
-        for obs in rp.observations {
+        var stored: [(String, JSONValue, Int?)] = []
+        for (k, obs) in rp.observations.enumerated() {
             let newID = try newID(type: "Observation", proposed: obs["id"]?.string)
             if let old = obs["id"]?.string { refs.note(type: "Observation", source: old, stored: newID) }
-            stored.append((newID, obs))
+            stored.append((newID, obs, k < rp.observationEntries.count ? rp.observationEntries[k] : nil))
         }
-        for (newID, obs) in stored {
+        for (newID, obs, entry) in stored {
             let o = refs.rewrite(Self.settingReference(obs, key: "subject", to: patientRef))
-            try writer.putResource(type: "Observation", id: newID, resource: o, messageID: messageID, at: now)
+            let v = try writer.putResource(type: "Observation", id: newID, resource: o, messageID: messageID, at: now)
+            locations?.note(entry, type: "Observation", id: newID, version: v)
         }
         if let source = rp.resource["id"]?.string { refs.note(type: rp.kind.rawValue, source: source, stored: id) }
         var resource = refs.rewrite(Self.settingReference(rp.resource, key: "subject", to: patientRef))

@@ -41,6 +41,7 @@ struct Applier {
         var held = false
         do {
             let patientRef = try storePatient(message.patient)
+            try storeOthers(message.otherResources)
             for r in message.requests {
                 warnings += try applyRequest(r, patient: message.patient, patientRef: patientRef)
             }
@@ -72,8 +73,9 @@ struct Applier {
             if let source = resource["id"]?.string { refs.note(type: "Patient", source: source, stored: id) }
             resource["id"] = nil
             // A patient named again with the same details is not a new version.
-            try writer.putResource(type: "Patient", id: id, resource: refs.rewrite(.object(resource)), messageID: messageID, at: now,
-                                   unlessUnchanged: true)
+            let v = try writer.putResource(type: "Patient", id: id, resource: refs.rewrite(.object(resource)), messageID: messageID, at: now,
+                                           unlessUnchanged: true)
+            locations?.note(patient.entryIndex, type: "Patient", id: id, version: v)
         } else if try !reader.hasResource(type: "Patient", id: id) {
             var identifiers: [JSONValue] = []
             if let nhs = patient.nhsNumber {
@@ -83,6 +85,21 @@ struct Applier {
             try writer.putResource(type: "Patient", id: id, resource: base, messageID: messageID, at: now)
         }
         return "Patient/" + id
+    }
+
+    /// Stores the resources the workflow has no facts for, as they are (ids kept when free),
+    /// so that references to them from the message's other resources are rewritten to where they are.
+    func storeOthers(_ others: [OtherResource]) throws {
+        var stored: [(OtherResource, String)] = []
+        for other in others {
+            let id = try newID(type: other.type, proposed: other.resource["id"]?.string)
+            if let source = other.resource["id"]?.string { refs.note(type: other.type, source: source, stored: id) }
+            stored.append((other, id))
+        }
+        for (other, id) in stored {
+            let v = try writer.putResource(type: other.type, id: id, resource: refs.rewrite(other.resource), messageID: messageID, at: now)
+            locations?.note(other.entryIndex, type: other.type, id: id, version: v)
+        }
     }
 
     // MARK: - Helpers

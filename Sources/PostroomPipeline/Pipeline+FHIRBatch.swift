@@ -21,6 +21,11 @@ extension Pipeline {
             try applier.writer.savepoint({
                 result = try applier.apply(m)
                 if result.disposition == .rejected { throw RollbackSavepoint() }
+                if let unstored = Self.unstoredEntries(batch.entries, locations), !unstored.isEmpty {
+                    // Never a success answer for something not kept: the whole transaction is refused.
+                    result = MessageResult(disposition: .rejected, issues: unstored)
+                    throw RollbackSavepoint()
+                }
             }, onRollback: {})
             guard result.disposition != .rejected else { return result }
             result.entryResults = batch.entries.map { .success(method: $0.method, location: locations.byEntry[$0.index]) }
@@ -52,6 +57,8 @@ extension Pipeline {
                 if r.disposition != .rejected { applier.routing.files += entryLog.files }
                 if r.disposition == .rejected {
                     entryResults.append(.failure(r.issues, code: r.issues.contains { $0.type == "not-found" } ? 404 : 422))
+                } else if let unstored = Self.unstoredEntries([entry], locations), !unstored.isEmpty {
+                    entryResults.append(.failure(unstored, code: 422))
                 } else {
                     anyApplied = true
                     held = held || r.disposition == .held
@@ -66,6 +73,15 @@ extension Pipeline {
             let disposition: MessageResult.Disposition = anyApplied ? (held ? .held : .accepted) : .rejected
             return MessageResult(disposition: disposition, issues: issues, entryResults: entryResults)
         }
+    }
+
+    /// Entries that carried a resource but left nothing stored (a MessageHeader has nothing to store).
+    static func unstoredEntries(_ entries: [FHIRBatchContext.Entry], _ locations: EntryLocations) -> [Issue]? {
+        entries.filter { e in
+            guard let type = e.resourceType, type != "MessageHeader", ["POST", "PUT"].contains(e.method) else { return false }
+            return locations.byEntry[e.index] == nil
+        }.map { .error("entry-not-stored", type: "not-supported", at: "Bundle.entry[\($0.index)]",
+                       "Postroom does not keep this entry's resource, so it is refused rather than answered as created") }
     }
 
     /// For each entry, issues about conditional references that match no stored resource or several.

@@ -19,10 +19,18 @@ struct FHIRRoutes: Sendable {
         router.get("/:type/:id/_history/:vid") { _, context in try vread(context) }
     }
 
-    /// The path's type, checked against the served types (404 otherwise).
+    /// The path's type, checked against the searchable types (404 otherwise).
     func type(_ context: ServeContext) throws(FHIRFailure) -> String {
         let t = context.parameters.get("type") ?? ""
         guard FHIRSearchParameters.types.contains(t) else { throw .unknownType(t) }
+        return t
+    }
+
+    /// The path's type for reads by id and history: any R4 resource type (every resource a message
+    /// carries is stored; the searchable ones are also searched).
+    func readableType(_ context: ServeContext) throws(FHIRFailure) -> String {
+        let t = context.parameters.get("type") ?? ""
+        guard FHIRSearchParameters.types.contains(t) || FHIRSpec.r4.resourceTypes.contains(t) else { throw .unknownType(t) }
         return t
     }
 
@@ -34,7 +42,7 @@ struct FHIRRoutes: Sendable {
     }
 
     func read(_ context: ServeContext) throws -> Response {
-        let type = try type(context)
+        let type = try readableType(context)
         let id = try id(context, type: type)
         guard let store = stores.store(),
               let found = try store.read({ r in try r.resource(type: type, id: id).map { ($0, try r.resourceMeta(type: type, id: id)) } })
@@ -43,7 +51,7 @@ struct FHIRRoutes: Sendable {
     }
 
     func vread(_ context: ServeContext) throws -> Response {
-        let type = try type(context)
+        let type = try readableType(context)
         let id = try id(context, type: type)
         guard let vid = context.parameters.get("vid").flatMap(Int.init), vid > 0, let store = stores.store(),
               let v = try store.read({ try $0.resourceVersion(type: type, id: id, version: vid) })
@@ -54,7 +62,7 @@ struct FHIRRoutes: Sendable {
     }
 
     func history(_ request: Request, _ context: ServeContext) throws -> Response {
-        let type = try type(context)
+        let type = try readableType(context)
         let id = try id(context, type: type)
         guard let store = stores.store() else { throw FHIRFailure.unknownResource(type) }
         let versions = try store.read { try $0.resourceVersions(type: type, id: id) }

@@ -147,6 +147,42 @@ import Testing
         #expect(invalid.isEmpty, "\(invalid)")
     }
 
+    /// No silent drops: every resource a transaction carries is kept (and can be read by id), so
+    /// every `201 Created` names where it was kept; an Appointment in a message is stored too.
+    @Test func everyResourceATransactionCarriesIsStoredWithItsLocation() throws {
+        let ws = try Workspace()
+        try Self.config(ws, #"{ "name": "tasks", "formats": ["fhir"], "role": "filler", "completion": { "mode": "rename" } }"#)
+        let org = #"{"resourceType":"Organization","id":"org1","identifier":[{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"RX1"}],"name":"Lab"}"#
+        let appointment = #"{"resourceType":"Appointment","status":"proposed","participant":[{"actor":{"reference":"urn:uuid:00000000-0000-4000-8000-00000000a001"},"status":"needs-action"}]}"#
+        let specimen = #"{"resourceType":"Specimen","id":"sp1","collection":{"collectedDateTime":"2026-11-26T09:00:00Z"}}"#
+        let text = """
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"fullUrl":"urn:uuid:00000000-0000-4000-8000-00000000a001","resource":\(org),"request":{"method":"POST","url":"Organization"}},
+              {"fullUrl":"urn:uuid:00000000-0000-4000-8000-00000000a002","resource":\(appointment),"request":{"method":"POST","url":"Appointment"}},
+              {"fullUrl":"urn:uuid:00000000-0000-4000-8000-00000000a003","resource":\(specimen),"request":{"method":"POST","url":"Specimen"}},
+              {"resource":\(String(decoding: Self.task(id: "77777777-7777-4777-8777-777777777777", status: "requested"), as: UTF8.self)),
+               "request":{"method":"POST","url":"Task"}}]}
+            """
+        try ws.drop(Array(text.utf8), as: "t.json", channel: "tasks")
+        #expect(try ws.run().code == 0)
+        let response = try outcome(ws, "tasks", "t.json.")
+        #expect(response["type"]?.string == "transaction-response")
+        let entries = try #require(response["entry"]?.array)
+        #expect(entries.count == 4)
+        let store = try ws.store()
+        for (i, type) in ["Organization", "Appointment", "Specimen", "Task"].enumerated() {
+            #expect(entries[i]["response"]?["status"]?.string == "201 Created")
+            let location = try #require(entries[i]["response"]?["location"]?.string, "entry \(i)")
+            let parts = location.split(separator: "/")
+            #expect(parts.count == 4 && parts[0] == type && parts[2] == "_history", "\(location)")
+            #expect(try store.read { try $0.resource(type: type, id: String(parts[1])) } != nil, "\(type) stored")
+        }
+        // The Appointment's reference to the Organization points at where it was stored.
+        let appointmentID = String(try #require(entries[1]["response"]?["location"]?.string).split(separator: "/")[1])
+        let stored = try #require(try store.read { try $0.resource(type: "Appointment", id: appointmentID) })
+        #expect(stored["participant"]?[0]?["actor"]?["reference"]?.string == "Organization/org1")
+    }
+
     /// The R4 Task examples (a lab order's Task 20170201-001 and its sub-task -002) through the core
     /// state machine. The spec's sub-task goes accepted → completed, skipping in-progress: the strict
     /// machine refuses that step, and so the parent cannot complete while its sub-task is still open.

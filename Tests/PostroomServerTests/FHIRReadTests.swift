@@ -65,7 +65,9 @@ import Testing
 
     @Test func unknownTypesIdsAndPathsAre404OperationOutcomes() async throws {
         try await withServer(SampleData.get()) { (c) async throws in
-            for (uri, code) in [("/Task/no-such-task", "resource-not-found"), ("/Encounter/1", "resource-type-unknown"),
+            // Every R4 type can be read by id (what a message carries is stored); only the searchable ones are searched.
+            for (uri, code) in [("/Task/no-such-task", "resource-not-found"), ("/Encounter/1", "resource-not-found"),
+                                ("/Nonsense/1", "resource-type-unknown"),
                                 ("/Encounter", "resource-type-unknown"), ("/Task/bad%20id", "resource-not-found"),
                                 ("/Patient/nope/_history", "resource-not-found"), ("/a/b/c/d/e", "path-not-found")] {
                 let r = try await c.get(uri)

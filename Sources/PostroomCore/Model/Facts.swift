@@ -9,6 +9,8 @@ public struct PatientFacts: Sendable, Hashable {
     public var keys: Set<String>
     /// A FHIR Patient resource when the message carries enough to make one.
     public var resource: JSONValue?
+    /// For FHIR Bundles: the index of the entry the Patient came from.
+    public var entryIndex: Int?
 
     public init(nhsNumber: String? = nil, keys: Set<String> = [], resource: JSONValue? = nil) {
         self.nhsNumber = nhsNumber
@@ -84,6 +86,8 @@ public struct ReportFacts: Sendable {
     public var replaces: String?
     /// For FHIR Bundles: the index of the entry the report came from.
     public var entryIndex: Int?
+    /// For FHIR Bundles: the entry each Observation came from (same order as `observations`).
+    public var observationEntries: [Int?] = []
 
     public init(kind: Kind, resource: JSONValue, observations: [JSONValue] = [], requestKeys: [String],
                 identity: String, status: String, replaces: String? = nil, entryIndex: Int? = nil) {
@@ -187,5 +191,20 @@ public enum CorrelationKey {
         let lower = reference.lowercased()
         if lower.hasPrefix("urn:uuid:") { return "ref|" + lower }
         return "ref|" + reference
+    }
+}
+
+/// A resource a FHIR message, transaction or batch carries that is none of the workflow's own
+/// (requests, reports, Tasks, the patient): stored as it is, so nothing a sender sends is answered
+/// as kept without being kept (e.g. an Appointment, an Organization, a Specimen).
+public struct OtherResource: Sendable {
+    public var type: String
+    public var resource: JSONValue
+    public var entryIndex: Int?
+
+    public init(type: String, resource: JSONValue, entryIndex: Int?) {
+        self.type = type
+        self.resource = resource
+        self.entryIndex = entryIndex
     }
 }

@@ -22,6 +22,8 @@ public struct InboundMessage: Sendable {
     public var reports: [ReportFacts]
     /// Explicit FHIR Tasks (Options G and H).
     public var tasks: [TaskFacts]
+    /// Every other resource the message carries (stored as it is).
+    public var otherResources: [OtherResource] = []
     /// What the acknowledgement needs to know about the message.
     public var answer: AnswerContext
     /// The message's own raw bytes when it is part of a batch (for reprocessing); nil for single messages.

@@ -42,8 +42,12 @@ extension FHIRFactsMapper {
     func reportFacts(_ item: Item) -> ReportFacts {
         let r = item.resource
         var observations: [JSONValue] = []
+        var observationEntries: [Int?] = []
         for result in r["result"]?.array ?? [] {
-            if let target = resolve(result, from: item), target.type == "Observation" { observations.append(.object(target.resource)) }
+            if let target = resolve(result, from: item), target.type == "Observation" {
+                observations.append(.object(target.resource))
+                observationEntries.append(target.entryIndex == item.entryIndex ? nil : target.entryIndex)
+            }
         }
         var requestKeys: [String] = []
         func add(_ k: String) { if !requestKeys.contains(k) { requestKeys.append(k) } }
@@ -55,8 +59,10 @@ extension FHIRFactsMapper {
             let type = Self.identifierTypeCode(identifier)
             if type == "PLAC" || type == "FILL", let k = Self.identifierKey(identifier) { add(k) }
         }
-        return ReportFacts(kind: .diagnosticReport, resource: .object(r), observations: observations, requestKeys: requestKeys,
-                           identity: reportIdentity(item), status: r["status"]?.string ?? "unknown", entryIndex: item.entryIndex)
+        var facts = ReportFacts(kind: .diagnosticReport, resource: .object(r), observations: observations, requestKeys: requestKeys,
+                                identity: reportIdentity(item), status: r["status"]?.string ?? "unknown", entryIndex: item.entryIndex)
+        facts.observationEntries = observationEntries
+        return facts
     }
 
     /// The key that stays the same across versions of a report: its first identifier that is not

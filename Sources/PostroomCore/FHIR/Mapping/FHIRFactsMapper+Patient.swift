@@ -33,7 +33,9 @@ extension FHIRFactsMapper {
         }
         if let id = item.resource["id"]?.string { keys.insert(CorrelationKey.reference("Patient/" + id)) }
         if let fullUrl = item.fullUrl { keys.insert(CorrelationKey.reference(fullUrl)) }
-        return PatientFacts(nhsNumber: nhs, keys: keys, resource: .object(item.resource))
+        var facts = PatientFacts(nhsNumber: nhs, keys: keys, resource: .object(item.resource))
+        facts.entryIndex = item.entryIndex
+        return facts
     }
 
     /// Facts from a subject Reference that names no resource of the drop (its identifier and literal reference).

@@ -51,11 +51,28 @@ struct FHIRFactsMapper {
             }
         }
         message.patient = patientFacts(message)
+        if bundleType != "document" { message.otherResources = otherResources(message) }
         for item in items {
             if let full = item.fullUrl, let id = item.resource["id"]?.string { message.referenceAliases[full] = item.type + "/" + id }
         }
         checkPatientConsistency()
         return message
+    }
+
+    /// The entries none of the workflow's facts stand for: not the envelope (MessageHeader), not a
+    /// request, report, Task or Patient (the message's patient is stored as such), not an Observation
+    /// a report lists.
+    func otherResources(_ message: InboundMessage) -> [OtherResource] {
+        guard rootType == "Bundle" else { return [] }
+        var covered = Set(message.reports.flatMap(\.observationEntries).compactMap { $0 })
+        if let p = message.patient?.entryIndex { covered.insert(p) }
+        return items.compactMap { item in
+            guard let entry = item.entryIndex, !covered.contains(entry) else { return nil }
+            switch item.type {
+            case "MessageHeader", "ServiceRequest", "DiagnosticReport", "Task", "Patient": return nil
+            default: return OtherResource(type: item.type, resource: .object(item.resource), entryIndex: entry)
+            }
+        }
     }
 
     // MARK: Identifiers and references
