@@ -8,9 +8,9 @@ APT_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev pkg-config
 # Packages that are tried but not required: `make test` adds headless Chromium for the browser test
 # of `postroom serve`'s web page; where it cannot be installed that one test is skipped, saying why.
 OPTIONAL_APT_PACKAGES :=
-test: OPTIONAL_APT_PACKAGES += chromium
+test: OPTIONAL_APT_PACKAGES += chromium systemd
 
-.PHONY: run test test-deps build deps bench fhir-tables clean-demo serve
+.PHONY: run test test-deps build deps bench fhir-tables clean-demo serve install
 
 ## Install the system libraries with apt when something is missing (needs root or sudo).
 deps:
@@ -60,6 +60,29 @@ serve: build
 test: deps test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
+
+## Install the binary and the service files (contrib/): `make install PREFIX=/usr/local CONFIG_PATH=/etc/postroom/pipeline.json
+## DATA_DIR=/var/lib/postroom`. DESTDIR stages the files elsewhere; INSTALL_BUILD=debug installs the debug build,
+## INSTALL_BIN=<path> an executable already built.
+PREFIX ?= /usr/local
+CONFIG_PATH ?= /etc/postroom/pipeline.json
+DATA_DIR ?= /var/lib/postroom
+LOG_DIR ?= /var/log/postroom
+INSTALL_BUILD ?= release
+INSTALL_BIN ?=
+install: deps
+	@if [ -z "$(INSTALL_BIN)" ]; then $(SWIFT) build -c $(INSTALL_BUILD) --product postroom; fi
+	install -D -m 0755 "$${INSTALL_BIN:-$$($(SWIFT) build -c $(INSTALL_BUILD) --show-bin-path)/postroom}" "$(DESTDIR)$(PREFIX)/bin/postroom"
+	install -D -m 0644 README.md "$(DESTDIR)$(PREFIX)/share/doc/postroom/README.md"
+	@for f in systemd/postroom-watch.service systemd/postroom-serve.service systemd/postroom-run.service systemd/postroom-run.timer \
+	          cron/postroom logrotate/postroom; do \
+	  case $$f in systemd/*) dst="$(DESTDIR)$(PREFIX)/lib/systemd/system/$$(basename $$f)";; \
+	              *) dst="$(DESTDIR)$(PREFIX)/share/postroom/$$(dirname $$f)/$$(basename $$f)";; esac; \
+	  mkdir -p "$$(dirname $$dst)"; \
+	  sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@CONFIG@|$(CONFIG_PATH)|g' -e 's|@DATA@|$(DATA_DIR)|g' \
+	      -e 's|@LOGDIR@|$(LOG_DIR)|g' -e 's|@DOCDIR@|$(PREFIX)/share/doc/postroom|g' contrib/$$f > "$$dst"; \
+	  chmod 0644 "$$dst"; echo "installed $$dst"; \
+	done
 
 ## Regenerate the FHIR R4 validation tables from the official core package (committed; a build needs no download).
 FHIR_PACKAGE ?= ../shared/fhir/hl7.fhir.r4.core-4.0.1.tgz
