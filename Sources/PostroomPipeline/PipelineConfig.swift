@@ -32,6 +32,10 @@ public struct PipelineConfig: Sendable {
         public var routes: [String: String]
         /// Whether a parent Task may complete while a sub-task is still open.
         public var allowOpenSubtasks: Bool
+        /// Files the channel expects on a schedule (`expect`).
+        public var expectations: [FileExpectation] = []
+        /// Report the channel when no file at all came for this many hours (`maxSilenceHours`).
+        public var maxSilenceHours: Double?
     }
 
     public var configPath: String
@@ -56,6 +60,8 @@ public struct PipelineConfig: Sendable {
     public var maxCompressionRatio: Double
     /// HL7 v2 files larger than this are streamed (processed in chunks, never read whole).
     public var streamAbove: Int64
+    /// Local dates (`YYYY-MM-DD`) on which no expectation applies (`holidays`: bank holidays).
+    public var holidays: Set<String>
     /// How identifiers of one namespace meet across formats (`namespaces`).
     public var identity: IdentityNamespaces
     /// The system of the business identifiers of the Tasks Postroom creates.
@@ -93,7 +99,7 @@ extension PipelineConfig {
     public static func parse(_ json: JSONValue, base: String, configPath: String) throws(ConfigError) -> PipelineConfig {
         let r = ConfigReader(json, key: "")
         try r.only(["data", "database", "timeZone", "archive", "groupSize", "application", "facility", "endpoint", "channels", "limits",
-                    "serve", "namespaces", "taskIdentifierSystem"])
+                    "serve", "namespaces", "taskIdentifierSystem", "holidays"])
         let data = resolve(try r.string("data") ?? "data", base)
         let database = resolve(try r.string("database") ?? "postroom.sqlite", data)
         let timeZone = try r.string("timeZone") ?? "Europe/London"
@@ -157,7 +163,7 @@ extension PipelineConfig {
             compression: compression, archivePartDrops: partDrops, groupSize: groupSize, application: try r.string("application") ?? "POSTROOM",
             facility: try r.string("facility") ?? "POSTROOM", endpoint: try r.string("endpoint") ?? "urn:postroom",
             channels: channels, maxArchiveMembers: maxMembers, maxArchiveBytes: maxBytes, maxCompressionRatio: maxRatio,
-            streamAbove: streamAbove, identity: try namespaces(try r.array("namespaces")),
+            streamAbove: streamAbove, holidays: try holidays(r), identity: try namespaces(try r.array("namespaces")),
             taskIdentifierSystem: try taskSystem(r),
             serve: try r.object("serve"))
     }
@@ -174,7 +180,7 @@ extension PipelineConfig {
     static func channel(_ json: JSONValue, key: String, data: String, base: String, defaultTimeZone: String) throws(ConfigError) -> Channel {
         let r = ConfigReader(json, key: key)
         try r.only(["name", "inbox", "outbox", "formats", "role", "completion", "ignore", "maxFileSize", "ack", "timeZone",
-                    "taskStateMachine", "routes", "allowOpenSubtasks"])
+                    "taskStateMachine", "routes", "allowOpenSubtasks", "expect", "maxSilenceHours"])
         guard let name = try r.string("name") else { throw ConfigError(key: key + ".name", message: "is required") }
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), name.first != "-" else {
             throw ConfigError(key: key + ".name", message: "must be letters, digits, - and _ only")
@@ -233,9 +239,14 @@ extension PipelineConfig {
                 routes[m.key] = t
             }
         }
+        let silence = try r.number("maxSilenceHours")
+        if let silence, !(silence > 0 && silence <= 24 * 366) {
+            throw ConfigError(key: key + ".maxSilenceHours", message: "must be a number of hours above 0")
+        }
         return Channel(name: name, inbox: inbox, outbox: outbox, formats: formats, role: role, completion: completion, ignore: ignore,
                        maxFileSize: maxFileSize, errorsOnly: ack == "errorsOnly", timeZone: tz, stateMachine: sm, routes: routes,
-                       allowOpenSubtasks: try r.bool("allowOpenSubtasks") ?? false)
+                       allowOpenSubtasks: try r.bool("allowOpenSubtasks") ?? false,
+                       expectations: try expectations(r, key: key), maxSilenceHours: silence)
     }
 
     static func checkTimeZone(_ tz: String, key: String) throws(ConfigError) {

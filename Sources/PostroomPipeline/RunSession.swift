@@ -80,12 +80,16 @@ final class RunSession: @unchecked Sendable {
         summary.finishedAt = StoreTime.string(end)
         summary.seconds = end.timeIntervalSince(started)
         let t = summary.total
-        guard recorded else { return summary }
+        let expectationsChanged = (try? p.noteExpectations()) ?? false
+        guard recorded else {
+            if expectationsChanged { try? MetricsFile.write(store: p.store, config: p.config, to: p.config.metricsFile) }
+            return summary
+        }
         try p.store.write { w in
             try w.finishRun(id: id, finishedAt: summary.finishedAt, status: "finished", accepted: t.accepted + t.partial,
                             rejected: t.rejected, duplicates: t.duplicates, held: t.held, archivePath: summary.archivePath)
         }
-        try? MetricsFile.write(store: p.store, to: p.config.metricsFile)
+        try? MetricsFile.write(store: p.store, config: p.config, to: p.config.metricsFile)
         p.logger.info("run finished", metadata: [
             "run": .string(id), "accepted": .stringConvertible(t.accepted), "rejected": .stringConvertible(t.rejected),
             "duplicates": .stringConvertible(t.duplicates), "partial": .stringConvertible(t.partial), "held": .stringConvertible(t.held),

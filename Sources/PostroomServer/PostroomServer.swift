@@ -42,9 +42,12 @@ public struct PostroomServer: Sendable {
         router.add(middleware: FailureMiddleware(logger: logger))
         router.add(middleware: AuthMiddleware(auth: auth))
         let stores = self.stores
+        let pipeline = self.pipeline
         router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(string: MetricsText.render(store: stores.store()))))
+            let store = stores.store()
+            let expectations = (try? store?.read { try Expectations.metricsText(pipeline, reader: $0) }) ?? ""
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: MetricsText.render(store: store) + (expectations ?? ""))))
         }
         if metricsOnly { return router }
         UIRoutes(stores: stores, auth: auth, pipeline: pipeline).register(on: router)

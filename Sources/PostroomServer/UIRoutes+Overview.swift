@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PostroomPipeline
 import PostroomStore
 
 extension UIRoutes {
@@ -12,9 +13,11 @@ extension UIRoutes {
             return (runs: runs, outcomes: try r.dropOutcomes(runIDs: runs.map(\.id)), drops: try r.dropCounts(),
                     reports: try r.reportCounts(), tasks: try r.taskCounts(),
                     chart: try r.dropsPerHour(since: DropChart.since(now: now)),
-                    pending: try r.pendingReprocessRequests(), audit: try r.auditTrail(limit: 10))
+                    pending: try r.pendingReprocessRequests(), audit: try r.auditTrail(limit: 10),
+                    expectations: try Expectations.evaluate(pipeline, reader: r, now: now))
         }
-        var body = "<h2>Drops per hour, last 48 hours (UTC)</h2>" + DropChart.svg(data.chart, now: now)
+        var body = Self.expectationsSection(data.expectations)
+        body += "<h2>Drops per hour, last 48 hours (UTC)</h2>" + DropChart.svg(data.chart, now: now)
         body += "<h2>Runs</h2>" + HTML.table(
             ["run", "started", "finished", "mode", "status", "accepted", "rejected", "duplicates", "partial", "held"],
             data.runs.map { run in
@@ -34,5 +37,17 @@ extension UIRoutes {
             [HTML.time($0.at), HTML.escape($0.actor), HTML.escape($0.action), HTML.escape($0.target)]
         }, empty: "None.")
         return page("Overview", body, context)
+    }
+
+    /// The expected files (`expect`, `maxSilenceHours`), missed ones first; nothing when none is configured.
+    static func expectationsSection(_ list: [ExpectationStatus]) -> String {
+        guard !list.isEmpty else { return "" }
+        let sorted = list.filter { $0.state.isMissed } + list.filter { !$0.state.isMissed }
+        let missed = list.filter { $0.state.isMissed }.count
+        return "<h2>Expected files" + (missed > 0 ? " — \(missed) missed" : "") + "</h2>" + HTML.table(
+            ["channel", "expectation", "state", "due", "received", "last file"], sorted.map {
+                [HTML.escape($0.channel), HTML.escape($0.name), HTML.pill($0.state.rawValue), HTML.time($0.due), "\($0.count)/\($0.atLeast)",
+                 HTML.time($0.lastFile)]
+            })
     }
 }

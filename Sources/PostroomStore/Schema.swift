@@ -283,6 +283,8 @@ enum Schema {
                 ALTER TABLE request_key ADD COLUMN literal TEXT;
                 ALTER TABLE task_key ADD COLUMN literal TEXT;
                 CREATE TABLE setting (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+                -- Expected-file schedules count a channel's drops in a time window.
+                CREATE INDEX drop_file_channel_received ON drop_file(channel, received_at);
                 """)
         }
         return m

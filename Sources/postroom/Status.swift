@@ -13,6 +13,9 @@ struct Status: ParsableCommand {
     @Flag(name: .long, help: "Print JSON.")
     var json = false
 
+    @Option(name: .long, help: "Evaluate the expected files as at this instant (ISO 8601) instead of now.")
+    var at: String?
+
     func run() throws {
         let config = try options.load()
         guard FileManager.default.fileExists(atPath: config.database) else {
@@ -20,6 +23,7 @@ struct Status: ParsableCommand {
             return
         }
         let store = try Store(path: config.database, readOnly: true, identity: config.identity)
+        let expectations = try ExpectationReading.evaluate(config, at: at)
         let (drops, reports, tasks, runs) = try store.read { r in
             (try r.dropCounts(), try r.reportCounts(), try r.taskCounts(), try r.runs(limit: 5))
         }
@@ -33,6 +37,7 @@ struct Status: ParsableCommand {
                     "status": .string(r.status), "accepted": .number("\(r.accepted)"), "rejected": .number("\(r.rejected)"),
                     "duplicates": .number("\(r.duplicates)"), "held": .number("\(r.held)"),
                 ])) }),
+                "expectations": Expectations.json(expectations),
             ])
             print(JSONWriter(pretty: true).string(.object(o)), terminator: "")
             return
@@ -49,5 +54,9 @@ struct Status: ParsableCommand {
         var runRows = [["run", "started", "status", "accepted", "rejected", "duplicates", "held"]]
         for r in runs { runRows.append([r.id, r.startedAt, r.status, "\(r.accepted)", "\(r.rejected)", "\(r.duplicates)", "\(r.held)"]) }
         print("\nLast runs\n" + Table.render(runRows))
+        if !expectations.isEmpty {
+            let missed = expectations.filter { $0.state.isMissed }.count
+            print("\nExpected files" + (missed > 0 ? " — \(missed) MISSED" : "") + "\n" + Table.render(ExpectationReading.rows(expectations)))
+        }
     }
 }

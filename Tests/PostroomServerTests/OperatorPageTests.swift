@@ -61,6 +61,22 @@ import Testing
         }
     }
 
+    @Test func theOverviewShowsExpectedFilesAndMetricsCarryThem() async throws {
+        let data = try SampleData(edit: {
+            $0.replacingOccurrences(of: #""name": "lab-results","#,
+                                    with: #""name": "lab-results", "expect": [{ "name": "daily pathology batch", "days": "daily", "by": "00:00" }],"#)
+        })
+        try await withServer(data) { (c) async throws in
+            let page = try await c.get("/ui").text
+            #expect(page.contains("<h2>Expected files") && page.contains("daily pathology batch"), "\(page.prefix(2000))")
+            // The sample's files came today after midnight: the batch is late, not missed.
+            #expect(page.contains("pill warn\">late<"))
+            let metrics = try await c.get("/metrics").text
+            #expect(metrics.contains(#"postroom_expectation_missed{channel="lab-results",name="daily pathology batch"} 0"#), "\(metrics)")
+            #expect(metrics.contains(#"postroom_channel_last_file_timestamp_seconds{channel="lab-orders"}"#))
+        }
+    }
+
     @Test func aDropPageShowsLinksAndTaskHistoryWithTheMessageBehindEachStep() async throws {
         let data = try SampleData.get()
         let fbc = try #require(try data.store().read { try $0.drops() }.first { $0.name == "01-oru-r01-full-blood-count.hl7" })

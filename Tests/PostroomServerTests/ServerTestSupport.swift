@@ -54,7 +54,7 @@ final class SampleData: Sendable {
 
     static func get() throws -> SampleData { try shared.get() }
 
-    init(extra: [(channel: String, name: String, bytes: [UInt8])] = [], serve: String? = nil) throws {
+    init(extra: [(channel: String, name: String, bytes: [UInt8])] = [], serve: String? = nil, edit: (String) -> String = { $0 }) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("postroom-serve-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         var text = try String(contentsOfFile: repositoryRoot + "/pipeline.json", encoding: .utf8)
@@ -63,7 +63,7 @@ final class SampleData: Sendable {
         if let start = text.range(of: "\"serve\": {"), let end = text.range(of: "\"channels\":") {
             text.replaceSubrange(start.lowerBound..<end.lowerBound, with: "\"serve\": \(serveBlock),\n  ")
         }
-        try text.write(toFile: root + "/pipeline.json", atomically: true, encoding: .utf8)
+        try edit(text).write(toFile: root + "/pipeline.json", atomically: true, encoding: .utf8)
         config = try PipelineConfig.load(path: root + "/pipeline.json")
         try copySample()
         for e in extra { try drop(e.bytes, as: e.name, channel: e.channel) }

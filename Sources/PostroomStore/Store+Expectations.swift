@@ -1,0 +1,29 @@
+import GRDB
+import PostroomCore
+
+extension StoreReader {
+    /// Drops a channel received in `[from, to)` (UTC instants as the store writes them).
+    public func dropCount(channel: String, from: String, to: String) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: """
+            SELECT COUNT(*) FROM drop_file WHERE channel = ? AND received_at >= ? AND received_at < ? AND parent_drop IS NULL
+            """), arguments: [channel, from, to]) ?? 0
+    }
+
+    /// When the channel last received a drop, or nil when it never did.
+    public func lastDrop(channel: String) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT MAX(received_at) FROM drop_file WHERE channel = ? AND parent_drop IS NULL"),
+                            arguments: [channel])
+    }
+
+    /// A setting (`setting` table), e.g. which misses have been logged.
+    public func setting(_ name: String) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM setting WHERE name = ?"), arguments: [name])
+    }
+}
+
+extension StoreWriter {
+    /// Records a setting.
+    public func setSetting(_ name: String, _ value: String) throws {
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO setting (name, value) VALUES (?, ?)").execute(arguments: [name, value])
+    }
+}
