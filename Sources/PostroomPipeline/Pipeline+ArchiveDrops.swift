@@ -78,7 +78,7 @@ extension Pipeline {
                 if base.hasPrefix(".") || name.hasPrefix("__MACOSX/") { continue }
                 let id = ids.next()
                 let memberName = f.record.name + "!" + name.replacingOccurrences(of: "/", with: "_")
-                let path = staging + "/" + id + "_" + memberName
+                let path = staging + "/" + FileName.work(id: id, name: memberName)
                 try FileSystem.write(data, to: path)
                 x.members.append(.init(id: id, name: memberName, path: path, size: Int64(data.count)))
             }
