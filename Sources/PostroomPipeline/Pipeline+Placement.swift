@@ -66,7 +66,8 @@ extension Pipeline {
                     "index": .number(String(m.index)),
                     "type": .string(m.type),
                     "disposition": .string(m.disposition.rawValue),
-                    "issues": .array(m.issues.map(\.json)),
+                    // An issue of the whole file (e.g. json-syntax) is listed once, with the drop's.
+                    "issues": .array(m.issues.filter { !record.issues.contains($0) }.map(\.json)),
                 ]))
             }),
             "acknowledgement": record.ackName.map { .string($0) } ?? .null,
