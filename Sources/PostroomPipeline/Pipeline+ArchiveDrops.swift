@@ -78,12 +78,17 @@ extension Pipeline {
                 if base.hasPrefix(".") || name.hasPrefix("__MACOSX/") { continue }
                 let id = ids.next()
                 let memberName = f.record.name + "!" + name.replacingOccurrences(of: "/", with: "_")
-                let path = staging + "/" + id + "_" + memberName
+                let path = staging + "/" + FileName.work(id: id, name: memberName)
                 try FileSystem.write(data, to: path)
                 x.members.append(.init(id: id, name: memberName, path: path, size: Int64(data.count)))
             }
         } catch {
-            return refuse("archive-unreadable", "The archive could not be read: \(error)")
+            // The sender is told what, not where: the error names Postroom's own folders (work/.staging/…)
+            // and file names, which neither the answer nor the log carries.
+            let ours = error is FileSystemError
+            logger.error("archive not opened", metadata: ["drop": .string(f.record.id), "cause": .string(ours ? "staging" : "archive")])
+            return refuse("archive-unreadable", ours ? "The archive's members could not be unpacked here; it is kept for reprocessing"
+                                                     : "The archive could not be read: it is damaged, truncated or in an unsupported format")
         }
         if x.members.isEmpty {
             return refuse("archive-empty", "The archive holds no files")

@@ -64,12 +64,13 @@ extension Pipeline {
             switch intake {
             case .inbox(let ch, let ready):
                 let id = ids.next()
-                let work = config.workFolder + "/" + ch.name + "/" + id + "_" + ready.name
+                let work = config.workFolder + "/" + ch.name + "/" + FileName.work(id: id, name: ready.name)
                 do {
                     try FileSystem.rename(ready.path, work)
                 } catch {
                     // Gone (taken or removed by someone else) or not ours to move: nothing was claimed.
                     logger.warning("claim failed", metadata: ["channel": .string(ch.name), "error": .string("\(error)")])
+                    session.unclaimable.insert(ready.path)
                     continue
                 }
                 scanner.forget(channel: ch.name, name: ready.name)
@@ -121,9 +122,9 @@ extension Pipeline {
         // Answer and place this group on the third stage while the next one is applied.
         let placed = group.map(\.placement)
         try session.placer.submit { [self] in
-            try writeAcks(placed)
+            let unanswered = try writeAcks(placed, session: session)
             checkpoint("acked")
-            try place(placed, session: session)
+            try place(placed, unanswered: unanswered, session: session)
         }
         // Members of archives opened in this group are drops of their own.
         let members: [Intake] = group.flatMap { f -> [Intake] in
@@ -286,7 +287,7 @@ extension Pipeline {
                                               issues: dropIssues, at: now))
         }
         if let ackFile {
-            f.ack = (f.record.name + "." + f.record.id + "." + ackFile.suffix, ackFile.bytes)
+            f.ack = (FileName.ack(name: f.record.name, id: f.record.id, suffix: ackFile.suffix), ackFile.bytes)
         }
         if f.outcome == .rejected {
             f.errorPath = errorPath(for: f.record, channel: ch)
@@ -325,12 +326,13 @@ extension Pipeline {
         return parts.suffix(2).joined(separator: ".")
     }
 
-    /// Where a rejected original goes: `error/<channel>/<name>`, or `<name>.<drop id>` when that name is taken.
+    /// Where a rejected original goes: `error/<channel>/<name>`, or `<name>.<drop id>` when that name is taken
+    /// (names shortened to fit, see `FileName`).
     func errorPath(for record: DropRecord, channel: PipelineConfig.Channel) -> String {
         let dir = config.errorFolder + "/" + channel.name
-        let plain = dir + "/" + record.name
-        if FileSystem.status(plain) == nil && FileSystem.status(plain + ".error.json") == nil { return plain }
-        return plain + "." + record.id
+        let plain = dir + "/" + FileName.error(name: record.name, id: record.id, unique: false)
+        if FileSystem.status(plain) == nil && FileSystem.status(plain + FileName.sidecarSuffix) == nil { return plain }
+        return dir + "/" + FileName.error(name: record.name, id: record.id, unique: true)
     }
 
     /// De-duplication by business keys (DOMAIN.md §8.2, §4.3): a message seen before is not applied again.

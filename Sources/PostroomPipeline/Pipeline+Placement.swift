@@ -6,44 +6,39 @@ extension Pipeline {
     /// Writes the group's acknowledgement files (temp → one syncfs → rename → fsync of each outbox)
     /// and records that they are in place. Names are deterministic per drop, so a retry after a
     /// crash rewrites the same file rather than adding one.
-    func writeAcks(_ group: [Placement]) throws {
-        var files: [(directory: String, name: String, bytes: [UInt8])] = []
-        var ids: [String] = []
+    /// Returns the drops whose acknowledgement could not be placed (their originals stay in `work/`).
+    @discardableResult
+    func writeAcks(_ group: [Placement], session: RunSession) throws -> Set<String> {
+        var files: [OutboxFile] = []
         for f in group {
-            guard let ack = f.ack else { continue }
-            files.append((f.channel.outbox, ack.name, ack.bytes))
-            ids.append(f.record.id)
+            if let ack = f.ack {
+                files.append(OutboxFile(directory: f.channel.outbox, name: ack.name, bytes: ack.bytes, dropID: f.record.id))
+            } else if let source = f.ackFile, let name = f.record.ackName {
+                files.append(OutboxFile(directory: f.channel.outbox, name: name, source: source, dropID: f.record.id))
+            }
         }
         // Read on the writer connection: no reader connection (and its page cache) for the placing stage.
         let routed = try store.write { try $0.reader.pendingOutbound(dropIDs: group.map(\.record.id)) }
         for r in routed {
             guard let ch = config.channel(named: r.channel) else { continue }
-            files.append((ch.outbox, r.name, r.bytes))
+            files.append(OutboxFile(directory: ch.outbox, name: r.name, bytes: r.bytes, outboundSeq: r.seq))
         }
-        var copies: [(source: String, directory: String, name: String)] = []
-        for f in group where f.ack == nil {
-            guard let source = f.ackFile, let name = f.record.ackName else { continue }
-            copies.append((source, f.channel.outbox, name))
-            ids.append(f.record.id)
-        }
-        guard !files.isEmpty || !copies.isEmpty else {
+        guard !files.isEmpty else {
             // Nothing to answer, but what the group decided must still be durable before its
             // originals are archived or moved.
             try FileSystem.syncFileSystem(of: config.database)
-            return
+            return []
         }
-        try FileSystem.writeAtomically(files, copies: copies, durableFirst: [config.database])
-        try store.write { w in
-            try w.markAckWritten(dropIDs: ids)
-            try w.markOutboundWritten(routed.map(\.seq))
-        }
+        let failed = isolating(files, step: "acknowledgement", session: session, dropID: \.dropID) { try placeOutboxFiles($0) }
+        return Set(failed.compactMap(\.dropID))
     }
 
     /// Puts each original where it ends: accepted ones into the run's archive, rejected ones into
-    /// `error/<channel>/` beside a `.error.json` sidecar saying why.
-    func place(_ group: [Placement], session: RunSession) throws {
+    /// `error/<channel>/` beside a `.error.json` sidecar saying why. Drops named in `unanswered` (their
+    /// acknowledgement could not be placed) stay in `work/` for the next run.
+    func place(_ group: [Placement], unanswered: Set<String> = [], session: RunSession) throws {
         var rejected: [DropRecord] = []
-        for f in group {
+        for f in group where !unanswered.contains(f.record.id) {
             if f.outcome == .rejected {
                 rejected.append(f.record)
             } else {
@@ -51,7 +46,7 @@ extension Pipeline {
                                     bytes: f.original, modified: f.modified)
             }
         }
-        try moveToError(rejected, session: session)
+        isolating(rejected, step: "error folder", session: session, dropID: \.id) { try moveToError($0, session: session) }
     }
 
     /// The `<name>.error.json` sidecar: which drop, why, and every message's issues.
@@ -71,7 +66,8 @@ extension Pipeline {
                     "index": .number(String(m.index)),
                     "type": .string(m.type),
                     "disposition": .string(m.disposition.rawValue),
-                    "issues": .array(m.issues.map(\.json)),
+                    // An issue of the whole file (e.g. json-syntax) is listed once, with the drop's.
+                    "issues": .array(m.issues.filter { !record.issues.contains($0) }.map(\.json)),
                 ]))
             }),
             "acknowledgement": record.ackName.map { .string($0) } ?? .null,
@@ -81,13 +77,14 @@ extension Pipeline {
 
     /// Finishes moving a rejected drop's original into `error/` (sidecar first, then the file).
     func moveToError(_ records: [DropRecord], session: RunSession) throws {
+        let records = try settleErrorPaths(records)
         var sidecars: [(directory: String, name: String, bytes: [UInt8])] = []
         var moves: [(String, String)] = []
         for r in records {
             guard let errorPath = r.errorPath else { continue }
             let messages = try store.read { try $0.messages(dropID: r.id) }
             let dir = (errorPath as NSString).deletingLastPathComponent
-            sidecars.append((dir, (errorPath as NSString).lastPathComponent + ".error.json", JSONWriter(pretty: true).bytes(sidecar(r, messages: messages))))
+            sidecars.append((dir, (errorPath as NSString).lastPathComponent + FileName.sidecarSuffix, JSONWriter(pretty: true).bytes(sidecar(r, messages: messages))))
             moves.append((r.workPath, errorPath))
             session.errorFiles.withLock { list in
                 // The summary names the first ones; a run of a million rejects must not hold a million paths.
@@ -100,6 +97,28 @@ extension Pipeline {
         for dir in Set(moves.map { ($0.1 as NSString).deletingLastPathComponent }) { try FileSystem.sync(dir) }
         checkpoint("errored")
         try store.write { w in for r in records { try w.markErrored(dropID: r.id) } }
+    }
+
+    /// The `error/` path of each drop still to move, unique among them and never over another original:
+    /// a drop whose recorded path is taken (two archive members that flatten to one name, or a file
+    /// placed there since it was decided) goes to `<name>.<drop id>` instead, recorded before anything moves.
+    func settleErrorPaths(_ records: [DropRecord]) throws -> [DropRecord] {
+        var out = records
+        var taken: Set<String> = []
+        var changed: [DropRecord] = []
+        for i in out.indices {
+            guard let path = out[i].errorPath else { continue }
+            if FileSystem.status(out[i].workPath) != nil, taken.contains(path) || FileSystem.status(path) != nil {
+                let dir = (path as NSString).deletingLastPathComponent
+                out[i].errorPath = dir + "/" + FileName.error(name: out[i].name, id: out[i].id, unique: true)
+                changed.append(out[i])
+            }
+            taken.insert(out[i].errorPath ?? path)
+        }
+        if !changed.isEmpty {
+            try store.write { w in for r in changed { try w.setErrorPath(dropID: r.id, path: r.errorPath ?? "") } }
+        }
+        return out
     }
 
     static func manifestEntry(_ r: DropRecord, messages: Int) -> JSONValue {

@@ -22,18 +22,7 @@ extension Pipeline {
                 result.archives += 1
             }
         }
-        let cutoffDate = StoreTime.date(cutoff) ?? Date.distantPast
-        for ch in config.channels {
-            let dir = config.errorFolder + "/" + ch.name
-            try? FileSystem.forEachEntry(in: dir) { name in
-                let path = dir + "/" + name
-                if let st = FileSystem.status(path), st.kind == .regular, st.modified < cutoffDate.timeIntervalSince1970 {
-                    try FileSystem.remove(path)
-                    if !name.hasSuffix(".error.json") { result.errorFiles += 1 }
-                }
-                return true
-            }
-        }
+        result.errorFiles = try pruneErrorFolders(before: cutoff)
         let oldAckFiles = Set(try store.read { try $0.drops(before: cutoff) }.compactMap(\.ackFile))
         result.rows = try store.write { w in
             let c = try w.prune(before: cutoff)
@@ -50,6 +39,31 @@ extension Pipeline {
         // Empty day folders of the archive.
         removeEmptyFolders(config.archiveFolder)
         return result
+    }
+
+    /// Removes the `error/` originals (and sidecars) of drops received before `cutoff`, judged by the
+    /// drop table: a file renamed into `error/` keeps the sender's mtime, so a recent reject may look
+    /// old. Only a file no drop names (its record pruned before) is judged by its mtime. Returns the
+    /// originals removed.
+    func pruneErrorFolders(before cutoff: String) throws -> Int {
+        let recent = Set(try store.read { try $0.errorPaths(receivedBefore: false, cutoff: cutoff) })
+        let old = Set(try store.read { try $0.errorPaths(receivedBefore: true, cutoff: cutoff) })
+        let cutoffSeconds = (StoreTime.date(cutoff) ?? Date.distantPast).timeIntervalSince1970
+        var removed = 0
+        for ch in config.channels {
+            let dir = config.errorFolder + "/" + ch.name
+            try? FileSystem.forEachEntry(in: dir) { name in
+                let path = dir + "/" + name
+                let original = name.hasSuffix(FileName.sidecarSuffix) ? String(path.dropLast(FileName.sidecarSuffix.utf8.count)) : path
+                guard let st = FileSystem.status(path), st.kind == .regular, !recent.contains(original) else { return true }
+                if old.contains(original) || st.modified < cutoffSeconds {
+                    try FileSystem.remove(path)
+                    if original == path { removed += 1 }
+                }
+                return true
+            }
+        }
+        return removed
     }
 
     func fileSize(_ path: String) -> Int64 {

@@ -26,9 +26,7 @@ extension Pipeline {
         }
         var known = Set(unfinished.map(\.id))
         var toProcess: [Intake] = []
-        var acks: [(directory: String, name: String, bytes: [UInt8])] = []
-        var ackCopies: [(source: String, directory: String, name: String)] = []
-        var ackIDs: [String] = []
+        var acks: [OutboxFile] = []
         var toError: [DropRecord] = []
         var toArchive: [DropRecord] = []
         for d in unfinished {
@@ -50,11 +48,9 @@ extension Pipeline {
                 }
             case .processed:
                 if !d.ackWritten, let name = d.ackName, let bytes = d.ackBytes {
-                    acks.append((ch.outbox, name, bytes))
-                    ackIDs.append(d.id)
+                    acks.append(OutboxFile(directory: ch.outbox, name: name, bytes: bytes, dropID: d.id))
                 } else if !d.ackWritten, let name = d.ackName, let file = d.ackFile {
-                    ackCopies.append((file, ch.outbox, name))
-                    ackIDs.append(d.id)
+                    acks.append(OutboxFile(directory: ch.outbox, name: name, source: file, dropID: d.id))
                 }
                 if d.outcome == .rejected {
                     toError.append(d)
@@ -92,24 +88,23 @@ extension Pipeline {
         // Routed files decided by a committed transaction but not yet written.
         let routed = try store.read { try $0.pendingOutbound() }.filter { r in !unfinished.contains { $0.id == r.dropID && $0.state == .claimed } }
         for r in routed {
-            if let ch = config.channel(named: r.channel) { acks.append((ch.outbox, r.name, r.bytes)) }
+            if let ch = config.channel(named: r.channel) { acks.append(OutboxFile(directory: ch.outbox, name: r.name, bytes: r.bytes, outboundSeq: r.seq)) }
         }
-        let count = toProcess.count + acks.count + ackCopies.count + toError.count + toArchive.count
+        let count = toProcess.count + acks.count + toError.count + toArchive.count
         guard count > 0 else { return }
         try session.record()
         logger.warning("recovering unfinished work", metadata: [
             "claimed": .stringConvertible(toProcess.count), "acks": .stringConvertible(acks.count),
             "errors": .stringConvertible(toError.count), "archive": .stringConvertible(toArchive.count),
         ])
-        if !acks.isEmpty || !ackCopies.isEmpty {
-            try FileSystem.writeAtomically(acks, copies: ackCopies, durableFirst: [config.database])
-            try store.write { w in
-                try w.markAckWritten(dropIDs: ackIDs)
-                try w.markOutboundWritten(routed.map(\.seq))
-            }
+        // One drop whose outputs cannot be placed must not stop this run taking new files (DESIGN.md §3.8):
+        // it is left, named in the summary, for the next run.
+        let unanswered = Set(isolating(acks, step: "acknowledgement", session: session, dropID: \.dropID) { try placeOutboxFiles($0) }
+            .compactMap(\.dropID))
+        isolating(toError.filter { !unanswered.contains($0.id) }, step: "error folder", session: session, dropID: \.id) {
+            try moveToError($0, session: session)
         }
-        try moveToError(toError, session: session)
-        for d in toArchive {
+        for d in toArchive where !unanswered.contains(d.id) {
             let n = try store.read { try $0.messages(dropID: d.id).count }
             try session.archive(drop: d, manifestEntry: Self.manifestEntry(d, messages: n))
         }

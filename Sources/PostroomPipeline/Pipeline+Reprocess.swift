@@ -63,7 +63,7 @@ extension Pipeline {
         }
         try session.record()
         let id = ids.next()
-        let work = config.workFolder + "/" + ch.name + "/" + id + "_" + old.name
+        let work = config.workFolder + "/" + ch.name + "/" + FileName.work(id: id, name: old.name)
         let record = DropRecord(id: id, runID: session.id, channel: ch.name, name: old.name, size: old.size, sha256: "",
                                 receivedAt: StoreTime.string(Date()), workPath: work, reprocessOf: old.id)
         try store.write { w in

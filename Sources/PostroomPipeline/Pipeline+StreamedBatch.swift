@@ -50,7 +50,7 @@ extension Pipeline {
             f.outcome = .duplicate
             f.record.issues = [.information("duplicate-drop", type: "duplicate", "The same content was received before as drop \(original.id)")]
             let suffix = original.ackName.flatMap(Self.ackSuffix)
-            f.record.ackName = suffix.map { f.record.name + "." + f.record.id + "." + $0 }
+            f.record.ackName = suffix.map { FileName.ack(name: f.record.name, id: f.record.id, suffix: $0) }
             f.record.ackFile = original.ackFile
             f.ack = original.ackBytes.flatMap { b in f.record.ackName.map { ($0, b) } }
             let record = f.record
@@ -66,7 +66,7 @@ extension Pipeline {
         // Pass 2: messages in chunks.
         let ackDir = config.dataFolder + "/acks"
         try FileSystem.makeDirectory(ackDir)
-        let ackName = f.record.name + "." + f.record.id + ".ack.hl7"
+        let ackName = FileName.ack(name: f.record.name, id: f.record.id, suffix: "ack.hl7")
         let ackPath = ackDir + "/" + f.record.id + ".ack.hl7"
         let ackOut = try BufferedFileWriter(path: ackPath + ".part")
         try ackOut.write(HL7AckBuilder.batchHeader(batch, fileIssues: fileIssues, env: env))

@@ -124,9 +124,12 @@ public final class Pipeline: @unchecked Sendable {
                         ])
                     }
                 }
-                guard !scan.ready.isEmpty else { continue }
+                // A file that could not be claimed stays in the inbox; it is not tried again in this run
+                // (looking again would never end), nor does it keep the others waiting.
+                let ready = scan.ready.filter { !session.unclaimable.contains($0.path) }
+                guard !ready.isEmpty else { continue }
                 found = true
-                for slice in groups(scan.ready) where !stop.isSet {
+                for slice in groups(ready) where !stop.isSet {
                     try processGroup(slice.map { Intake.inbox(ch, $0) }, session: session)
                 }
             }

@@ -23,10 +23,15 @@ final class RunSession: @unchecked Sendable {
     var unavailable: [String] = []
     /// The placing stage (acknowledgements, archive, `error/`) running beside the others.
     let placer = Placer()
+    /// Inbox files whose claim (rename into `work/`) failed in this run: left in the inbox, not tried again
+    /// until the next run (the claiming stage).
+    var unclaimable: Set<String> = []
     /// Inbox entries not taken, per channel (written by the claiming stage).
     var refused: [String: [InboxScanner.Refused]] = [:]
     /// Rejected originals moved into `error/` (appended by the placing stage).
     let errorFiles = Mutex<[String]>([])
+    /// Drops whose outputs could not be placed in this run, each with the step and why (the placing stage).
+    let unplaced = Mutex<[String]>([])
 
     /// The run's archive (in parts for very large runs), written by the placing stage.
     private(set) var archive: RunArchive!
@@ -76,6 +81,7 @@ final class RunSession: @unchecked Sendable {
             return true
         }
         summary.unavailable = unavailable
+        summary.unplaced = unplaced.withLock { $0 }
         let end = Date()
         summary.finishedAt = StoreTime.string(end)
         summary.seconds = end.timeIntervalSince(started)

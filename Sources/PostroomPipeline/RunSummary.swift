@@ -35,6 +35,9 @@ public struct RunSummary: Sendable {
     public var recovered = 0
     /// Channels whose inbox could not be read.
     public var unavailable: [String] = []
+    /// Drops whose acknowledgement or original could not be placed (each with the step and why); they
+    /// are left for the next run, and the other drops went on.
+    public var unplaced: [String] = []
     /// Reprocess requests that could not start, with why.
     public var problems: [String] = []
 
@@ -56,10 +59,10 @@ public struct RunSummary: Sendable {
     }
 
     /// Exit code of `run --once`: 0 when everything was accepted, 65 (EX_DATAERR) when something was rejected.
-    /// 74 (EX_IOERR) when an inbox could not be read at all.
+    /// 74 (EX_IOERR) when an inbox could not be read at all, or a drop's outputs could not be placed.
     public var exitCode: Int32 {
         let t = total
         if t.rejected > 0 || t.partial > 0 { return 65 }
-        return unavailable.isEmpty ? 0 : 74
+        return unavailable.isEmpty && unplaced.isEmpty ? 0 : 74
     }
 }

@@ -101,4 +101,11 @@ enum FHIRSearchParameters {
     /// The page size when `_count` is not given, and the largest page.
     static let defaultCount = 20
     static let maxCount = 100
+
+    /// The largest `_offset` (and `_count` before it is clamped to `maxCount`): paging arithmetic never overflows.
+    static let maxOffset = 1_000_000_000
+
+    /// Alternatives (comma-separated values, counted across every parameter) one search may hold: each
+    /// becomes bound variables and a branch of the SQL, which SQLite bounds (variables, expression depth).
+    static let maxAlternatives = 400
 }

@@ -21,16 +21,15 @@ struct FHIRSearchRequest: Sendable {
     /// Checks a search's parameters; unknown names and bad values throw a `FHIRFailure` (400).
     init(type: String, query: [(name: String, value: String)]) throws(FHIRFailure) {
         self.type = type
+        var alternatives = 0
         let supported = FHIRSearchParameters.parameters[type] ?? []
         for (name, value) in query {
             switch name {
             case "_count":
-                guard let n = Int(value), n >= 0 else { throw .invalid(name, "must be a whole number, 0 or more") }
-                count = min(n, FHIRSearchParameters.maxCount)
+                count = min(try Self.wholeNumber(name, value), FHIRSearchParameters.maxCount)
                 continue
             case "_offset":
-                guard let n = Int(value), n >= 0 else { throw .invalid(name, "must be a whole number, 0 or more") }
-                offset = n
+                offset = try Self.wholeNumber(name, value)
                 continue
             case "_include":
                 let allowed = FHIRSearchParameters.includes[type] ?? []
@@ -48,10 +47,27 @@ struct FHIRSearchRequest: Sendable {
             default:
                 guard let p = supported.first(where: { $0.name == name }) else { throw .unknownParameter(name, type: type) }
                 guard !value.isEmpty else { throw .invalid(name, "is empty") }
+                alternatives += Self.split(value, on: ",", keepEscapes: true).count
+                guard alternatives <= FHIRSearchParameters.maxAlternatives else {
+                    throw FHIRFailure(status: .badRequest, type: "too-costly", code: "search-too-many-alternatives",
+                                      text: "A search may hold at most \(FHIRSearchParameters.maxAlternatives) values in all "
+                                          + "(comma-separated alternatives, across parameters); split it into several searches")
+                }
                 criteria.append(try Self.criterion(p, value: value, type: type))
             }
             echoed.append((name, value))
         }
+    }
+
+    /// A paging parameter: a whole number from 0 to `FHIRSearchParameters.maxOffset`.
+    static func wholeNumber(_ name: String, _ value: String) throws(FHIRFailure) -> Int {
+        guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            throw .invalid(name, "must be a whole number, 0 or more")
+        }
+        guard let n = Int(value), n <= FHIRSearchParameters.maxOffset else {
+            throw .invalid(name, "must be at most \(FHIRSearchParameters.maxOffset)")
+        }
+        return n
     }
 
     static func criterion(_ p: FHIRSearchParameters.Parameter, value: String, type: String) throws(FHIRFailure) -> SearchCriterion {

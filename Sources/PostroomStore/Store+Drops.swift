@@ -41,6 +41,11 @@ extension StoreWriter {
         try stmt.execute(arguments: [archivePath, member, dropID])
     }
 
+    /// Records where a rejected drop's original goes in `error/` (a new name when the first one was taken).
+    public func setErrorPath(dropID: String, path: String) throws {
+        try db.cachedStatement(sql: "UPDATE drop_file SET error_path = ? WHERE id = ?").execute(arguments: [path, dropID])
+    }
+
     /// Notes that a drop's original is in `error/` (state `done`).
     public func markErrored(dropID: String) throws {
         try db.cachedStatement(sql: "UPDATE drop_file SET state = 'done' WHERE id = ?").execute(arguments: [dropID])

@@ -99,6 +99,14 @@ extension StoreWriter {
 }
 
 extension StoreReader {
+    /// The `error/` paths of drops received before `cutoff` (`before`), or at or after it (not `before`):
+    /// when a rejected original arrived is Postroom's record, not the file's mtime (which the sender set).
+    public func errorPaths(receivedBefore before: Bool, cutoff: String) throws -> [String] {
+        try String.fetchAll(db, sql: """
+            SELECT error_path FROM drop_file WHERE error_path IS NOT NULL AND received_at \(before ? "<" : ">=") ?
+            """, arguments: [cutoff])
+    }
+
     /// Whether any drop still names this acknowledgement file.
     public func ackFileInUse(_ path: String) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT 1 FROM drop_file WHERE ack_file = ? LIMIT 1", arguments: [path]) ?? false

@@ -100,7 +100,8 @@ struct DropView {
         for m in messages {
             out.append("")
             out.append("Message \(m.record.id)  \(m.record.type)  \(m.record.disposition.rawValue)" + (m.record.duplicateOf.map { " (duplicate of \($0))" } ?? ""))
-            for i in m.record.issues { out.append("  issue: \(IssueText.line(i))") }
+            // An issue of the whole file (e.g. json-syntax) is said once, at the drop.
+            for i in m.record.issues where !d.issues.contains(i) { out.append("  issue: \(IssueText.line(i))") }
             for (rq, tasks) in m.requests {
                 out.append("  request ServiceRequest/\(rq.id) status \(rq.status)" + (rq.isReferral ? " (referral)" : ""))
                 for t in tasks { out += taskLines(t) }

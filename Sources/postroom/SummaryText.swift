@@ -37,6 +37,9 @@ enum SummaryText {
         for (ch, refused) in s.refused.sorted(by: { $0.key < $1.key }) {
             for r in refused { out += "Not taken from \(ch): \(r.name): \(r.reason)\n" }
         }
+        for u in s.unplaced {
+            out += "Not placed (left in work/, the next run tries again): \(u)\n"
+        }
         out += "Database: \(relative(config.database))   (postroom status --config \(relative(config.configPath)))"
         return out
     }
@@ -54,7 +57,7 @@ enum SummaryText {
             "run": .string(s.runID), "startedAt": .string(s.startedAt), "finishedAt": .string(s.finishedAt),
             "seconds": .number(String(format: "%.3f", s.seconds)), "channels": .object(channels),
             "archive": s.archivePath.map { .string($0) } ?? .null, "archives": .array(s.archivePaths.map { .string($0) }),
-            "errors": .array(s.errorFiles.map { .string($0) }),
+            "errors": .array(s.errorFiles.map { .string($0) }), "unplaced": .array(s.unplaced.map { .string($0) }),
             "recovered": .number("\(s.recovered)"), "exitCode": .number("\(s.exitCode)"),
         ])
         return JSONWriter(pretty: true).string(.object(o)).trimmingCharacters(in: .newlines)

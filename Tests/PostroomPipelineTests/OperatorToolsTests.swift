@@ -5,6 +5,9 @@ import PostroomCore
 @testable import PostroomPipeline
 import PostroomStore
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct ArchiveDropTests {
     func zip(_ members: [(String, [UInt8])], in folder: String) throws -> [UInt8] {
@@ -143,6 +146,24 @@ import Testing
         let result = try h.pipeline.prune(before: StoreTime.string(Date().addingTimeInterval(60)), actor: "ops")
         #expect(result.archives == 3)
         #expect(s.archivePaths.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
+    }
+
+    @Test func pruneJudgesRejectedOriginalsByWhenTheyWereReceivedNotByTheirMtime() throws {
+        let h = try PipelineHarness()
+        try h.drop("old-looking.hl7", Array("not a message".utf8))
+        let s = try h.pipeline.runOnce()
+        #expect(s.total.rejected == 1)
+        let original = try #require(try h.drops().first?.errorPath)
+        // The sender's file was written 200 days ago; rename into error/ keeps that mtime (the sidecar's too here).
+        var times = [timeval(tv_sec: time(nil) - 200 * 86400, tv_usec: 0), timeval(tv_sec: time(nil) - 200 * 86400, tv_usec: 0)]
+        for path in [original, original + ".error.json"] { #expect(utimes(path, &times) == 0) }
+        let kept = try h.pipeline.prune(before: StoreTime.string(Date().addingTimeInterval(-90 * 86400)), actor: "ops")
+        #expect(kept.errorFiles == 0)
+        #expect(FileManager.default.fileExists(atPath: original) && FileManager.default.fileExists(atPath: original + ".error.json"))
+        // Once the drop itself is older than the cutoff, its original and sidecar go.
+        let gone = try h.pipeline.prune(before: StoreTime.string(Date().addingTimeInterval(60)), actor: "ops")
+        #expect(gone.errorFiles == 1)
+        #expect(!FileManager.default.fileExists(atPath: original) && !FileManager.default.fileExists(atPath: original + ".error.json"))
     }
 
     @Test func pruneKeepsWhatIsNewerThanTheCutoff() throws {
