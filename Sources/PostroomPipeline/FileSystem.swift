@@ -166,8 +166,15 @@ public enum FileSystem {
                                        durableFirst: [String] = []) throws {
         guard !files.isEmpty || !copies.isEmpty else { return }
         var temps: [(String, String)] = []
+        var unnamed: [(fd: Int32, target: String, temp: String)] = []
+        var named = 0  // unnamed files given their name (and closed) so far; the rest are closed here
+        defer { for u in unnamed[named...] { close(u.fd) } }
         for f in files {
             let tmp = f.directory + "/." + f.name + ".tmp"
+            if let fd = try AnonymousFile.write(f.bytes, in: f.directory) {
+                unnamed.append((fd, f.directory + "/" + f.name, tmp))
+                continue
+            }
             try write(f.bytes, to: tmp)
             temps.append((tmp, f.directory + "/" + f.name))
         }
@@ -179,19 +186,27 @@ public enum FileSystem {
             }
             temps.append((tmp, c.directory + "/" + c.name))
         }
-        try publish(temps, directories: Set(files.map(\.directory) + copies.map(\.directory)), durableFirst: durableFirst)
+        try publish(temps, directories: Set(files.map(\.directory) + copies.map(\.directory)), durableFirst: durableFirst) {
+            while named < unnamed.count {
+                let u = unnamed[named]
+                named += 1
+                try AnonymousFile.publish(u.fd, as: u.target, temp: u.temp)
+            }
+        }
     }
 
     /// The second half of an atomic, durable write: one `syncfs` per file system involved (the
     /// target directories and `durableFirst`), then each temp file renamed into place and each
     /// directory synced.
-    static func publish(_ temps: [(temp: String, target: String)], directories: Set<String>, durableFirst: [String]) throws {
+    static func publish(_ temps: [(temp: String, target: String)], directories: Set<String>, durableFirst: [String],
+                        naming: () throws -> Void = {}) throws {
         var synced: Set<UInt64> = []
         for path in Array(directories) + durableFirst {
             guard let dev = status(path)?.device, synced.insert(dev).inserted else { continue }
             try syncFileSystem(of: path)
         }
         for (tmp, dst) in temps { try rename(tmp, dst) }
+        try naming()
         for dir in directories { try sync(dir) }
     }
 

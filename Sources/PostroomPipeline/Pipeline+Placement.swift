@@ -92,6 +92,8 @@ extension Pipeline {
             }
         }
         guard !records.isEmpty else { return }
+        // A channel's error folder removed (or put back) since the run started is made again.
+        for dir in Set(sidecars.map(\.directory)) where FileSystem.status(dir) == nil { try FileSystem.makeDirectory(dir) }
         try FileSystem.writeAtomically(sidecars)
         for (from, to) in moves where FileSystem.status(from) != nil { try FileSystem.rename(from, to) }
         for dir in Set(moves.map { ($0.1 as NSString).deletingLastPathComponent }) { try FileSystem.sync(dir) }

@@ -113,9 +113,11 @@ import Testing
 
     @Test func aDropWhoseOriginalCannotBePlacedDoesNotStopTheOthers() throws {
         let h = try PipelineHarness()
-        // Something in error/ where the reject's sidecar must be written: that drop cannot be placed.
-        try FileManager.default.createDirectory(atPath: h.config.errorFolder + "/in/.stuck.hl7.error.json.tmp",
-                                                withIntermediateDirectories: true)
+        // A file where the channel's error folder must be: the reject cannot be placed (an obstacle at a
+        // name Postroom would choose is avoided by a unique name; an acknowledgement is written unnamed first).
+        try FileManager.default.createDirectory(atPath: h.config.errorFolder, withIntermediateDirectories: true)
+        try? FileManager.default.removeItem(atPath: h.config.errorFolder + "/in")
+        try Data("not a folder".utf8).write(to: URL(fileURLWithPath: h.config.errorFolder + "/in"))
         try h.drop("stuck.hl7", Array("not a message".utf8))
         try h.drop("fine.hl7", Self.orm(1))
         let s = try h.pipeline.runOnce()
@@ -126,7 +128,7 @@ import Testing
         #expect(Self.names(h.config.channels[0].outbox).count == 2)
         // Later runs still take new files while the stuck drop waits; once freed, it is placed.
         try Self.expectNextRunGoesOn(h, 2, stillStuck: 1)
-        try FileManager.default.removeItem(atPath: h.config.errorFolder + "/in/.stuck.hl7.error.json.tmp")
+        try FileManager.default.removeItem(atPath: h.config.errorFolder + "/in")
         let s3 = try h.pipeline.runOnce()
         #expect(s3.unplaced.isEmpty && s3.exitCode == 0)
         #expect(try h.drops().first { $0.name == "stuck.hl7" }?.state == .done)
