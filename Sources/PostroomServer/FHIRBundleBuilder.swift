@@ -28,26 +28,28 @@ enum FHIRBundleBuilder {
         return .object(o)
     }
 
-    /// The URL of a page of this search.
-    static func pageURL(base: String, _ search: FHIRSearchRequest, offset: Int) -> String {
+    /// The URL of a page of this search: from an offset, or after an id (a cursor).
+    static func pageURL(base: String, _ search: FHIRSearchRequest, offset: Int, after: String? = nil) -> String {
         var q = search.echoed.map { QueryString.encode($0.name) + "=" + QueryString.encode($0.value) }
         q.append("_count=\(search.count)")
-        if offset > 0 { q.append("_offset=\(offset)") }
+        if let after { q.append("_cursor=" + QueryString.encode(after)) } else if offset > 0 { q.append("_offset=\(offset)") }
         return "\(base)/\(search.type)?" + q.joined(separator: "&")
     }
 
     /// A `searchset` Bundle: `total`, `self`/`first`/`previous`/`next` links, matches then includes.
     static func searchset(base: String, search: FHIRSearchRequest, page: SearchPage, included: [JSONValue], now: Date = Date()) -> JSONValue {
         var links: [JSONValue] = []
-        func link(_ relation: String, _ offset: Int) {
-            links.append(.object(JSONObject(["relation": .string(relation), "url": .string(pageURL(base: base, search, offset: offset))])))
+        func link(_ relation: String, _ offset: Int, after: String? = nil) {
+            links.append(.object(JSONObject(["relation": .string(relation),
+                                             "url": .string(pageURL(base: base, search, offset: offset, after: after))])))
         }
-        link("self", search.offset)
+        link("self", search.offset, after: search.after)
         link("first", 0)
-        if search.offset > 0 { link("previous", max(0, search.offset - max(search.count, 1))) }
-        if search.count > 0 && search.offset + search.count < page.total { link("next", search.offset + search.count) }
+        // Keyset pages go forward only; offset pages can step back.
+        if search.after == nil, search.offset > 0 { link("previous", max(0, search.offset - max(search.count, 1))) }
+        if let next = page.nextAfter { link("next", 0, after: next) }
         var members = header(type: "searchset", now: now)
-        members.append(JSONObject.Member("total", number(page.total)))
+        if let total = page.total { members.append(JSONObject.Member("total", number(total))) }
         members.append(JSONObject.Member("link", .array(links)))
         let entries = page.resources.map { entry(base: base, $0, mode: "match") } + included.map { entry(base: base, $0, mode: "include") }
         if !entries.isEmpty { members.append(JSONObject.Member("entry", .array(entries))) }

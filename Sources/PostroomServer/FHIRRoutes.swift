@@ -87,7 +87,8 @@ struct FHIRRoutes: Sendable {
                               text: "The search index has not been built yet; it is built when postroom serve or the pipeline can write the database")
         }
         let (page, included) = try store.read { r in
-            let page = try r.search(type: type, criteria: search.criteria, offset: search.offset, limit: search.count)
+            let page = try r.search(type: type, criteria: search.criteria, start: search.after.map { .after($0) } ?? .offset(search.offset),
+                                    limit: search.count, total: search.total)
             let refs = FHIRBundleBuilder.includeReferences(page.resources, includes: search.includes, type: type)
             return (page, try r.resources(references: refs).map(\.resource))
         }

@@ -42,6 +42,9 @@ enum FHIRSearchParameters {
     /// The supported types, in the order the CapabilityStatement lists them.
     static let types = ["ServiceRequest", "Task", "DiagnosticReport", "Observation", "DocumentReference", "Patient"]
 
+    /// Above this many matches a search's `total` is left out unless `_total=accurate` asks for it.
+    static let totalBound = 10_000
+
     /// The search parameters of each type.
     static let parameters: [String: [Parameter]] = [
         "ServiceRequest": [

@@ -7,6 +7,10 @@ struct FHIRSearchRequest: Sendable {
     var criteria: [SearchCriterion] = []
     var count = FHIRSearchParameters.defaultCount
     var offset = 0
+    /// `_cursor`: the page starts after this id (keyset paging; what `next` links carry).
+    var after: String?
+    /// `_total`: none, estimate (exact up to `FHIRSearchParameters.totalBound`, else left out), accurate.
+    var total = SearchTotal.bounded(FHIRSearchParameters.totalBound)
     var includes: [String] = []
     /// The accepted parameters (not `_count`/`_offset`), to rebuild `self`/`next` links.
     var echoed: [(name: String, value: String)] = []
@@ -31,6 +35,17 @@ struct FHIRSearchRequest: Sendable {
             case "_offset":
                 offset = try Self.wholeNumber(name, value)
                 continue
+            case "_cursor":
+                guard Self.isID(value) else { throw .invalid(name, "is not a cursor this server gave out") }
+                after = value
+                continue
+            case "_total":
+                switch value {
+                case "none": total = .none
+                case "estimate": total = .bounded(FHIRSearchParameters.totalBound)
+                case "accurate": total = .accurate
+                default: throw .invalid(name, "must be none, estimate or accurate")
+                }
             case "_include":
                 let allowed = FHIRSearchParameters.includes[type] ?? []
                 guard allowed.contains(where: { $0.value == value }) else {

@@ -5,6 +5,12 @@ import PostroomCore
 extension StoreReader {
     /// Resources of `type` matching every criterion, ordered by id, `offset`/`limit` paged.
     public func search(type: String, criteria: [SearchCriterion], offset: Int, limit: Int) throws -> SearchPage {
+        try search(type: type, criteria: criteria, start: .offset(offset), limit: limit, total: .accurate)
+    }
+
+    /// Resources of `type` matching every criterion, ordered by id: `limit` of them from `start`,
+    /// counted as `total` asks. The next page starts after the last id of this one.
+    public func search(type: String, criteria: [SearchCriterion], start: SearchStart, limit: Int, total: SearchTotal) throws -> SearchPage {
         var sql = "FROM resource r WHERE r.type = ?"
         var args: [(any DatabaseValueConvertible)?] = [type]
         for c in criteria {
@@ -12,11 +18,36 @@ extension StoreReader {
             sql += " AND r.id IN (\(fragment))"
             args += a
         }
-        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) " + sql, arguments: StatementArguments(args)) ?? 0
-        guard limit > 0, offset < total else { return SearchPage(total: total, resources: []) }
-        let rows = try Data.fetchAll(db, sql: "SELECT r.json " + sql + " ORDER BY r.id LIMIT ? OFFSET ?",
-                                     arguments: StatementArguments(args + [limit, offset]))
-        return SearchPage(total: total, resources: rows.compactMap { try? JSONParser().parse($0) })
+        let counted = try count(sql, args, total)
+        guard limit > 0 else { return SearchPage(total: counted, resources: []) }
+        var page = sql
+        var pageArgs = args
+        var offset = 0
+        switch start {
+        case .after(let id): page += " AND r.id > ?"; pageArgs.append(id)
+        case .offset(let n): offset = n
+        }
+        if let counted, offset >= counted { return SearchPage(total: counted, resources: []) }
+        let rows = try Row.fetchAll(db, sql: "SELECT r.id, r.json " + page + " ORDER BY r.id LIMIT ? OFFSET ?",
+                                    arguments: StatementArguments(pageArgs + [limit + 1, offset]))
+        let more = rows.count > limit
+        let shown = rows.prefix(limit)
+        return SearchPage(total: counted, resources: shown.compactMap { try? JSONParser().parse($0[1] as Data) },
+                          nextAfter: more ? shown.last?[0] : nil)
+    }
+
+    /// The count of a search as `total` asks (nil: not counted, or more than the bound).
+    func count(_ sql: String, _ args: [(any DatabaseValueConvertible)?], _ total: SearchTotal) throws -> Int? {
+        switch total {
+        case .none:
+            return nil
+        case .accurate:
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) " + sql, arguments: StatementArguments(args)) ?? 0
+        case .bounded(let bound):
+            let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 " + sql + " LIMIT ?)",
+                                     arguments: StatementArguments(args + [bound + 1])) ?? 0
+            return n > bound ? nil : n
+        }
     }
 
     /// The SQL (a subquery selecting ids) and arguments of one criterion.

@@ -76,6 +76,32 @@ import Testing
         }
     }
 
+    /// `_total` (none, estimate, accurate) and keyset paging: `next` links carry a cursor (the last id),
+    /// so a deep page costs what the first costs.
+    @Test func totalsAndCursorPaging() async throws {
+        let data = try SampleData.get()
+        try await withServer(data) { (c) async throws in
+            let first = try await search(c, "/Observation?_count=2")
+            #expect(first.total == 6)
+            let next = try #require(first.link("next"))
+            #expect(next.contains("_cursor=") && !next.contains("_offset="))
+            let ids = first.entries(mode: "match").compactMap { $0["id"]?.string }
+            let second = try await search(c, "/Observation?_count=2&_cursor=\(ids.last!)")
+            #expect(second.entries(mode: "match").compactMap { $0["id"]?.string }.allSatisfy { $0 > ids.last! })
+            #expect(second.link("previous") == nil && second.link("self")?.contains("_cursor=\(ids.last!)") == true)
+            #expect(try await search(c, "/Observation?_total=none")["total"] == nil)
+            #expect(try await search(c, "/Observation?_total=accurate").total == 6)
+            #expect(try await search(c, "/Observation?_total=estimate").total == 6)
+            #expect(try await search(c, "/Observation?_total=none&_count=2").link("next")?.contains("_total=none") == true)
+            #expect(try await c.get("/Observation?_total=some").status == .badRequest)
+            #expect(try await c.get("/Observation?_cursor=bad%20cursor").status == .badRequest)
+        }
+        // Above the bound the count is left out; exact below it.
+        let store = try data.store()
+        #expect(try store.read { try $0.search(type: "Observation", criteria: [], start: .offset(0), limit: 1, total: .bounded(3)) }.total == nil)
+        #expect(try store.read { try $0.search(type: "Observation", criteria: [], start: .offset(0), limit: 1, total: .bounded(6)) }.total == 6)
+    }
+
     @Test func serviceRequestByStatusSubjectAndAuthored() async throws {
         try await withServer(SampleData.get()) { (c) async throws in
             #expect(try await search(c, "/ServiceRequest?status=active").total == 3)
