@@ -286,6 +286,13 @@ enum Schema {
                 -- Expected-file schedules count a channel's drops in a time window.
                 CREATE INDEX drop_file_channel_received ON drop_file(channel, received_at);
                 """)
+            // Keyset paging reads one value's matches in id order straight from the index.
+            if try db.tableExists("search_param") {
+                try db.execute(sql: """
+                    DROP INDEX IF EXISTS search_param_value;
+                    CREATE INDEX search_param_value ON search_param(type, name, value, system, id);
+                    """)
+            }
         }
         return m
     }

@@ -18,6 +18,9 @@ extension StoreReader {
             sql += " AND r.id IN (\(fragment))"
             args += a
         }
+        if let driver = drivingCondition(criteria, type: type) {
+            return try search(type: type, driver: driver, start: start, limit: limit, total: total)
+        }
         let counted = try count(sql, args, total)
         guard limit > 0 else { return SearchPage(total: counted, resources: []) }
         var page = sql

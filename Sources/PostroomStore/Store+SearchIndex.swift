@@ -29,7 +29,7 @@ public enum SearchIndex {
             lo TEXT,
             hi TEXT
         );
-        CREATE INDEX IF NOT EXISTS search_param_value ON search_param(type, name, value, system);
+        CREATE INDEX IF NOT EXISTS search_param_value ON search_param(type, name, value, system, id);
         CREATE INDEX IF NOT EXISTS search_param_period ON search_param(type, name, lo) WHERE lo IS NOT NULL;
         CREATE INDEX IF NOT EXISTS search_param_source ON search_param(src_type, src_id);
         """
