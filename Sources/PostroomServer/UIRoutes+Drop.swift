@@ -4,15 +4,20 @@ import PostroomCore
 import PostroomStore
 
 extension UIRoutes {
-    /// One drop (or one message, `<drop id>.<n>`): its file, outcome, issues, acknowledgement, and per
-    /// message its issues, requests, reports, links and the Task history it caused — `postroom show` as a page.
-    func drop(_ context: ServeContext) throws -> Response {
+    /// One drop (or one message, `<drop id>.<n>`): its file, outcome, issues, acknowledgement, the count of
+    /// its messages by outcome, and per message — 50 a page (`?after=<index>`) — its issues, requests,
+    /// reports, links and the Task history it caused: `postroom show` as a page, bounded however large the batch.
+    func drop(_ context: ServeContext, query: [(name: String, value: String)] = []) throws -> Response {
         let id = context.parameters.get("id") ?? ""
         let dropID = id.split(separator: ".").first.map(String.init) ?? id
         guard let store = stores.store(), let d = try store.read({ try $0.drop(id: dropID) }) else {
             throw FHIRFailure(status: .notFound, type: "not-found", code: "drop-not-found", text: "No drop or message with this id is stored.")
         }
-        let messages = try store.read { try $0.messages(dropID: d.id) }.filter { $0.id == id || id == d.id }
+        let after = query.first { $0.name == "after" }.flatMap { Int($0.value) }
+        let (messages, counts) = try store.read { r in
+            if id != d.id { return ([try r.message(id: id)].compactMap { $0.map { var m = $0; m.raw = nil; return m } }, [(String, Int)]()) }
+            return (try r.messagePage(dropID: d.id, after: after, limit: Self.messagePageSize), try r.messageCounts(dropID: d.id))
+        }
         var body = "<p>" + HTML.pill(d.outcome?.rawValue ?? d.state.rawValue)
         if let dup = d.duplicateOf { body += " duplicate of " + HTML.link("/ui/drops/\(dup)", dup) }
         if id != d.id { body += " · message \(HTML.escape(id)) of drop " + HTML.link("/ui/drops/\(d.id)", d.id) }
@@ -41,7 +46,14 @@ extension UIRoutes {
             }
         }
         if !d.issues.isEmpty { body += "<h2>Issues of the file</h2>" + Self.issueTable(d.issues) }
-        for m in messages { body += try messageSection(m, store: store) }
+        if counts.reduce(0, { $0 + $1.1 }) > 1 {
+            body += "<p>Messages: " + counts.map { HTML.pill($0.0) + " \($0.1)" }.joined(separator: " · ") + "</p>"
+        }
+        let effects = try store.read { try MessageEffects(messages.map(\.id), r: $0) }
+        for m in messages { body += try messageSection(m, effects: effects, store: store) }
+        if id == d.id, messages.count == Self.messagePageSize, let last = messages.last {
+            body += "<p>" + HTML.link("/ui/drops/\(d.id)?after=\(last.index)", "Next messages") + "</p>"
+        }
         return page(id == d.id ? "Drop \(d.id)" : "Message \(id)", body, context)
     }
 
@@ -51,14 +63,14 @@ extension UIRoutes {
         }, empty: "No issues.")
     }
 
+    static let messagePageSize = 50
+
     /// One message: issues, the requests and reports it stored (with links and Tasks) and its Task transitions.
-    func messageSection(_ m: MessageRecord, store: Store) throws -> String {
+    func messageSection(_ m: MessageRecord, effects: MessageEffects, store: Store) throws -> String {
         var out = "<section class=\"message\"><h2>Message \(HTML.escape(m.id)) · \(HTML.escape(m.type)) \(HTML.pill(m.disposition.rawValue))</h2>"
         if let dup = m.duplicateOf { out += "<p>Duplicate of " + HTML.link("/ui/drops/\(dup)", dup) + "</p>" }
         out += "<h3>Issues</h3>" + Self.issueTable(m.issues)
-        let (requests, reports, transitions) = try store.read { r in
-            (try r.requests(messageID: m.id), try r.reports(messageID: m.id), try r.taskHistory(messageID: m.id))
-        }
+        let requests = effects.requests[m.id] ?? [], reports = effects.reports[m.id] ?? [], transitions = effects.transitions[m.id] ?? []
         if !requests.isEmpty {
             out += "<h3>Requests</h3>"
             for q in requests {
@@ -97,5 +109,20 @@ extension UIRoutes {
             out += Self.historyTable(try store.read { try $0.taskHistory(taskID: t.id) })
         }
         return out
+    }
+}
+
+/// What a page of messages stored and moved, read in three queries for the whole page rather than
+/// three per message.
+struct MessageEffects {
+    var requests: [String: [RequestRecord]] = [:]
+    var reports: [String: [ReportRecord]] = [:]
+    var transitions: [String: [TaskTransition]] = [:]
+
+    init(_ messageIDs: [String], r: StoreReader) throws {
+        guard !messageIDs.isEmpty else { return }
+        for q in try r.requests(messageIDs: messageIDs) { requests[q.messageID, default: []].append(q) }
+        for rp in try r.reports(messageIDs: messageIDs) { reports[rp.messageID, default: []].append(rp) }
+        for t in try r.taskHistory(messageIDs: messageIDs) { if let m = t.messageID { transitions[m, default: []].append(t) } }
     }
 }

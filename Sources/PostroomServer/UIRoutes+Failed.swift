@@ -4,39 +4,54 @@ import PostroomCore
 import PostroomStore
 
 extension UIRoutes {
-    /// Failed drops (rejected, or batches partly rejected) with their reasons and a Reprocess button.
-    func failed(_ context: ServeContext, notice: Notice?) throws -> Response {
+    /// Failed drops (rejected, or batches partly rejected) with their reasons and a Reprocess button, 50 a
+    /// page (`?before=<received>|<drop id>`), each with its count of rejected messages and the issues of the
+    /// first few — bounded in time and memory whatever the batches hold (no raw bytes are read).
+    func failed(_ context: ServeContext, notice: Notice?, query: [(name: String, value: String)] = []) throws -> Response {
         let top = notice?.html ?? ""
         guard let store = stores.store() else { return page("Failed drops", top + Self.noDatabase, context) }
-        let (drops, messages, states) = try store.read { r in
-            let drops = (try r.drops(outcome: "rejected", limit: 500) + r.drops(outcome: "partial", limit: 500))
-                .sorted { ($0.receivedAt, $0.id) > ($1.receivedAt, $1.id) }
-            var messages: [String: [MessageRecord]] = [:]
-            for d in drops { messages[d.id] = try r.messages(dropID: d.id) }
-            return (drops, messages, try r.reprocessStates(dropIDs: drops.map(\.id)))
+        let before = query.first { $0.name == "before" }.flatMap { q -> (String, String)? in
+            let parts = q.value.split(separator: "|", maxSplits: 1).map(String.init)
+            return parts.count == 2 ? (parts[0], parts[1]) : nil
+        }
+        let (drops, reasons, counts, states, total) = try store.read { r in
+            let drops = try r.failedDrops(before: before, limit: Self.failedPageSize)
+            var reasons: [String: [Issue]] = [:]
+            var counts: [String: Int] = [:]
+            for d in drops {
+                reasons[d.id] = d.issues.filter(\.isError) + (try r.rejectedIssues(dropID: d.id, limit: 8)).filter(\.isError)
+                counts[d.id] = try r.messageCounts(dropID: d.id).first { $0.disposition == "rejected" }?.count ?? 0
+            }
+            return (drops, reasons, counts, try r.reprocessStates(dropIDs: drops.map(\.id)), try r.failedDropCount())
         }
         let rows: [[String]] = drops.map { d in
-            var reasons = d.issues.filter(\.isError)
-            for m in messages[d.id] ?? [] where m.disposition == .rejected { reasons += m.issues.filter(\.isError) }
-            let reasonHTML = reasons.isEmpty ? "<span class=\"muted\">no error recorded</span>"
-                : "<ul>" + reasons.prefix(8).map { "<li>" + Self.issueHTML($0) + "</li>" }.joined() + "</ul>"
-                    + (reasons.count > 8 ? "<p class=\"muted\">and \(reasons.count - 8) more</p>" : "")
-            let state = states[d.id]
-            var action: String
-            if let again = state?.reprocessedAs {
-                action = "reprocessed as " + HTML.link("/ui/drops/\(again)", again)
-            } else if state?.requestState == "pending" {
-                action = HTML.pill("pending") + " queued: the next run will reprocess it"
-            } else {
-                action = reprocessForm(dropID: d.id, context)
-                if let s = state?.requestState { action = HTML.pill(s) + " " + action }
-            }
-            return [HTML.link("/ui/drops/\(d.id)", d.id), HTML.escape(d.channel), HTML.escape(d.name), HTML.time(d.receivedAt),
-                    HTML.pill(d.outcome?.rawValue ?? d.state.rawValue), reasonHTML, action]
+            [HTML.link("/ui/drops/\(d.id)", d.id), HTML.escape(d.channel), HTML.escape(d.name), HTML.time(d.receivedAt),
+             HTML.pill(d.outcome?.rawValue ?? d.state.rawValue) + ((counts[d.id] ?? 0) > 0 ? " \(counts[d.id]!) message(s) rejected" : ""),
+             Self.reasonsHTML(reasons[d.id] ?? [], rejected: counts[d.id] ?? 0), reprocessAction(d, states[d.id], context)]
         }
-        let body = top + HTML.table(["drop", "channel", "file", "received", "outcome", "reasons", "reprocess"], rows,
-                                    empty: "No failed drops.")
+        var body = top + "<p>\(total) failed drop(s) in all.</p>"
+        body += HTML.table(["drop", "channel", "file", "received", "outcome", "reasons", "reprocess"], rows, empty: "No failed drops.")
+        if drops.count == Self.failedPageSize, let last = drops.last {
+            body += "<p>" + HTML.link("/ui/failed?before=" + QueryString.encode(last.receivedAt + "|" + last.id), "Older failed drops") + "</p>"
+        }
         return page("Failed drops", body, context)
+    }
+
+    static let failedPageSize = 50
+
+    /// The first reasons of a failed drop (those of its first rejected messages).
+    static func reasonsHTML(_ reasons: [Issue], rejected: Int) -> String {
+        guard !reasons.isEmpty else { return "<span class=\"muted\">no error recorded</span>" }
+        return "<ul>" + reasons.prefix(8).map { "<li>" + issueHTML($0) + "</li>" }.joined() + "</ul>"
+            + (reasons.count > 8 || rejected > 8 ? "<p class=\"muted\">more on the drop's page</p>" : "")
+    }
+
+    /// What can be done about a failed drop: reprocess it, or see what reprocessing it became.
+    func reprocessAction(_ d: DropRecord, _ state: ReprocessState?, _ context: ServeContext) -> String {
+        if let again = state?.reprocessedAs { return "reprocessed as " + HTML.link("/ui/drops/\(again)", again) }
+        if state?.requestState == "pending" { return HTML.pill("pending") + " queued: the next run will reprocess it" }
+        let form = reprocessForm(dropID: d.id, context)
+        return state?.requestState.map { HTML.pill($0) + " " + form } ?? form
     }
 
     /// One issue: severity, code, location and text (the text never carries patient data).
@@ -52,7 +67,7 @@ extension UIRoutes {
             let open = try r.requests(openOnly: true, limit: 500)
             var tasks: [String: [TaskRecord]] = [:]
             for q in open { tasks[q.id] = try r.tasks(focusRequestID: q.id) }
-            return (try r.reports(state: "held"), try r.reports(state: "mismatch"), open, tasks)
+            return (try r.reports(state: "held", limit: 500), try r.reports(state: "mismatch", limit: 500), open, tasks)
         }
         func reportRow(_ rp: ReportRecord) -> [String] {
             [HTML.link("/\(rp.kind)/\(rp.id)", "\(rp.kind)/\(rp.id)"), HTML.pill(rp.status), HTML.time(rp.receivedAt),

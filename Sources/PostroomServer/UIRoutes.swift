@@ -15,12 +15,12 @@ struct UIRoutes: Sendable {
         router.post("/ui/login") { request, _ in try await login(request) }
         router.post("/ui/logout") { request, context in try await logout(request, context) }
         router.get("/ui") { _, context in try overview(context) }
-        router.get("/ui/failed") { _, context in try failed(context, notice: nil) }
+        router.get("/ui/failed") { request, context in try failed(context, notice: nil, query: QueryString.parse(request.uri.query) ?? []) }
         router.post("/ui/drops/:id/reprocess") { request, context in try await reprocess(request, context) }
         router.get("/ui/held") { _, context in try held(context) }
         router.get("/ui/tasks") { _, context in try tasks(context) }
         router.get("/ui/tasks/:id") { _, context in try task(context) }
-        router.get("/ui/drops/:id") { _, context in try drop(context) }
+        router.get("/ui/drops/:id") { request, context in try drop(context, query: QueryString.parse(request.uri.query) ?? []) }
     }
 
     /// The CSRF token for the signed-in principal (nil on pages that need none).

@@ -285,6 +285,10 @@ enum Schema {
                 CREATE TABLE setting (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
                 -- Expected-file schedules count a channel's drops in a time window.
                 CREATE INDEX drop_file_channel_received ON drop_file(channel, received_at);
+                -- What a message stored and moved (postroom show, the drop page) without scanning whole tables.
+                CREATE INDEX request_message ON request(message_id);
+                CREATE INDEX report_message ON report(message_id);
+                CREATE INDEX task_history_message ON task_history(message_id);
                 """)
             // Keyset paging reads one value's matches in id order straight from the index.
             if try db.tableExists("search_param") {
