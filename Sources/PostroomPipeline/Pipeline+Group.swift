@@ -229,12 +229,16 @@ extension Pipeline {
             var results: [MessageResult] = []
             var originalAck: [UInt8]?
             var originalSuffix: String?
+            let applied = isReprocess ? try alreadyApplied(f.record, reader: w.reader) : [:]
             for m in decoded.messages {
                 let messageID = f.record.id + "." + String(m.index)
                 var result: MessageResult
                 var dupOf: String?
                 if decoded.issues.hasErrors {
                     result = MessageResult(disposition: .rejected, issues: m.issues + decoded.issues.filter(\.isError))
+                } else if let earlier = applied[m.index] {
+                    result = Self.alreadyAppliedResult(earlier)
+                    dupOf = earlier
                 } else if !isReprocess, let hit = try dedupe(m, reader: w.reader) {
                     result = hit.result
                     dupOf = hit.messageID

@@ -13,14 +13,14 @@ extension Pipeline {
     /// archive (copied), recorded as a new drop that names the old one, and processed with
     /// de-duplication bypassed — an explicit override, never mistaken for a duplicate. Every
     /// reprocess is written to the audit table with who and when.
-    public func reprocess(dropIDs: [String], actor: String) throws -> RunSummary {
+    public func reprocess(dropIDs: [String], actor: String, whole: Bool = false, again: Bool = false) throws -> RunSummary {
         let session = try RunSession(pipeline: self, mode: "reprocess")
         try recover(into: session)
         var intakes: [Intake] = []
         var problems: [String] = []
         for id in dropIDs {
             do {
-                intakes.append(try prepareReprocess(dropID: id, actor: actor, session: session))
+                intakes.append(try prepareReprocess(dropID: id, actor: actor, whole: whole, again: again, session: session))
             } catch {
                 problems.append("\(id): \(error)")
             }
@@ -52,23 +52,30 @@ extension Pipeline {
     }
 
     /// Records the new drop, then puts the original in `work/` for it.
-    func prepareReprocess(dropID: String, actor: String, session: RunSession) throws -> Intake {
+    func prepareReprocess(dropID: String, actor: String, whole: Bool = false, again: Bool = false, session: RunSession) throws -> Intake {
         guard let old = try store.read({ try $0.drop(id: dropID) }) else { throw ReprocessError(description: "no such drop") }
         guard old.state == .done else { throw ReprocessError(description: "the drop is still being processed") }
         guard let ch = config.channel(named: old.channel) else {
             throw ReprocessError(description: "its channel \(old.channel) is no longer configured")
         }
-        if try store.read({ try $0.reprocessesOf(old.id) }).contains(where: { $0.state != .done }) {
+        let earlier = try store.read { try $0.reprocessesOf(old.id) }
+        if earlier.contains(where: { $0.state != .done }) {
             throw ReprocessError(description: "a reprocess of it is already in progress")
+        }
+        if let last = earlier.last, !again {
+            throw ReprocessError(description: "it was already reprocessed as drop \(last.id) (outcome \(last.outcome?.rawValue ?? "?")); "
+                                 + "reprocess that one, or ask for this one again explicitly (--again)")
         }
         try session.record()
         let id = ids.next()
         let work = config.workFolder + "/" + ch.name + "/" + FileName.work(id: id, name: old.name)
-        let record = DropRecord(id: id, runID: session.id, channel: ch.name, name: old.name, size: old.size, sha256: "",
+        var record = DropRecord(id: id, runID: session.id, channel: ch.name, name: old.name, size: old.size, sha256: "",
                                 receivedAt: StoreTime.string(Date()), workPath: work, reprocessOf: old.id)
+        record.reprocessWhole = whole
         try store.write { w in
             try w.insertDrop(record)
-            try w.audit(at: record.receivedAt, actor: actor, action: "reprocess", target: old.id, detail: "as drop \(id)")
+            try w.audit(at: record.receivedAt, actor: actor, action: "reprocess", target: old.id,
+                        detail: "as drop \(id)" + (whole ? ", the whole drop (messages applied before are applied again)" : ", what failed"))
         }
         try materializeReprocess(record, original: old)
         return .reprocess(ch, record)
@@ -95,5 +102,29 @@ extension Pipeline {
             throw ReprocessError(description: "its original is missing from \(archive)")
         }
         throw ReprocessError(description: "its original is neither in error/ nor in an archive")
+    }
+
+    /// The messages of a reprocessed file that were applied already — by the drop it re-runs, the
+    /// first receipt of the file or any other reprocess of it — as index → the message that applied it.
+    /// A reprocess runs only the others again, unless the operator asked for the whole drop.
+    func alreadyApplied(_ record: DropRecord, reader: StoreReader) throws -> [Int: String] {
+        guard var root = record.reprocessOf, !record.reprocessWhole else { return [:] }
+        var seen: Set<String> = [record.id, root]
+        while let up = try reader.drop(id: root)?.reprocessOf, seen.insert(up).inserted { root = up }
+        var lineage = [root]
+        var frontier = [root]
+        while let x = frontier.popLast() {
+            for child in try reader.reprocessesOf(x) where child.id != record.id && !lineage.contains(child.id) {
+                lineage.append(child.id)
+                frontier.append(child.id)
+            }
+        }
+        return try reader.appliedMessages(dropIDs: lineage)
+    }
+
+    /// The answer for a message a reprocess does not apply again.
+    static func alreadyAppliedResult(_ messageID: String) -> MessageResult {
+        MessageResult(disposition: .duplicate, issues: [.information("already-applied", type: "duplicate",
+            "This message was applied when the file was first received (message \(messageID)); a reprocess runs only what failed")])
     }
 }

@@ -41,9 +41,10 @@ extension Pipeline {
         let now = StoreTime.string(Date())
         let sha = f.record.sha256
         let id = f.record.id
-        let original = try store.write { w -> DropRecord? in
+        let record0 = f.record
+        let (original, applied) = try store.write { w -> (DropRecord?, [Int: String]) in
             try w.setDropHash(dropID: id, sha256: sha)
-            return isReprocess ? nil : try w.reader.appliedDrop(sha256: sha, excluding: id)
+            return isReprocess ? (nil, try alreadyApplied(record0, reader: w.reader)) : (try w.reader.appliedDrop(sha256: sha, excluding: id), [:])
         }
         if let original {
             // The same batch again: not applied again; its original acknowledgement again.
@@ -110,6 +111,9 @@ extension Pipeline {
                     }
                     if fileIssues.hasErrors {
                         result = MessageResult(disposition: .rejected, issues: m.issues + fileIssues.filter(\.isError))
+                    } else if let earlier = applied[m.index] {
+                        result = Self.alreadyAppliedResult(earlier)
+                        dupOf = earlier
                     } else if !isReprocess, let hit = try dedupe(m, reader: w.reader) {
                         result = hit.result
                         dupOf = hit.messageID

@@ -289,6 +289,8 @@ enum Schema {
                 CREATE INDEX request_message ON request(message_id);
                 CREATE INDEX report_message ON report(message_id);
                 CREATE INDEX task_history_message ON task_history(message_id);
+                -- A reprocess re-runs only what failed unless the operator asked for the whole drop.
+                ALTER TABLE drop_file ADD COLUMN reprocess_whole INTEGER NOT NULL DEFAULT 0;
                 """)
             // Keyset paging reads one value's matches in id order straight from the index.
             if try db.tableExists("search_param") {

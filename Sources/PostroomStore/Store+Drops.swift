@@ -6,11 +6,12 @@ extension StoreWriter {
     /// Records claimed drops (state `claimed`).
     public func insertDrop(_ d: DropRecord) throws {
         let stmt = try db.cachedStatement(sql: """
-            INSERT INTO drop_file (id, run_id, channel, name, size, sha256, received_at, work_path, state, reprocess_of, parent_drop)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO drop_file (id, run_id, channel, name, size, sha256, received_at, work_path, state, reprocess_of, parent_drop,
+                reprocess_whole)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try stmt.execute(arguments: [d.id, d.runID, d.channel, d.name, d.size, d.sha256, d.receivedAt, d.workPath,
-                                     d.state.rawValue, d.reprocessOf, d.parentDrop])
+                                     d.state.rawValue, d.reprocessOf, d.parentDrop, d.reprocessWhole])
     }
 
     /// Records what became of a drop and the exact bytes of its acknowledgement (state `processed`).
@@ -100,15 +101,17 @@ extension StoreWriter {
 extension StoreReader {
     static let dropColumns = """
         id, run_id, channel, name, size, sha256, received_at, work_path, state, outcome, format, duplicate_of, issues_json,
-        ack_name, ack_bytes, ack_written, error_path, archive_path, archive_member, reprocess_of, parent_drop, ack_file
+        ack_name, ack_bytes, ack_written, error_path, archive_path, archive_member, reprocess_of, parent_drop, ack_file, reprocess_whole
         """
 
     static func drop(_ r: Row) -> DropRecord {
-        DropRecord(id: r[0], runID: r[1], channel: r[2], name: r[3], size: r[4], sha256: r[5], receivedAt: r[6], workPath: r[7],
+        var d = DropRecord(id: r[0], runID: r[1], channel: r[2], name: r[3], size: r[4], sha256: r[5], receivedAt: r[6], workPath: r[7],
                    state: DropRecord.State(rawValue: r[8]) ?? .claimed, outcome: (r[9] as String?).flatMap(DropRecord.Outcome.init(rawValue:)),
                    format: r[10], duplicateOf: r[11], issues: Issue.decode(r[12]), ackName: r[13],
                    ackBytes: (r[14] as Data?).map { [UInt8]($0) }, ackFile: r[21], ackWritten: r[15], errorPath: r[16], archivePath: r[17],
                    archiveMember: r[18], reprocessOf: r[19], parentDrop: r[20])
+        d.reprocessWhole = r[22]
+        return d
     }
 
     /// One drop by id.

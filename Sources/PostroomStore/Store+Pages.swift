@@ -72,4 +72,17 @@ extension StoreReader {
             TaskTransition(taskID: $0[0], from: $0[1], to: $0[2], at: $0[3], messageID: $0[4], reason: $0[5])
         }
     }
+
+    /// The message indexes of a file that were applied (accepted or held) by any of these drops — the
+    /// first receipt and every reprocess of it: what a reprocess must not apply again.
+    public func appliedMessages(dropIDs: [String]) throws -> [Int: String] {
+        guard !dropIDs.isEmpty else { return [:] }
+        var out: [Int: String] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT idx, id FROM message WHERE drop_id IN (\(marks(dropIDs.count))) AND disposition IN ('accepted', 'held') ORDER BY at, id
+            """, arguments: StatementArguments(dropIDs)) where out[row[0]] == nil {
+            out[row[0]] = row[1]
+        }
+        return out
+    }
 }

@@ -37,6 +37,9 @@ public struct DropRecord: Sendable, Equatable {
     public var archiveMember: String?
     public var reprocessOf: String?
     public var parentDrop: String?
+    /// For a reprocess: every message runs again, even those applied before (the operator asked for
+    /// the whole drop); otherwise only what failed runs again.
+    public var reprocessWhole = false
 
     public init(id: String, runID: String, channel: String, name: String, size: Int64, sha256: String, receivedAt: String,
                 workPath: String, state: State = .claimed, outcome: Outcome? = nil, format: String? = nil, duplicateOf: String? = nil,

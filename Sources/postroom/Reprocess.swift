@@ -20,6 +20,12 @@ struct Reprocess: ParsableCommand {
     @Option(name: .long, help: "Who asks (recorded in the audit table); defaults to $SUDO_USER or $USER.")
     var actor: String?
 
+    @Flag(name: .long, help: "Run every message again, even those applied the first time (by default only what failed runs again).")
+    var whole = false
+
+    @Flag(name: .long, help: "Reprocess a drop that was reprocessed before (what any earlier run applied is still not applied again).")
+    var again = false
+
     @OptionGroup var options: ConfigOption
 
     @Flag(name: .long, help: "Print the summary as JSON.")
@@ -53,7 +59,7 @@ struct Reprocess: ParsableCommand {
         }
         let env = ProcessInfo.processInfo.environment
         let who = actor ?? env["SUDO_USER"] ?? env["USER"] ?? "operator"
-        let summary = try pipeline.reprocess(dropIDs: targets, actor: who)
+        let summary = try pipeline.reprocess(dropIDs: targets, actor: who, whole: whole, again: again)
         if json {
             print(SummaryText.json(summary, store: pipeline.store))
         } else {

@@ -94,16 +94,46 @@ import Glibc
         #expect(audit.contains { $0.actor == "alice" && $0.action == "reprocess" && $0.target == failed.id })
     }
 
-    @Test func reprocessIsAnOverrideNotADuplicate() throws {
+    @Test func reprocessRunsOnlyWhatFailedUnlessTheWholeDropIsAskedFor() throws {
         let h = try PipelineHarness()
         try h.drop("a.hl7", sampleORM)
         _ = try h.pipeline.runOnce()
         let original = try #require(try h.drops().first)
+        // By default what was applied is not applied again.
         let s = try h.pipeline.reprocess(dropIDs: [original.id], actor: "bob")
-        #expect(s.total.accepted == 1 && s.total.duplicates == 0)
-        // Applied again idempotently: still one request, one Task.
+        #expect(s.total.accepted == 0 && s.total.duplicates == 1)
+        let redo = try #require(try h.pipeline.store.read { try $0.reprocessesOf(original.id) }.first)
+        #expect(try h.pipeline.store.read { try $0.messages(dropID: redo.id) }.first?.issues.first?.code == "already-applied")
+        // The whole drop, asked for explicitly (and again): an override, applied idempotently — still one request, one Task.
+        let whole = try h.pipeline.reprocess(dropIDs: [original.id], actor: "bob", whole: true, again: true)
+        #expect(whole.total.accepted == 1 && whole.total.duplicates == 0)
         #expect(try h.pipeline.store.read { try $0.requests(openOnly: false).count } == 1)
         #expect(try h.pipeline.store.read { try $0.tasks().count } == 1)
+    }
+
+    /// A batch whose first two orders were applied and whose third was refused: a reprocess runs the third
+    /// only, a second reprocess of the same drop says it was reprocessed already, and nothing is applied twice.
+    @Test func reprocessingAPartialBatchNeverAppliesItsAcceptedMessagesAgain() throws {
+        let h = try PipelineHarness()
+        func orm(_ n: Int, nhs: String = "9990000018") -> String {
+            "MSH|^~\\&|A|B|C|D|20260101||ORM^O01^ORM_O01|C\(n)|P|2.5.1\rPID|1||\(nhs)^^^NHS^NH\rORC|NW|\(n)^A\rOBR|1|\(n)^A||X^Y^L\r"
+        }
+        try h.drop("batch.hl7", Array((orm(1) + orm(2) + orm(3, nhs: "9990000019")).utf8))
+        let first = try h.pipeline.runOnce()
+        #expect(first.total.partial == 1)
+        let original = try #require(try h.drops().first)
+        let history = { try h.pipeline.store.read { r in try r.tasks().map { try r.taskHistory(taskID: $0.id).count } } }
+        let before = try history()
+        #expect(before == [1, 1])
+        let s = try h.pipeline.reprocess(dropIDs: [original.id], actor: "dana")
+        let redo = try #require(try h.pipeline.store.read { try $0.reprocessesOf(original.id) }.first)
+        let dispositions = try h.pipeline.store.read { try $0.messages(dropID: redo.id) }.map(\.disposition)
+        #expect(dispositions == [.duplicate, .duplicate, .rejected], "\(s.total)")
+        #expect(try history() == before, "no Task moved twice")
+        #expect(try h.pipeline.store.read { try $0.requests(openOnly: false) }.map(\.id).count == 2)
+        // The same drop again: refused, saying it was reprocessed already.
+        let twice = try h.pipeline.reprocess(dropIDs: [original.id], actor: "dana")
+        #expect(twice.problems.first?.contains("already reprocessed as drop \(redo.id)") == true, "\(twice.problems)")
     }
 
     @Test func queuedRequestsFromTheWebPageAreTakenByTheNextRun() throws {
