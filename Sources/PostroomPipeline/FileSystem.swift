@@ -78,12 +78,6 @@ public enum FileSystem {
         guard Glibc.rename(from, to) == 0 else { throw FileSystemError("cannot rename to \(to):", from) }
     }
 
-    /// Renames without replacing an existing target (`renameat2(RENAME_NOREPLACE)` semantics via link+unlink fallback).
-    public static func renameNoReplace(_ from: String, _ to: String) throws {
-        if status(to) != nil { throw FileSystemError("cannot move \(from): target exists", to, errno: EEXIST) }
-        try rename(from, to)
-    }
-
     /// Removes a file; a missing file is not an error.
     public static func remove(_ path: String) throws {
         guard unlink(path) == 0 || errno == ENOENT else { throw FileSystemError("cannot remove", path) }

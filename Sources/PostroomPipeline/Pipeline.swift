@@ -51,12 +51,17 @@ public final class Pipeline: @unchecked Sendable {
             }
         }
         store = try Store(path: config.database, identity: config.identity)
+        #if DEBUG
+        // The crash-safety tests' fault injection: compiled into debug builds only, never into a release binary.
         if let spec = ProcessInfo.processInfo.environment["POSTROOM_CRASH_AT"], let colon = spec.lastIndex(of: ":"),
            let n = Int(spec[spec.index(after: colon)...]) {
             crashPoint = (String(spec[..<colon]), n)
         } else {
             crashPoint = nil
         }
+        #else
+        crashPoint = nil
+        #endif
     }
 
     /// Releases the data folder lock.

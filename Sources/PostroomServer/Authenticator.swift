@@ -26,18 +26,42 @@ struct Authenticator: Sendable {
         return found.map { Principal(name: $0.name, viaCookie: false) }
     }
 
-    /// The session cookie's value for a token holder: `<name>.<hmac>`.
-    func sessionValue(for name: String) -> String? {
-        guard let t = config.tokens.first(where: { $0.name == name }) else { return nil }
-        return name + "." + Digest.hex(Digest.hmac(key: secret, Array("session|\(name)|\(t.sha256)".utf8)))
+    /// The session cookie's value for a token holder: `<name>.<expiry>.<hmac>` — it stops working at
+    /// `expiry` (Unix seconds, `serve.sessionHours` after sign-in) even if a browser keeps it.
+    func sessionValue(for name: String, now: Date = Date()) -> String? {
+        sessionValue(for: name, expiry: Int(now.timeIntervalSince1970 + config.sessionHours * 3600))
     }
 
-    /// The token holder a session cookie value stands for.
-    func principal(session value: String) -> Principal? {
-        guard let dot = value.lastIndex(of: ".") else { return nil }
-        let name = String(value[..<dot])
-        guard let expected = sessionValue(for: name), Digest.constantTimeEqual(expected, value) else { return nil }
+    func sessionValue(for name: String, expiry: Int) -> String? {
+        guard let t = config.tokens.first(where: { $0.name == name }) else { return nil }
+        return name + "." + String(expiry) + "." + Digest.hex(Digest.hmac(key: secret, Array("session|\(name)|\(expiry)|\(t.sha256)".utf8)))
+    }
+
+    /// The token holder a session cookie value stands for, while it has not expired.
+    func principal(session value: String, now: Date = Date()) -> Principal? {
+        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count >= 3, let expiry = Int(parts[parts.count - 2]), Double(expiry) > now.timeIntervalSince1970 else { return nil }
+        let name = parts.dropLast(2).joined(separator: ".")
+        guard let expected = sessionValue(for: name, expiry: expiry), Digest.constantTimeEqual(expected, value) else { return nil }
         return Principal(name: name, viaCookie: true)
+    }
+
+    /// The `Set-Cookie` attributes of the session cookie.
+    var cookieAttributes: String {
+        "Path=/; Max-Age=\(Int(config.sessionHours * 3600)); HttpOnly; SameSite=Strict" + (config.secureCookies ? "; Secure" : "")
+    }
+
+    static let loginCookieName = "postroom_login"
+
+    /// The login form's CSRF token for a browser's login nonce (double submit: the nonce in a cookie,
+    /// its HMAC in the form), so a login cannot be forged from another site.
+    func loginToken(nonce: String) -> String {
+        Digest.hex(Digest.hmac(key: secret, Array("login|\(nonce)".utf8)))
+    }
+
+    func checkLogin(_ token: String?, nonce: String?) -> Bool {
+        guard let token, let nonce, !nonce.isEmpty else { return false }
+        return Digest.constantTimeEqual(loginToken(nonce: nonce), token)
     }
 
     /// Who the request is: a bearer token first, then the session cookie, then anonymous when allowed.

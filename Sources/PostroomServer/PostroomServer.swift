@@ -15,6 +15,8 @@ public struct PostroomServer: Sendable {
     let logger: Logger
     let stores: StoreProvider
     let auth: Authenticator
+    /// Failed sign-ins per address (one per server, shared by every request).
+    let throttle = LoginThrottle()
 
     /// A server for this configuration.
     ///
@@ -50,7 +52,7 @@ public struct PostroomServer: Sendable {
                             body: ResponseBody(byteBuffer: ByteBuffer(string: MetricsText.render(store: store) + (expectations ?? ""))))
         }
         if metricsOnly { return router }
-        UIRoutes(stores: stores, auth: auth, pipeline: pipeline).register(on: router)
+        UIRoutes(stores: stores, auth: auth, pipeline: pipeline, throttle: throttle).register(on: router)
         FHIRRoutes(stores: stores, anonymous: serve.anonymous, fallbackBase: fallbackBase).register(on: router)
         return router
     }

@@ -29,6 +29,10 @@ public struct ServeConfig: Sendable, Equatable {
     public var openMetrics: Bool = false
     /// Where `postroom watch` serves `/metrics` beside its polling (nil: it does not).
     public var watchMetricsPort: Int?
+    /// How long a web page session lasts (hours, default 8).
+    public var sessionHours: Double = 8
+    /// Whether the session cookie is marked `Secure` (behind a TLS-terminating proxy).
+    public var secureCookies: Bool = false
 
     /// The defaults: 127.0.0.1:8080, no anonymous access, no tokens.
     public init() {}
@@ -49,7 +53,7 @@ extension ServeConfig {
         var c = ServeConfig()
         guard let json else { return c }
         guard let o = json.object else { throw ServeConfigError(key: "serve", message: "must be an object") }
-        let allowed = ["address", "port", "anonymous", "tokens", "metrics", "watchMetricsPort"]
+        let allowed = ["address", "port", "anonymous", "tokens", "metrics", "watchMetricsPort", "sessionHours", "secureCookies"]
         for k in o.keys where !allowed.contains(k) {
             throw ServeConfigError(key: "serve.\(k)", message: "unknown key (allowed: \(allowed.sorted().joined(separator: ", ")))")
         }
@@ -69,6 +73,16 @@ extension ServeConfig {
                 throw ServeConfigError(key: "serve.watchMetricsPort", message: "must be a port number between 0 and 65535")
             }
             c.watchMetricsPort = p
+        }
+        if let v = o["sessionHours"] {
+            guard case .number(let n) = v, let h = Double(n), h > 0, h <= 24 * 30 else {
+                throw ServeConfigError(key: "serve.sessionHours", message: "must be a number of hours above 0 (at most 720)")
+            }
+            c.sessionHours = h
+        }
+        if let v = o["secureCookies"] {
+            guard let b = v.bool else { throw ServeConfigError(key: "serve.secureCookies", message: "must be true or false") }
+            c.secureCookies = b
         }
         if let v = o["anonymous"] {
             guard let b = v.bool else { throw ServeConfigError(key: "serve.anonymous", message: "must be true or false") }

@@ -8,11 +8,12 @@ struct UIRoutes: Sendable {
     let stores: StoreProvider
     let auth: Authenticator
     let pipeline: PipelineConfig
+    let throttle: LoginThrottle
 
     func register(on router: Router<ServeContext>) {
         router.get("/") { _, _ in UIPage.redirect("/ui") }
-        router.get("/ui/login") { _, _ in UIPage.html(loginPage(error: nil)) }
-        router.post("/ui/login") { request, _ in try await login(request) }
+        router.get("/ui/login") { request, _ in loginForm(request, error: nil) }
+        router.post("/ui/login") { request, context in try await login(request, context) }
         router.post("/ui/logout") { request, context in try await logout(request, context) }
         router.get("/ui") { _, context in try overview(context) }
         router.get("/ui/failed") { request, context in try failed(context, notice: nil, query: QueryString.parse(request.uri.query) ?? []) }
@@ -43,28 +44,47 @@ struct UIRoutes: Sendable {
         return out
     }
 
-    func loginPage(error: String?) -> String {
+    func loginPage(error: String?, csrf: String) -> String {
         let message = error.map { "<p class=\"error\">\(HTML.escape($0))</p>" } ?? ""
         return HTML.page(title: "Sign in", body: """
             \(message)<form method="post" action="/ui/login" class="login">
+            <input type="hidden" name="csrf" value="\(HTML.escape(csrf))">
             <p><label>Access token <input type="password" name="token" autocomplete="current-password" required autofocus></label>
             <button type="submit">Sign in</button></p></form>
             <p class="muted">Use a token listed (as its SHA-256) under <code>serve.tokens</code> in pipeline.json.</p>
             """, signOut: nil)
     }
 
-    func login(_ request: Request) async throws -> Response {
-        let fields = try await form(request)
-        guard let token = fields["token"], let p = auth.principal(token: token), let value = auth.sessionValue(for: p.name) else {
-            return UIPage.html(loginPage(error: "That token is not accepted."), status: .unauthorized)
+    /// The sign-in form, with a fresh login nonce in a short-lived cookie and its token in the form.
+    func loginForm(_ request: Request, error: String?, status: HTTPResponse.Status = .ok) -> Response {
+        let nonce = Digest.hex(Digest.randomBytes(16))
+        var response = UIPage.html(loginPage(error: error, csrf: auth.loginToken(nonce: nonce)), status: status)
+        response.headers[.setCookie] = "\(Authenticator.loginCookieName)=\(nonce); Path=/ui/login; Max-Age=3600; HttpOnly; SameSite=Strict"
+            + (auth.config.secureCookies ? "; Secure" : "")
+        return response
+    }
+
+    func login(_ request: Request, _ context: ServeContext) async throws -> Response {
+        let address = context.remoteAddress ?? "unknown"
+        guard throttle.allows(address) else {
+            return loginForm(request, error: "Too many failed sign-ins; wait a minute and try again.", status: .tooManyRequests)
         }
-        return UIPage.redirect("/ui", headers: [.setCookie: "\(Authenticator.cookieName)=\(value); Path=/; HttpOnly; SameSite=Strict"])
+        let fields = try await form(request)
+        guard auth.checkLogin(fields["csrf"], nonce: request.cookies[Authenticator.loginCookieName]?.value) else {
+            return loginForm(request, error: "The sign-in form has expired; please try again.", status: .forbidden)
+        }
+        guard let token = fields["token"], let p = auth.principal(token: token), let value = auth.sessionValue(for: p.name) else {
+            throttle.failed(address)
+            return loginForm(request, error: "That token is not accepted.", status: .unauthorized)
+        }
+        return UIPage.redirect("/ui", headers: [.setCookie: "\(Authenticator.cookieName)=\(value); \(auth.cookieAttributes)"])
     }
 
     func logout(_ request: Request, _ context: ServeContext) async throws -> Response {
         let fields = try await form(request)
         guard let p = context.principal, auth.checkCSRF(fields["csrf"], for: p) else { throw Self.badCSRF }
-        return UIPage.redirect("/ui/login", headers: [.setCookie: "\(Authenticator.cookieName)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"])
+        return UIPage.redirect("/ui/login", headers: [.setCookie: "\(Authenticator.cookieName)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
+                                                      + (auth.config.secureCookies ? "; Secure" : "")])
     }
 
     static let badCSRF = FHIRFailure(status: .forbidden, type: "security", code: "csrf-token-invalid",

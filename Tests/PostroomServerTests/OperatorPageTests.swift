@@ -10,8 +10,7 @@ import Testing
 @Suite struct OperatorPageTests {
     /// Signs in through the form and returns the cookie and the page's CSRF token.
     static func signIn(_ c: any TestClientProtocol) async throws -> (cookie: HTTPFields, csrf: String) {
-        let r = try await c.execute(uri: "/ui/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-                                    body: ByteBuffer(string: "token=\(testToken)"))
+        let r = try await postLogin(c, token: testToken)
         let cookie: HTTPFields = [.cookie: String(try #require(r.headers[.setCookie]).split(separator: ";")[0])]
         let page = try await c.get("/ui/failed", headers: cookie).text
         let marker = try #require(page.range(of: "name=\"csrf\" value=\""))

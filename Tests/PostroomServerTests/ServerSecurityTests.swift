@@ -4,7 +4,7 @@ import HummingbirdTesting
 import InMemoryLogging
 import Logging
 import PostroomCore
-import PostroomServer
+@testable import PostroomServer
 import Testing
 
 /// Credentials: bearer tokens against their hashes, the session cookie, anonymous access, and a
@@ -31,14 +31,13 @@ import Testing
             let anonymous = try await c.get("/ui/failed", headers: [:])
             #expect(anonymous.status == .seeOther && anonymous.headers[.location] == "/ui/login")
             #expect(try await c.get("/ui/login", headers: [:]).status == .ok)
-            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
-            let bad = try await c.execute(uri: "/ui/login", method: .post, headers: form, body: ByteBuffer(string: "token=nope"))
-            #expect(bad.status == .unauthorized && bad.headers[.setCookie] == nil)
-            let body = "token=" + testToken.replacingOccurrences(of: "-", with: "%2D")
-            let ok = try await c.execute(uri: "/ui/login", method: .post, headers: form, body: ByteBuffer(string: body))
+            let bad = try await postLogin(c, token: "nope")
+            #expect(bad.status == .unauthorized && bad.headers[.setCookie]?.hasPrefix("postroom_session") != true)
+            let ok = try await postLogin(c, token: testToken)
             #expect(ok.status == .seeOther && ok.headers[.location] == "/ui")
             let cookie = try #require(ok.headers[.setCookie])
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"))
+            #expect(cookie.contains("Max-Age=28800") && !cookie.contains("Secure"), "a session of 8 hours by default")
             #expect(!cookie.contains(testToken) && !cookie.contains(testTokenHash))
             let pair = String(cookie.split(separator: ";")[0])
             #expect(try await c.get("/ui/failed", headers: [.cookie: pair]).status == .ok)
@@ -101,5 +100,33 @@ import Testing
             #expect(!all.contains("9990000018") && !all.contains(FHIRSearchTests.referralTask) && !all.contains("NOSUCHDROP"), "\(all)")
             #expect(e.metadata["method"] == nil || e.metadata["ms"] != nil)
         }
+    }
+
+    @Test func theLoginFormNeedsItsCSRFTokenAndFailedSignInsAreThrottled() async throws {
+        try await withServer(SampleData.get()) { (c) async throws in
+            // A login posted from elsewhere (no nonce cookie, or a token for another nonce) is refused.
+            let forged = try await c.execute(uri: "/ui/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                                             body: ByteBuffer(string: "csrf=x&token=\(testToken)"))
+            #expect(forged.status == .forbidden && forged.headers[.setCookie]?.hasPrefix("postroom_session") != true)
+            let other = try await loginForm(c)
+            #expect(try await postLogin(c, token: testToken, csrf: other.csrf + "0").status == .forbidden)
+            // Ten wrong tokens, then even the right one waits.
+            for _ in 0..<10 { #expect(try await postLogin(c, token: "wrong").status == .unauthorized) }
+            #expect(try await postLogin(c, token: testToken).status == .tooManyRequests)
+        }
+    }
+
+    @Test func sessionsExpireAndCanBeMarkedSecure() throws {
+        let config = try ServeConfig.parse(try JSONParser().parse(Array(#"{"tokens":[{"name":"t","sha256":"\#(testTokenHash)"}],"sessionHours":1,"secureCookies":true}"#.utf8)))
+        let auth = Authenticator(config: config, secret: Array(repeating: 7, count: 32))
+        let now = Date()
+        let value = try #require(auth.sessionValue(for: "t", now: now))
+        #expect(auth.principal(session: value, now: now.addingTimeInterval(3500))?.name == "t")
+        #expect(auth.principal(session: value, now: now.addingTimeInterval(3700)) == nil, "expired after sessionHours")
+        #expect(auth.cookieAttributes.contains("Max-Age=3600") && auth.cookieAttributes.hasSuffix("; Secure"))
+        // The expiry cannot be moved forward without the secret.
+        let parts = value.split(separator: ".")
+        let stretched = "\(parts[0]).\(Int(parts[1])! + 86400).\(parts[2])"
+        #expect(auth.principal(session: stretched, now: now) == nil)
     }
 }

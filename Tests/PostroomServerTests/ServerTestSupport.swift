@@ -169,3 +169,21 @@ func outcome(_ r: TestResponse) throws -> (type: String?, code: String?) {
     let issue = o["issue"]?[0]
     return (issue?["code"]?.string, issue?["details"]?["coding"]?[0]?["code"]?.string)
 }
+
+/// The sign-in form's login nonce cookie and CSRF token, as a browser gets them from `GET /ui/login`.
+func loginForm(_ c: any TestClientProtocol) async throws -> (cookie: String, csrf: String) {
+    let page = try await c.get("/ui/login", headers: [:])
+    let cookie = String(try #require(page.headers[.setCookie]).split(separator: ";")[0])
+    let text = page.text
+    let marker = try #require(text.range(of: "name=\"csrf\" value=\""))
+    return (cookie, String(text[marker.upperBound...].prefix { $0 != "\"" }))
+}
+
+/// Posts the sign-in form with `token` (percent-encoded as a browser would), the nonce cookie and CSRF token included.
+func postLogin(_ c: any TestClientProtocol, token: String, csrf: String? = nil, cookie: String? = nil) async throws -> TestResponse {
+    let form = try await loginForm(c)
+    let body = "csrf=\(csrf ?? form.csrf)&token=" + token.replacingOccurrences(of: "-", with: "%2D")
+    return try await c.execute(uri: "/ui/login", method: .post,
+                               headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie ?? form.cookie],
+                               body: ByteBuffer(string: body))
+}
