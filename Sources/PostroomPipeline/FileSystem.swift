@@ -11,8 +11,11 @@ private func c_syncfs(_ fd: Int32) -> Int32
 /// An I/O failure, naming the path and the system's reason.
 public struct FileSystemError: Error, CustomStringConvertible, Sendable {
     public var description: String
+    /// The system's error number, when the failure came from a system call.
+    public var code: Int32?
     init(_ what: String, _ path: String, errno e: Int32 = errno) {
         description = "\(what) \(path): \(String(cString: strerror(e)))"
+        code = e
     }
     init(_ description: String) { self.description = description }
 }

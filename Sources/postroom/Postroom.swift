@@ -12,6 +12,25 @@ struct Postroom: AsyncParsableCommand {
         subcommands: [Run.self, Watch.self, Serve.self, Status.self, Messages.self, Show.self, Requests.self, Held.self, Reprocess.self,
                       Validate.self, Prune.self, Check.self])
 
+    /// Runs the command; a file-system or store failure that escapes it exits 74 (or 75 when the
+    /// database is busy) with a message saying nothing is lost — the one place these are mapped.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var async = command as? AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if let code = IOFailure.exitCode(for: error) {
+                printError("postroom: " + IOFailure.message(error))
+                Foundation.exit(code)
+            }
+            exit(withError: error)
+        }
+    }
+
     /// sysexits codes (DESIGN.md §5).
     enum Exit {
         static let ok: Int32 = 0
