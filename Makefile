@@ -10,7 +10,7 @@ APT_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev pkg-config
 OPTIONAL_APT_PACKAGES :=
 test: OPTIONAL_APT_PACKAGES += chromium systemd
 
-.PHONY: run test test-deps build deps bench fhir-tables clean-demo serve install
+.PHONY: run test test-deps build deps bench fhir-tables clean-demo serve install fuzz
 
 ## Install the system libraries with apt when something is missing (needs root or sudo).
 deps:
@@ -82,6 +82,30 @@ install: deps
 	  sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@CONFIG@|$(CONFIG_PATH)|g' -e 's|@DATA@|$(DATA_DIR)|g' \
 	      -e 's|@LOGDIR@|$(LOG_DIR)|g' -e 's|@DOCDIR@|$(PREFIX)/share/doc/postroom|g' contrib/$$f > "$$dst"; \
 	  chmod 0644 "$$dst"; echo "installed $$dst"; \
+	done
+
+## Fuzz each parser with libFuzzer (seeded from ../shared/corpus and the kept regressions), FUZZ_SECONDS each
+## (default 600): no crash, no input over 1 s, no memory growth past 2 GiB. A finding is written to
+## fuzz-out/<target>/ and copied to Tests/PostroomArchiveTests/FuzzRegressions/<target>/ (replayed by make test).
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= hl7v2 fhir cda archive
+SHARED ?= ../shared
+fuzz: deps
+	$(SWIFT) build -c release --product postroom-fuzz --scratch-path .build-fuzz \
+	  -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library -Xswiftc -DFUZZING
+	@set -e; bin=$$($(SWIFT) build -c release --scratch-path .build-fuzz --show-bin-path)/postroom-fuzz; \
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz-out/$$t/corpus fuzz-out/$$t/seeds; \
+	  case $$t in hl7v2) src=v2;; fhir) src=fhir;; cda) src=cda;; *) src=;; esac; \
+	  if [ -n "$$src" ] && [ -d $(SHARED)/corpus/$$src ]; then cp $(SHARED)/corpus/$$src/* fuzz-out/$$t/seeds/ 2>/dev/null || true; fi; \
+	  cp Tests/PostroomArchiveTests/FuzzRegressions/$$t/* fuzz-out/$$t/seeds/ 2>/dev/null || true; \
+	  echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
+	  rc=0; POSTROOM_FUZZ_TARGET=$$t $$bin -max_total_time=$(FUZZ_SECONDS) -timeout=1 -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix=fuzz-out/$$t/ fuzz-out/$$t/corpus fuzz-out/$$t/seeds > fuzz-out/$$t/log.txt 2>&1 || rc=$$?; \
+	  tail -n 12 fuzz-out/$$t/log.txt | grep -E "stat::|Done|ERROR|SUMMARY" || true; \
+	  for a in fuzz-out/$$t/crash-* fuzz-out/$$t/timeout-* fuzz-out/$$t/oom-* fuzz-out/$$t/leak-*; do \
+	    [ -e "$$a" ] && cp "$$a" Tests/PostroomArchiveTests/FuzzRegressions/$$t/ && echo "finding kept: $$a"; done; \
+	  if [ $$rc -ne 0 ]; then echo "fuzzer $$t found a problem (exit $$rc): see fuzz-out/$$t/log.txt"; exit $$rc; fi; \
 	done
 
 ## Regenerate the FHIR R4 validation tables from the official core package (committed; a build needs no download).

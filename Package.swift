@@ -30,6 +30,9 @@ let package = Package(
         ]),
         // Archives through libarchive.
         .target(name: "PostroomArchive", dependencies: ["CArchive"]),
+        // The fuzz targets (`make fuzz`) and their replayer: any bytes into each parser, never a crash.
+        .target(name: "PostroomFuzzTargets", dependencies: ["PostroomCore", "PostroomArchive"]),
+        .executableTarget(name: "postroom-fuzz", dependencies: ["PostroomFuzzTargets"]),
         // Config, intake, the stage runner, outbox writing.
         .target(name: "PostroomPipeline", dependencies: [
             "PostroomCore", "PostroomStore", "PostroomArchive", "CCrypto",
@@ -65,7 +68,7 @@ let package = Package(
 
         .testTarget(name: "PostroomCoreTests", dependencies: ["PostroomCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PostroomStoreTests", dependencies: ["PostroomStore"]),
-        .testTarget(name: "PostroomArchiveTests", dependencies: ["PostroomArchive"]),
+        .testTarget(name: "PostroomArchiveTests", dependencies: ["PostroomArchive", "PostroomFuzzTargets"]),
         // The benchmark's generator and bookkeeping (no timing): loads valid and correlated, counts trusted.
         .testTarget(name: "PostroomBenchTests", dependencies: ["postroom-bench", "PostroomCore", "PostroomPipeline"]),
         .testTarget(name: "PostroomPipelineTests", dependencies: [

@@ -1,0 +1,33 @@
+import Foundation
+import PostroomFuzzTargets
+
+// Built for libFuzzer (`make fuzz`: -sanitize=fuzzer -parse-as-library -DFUZZING) the target comes
+// from POSTROOM_FUZZ_TARGET; built normally, `postroom-fuzz <target> <file or folder>…` replays inputs.
+#if FUZZING
+let fuzzTarget = ProcessInfo.processInfo.environment["POSTROOM_FUZZ_TARGET"] ?? "hl7v2"
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    FuzzTargets.run(fuzzTarget, bytes)
+    return 0
+}
+#else
+let args = Array(CommandLine.arguments.dropFirst())
+guard let target = args.first, FuzzTargets.names.contains(target), args.count > 1 else {
+    FileHandle.standardError.write(Data("usage: postroom-fuzz <\(FuzzTargets.names.joined(separator: "|"))> <file or folder>…\n".utf8))
+    exit(64)
+}
+var count = 0
+for path in args.dropFirst() {
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { continue }
+    let files = isDir.boolValue ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted().map { path + "/" + $0 } : [path]
+    for file in files {
+        guard let data = FileManager.default.contents(atPath: file) else { continue }
+        FuzzTargets.run(target, [UInt8](data))
+        count += 1
+    }
+}
+print("\(target): \(count) input(s) replayed")
+#endif
