@@ -19,6 +19,9 @@ enum SearchIndexer {
     }
 
     static let subjectTypes: Set<String> = ["ServiceRequest", "DiagnosticReport", "Observation", "DocumentReference"]
+    /// Types with rows that another resource's JSON produced (`based-on` of the Observations a
+    /// DiagnosticReport lists): such a row may name a resource that was never stored.
+    static let producedByOthers: Set<String> = ["Observation"]
 
     static func rows(type: String, id: String, resource r: JSONValue) -> [Row] {
         guard SearchIndex.types.contains(type) else { return [] }

@@ -9,7 +9,12 @@ extension StoreReader {
     /// reads only its own rows, and a bounded count stops at the bound, however many match.
     func drivingCondition(_ criteria: [SearchCriterion], type: String) -> (sql: String, args: [(any DatabaseValueConvertible)?])? {
         guard criteria.count == 1, let c = criteria.first else { return nil }
-        let base = "SELECT id FROM search_param WHERE type = ? AND name = ? AND value = ?"
+        var base = "SELECT id FROM search_param WHERE type = ? AND name = ? AND value = ?"
+        // Rows another resource produced (a DiagnosticReport's Observations) may name a resource never
+        // stored: only stored ones count, and only they take a place on a page.
+        if SearchIndexer.producedByOthers.contains(type) {
+            base += " AND EXISTS (SELECT 1 FROM resource s WHERE s.type = search_param.type AND s.id = search_param.id)"
+        }
         switch c.match {
         case .token(let list, let codeOnly) where list.count == 1:
             // An identifier of a ServiceRequest also matches its other spellings (Store+SearchIdentity).

@@ -1,0 +1,102 @@
+import Foundation
+import PostroomCore
+@testable import PostroomStore
+import Testing
+
+/// A drop moves claimed → processed → done, and keeps what it was answered with.
+@Suite struct DropLifecycleTests {
+    let t: TempStore
+    init() throws { t = try TempStore() }
+
+    @Test func aRecordedDropIsClaimedAndUnfinished() throws {
+        try t.write { try $0.insertDrop(sampleDrop("d1", receivedAt: at(1))) }
+        let d = try t.read { try $0.drop(id: "d1") }
+        #expect(d == sampleDrop("d1", receivedAt: at(1)))
+        #expect(d?.state == .claimed)
+        #expect(d?.outcome == nil)
+        #expect(try t.read { try $0.unfinishedDrops() }.map(\.id) == ["d1"])
+        #expect(try t.read { try $0.drop(id: "nope") } == nil)
+    }
+
+    @Test func processedKeepsOutcomeIssuesAndTheExactAckBytes() throws {
+        let issue = PostroomCore.Issue.error("nhs-number-check-digit", at: "PID[1]-3[1].1", "The NHS number's check digit is wrong")
+        let ack: [UInt8] = Array("MSH|^~\\&|POSTROOM\rMSA|AE|X1\r".utf8) + [0, 255]
+        try t.write {
+            try $0.insertDrop(sampleDrop("d1"))
+            try $0.markProcessed(dropID: "d1", outcome: .rejected, format: "hl7v2", duplicateOf: nil, issues: [issue],
+                                 ackName: "d1.hl7.d1.ack.hl7", ackBytes: ack, errorPath: "/data/error/lab/d1.hl7")
+        }
+        let d = try #require(try t.read { try $0.drop(id: "d1") })
+        #expect(d.state == .processed)
+        #expect(d.outcome == .rejected)
+        #expect(d.format == "hl7v2")
+        #expect(d.issues == [issue])
+        #expect(d.ackName == "d1.hl7.d1.ack.hl7")
+        #expect(d.ackBytes == ack)
+        #expect(d.ackFile == nil)
+        #expect(d.ackWritten == false)
+        #expect(d.errorPath == "/data/error/lab/d1.hl7")
+        #expect(try t.read { try $0.unfinishedDrops() }.map(\.id) == ["d1"], "processed is not finished")
+    }
+
+    @Test func anAnswerKeptAsAFileIsNamedNotStored() throws {
+        try t.write {
+            try $0.insertDrop(sampleDrop("d1"))
+            try $0.markProcessed(dropID: "d1", outcome: .accepted, format: "hl7v2", duplicateOf: nil, issues: [],
+                                 ackName: "big.ack.hl7", ackBytes: nil, ackFile: "/data/acks/d1.ack", errorPath: nil)
+        }
+        let d = try #require(try t.read { try $0.drop(id: "d1") })
+        #expect(d.ackBytes == nil)
+        #expect(d.ackFile == "/data/acks/d1.ack")
+        #expect(d.issues.isEmpty)
+        #expect(try t.read { try $0.ackFileInUse("/data/acks/d1.ack") })
+        #expect(try t.read { try $0.ackFileInUse("/data/acks/other.ack") } == false)
+    }
+
+    @Test func ackWrittenThenArchivedIsDone() throws {
+        try t.write {
+            for id in ["d1", "d2"] { try $0.insertDrop(sampleDrop(id)) }
+            try $0.markAckWritten(dropIDs: ["d1", "d2"])
+            try $0.markArchived(dropID: "d1", archivePath: "/data/archive/2026/03/01/run1.tar.gz", member: "lab/d1_d1.hl7")
+        }
+        let d1 = try #require(try t.read { try $0.drop(id: "d1") })
+        #expect(d1.ackWritten)
+        #expect(d1.state == .done)
+        #expect(d1.archivePath == "/data/archive/2026/03/01/run1.tar.gz")
+        #expect(d1.archiveMember == "lab/d1_d1.hl7")
+        #expect(try t.read { try $0.drop(id: "d2") }?.ackWritten == true)
+        #expect(try t.read { try $0.unfinishedDrops() }.map(\.id) == ["d2"])
+    }
+
+    @Test func aRejectedDropGoesToErrorAndIsDone() throws {
+        try t.write {
+            try $0.insertDrop(sampleDrop("d1"))
+            try $0.markProcessed(dropID: "d1", outcome: .rejected, format: nil, duplicateOf: nil, issues: [], ackName: nil,
+                                 ackBytes: nil, errorPath: "/e/d1.hl7")
+            try $0.setErrorPath(dropID: "d1", path: "/e/d1-2.hl7")
+            try $0.markErrored(dropID: "d1")
+        }
+        let d = try #require(try t.read { try $0.drop(id: "d1") })
+        #expect(d.state == .done)
+        #expect(d.outcome == .rejected, "markErrored keeps the outcome")
+        #expect(d.errorPath == "/e/d1-2.hl7")
+        #expect(try t.read { try $0.failedDrops() }.map(\.id) == ["d1"])
+    }
+
+    @Test func aStreamedDropLearnsItsHashLater() throws {
+        try t.write {
+            try $0.insertDrop(sampleDrop("d1", sha: ""))
+            try $0.setDropHash(dropID: "d1", sha256: "abc")
+        }
+        #expect(try t.read { try $0.drop(id: "d1") }?.sha256 == "abc")
+    }
+
+    @Test func unfinishedDropsComeOldestFirst() throws {
+        try t.write {
+            try $0.insertDrop(sampleDrop("b", receivedAt: at(2)))
+            try $0.insertDrop(sampleDrop("a", receivedAt: at(2)))
+            try $0.insertDrop(sampleDrop("c", receivedAt: at(1)))
+        }
+        #expect(try t.read { try $0.unfinishedDrops() }.map(\.id) == ["c", "a", "b"])
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import PostroomCore
+@testable import PostroomStore
+import Testing
+
+/// How operators and the pipeline find drops again: by content, by filters, by time.
+@Suite struct DropQueryTests {
+    let t: TempStore
+    init() throws { t = try TempStore() }
+
+    func process(_ w: StoreWriter, _ id: String, _ outcome: DropRecord.Outcome) throws {
+        try w.markProcessed(dropID: id, outcome: outcome, format: "hl7v2", duplicateOf: nil, issues: [], ackName: nil, ackBytes: nil,
+                            errorPath: nil)
+    }
+
+    @Test func theAppliedDropOfTheSameContentIsTheEarliestApplied() throws {
+        try t.write { w in
+            try w.insertDrop(sampleDrop("rejected", sha: "S", receivedAt: at(0)))
+            try process(w, "rejected", .rejected)
+            try w.insertDrop(sampleDrop("claimed", sha: "S", receivedAt: at(1)))
+            try w.insertDrop(sampleDrop("later", sha: "S", receivedAt: at(3)))
+            try process(w, "later", .partial)
+            try w.insertDrop(sampleDrop("first", sha: "S", receivedAt: at(2)))
+            try process(w, "first", .accepted)
+        }
+        #expect(try t.read { try $0.appliedDrop(sha256: "S", excluding: "new") }?.id == "first")
+        #expect(try t.read { try $0.appliedDrop(sha256: "S", excluding: "first") }?.id == "later")
+        #expect(try t.read { try $0.appliedDrop(sha256: "other", excluding: "new") } == nil)
+    }
+
+    @Test func aRejectedOrClaimedDropIsNoOriginal() throws {
+        try t.write { w in
+            try w.insertDrop(sampleDrop("r", sha: "S"))
+            try process(w, "r", .rejected)
+            try w.insertDrop(sampleDrop("c", sha: "S"))
+        }
+        #expect(try t.read { try $0.appliedDrop(sha256: "S", excluding: "x") } == nil)
+    }
+
+    @Test func operatorFiltersCombineNewestFirst() throws {
+        try t.write { w in
+            try w.insertDrop(sampleDrop("a", run: "r1", channel: "lab", receivedAt: at(0)))
+            try process(w, "a", .accepted)
+            try w.insertDrop(sampleDrop("b", run: "r2", channel: "lab", receivedAt: at(5)))
+            try process(w, "b", .rejected)
+            try w.insertDrop(sampleDrop("c", run: "r2", channel: "rad", receivedAt: at(10)))
+            try process(w, "c", .accepted)
+        }
+        #expect(try t.read { try $0.drops() }.map(\.id) == ["c", "b", "a"])
+        #expect(try t.read { try $0.drops(outcome: "accepted") }.map(\.id) == ["c", "a"])
+        #expect(try t.read { try $0.drops(channel: "lab") }.map(\.id) == ["b", "a"])
+        #expect(try t.read { try $0.drops(since: at(5)) }.map(\.id) == ["c", "b"])
+        #expect(try t.read { try $0.drops(run: "r2") }.map(\.id) == ["c", "b"])
+        #expect(try t.read { try $0.drops(outcome: "accepted", channel: "lab") }.map(\.id) == ["a"])
+        #expect(try t.read { try $0.drops(limit: 1) }.map(\.id) == ["c"])
+    }
+
+    @Test func countsByChannelAndOutcomeShowInFlightDropsByState() throws {
+        try t.write { w in
+            try w.insertDrop(sampleDrop("a", channel: "lab"))
+            try process(w, "a", .accepted)
+            try w.insertDrop(sampleDrop("b", channel: "lab"))
+            try process(w, "b", .accepted)
+            try w.insertDrop(sampleDrop("c", channel: "lab"))
+            try w.insertDrop(sampleDrop("d", channel: "rad"))
+            try process(w, "d", .duplicate)
+        }
+        let counts = try t.read { try $0.dropCounts() }.map { "\($0.channel)/\($0.outcome)=\($0.count)" }
+        #expect(counts == ["lab/accepted=2", "lab/claimed=1", "rad/duplicate=1"])
+    }
+
+    @Test func expectationsCountTopLevelDropsInAHalfOpenWindow() throws {
+        try t.write { w in
+            try w.insertDrop(sampleDrop("a", channel: "lab", receivedAt: at(0)))
+            try w.insertDrop(sampleDrop("b", channel: "lab", receivedAt: at(30)))
+            try w.insertDrop(sampleDrop("member", channel: "lab", receivedAt: at(40), parentDrop: "b"))
+            try w.insertDrop(sampleDrop("c", channel: "lab", receivedAt: at(60)))
+            try w.insertDrop(sampleDrop("x", channel: "rad", receivedAt: at(90)))
+        }
+        #expect(try t.read { try $0.dropCount(channel: "lab", from: at(0), to: at(60)) } == 2)
+        #expect(try t.read { try $0.dropCount(channel: "lab", from: at(1), to: at(61)) } == 2)
+        #expect(try t.read { try $0.lastDrop(channel: "lab") } == at(60))
+        #expect(try t.read { try $0.lastDrop(channel: "none") } == nil)
+    }
+
+    @Test func dropsPerHourByOutcomeWithInFlightApart() throws {
+        try t.write { w in
+            try w.insertDrop(sampleDrop("a", receivedAt: at(0)))
+            try process(w, "a", .accepted)
+            try w.insertDrop(sampleDrop("b", receivedAt: at(10)))
+            try process(w, "b", .accepted)
+            try w.insertDrop(sampleDrop("c", receivedAt: at(70)))
+            try process(w, "c", .rejected)
+            try w.insertDrop(sampleDrop("d", receivedAt: at(75)))
+        }
+        let rows = try t.read { try $0.dropsPerHour(since: at(0)) }.map { "\($0.hour) \($0.outcome) \($0.count)" }
+        #expect(rows == ["2026-03-01T10 accepted 2", "2026-03-01T11 rejected 1", "2026-03-01T11 in-flight 1"])
+    }
+
+    @Test func errorPathsSplitByWhenTheDropWasReceived() throws {
+        try t.write { w in
+            try w.insertDrop(sampleDrop("old", receivedAt: at(0)))
+            try w.setErrorPath(dropID: "old", path: "/e/old")
+            try w.insertDrop(sampleDrop("new", receivedAt: at(10)))
+            try w.setErrorPath(dropID: "new", path: "/e/new")
+            try w.insertDrop(sampleDrop("fine", receivedAt: at(0)))
+        }
+        #expect(try t.read { try $0.errorPaths(receivedBefore: true, cutoff: at(10)) } == ["/e/old"])
+        #expect(try t.read { try $0.errorPaths(receivedBefore: false, cutoff: at(10)) } == ["/e/new"])
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import PostroomCore
+@testable import PostroomStore
+import Testing
+
+/// Writes commit together or not at all; the store's failures surface as errors.
+@Suite struct TransactionTests {
+    struct Boom: Error {}
+    let t: TempStore
+    init() throws { t = try TempStore() }
+
+    @Test func aDropIDIsRecordedOnce() throws {
+        try t.write { try $0.insertDrop(sampleDrop("d1")) }
+        #expect(throws: (any Error).self) { try t.write { try $0.insertDrop(sampleDrop("d1", channel: "other")) } }
+        #expect(try t.read { try $0.drop(id: "d1") }?.channel == "lab")
+    }
+
+    @Test func aWriteThatThrowsLeavesNothing() throws {
+        #expect(throws: Boom.self) {
+            try t.write { w in
+                try w.insertDrop(sampleDrop("d1"))
+                try w.insertDedupeKeys(["k"], messageID: "m1", dropID: "d1")
+                throw Boom()
+            }
+        }
+        #expect(try t.read { try $0.drop(id: "d1") } == nil)
+        #expect(try t.read { try $0.hasDedupeKey("k") } == false)
+    }
+
+    @Test func aSavepointThatThrowsUndoesOnlyItsOwnChanges() throws {
+        try t.write { w in
+            try w.insertDrop(sampleDrop("kept"))
+            #expect(throws: Boom.self) {
+                try w.savepoint {
+                    try w.insertDrop(sampleDrop("undone"))
+                    throw Boom()
+                }
+            }
+            let inner = try w.savepoint { try w.insertMessage(sampleMessage("m1", drop: "kept")); return 7 }
+            #expect(inner == 7)
+        }
+        #expect(try t.read { try $0.drop(id: "kept") } != nil)
+        #expect(try t.read { try $0.drop(id: "undone") } == nil)
+        #expect(try t.read { try $0.message(id: "m1") }?.dropID == "kept")
+    }
+
+    @Test func aReadOnlyStoreCannotWrite() throws {
+        try t.write { try $0.insertDrop(sampleDrop("d1")) }
+        let ro = try Store(path: t.path, readOnly: true)
+        #expect(try ro.read { try $0.drop(id: "d1") }?.id == "d1")
+        #expect(throws: (any Error).self) { try ro.write { try $0.insertDrop(sampleDrop("d2")) } }
+    }
+
+    @Test func aDatabaseThatCannotBeOpenedIsAFailureNamingThePath() throws {
+        let missing = t.folder.appendingPathComponent("no/such/dir/db.sqlite").path
+        do {
+            _ = try Store(path: missing)
+            Testing.Issue.record("opening \(missing) should fail")
+        } catch let f as Store.Failure {
+            #expect(f.description.contains(missing))
+        }
+    }
+
+    @Test func timestampsRoundTripAtMillisecondPrecision() throws {
+        let d = Date(timeIntervalSince1970: 1_772_359_200.5)
+        #expect(StoreTime.string(d) == "2026-03-01T10:00:00.500Z")
+        #expect(StoreTime.date("2026-03-01T10:00:00.123Z")?.timeIntervalSince1970 == 1_772_359_200.123)
+        #expect(StoreTime.date("2026-03-01T11:00:00+01:00") == Date(timeIntervalSince1970: 1_772_359_200))
+        #expect(StoreTime.date("not a time") == nil)
+    }
+}
