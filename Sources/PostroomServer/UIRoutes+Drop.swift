@@ -10,7 +10,7 @@ extension UIRoutes {
         let id = context.parameters.get("id") ?? ""
         let dropID = id.split(separator: ".").first.map(String.init) ?? id
         guard let store = stores.store(), let d = try store.read({ try $0.drop(id: dropID) }) else {
-            throw FHIRFailure(status: .notFound, type: "not-found", code: "drop-not-found", text: "No drop or message with this id is stored.")
+            throw FHIRFailure(status: .notFound, type: "not-found", code: .dropNotFound, text: "No drop or message with this id is stored.")
         }
         let messages = try store.read { try $0.messages(dropID: d.id) }.filter { $0.id == id || id == d.id }
         var body = "<p>" + HTML.pill(d.outcome?.rawValue ?? d.state.rawValue)
