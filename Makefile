@@ -10,7 +10,7 @@ APT_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev pkg-config
 OPTIONAL_APT_PACKAGES :=
 test: OPTIONAL_APT_PACKAGES += chromium systemd
 
-.PHONY: run test test-deps build deps bench fhir-tables clean-demo serve install fuzz
+.PHONY: run test test-deps build deps bench fhir-tables issue-codes clean-demo serve install fuzz
 
 ## Install the system libraries with apt when something is missing (needs root or sudo).
 deps:
@@ -114,6 +114,14 @@ fhir-tables:
 	@tmp=$$(mktemp -d); tar xzf $(FHIR_PACKAGE) -C $$tmp && \
 	$(SWIFT) run -c release postroom-fhir-gen $$tmp/package Sources/PostroomCore/FHIR/Generated/FHIRR4Spec+Data.swift; \
 	rc=$$?; rm -rf $$tmp; exit $$rc
+
+## Regenerate docs/issue-codes.md from the issue-code catalogue (IssueCode.all in Sources/PostroomCore/IssueCodes);
+## a test fails while the committed file differs from what the catalogue generates.
+issue-codes:
+	$(SWIFT) build --product postroom
+	@mkdir -p docs; tmp=$$(mktemp); \
+	$$($(SWIFT) build --show-bin-path)/postroom explain --markdown > $$tmp && mv $$tmp docs/issue-codes.md && chmod 0644 docs/issue-codes.md \
+	  && echo "wrote docs/issue-codes.md"
 
 ## Benchmark in a release build: seeded loads through `postroom run --once`, a table and bench-out/bench.json
 ## (README "Benchmark"). `make bench COMPARE=1` also runs the floor and the Python peer of ../shared/bench

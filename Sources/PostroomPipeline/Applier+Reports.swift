@@ -75,7 +75,7 @@ extension Applier {
         var issues: [Issue] = []
         let regression = Self.precedence(rp.status) < Self.precedence(existing.status)
         if regression {
-            issues.append(.warning("report-status-regression", type: "business-rule",
+            issues.append(.warning(.reportStatusRegression, type: "business-rule",
                                    "A \(rp.status) version arrived after a \(existing.status) one; the newer status is kept"))
         }
         let v = try writer.putResource(type: existing.kind, id: existing.id, resource: regression ? Self.withStatus(resource, existing.status) : resource,
@@ -90,7 +90,7 @@ extension Applier {
         updated.updatedAt = now
         updated.messageID = messageID
         try writer.updateReport(updated)
-        issues.append(.information("report-new-version", "Stored as version \(updated.version) of a report already received"))
+        issues.append(.information(.reportNewVersion, "Stored as version \(updated.version) of a report already received"))
         return issues
     }
 
@@ -99,10 +99,10 @@ extension Applier {
         switch plan {
         case .awaitParent(let parentKey):
             try writer.addHeldKeys([parentKey], reportID: reportID)
-            return [.information("replacement-held", type: "informational", "The document it replaces has not arrived; it is held until it does")]
+            return [.information(.replacementHeld, type: "informational", "The document it replaces has not arrived; it is held until it does")]
         case .hold:
             try writer.addHeldKeys(requestKeys, reportID: reportID)
-            return [.information("report-held", type: "informational", "No request matches yet; the report is held until it arrives")]
+            return [.information(.reportHeld, type: "informational", "No request matches yet; the report is held until it arrives")]
         default:
             try writer.removeHeldKeys(reportID: reportID)
             return []
@@ -153,7 +153,7 @@ extension Applier {
                 child.note = issue.code
                 try writer.updateReport(child)
             }
-            issues.append(.information("replacement-released", "A replacement received earlier now supersedes this document"))
+            issues.append(.information(.replacementReleased, "A replacement received earlier now supersedes this document"))
         }
         return issues
     }
@@ -202,7 +202,7 @@ extension Applier {
             if type == "DocumentReference" { o["status"] = .string("superseded") }
             try writer.putResource(type: type, id: old.id, resource: .object(o), messageID: messageID, at: now)
         }
-        return [.information("document-superseded", "The replaced document is kept and marked superseded")]
+        return [.information(.documentSuperseded, "The replaced document is kept and marked superseded")]
     }
 
     /// Links reports that were held waiting for a request that has just arrived.
@@ -226,7 +226,7 @@ extension Applier {
                         : Self.addingRelated(.object(o), "ServiceRequest/" + requestID)
                     try writer.putResource(type: report.kind, id: report.id, resource: linked, messageID: messageID, at: now)
                 }
-                issues.append(.information("held-report-linked", "A result received earlier was linked to this request"))
+                issues.append(.information(.heldReportLinked, "A result received earlier was linked to this request"))
                 issues += try advanceTasks(requestID: requestID, reportType: report.kind, reportID: report.id, status: report.status)
             case .refuse(let issue):
                 report.state = "mismatch"

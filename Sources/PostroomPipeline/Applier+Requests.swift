@@ -7,12 +7,12 @@ extension Applier {
     func applyRequest(_ r: RequestFacts, patient: PatientFacts?, patientRef: String?) throws -> [Issue] {
         let matches = try reader.requestMatches(keys: r.keys)
         if matches.count > 1 {
-            throw Rejection(issues: [.error("multiple-requests-match", type: "multiple-matches",
+            throw Rejection(issues: [.error(.multipleRequestsMatch, type: "multiple-matches",
                                             "The request's identifiers match \(matches.count) different stored requests")])
         }
         let existing = matches.first?.request
         if let existing, let patient, !patient.isEmpty, PatientMatch.compare(writer.identity.canonical(patient.keys), writer.identity.canonical(existing.patientKeys)) == .different {
-            throw Rejection(issues: [.error("patient-mismatch", type: "business-rule",
+            throw Rejection(issues: [.error(.patientMismatch, type: "business-rule",
                                             "The request names a stored request of a different patient")])
         }
         switch r.event {
@@ -20,7 +20,7 @@ extension Applier {
             if let existing {
                 // A resend or update of a request we know: a new version, no new Task.
                 try updateRequest(existing, with: r, patientRef: patientRef)
-                return [.information("request-updated", "The request was already known; stored as a new version")]
+                return [.information(.requestUpdated, "The request was already known; stored as a new version")]
             }
             let id = try createRequest(r, patient: patient, patientRef: patientRef)
             return try linkHeldReports(requestID: id, keys: r.keys)
@@ -35,7 +35,7 @@ extension Applier {
                                  statusReason: reason)
         case .cancelRequested:
             _ = try required(existing, r)
-            return [.information("cancel-requested", "Cancellation requested; the order stays active until the filler confirms")]
+            return [.information(.cancelRequested, "Cancellation requested; the order stays active until the filler confirms")]
         case .cancelled(let reason):
             let req = try required(existing, r)
             try updateRequest(req, with: r, patientRef: patientRef, status: "revoked")
@@ -53,13 +53,13 @@ extension Applier {
             return try moveTasks(of: req.id, to: .inProgress, reason: "released from hold")
         case .noted(let what):
             if let existing { try updateRequest(existing, with: r, patientRef: patientRef) }
-            return [.information("request-event-noted", "Order event \(what) recorded; no workflow change")]
+            return [.information(.requestEventNoted, "Order event \(what) recorded; no workflow change")]
         }
     }
 
     func required(_ existing: RequestRecord?, _ r: RequestFacts) throws -> RequestRecord {
         guard let existing else {
-            throw Rejection(issues: [.error("request-not-found", type: "not-found",
+            throw Rejection(issues: [.error(.requestNotFound, type: "not-found",
                                             "The message refers to a request Postroom does not know")])
         }
         return existing

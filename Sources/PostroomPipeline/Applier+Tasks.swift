@@ -124,13 +124,13 @@ extension Applier {
     /// Applies an explicit Task (filler and broker channels): creates it, or moves the stored one by the state machine.
     func applyTask(_ t: TaskFacts, patient: PatientFacts?) throws -> [Issue] {
         guard let status = TaskStatus(rawValue: t.status) else {
-            throw Rejection(issues: [.error("task-status-unknown", type: "code-invalid", at: "Task.status", "Task.status is not an R4 task-status code")])
+            throw Rejection(issues: [.error(.taskStatusUnknown, type: "code-invalid", at: "Task.status", "Task.status is not an R4 task-status code")])
         }
         let focus = try reader.requestMatches(keys: t.focusKeys).first?.request
         let parent = try reader.task(keys: t.partOfKeys)
         var issues: [Issue] = []
         if !t.partOfKeys.isEmpty && parent == nil {
-            issues.append(.warning("parent-task-unknown", type: "not-found", at: "Task.partOf", "The parent Task is not known"))
+            issues.append(.warning(.parentTaskUnknown, type: "not-found", at: "Task.partOf", "The parent Task is not known"))
         }
         if let existing = try addressedTask(t, focus: focus) {
             try writer.addTaskKeys(t.keys, taskID: existing.id)
@@ -140,7 +140,7 @@ extension Applier {
                 }
                 if status == .completed, !channel.allowOpenSubtasks,
                    try reader.subtasks(of: existing.id).contains(where: { !$0.status.isTerminal }) {
-                    throw Rejection(issues: [.error("task-open-subtasks", type: "business-rule", at: "Task.status",
+                    throw Rejection(issues: [.error(.taskOpenSubtasks, type: "business-rule", at: "Task.status",
                                                     "The Task cannot complete while a sub-task is open")])
                 }
                 try writer.appendTaskHistory(TaskTransition(taskID: existing.id, from: existing.status.rawValue, to: status.rawValue,
@@ -175,7 +175,7 @@ extension Applier {
             issues += try route(created, version: v, ownerChanged: true, statusChanged: false)
         }
         if focus == nil && !t.focusKeys.isEmpty {
-            issues.append(.information("task-focus-unknown", type: "informational", at: "Task.focus",
+            issues.append(.information(.taskFocusUnknown, type: "informational", at: "Task.focus",
                                        "The Task's focus is not a request Postroom holds"))
         }
         return issues
@@ -235,20 +235,20 @@ extension Applier {
         if ownerChanged {
             if let owner = task.owner {
                 guard let target = channel.routes[owner] else {
-                    throw Rejection(issues: [.error("task-owner-unroutable", type: "business-rule", at: "Task.owner",
+                    throw Rejection(issues: [.error(.taskOwnerUnroutable, type: "business-rule", at: "Task.owner",
                                                     "No route is configured for the Task's owner organisation")])
                 }
                 ownerChannel = target
                 routing.files.append((target, name, bytes))
-                issues.append(.information("task-routed", "The Task was sent to its owner's channel \(target)"))
+                issues.append(.information(.taskRouted, "The Task was sent to its owner's channel \(target)"))
             } else {
-                issues.append(.warning("task-unassigned", type: "business-rule", at: "Task.owner",
+                issues.append(.warning(.taskUnassigned, type: "business-rule", at: "Task.owner",
                                        "The Task has no owner yet, so it was not routed"))
             }
         }
         if statusChanged, let requester = task.requester, let target = channel.routes[requester], target != ownerChannel {
             routing.files.append((target, name, bytes))
-            issues.append(.information("task-status-notified", "The status change was sent to the requester's channel \(target)"))
+            issues.append(.information(.taskStatusNotified, "The status change was sent to the requester's channel \(target)"))
         }
         return issues
     }

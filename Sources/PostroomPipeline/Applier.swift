@@ -57,7 +57,7 @@ struct Applier {
             return MessageResult(disposition: .rejected, issues: message.issues + r.issues)
         }
         for task in createdTasks.list {
-            warnings.append(.information("task-created", type: "informational", "Task \(task) tracks this request; quote it to update the Task"))
+            warnings.append(.information(.taskCreated, type: "informational", "Task \(task) tracks this request; quote it to update the Task"))
         }
         return MessageResult(disposition: held ? .held : .accepted, issues: message.issues + warnings)
     }

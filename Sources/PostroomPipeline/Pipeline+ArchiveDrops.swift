@@ -36,7 +36,7 @@ extension Pipeline {
         try? FileManager.default.removeItem(atPath: staging)
         let budget = min(config.maxArchiveBytes, Int64(Double(max(f.record.size, 1)) * config.maxCompressionRatio))
         var total: Int64 = 0
-        func refuse(_ code: String, _ text: String) -> ArchiveExpansion {
+        func refuse(_ code: IssueCode, _ text: String) -> ArchiveExpansion {
             try? FileManager.default.removeItem(atPath: staging)
             return ArchiveExpansion(members: [], issues: [.fatal(code, type: "security", text)])
         }
@@ -47,19 +47,19 @@ extension Pipeline {
             while let m = try reader.next() {
                 index += 1
                 if index > config.maxArchiveMembers {
-                    return refuse("archive-too-many-members", "The archive has more than \(config.maxArchiveMembers) members")
+                    return refuse(.archiveTooManyMembers, "The archive has more than \(config.maxArchiveMembers) members")
                 }
                 let name = m.name
                 if name.hasPrefix("/") || name.split(separator: "/").contains("..") || name.contains("\\") {
-                    return refuse("archive-member-path", "Member \(index) has an absolute or parent-relative path; the archive is refused")
+                    return refuse(.archiveMemberPath, "Member \(index) has an absolute or parent-relative path; the archive is refused")
                 }
                 if name.unicodeScalars.contains(where: { $0.value < 0x20 }) {
-                    return refuse("archive-member-path", "Member \(index) has control characters in its name; the archive is refused")
+                    return refuse(.archiveMemberPath, "Member \(index) has control characters in its name; the archive is refused")
                 }
                 switch m.kind {
                 case .directory: continue
-                case .symlink: return refuse("archive-member-link", "Member \(index) is a symbolic link; the archive is refused")
-                case .other: return refuse("archive-member-type", "Member \(index) is a link or device; the archive is refused")
+                case .symlink: return refuse(.archiveMemberLink, "Member \(index) is a symbolic link; the archive is refused")
+                case .other: return refuse(.archiveMemberType, "Member \(index) is a link or device; the archive is refused")
                 case .regular: break
                 }
                 let limit = min(f.channel.maxFileSize, budget - total)
@@ -68,9 +68,9 @@ extension Pipeline {
                     data = try reader.readData(limit: limit)
                 } catch {
                     if budget - total <= f.channel.maxFileSize {
-                        return refuse("archive-bomb", "The archive expands beyond its bounds (\(budget) bytes); refused")
+                        return refuse(.archiveBomb, "The archive expands beyond its bounds (\(budget) bytes); refused")
                     }
-                    return refuse("archive-member-too-large", "Member \(index) is larger than \(f.channel.maxFileSize) bytes")
+                    return refuse(.archiveMemberTooLarge, "Member \(index) is larger than \(f.channel.maxFileSize) bytes")
                 }
                 total += Int64(data.count)
                 let base = name.split(separator: "/").last.map(String.init) ?? "member"
@@ -87,11 +87,11 @@ extension Pipeline {
             // and file names, which neither the answer nor the log carries.
             let ours = error is FileSystemError
             logger.error("archive not opened", metadata: ["drop": .string(f.record.id), "cause": .string(ours ? "staging" : "archive")])
-            return refuse("archive-unreadable", ours ? "The archive's members could not be unpacked here; it is kept for reprocessing"
+            return refuse(.archiveUnreadable, ours ? "The archive's members could not be unpacked here; it is kept for reprocessing"
                                                      : "The archive could not be read: it is damaged, truncated or in an unsupported format")
         }
         if x.members.isEmpty {
-            return refuse("archive-empty", "The archive holds no files")
+            return refuse(.archiveEmpty, "The archive holds no files")
         }
         return x
     }

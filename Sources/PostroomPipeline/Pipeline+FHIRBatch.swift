@@ -80,7 +80,7 @@ extension Pipeline {
         entries.filter { e in
             guard let type = e.resourceType, type != "MessageHeader", ["POST", "PUT"].contains(e.method) else { return false }
             return locations.byEntry[e.index] == nil
-        }.map { .error("entry-not-stored", type: "not-supported", at: "Bundle.entry[\($0.index)]",
+        }.map { .error(.entryNotStored, type: "not-supported", at: "Bundle.entry[\($0.index)]",
                        "Postroom does not keep this entry's resource, so it is refused rather than answered as created") }
     }
 
@@ -94,9 +94,9 @@ extension Pipeline {
                 if let t = try reader.task(keys: keys) { matches.insert("Task/" + t.id) }
                 if matches.count == 1 { continue }
                 let issue: Issue = matches.isEmpty
-                    ? .error("conditional-reference-unresolved", type: "not-found", at: use.location,
+                    ? .error(.conditionalReferenceUnresolved, type: "not-found", at: use.location,
                              "The conditional reference matches no stored resource")
-                    : .error("conditional-reference-ambiguous", type: "multiple-matches", at: use.location,
+                    : .error(.conditionalReferenceAmbiguous, type: "multiple-matches", at: use.location,
                              "The conditional reference matches \(matches.count) stored resources")
                 out[entry.index, default: []].append(issue)
             }

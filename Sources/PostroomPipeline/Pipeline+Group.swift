@@ -97,7 +97,7 @@ extension Pipeline {
         for i in group.indices where group[i].refusal == nil && !group[i].streamed {
             if let bytes = group[i].bytes, Self.looksLikeArchive(bytes) {
                 if group[i].record.parentDrop != nil {
-                    group[i].refusal = .fatal("nested-archive", type: "security", "An archive inside an archive is not opened")
+                    group[i].refusal = .fatal(.nestedArchive, type: "security", "An archive inside an archive is not opened")
                 } else {
                     group[i].expansion = expand(group[i])
                 }
@@ -162,7 +162,7 @@ extension Pipeline {
         f.record.size = size
         f.modified = st.map { Date(timeIntervalSince1970: $0.modified) }
         if size > channel.maxFileSize {
-            f.refusal = .fatal("file-too-large", type: "too-long",
+            f.refusal = .fatal(.fileTooLarge, type: "too-long",
                                "The file is \(size) bytes; this channel accepts at most \(channel.maxFileSize)")
             f.record.sha256 = f.record.sha256.isEmpty ? "not-read" : f.record.sha256
             return f
@@ -177,7 +177,7 @@ extension Pipeline {
             f.bytes = bytes
             f.record.sha256 = SHA256Digest.hex(bytes)
         } catch {
-            f.refusal = .fatal("file-unreadable", type: "exception", "The file could not be read")
+            f.refusal = .fatal(.fileUnreadable, type: "exception", "The file could not be read")
             f.record.sha256 = f.record.sha256.isEmpty ? "not-read" : f.record.sha256
             logger.error("read failed", metadata: ["drop": .string(record.id), "error": .string("\(error)")])
         }
@@ -199,7 +199,7 @@ extension Pipeline {
             dropIssues = x.issues
             f.outcome = x.issues.hasErrors ? .rejected : .accepted
             if f.outcome == .accepted {
-                dropIssues.append(.information("archive-opened", type: "informational",
+                dropIssues.append(.information(.archiveOpened, type: "informational",
                                                "The archive was opened into \(x.members.count) drop(s), each answered on its own"))
                 for m in x.members {
                     try w.insertDrop(Self.memberRecord(m, of: f.record, run: f.record.runID))
@@ -216,7 +216,7 @@ extension Pipeline {
             // The same bytes were applied before: not again; the original acknowledgement again.
             duplicateOf = original.duplicateOf ?? original.id
             f.outcome = .duplicate
-            dropIssues = [.information("duplicate-drop", type: "duplicate", "The same content was received before as drop \(duplicateOf!)")]
+            dropIssues = [.information(.duplicateDrop, type: "duplicate", "The same content was received before as drop \(duplicateOf!)")]
             if let bytes = original.ackBytes, let suffix = original.ackName.flatMap(Self.ackSuffix) {
                 ackFile = AckFile(suffix: suffix, bytes: bytes)
             }
@@ -349,13 +349,13 @@ extension Pipeline {
             let headerHit = try reader.dedupeHit(headerKeys)
             switch (bundleHit, headerHit) {
             case (let b?, _?):
-                return (MessageResult(disposition: .duplicate, issues: [.information("duplicate-message", type: "duplicate",
+                return (MessageResult(disposition: .duplicate, issues: [.information(.duplicateMessage, type: "duplicate",
                     "This message was processed before; the original response is sent again")]), b.messageID, b.dropID)
             case (nil, let h?):
-                return (MessageResult(disposition: .duplicate, issues: [.information("message-resubmitted", type: "duplicate",
+                return (MessageResult(disposition: .duplicate, issues: [.information(.messageResubmitted, type: "duplicate",
                     "A message with this MessageHeader.id was processed before; it is not applied again")]), h.messageID, h.dropID)
             case (let b?, nil):
-                return (MessageResult(disposition: .rejected, issues: [.error("bundle-id-reused", type: "duplicate", at: "Bundle.id",
+                return (MessageResult(disposition: .rejected, issues: [.error(.bundleIDReused, type: "duplicate", at: "Bundle.id",
                     "Bundle.id was already used by a different message; a new message needs a new Bundle.id")]), b.messageID, b.dropID)
             case (nil, nil):
                 break
@@ -363,7 +363,7 @@ extension Pipeline {
         }
         let others = m.dedupeKeys.filter { !$0.hasPrefix("fhir-bundle|") && !$0.hasPrefix("fhir-header|") }
         if let hit = try reader.dedupeHit(others) {
-            return (MessageResult(disposition: .duplicate, issues: [.information("duplicate-message", type: "duplicate",
+            return (MessageResult(disposition: .duplicate, issues: [.information(.duplicateMessage, type: "duplicate",
                 "A message with the same identifiers was processed before (drop \(hit.dropID)); it is not applied again")]),
                     hit.messageID, hit.dropID)
         }

@@ -124,7 +124,7 @@ extension Pipeline {
 
     /// The answer for a message a reprocess does not apply again.
     static func alreadyAppliedResult(_ messageID: String) -> MessageResult {
-        MessageResult(disposition: .duplicate, issues: [.information("already-applied", type: "duplicate",
+        MessageResult(disposition: .duplicate, issues: [.information(.alreadyApplied, type: "duplicate",
             "This message was applied when the file was first received (message \(messageID)); a reprocess runs only what failed")])
     }
 }

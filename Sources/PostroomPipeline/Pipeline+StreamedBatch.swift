@@ -49,7 +49,7 @@ extension Pipeline {
         if let original {
             // The same batch again: not applied again; its original acknowledgement again.
             f.outcome = .duplicate
-            f.record.issues = [.information("duplicate-drop", type: "duplicate", "The same content was received before as drop \(original.id)")]
+            f.record.issues = [.information(.duplicateDrop, type: "duplicate", "The same content was received before as drop \(original.id)")]
             let suffix = original.ackName.flatMap(Self.ackSuffix)
             f.record.ackName = suffix.map { FileName.ack(name: f.record.name, id: f.record.id, suffix: $0) }
             f.record.ackFile = original.ackFile
@@ -170,7 +170,7 @@ extension Pipeline {
         f.heldCount = held
         f.outcome = total == 0 || rejected == total || fileIssues.hasErrors ? .rejected
             : rejected > 0 ? .partial : duplicates == total ? .duplicate : .accepted
-        f.record.issues = fileIssues + (total == 0 ? [.fatal("no-messages", "The file holds no HL7 v2 message")] : [])
+        f.record.issues = fileIssues + (total == 0 ? [.fatal(.noMessages, "The file holds no HL7 v2 message")] : [])
         f.record.ackName = ackName
         f.record.ackFile = ackPath
         f.record.format = "hl7v2"

@@ -56,7 +56,7 @@ struct FHIRRoutes: Sendable {
         guard let vid = context.parameters.get("vid").flatMap(Int.init), vid > 0, let store = stores.store(),
               let v = try store.read({ try $0.resourceVersion(type: type, id: id, version: vid) })
         else {
-            throw FHIRFailure(status: .notFound, type: "not-found", code: "version-not-found", text: "No such version of this \(type) is stored")
+            throw FHIRFailure(status: .notFound, type: "not-found", code: .versionNotFound, text: "No such version of this \(type) is stored")
         }
         return FHIRResponse.resource(v.resource, version: v.version, lastUpdated: v.lastUpdated)
     }
@@ -74,7 +74,7 @@ struct FHIRRoutes: Sendable {
     func search(_ request: Request, _ context: ServeContext) throws -> Response {
         let type = try type(context)
         guard let query = QueryString.parse(request.uri.query) else {
-            throw FHIRFailure(status: .badRequest, type: "invalid", code: "query-invalid",
+            throw FHIRFailure(status: .badRequest, type: "invalid", code: .queryInvalid,
                               text: "The query string is not valid percent-encoded UTF-8")
         }
         let search = try FHIRSearchRequest(type: type, query: query)
@@ -83,7 +83,7 @@ struct FHIRRoutes: Sendable {
             return FHIRResponse.json(FHIRBundleBuilder.searchset(base: base, search: search, page: SearchPage(total: 0, resources: []), included: []))
         }
         guard stores.hasSearchIndex(store) else {
-            throw FHIRFailure(status: .serviceUnavailable, type: "transient", code: "search-index-missing",
+            throw FHIRFailure(status: .serviceUnavailable, type: "transient", code: .searchIndexMissing,
                               text: "The search index has not been built yet; it is built when postroom serve or the pipeline can write the database")
         }
         let (page, included) = try store.read { r in

@@ -49,14 +49,14 @@ struct FHIRSearchRequest: Sendable {
             case "_include":
                 let allowed = FHIRSearchParameters.includes[type] ?? []
                 guard allowed.contains(where: { $0.value == value }) else {
-                    throw FHIRFailure(status: .badRequest, type: "not-supported", code: "search-include-unsupported",
+                    throw FHIRFailure(status: .badRequest, type: "not-supported", code: .searchIncludeUnsupported,
                                       text: "_include is supported only as " + (allowed.isEmpty ? "nothing for \(type)"
                                           : allowed.map(\.value).joined(separator: ", ")) + " here")
                 }
                 if !includes.contains(value) { includes.append(value) }
             case "_format":
                 guard ["json", "application/json", "application/fhir+json"].contains(value) else {
-                    throw FHIRFailure(status: .notAcceptable, type: "not-supported", code: "format-unsupported",
+                    throw FHIRFailure(status: .notAcceptable, type: "not-supported", code: .formatUnsupported,
                                       text: "Only JSON (application/fhir+json) is served")
                 }
             default:
@@ -64,7 +64,7 @@ struct FHIRSearchRequest: Sendable {
                 guard !value.isEmpty else { throw .invalid(name, "is empty") }
                 alternatives += Self.split(value, on: ",", keepEscapes: true).count
                 guard alternatives <= FHIRSearchParameters.maxAlternatives else {
-                    throw FHIRFailure(status: .badRequest, type: "too-costly", code: "search-too-many-alternatives",
+                    throw FHIRFailure(status: .badRequest, type: "too-costly", code: .searchTooManyAlternatives,
                                       text: "A search may hold at most \(FHIRSearchParameters.maxAlternatives) values in all "
                                           + "(comma-separated alternatives, across parameters); split it into several searches")
                 }
@@ -121,7 +121,7 @@ struct FHIRSearchRequest: Sendable {
                 switch FHIRDateParameter.parse(unescape(a)) {
                 case .success(let b): bounds.append(b)
                 case .failure(.unsupportedPrefix):
-                    throw FHIRFailure(status: .badRequest, type: "not-supported", code: "search-prefix-unsupported",
+                    throw FHIRFailure(status: .badRequest, type: "not-supported", code: .searchPrefixUnsupported,
                                       text: "The prefixes supported for '\(p.name)' are eq, ne, lt, gt, le and ge")
                 case .failure:
                     throw .invalid(p.name, "is not a date such as 2026-11, 2026-11-20 or 2026-11-20T10:00:00Z, with an optional prefix eq, ne, lt, gt, le or ge")

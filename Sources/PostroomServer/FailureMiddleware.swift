@@ -20,7 +20,7 @@ struct FailureMiddleware: RouterMiddleware {
             case let e as HTTPError where e.status == .notFound:
                 failure = request.method == .get || request.method == .head || ui ? .notFound : .readOnly
             case let e as any HTTPResponseError where e.status.code < 500:
-                failure = FHIRFailure(status: e.status, type: "invalid", code: "bad-request", text: "The request could not be read")
+                failure = FHIRFailure(status: e.status, type: "invalid", code: .badRequest, text: "The request could not be read")
             default:
                 logger.error("request failed", metadata: ["route": .string(context.endpointPath ?? "unmatched"),
                                                           "error": .string(String(describing: type(of: error)))])

@@ -11,7 +11,7 @@ extension UIRoutes {
         let id = context.parameters.get("id") ?? ""
         let dropID = id.split(separator: ".").first.map(String.init) ?? id
         guard let store = stores.store(), let d = try store.read({ try $0.drop(id: dropID) }) else {
-            throw FHIRFailure(status: .notFound, type: "not-found", code: "drop-not-found", text: "No drop or message with this id is stored.")
+            throw FHIRFailure(status: .notFound, type: "not-found", code: .dropNotFound, text: "No drop or message with this id is stored.")
         }
         let after = query.first { $0.name == "after" }.flatMap { Int($0.value) }
         let (messages, counts) = try store.read { r in

@@ -30,7 +30,7 @@ extension UIRoutes {
     func task(_ context: ServeContext) throws -> Response {
         let id = context.parameters.get("id") ?? ""
         guard let store = stores.store(), let t = try store.read({ try $0.task(id: id) }) else {
-            throw FHIRFailure(status: .notFound, type: "not-found", code: "task-not-found", text: "No Task with this id is stored.")
+            throw FHIRFailure(status: .notFound, type: "not-found", code: .taskNotFound, text: "No Task with this id is stored.")
         }
         let (history, subtasks) = try store.read { (try $0.taskHistory(taskID: t.id), try $0.subtasks(of: t.id)) }
         var body = "<p>" + HTML.pill(t.status.rawValue) + " " + HTML.link("/Task/\(t.id)", "FHIR resource")

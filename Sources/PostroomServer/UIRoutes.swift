@@ -87,7 +87,7 @@ struct UIRoutes: Sendable {
                                                       + (auth.config.secureCookies ? "; Secure" : "")])
     }
 
-    static let badCSRF = FHIRFailure(status: .forbidden, type: "security", code: "csrf-token-invalid",
+    static let badCSRF = FHIRFailure(status: .forbidden, type: "security", code: .csrfTokenInvalid,
                                      text: "The form has expired or did not come from this page; reload the page and try again.")
 
     /// Queues a failed drop for reprocessing (the only write `serve` makes), recorded in the audit trail.
@@ -96,7 +96,7 @@ struct UIRoutes: Sendable {
         guard let p = context.principal, auth.checkCSRF(fields["csrf"], for: p) else { throw Self.badCSRF }
         let id = context.parameters.get("id") ?? ""
         guard let store = stores.store(), let drop = try store.read({ try $0.drop(id: id) }) else {
-            throw FHIRFailure(status: .notFound, type: "not-found", code: "drop-not-found", text: "No drop with this id is stored.")
+            throw FHIRFailure(status: .notFound, type: "not-found", code: .dropNotFound, text: "No drop with this id is stored.")
         }
         guard drop.outcome == .rejected || drop.outcome == .partial else {
             return try failed(context, notice: .error("Drop \(drop.id) did not fail; only failed drops can be reprocessed."))
@@ -105,7 +105,7 @@ struct UIRoutes: Sendable {
             return try failed(context, notice: .ok("Drop \(drop.id) is already queued: the next run will reprocess it."))
         }
         guard let writer = stores.writer() else {
-            throw FHIRFailure(status: .serviceUnavailable, type: "transient", code: "database-read-only",
+            throw FHIRFailure(status: .serviceUnavailable, type: "transient", code: .databaseReadOnly,
                               text: "The database cannot be written from here, so the reprocess could not be queued.")
         }
         _ = try writer.write { w in

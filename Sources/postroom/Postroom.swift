@@ -10,7 +10,7 @@ struct Postroom: AsyncParsableCommand {
         commandName: "postroom",
         abstract: "A file-drop integration pipeline for HL7 v2, FHIR R4 and CDA: intake, validation, correlation, Task workflow, acknowledgements, archives.",
         subcommands: [Run.self, Watch.self, Serve.self, Status.self, Messages.self, Show.self, Requests.self, Held.self, Reprocess.self,
-                      Validate.self, Prune.self, Check.self])
+                      Validate.self, Prune.self, Check.self, Explain.self])
 
     /// Runs the command; a file-system or store failure that escapes it exits 74 (or 75 when the
     /// database is busy) with a message saying nothing is lost — the one place these are mapped.

@@ -150,7 +150,8 @@ import Glibc
                 { "name": "results", "formats": ["hl7v2"], "role": "placer", "completion": { "mode": "rename" } } ] }
             """.write(toFile: ws.config, atomically: true, encoding: .utf8)
         var originals: [String: [UInt8]] = [:]
-        let count = 150
+        // Enough drops that a run lasts longer than the longest wait before its kill, however fast it gets.
+        let count = 400
         for n in 0..<count {
             originals[String(format: "order-%03d.hl7", n)] = Loads.order(n)
             originals[String(format: "result-%03d.hl7", n)] = Loads.result(n)
@@ -166,7 +167,7 @@ import Glibc
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()
-            Thread.sleep(forTimeInterval: Double.random(in: 0.05...0.6, using: &generator))
+            Thread.sleep(forTimeInterval: Double.random(in: 0.05...0.4, using: &generator))
             if p.isRunning {
                 kill(p.processIdentifier, SIGKILL)
                 kills += 1

@@ -36,7 +36,7 @@ public enum CDAAnswerBuilder {
         for (ctx, result) in pairs {
             for issue in result.issues where seen.insert(issue).inserted { issues.append(issue) }
             if let id = ctx.documentID {
-                issues.append(.information("document-id", at: "/ClinicalDocument/id", "Document \(id): \(Acknowledger.okText(result))"))
+                issues.append(.information(.documentID, at: "/ClinicalDocument/id", "Document \(id): \(Acknowledger.okText(result))"))
             }
         }
         let summary = pairs.count == 1 ? Acknowledger.okText(pairs[0].1) : "\(pairs.count) documents processed"

@@ -12,11 +12,11 @@ extension CDAEnvelope {
             trackingID = nonEmpty(header[attribute: "trackingid"])
             service = nonEmpty(header[attribute: "service"])
             if trackingID == nil {
-                issues.append(.error("itk-tracking-id-missing", type: "required", at: hp.attribute("trackingid"),
+                issues.append(.error(.itkTrackingIDMissing, type: "required", at: hp.attribute("trackingid"),
                                      "The ITK header has no trackingid"))
             }
             if service == nil {
-                issues.append(.error("itk-service-missing", type: "required", at: hp.attribute("service"),
+                issues.append(.error(.itkServiceMissing, type: "required", at: hp.attribute("service"),
                                      "The ITK header has no service"))
             }
             senderAddress = nonEmpty(header.child("senderAddress", in: ns)?[attribute: "uri"])
@@ -27,30 +27,30 @@ extension CDAEnvelope {
                 let items = manifest.children("manifestitem", in: ns)
                 manifestIDs = items.compactMap { $0[attribute: "id"] }
                 if let count = manifest[attribute: "count"].flatMap({ Int($0) }), count != items.count {
-                    issues.append(.error("itk-manifest-count", type: "structure", at: hp.child("manifest").attribute("count"),
+                    issues.append(.error(.itkManifestCount, type: "structure", at: hp.child("manifest").attribute("count"),
                                          "The ITK manifest count does not match its manifest items"))
                 }
             } else {
-                issues.append(.error("itk-manifest-missing", type: "required", at: hp.child("manifest").description,
+                issues.append(.error(.itkManifestMissing, type: "required", at: hp.child("manifest").description,
                                      "The ITK header has no manifest"))
             }
         } else {
-            issues.append(.error("itk-header-missing", type: "required", at: path.child("header").description,
+            issues.append(.error(.itkHeaderMissing, type: "required", at: path.child("header").description,
                                  "The DistributionEnvelope has no header"))
         }
         guard let payloadsElement = envelope.child("payloads", in: ns) else {
-            issues.append(.error("itk-payloads-missing", type: "required", at: path.child("payloads").description,
+            issues.append(.error(.itkPayloadsMissing, type: "required", at: path.child("payloads").description,
                                  "The DistributionEnvelope has no payloads"))
             return
         }
         let pp = path.child("payloads")
         let elements = payloadsElement.children("payload", in: ns)
         if let count = payloadsElement[attribute: "count"].flatMap({ Int($0) }), count != elements.count {
-            issues.append(.error("itk-payload-count", type: "structure", at: pp.attribute("count"),
+            issues.append(.error(.itkPayloadCount, type: "structure", at: pp.attribute("count"),
                                  "The ITK payloads count does not match the payloads sent"))
         }
         if !manifestIDs.isEmpty && manifestIDs.count != elements.count {
-            issues.append(.error("itk-manifest-count", type: "structure", at: pp.description,
+            issues.append(.error(.itkManifestCount, type: "structure", at: pp.description,
                                  "The ITK manifest does not list one item per payload"))
         }
         let scope = inherited.merging(payloadsElement.namespaceDeclarations) { $1 }
@@ -59,7 +59,7 @@ extension CDAEnvelope {
                         inherited: scope.merging(payload.namespaceDeclarations) { $1 }, manifestIDs: manifestIDs)
         }
         if elements.isEmpty {
-            issues.append(.error("itk-payloads-missing", type: "required", at: pp.child("payload", index: 1).description,
+            issues.append(.error(.itkPayloadsMissing, type: "required", at: pp.child("payload", index: 1).description,
                                  "The DistributionEnvelope carries no payload"))
         }
     }
@@ -69,11 +69,11 @@ extension CDAEnvelope {
         let id = nonEmpty(payload[attribute: "id"])
         var payloadIssues: [Issue] = []
         if let id, !manifestIDs.isEmpty, !manifestIDs.contains(id) {
-            payloadIssues.append(.error("itk-payload-not-in-manifest", type: "structure", at: path.attribute("id"),
+            payloadIssues.append(.error(.itkPayloadNotInManifest, type: "structure", at: path.attribute("id"),
                                         "The payload id is not listed in the ITK manifest"))
         }
         guard let content = payload.children.first else {
-            payloadIssues.append(.error("itk-payload-unreadable", type: "not-supported", at: path.description,
+            payloadIssues.append(.error(.itkPayloadUnreadable, type: "not-supported", at: path.description,
                                         "The payload holds no XML (text or base64 payloads are not supported)"))
             payloads.append(Payload(document: nil, path: path, inherited: inherited, payloadID: id, issues: payloadIssues))
             return

@@ -75,14 +75,14 @@ public struct CDAEnvelope: Sendable {
     static func notCDA(_ element: XMLTreeElement, at path: XMLPath, fatal: Bool) -> Issue {
         let severity: Issue.Severity = fatal ? .fatal : .error
         if element.namespace == CDANamespace.hl7v3 {
-            return Issue(severity, "hl7v3-not-cda", type: "not-supported", at: path.description,
+            return Issue(severity, .hl7v3NotCDA, type: "not-supported", at: path.description,
                          "The content is an HL7 v3 message (\(element.name)), not a CDA ClinicalDocument")
         }
         if element.namespace == CDANamespace.fhir {
-            return Issue(severity, "fhir-xml-not-supported", type: "not-supported", at: path.description,
+            return Issue(severity, .fhirXMLNotSupported, type: "not-supported", at: path.description,
                          "FHIR XML is not supported; send FHIR JSON")
         }
-        return Issue(severity, "xml-not-cda", type: "not-supported", at: path.description,
+        return Issue(severity, .xmlNotCDA, type: "not-supported", at: path.description,
                      "The XML is not a CDA document, an ITK DistributionEnvelope or a SOAP envelope carrying one (root \(element.name))")
     }
 
@@ -94,14 +94,14 @@ public struct CDAEnvelope: Sendable {
             if let text = id?.trimmedText, !text.isEmpty { envelope.soapMessageID = text }
         }
         guard let body = root.child("Body", in: ns) else {
-            envelope.issues.append(.error("soap-body-missing", type: "structure", at: path.child("Body").description,
+            envelope.issues.append(.error(.soapBodyMissing, type: "structure", at: path.child("Body").description,
                                           "The SOAP envelope has no Body"))
             return envelope
         }
         let bodyPath = path.child("Body")
         let inherited = root.namespaceDeclarations.merging(body.namespaceDeclarations) { $1 }
         guard let content = body.children.first else {
-            envelope.issues.append(.error("soap-body-empty", type: "structure", at: bodyPath.description,
+            envelope.issues.append(.error(.soapBodyEmpty, type: "structure", at: bodyPath.description,
                                           "The SOAP Body carries no element"))
             return envelope
         }

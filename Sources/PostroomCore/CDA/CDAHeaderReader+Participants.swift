@@ -3,7 +3,7 @@ extension CDAHeaderReader {
     mutating func readRecordTargets() {
         let targets = all("recordTarget")
         if targets.count > 1 {
-            issues.append(.warning("cda-multiple-patients", type: "business-rule", at: pathOf("recordTarget", 1).description,
+            issues.append(.warning(.cdaMultiplePatients, type: "business-rule", at: pathOf("recordTarget", 1).description,
                                    "The document has more than one recordTarget; only the first is used as its patient"))
         }
         for (i, target) in targets.enumerated() {
@@ -106,10 +106,10 @@ extension CDAHeaderReader {
         case (nil, .some(let body)):
             header.body = .nonXML(mediaType: body.child("text", in: ns)?[attribute: "mediaType"])
         case (.some, .some):
-            issues.append(.error("cda-body-choice", type: "structure", at: p.description,
+            issues.append(.error(.cdaBodyChoice, type: "structure", at: p.description,
                                  "component must hold either structuredBody or nonXMLBody, not both"))
         case (nil, nil):
-            issues.append(.error("cda-body-missing", type: "required", at: p.description,
+            issues.append(.error(.cdaBodyMissing, type: "required", at: p.description,
                                  "component must hold a structuredBody or a nonXMLBody"))
         }
     }

@@ -8,7 +8,7 @@ extension CDAHeaderReader {
         for (i, fulfilment) in all("inFulfillmentOf").enumerated() {
             let p = pathOf("inFulfillmentOf", i)
             if let type = fulfilment[attribute: "typeCode"], type != "FLFS" {
-                issues.append(.error("cda-fulfilment-type", type: "code-invalid", at: p.attribute("typeCode"),
+                issues.append(.error(.cdaFulfilmentType, type: "code-invalid", at: p.attribute("typeCode"),
                                      "inFulfillmentOf typeCode must be FLFS"))
             }
             guard let order = fulfilment.child("order", in: ns) else {
@@ -33,7 +33,7 @@ extension CDAHeaderReader {
             let type = element[attribute: "typeCode"] ?? ""
             types.append(type)
             if !["RPLC", "APND", "XFRM"].contains(type) {
-                issues.append(.error("cda-related-document-type", type: "code-invalid", at: p.attribute("typeCode"),
+                issues.append(.error(.cdaRelatedDocumentType, type: "code-invalid", at: p.attribute("typeCode"),
                                      "relatedDocument typeCode must be RPLC, APND or XFRM"))
                 continue
             }
@@ -50,7 +50,7 @@ extension CDAHeaderReader {
             header.related.append(CDAHeader.Related(typeCode: type, parentIDs: ids, parentSetID: set, parentVersion: version))
         }
         if !types.isEmpty && !Self.allowedRelations.contains(types.sorted()) {
-            issues.append(.error("cda-related-document-combination", type: "business-rule", at: path.child("relatedDocument").description,
+            issues.append(.error(.cdaRelatedDocumentCombination, type: "business-rule", at: path.child("relatedDocument").description,
                                  "relatedDocument combination \(types.joined(separator: "+")) is not allowed (allowed: APND, RPLC, XFRM, XFRM+RPLC, XFRM+APND)"))
         }
         if let replaced = header.related("RPLC") { checkReplacement(replaced) }
@@ -60,22 +60,22 @@ extension CDAHeaderReader {
     mutating func checkReplacement(_ replaced: CDAHeader.Related) {
         let at = path.child("relatedDocument").description
         if header.setID == nil || header.versionNumber == nil {
-            issues.append(.warning("cda-replacement-version", type: "business-rule", at: at,
+            issues.append(.warning(.cdaReplacementVersion, type: "business-rule", at: at,
                                    "A replacing document (RPLC) should carry setId and versionNumber"))
         } else if let v = header.versionNumber, v <= 1 {
-            issues.append(.warning("cda-replacement-version", type: "business-rule", at: path.child("versionNumber").description,
+            issues.append(.warning(.cdaReplacementVersion, type: "business-rule", at: path.child("versionNumber").description,
                                    "A replacing document (RPLC) should have a versionNumber greater than 1"))
         }
         if let own = header.setID, let parentSet = replaced.parentSetID, own.keyPart != parentSet.keyPart {
-            issues.append(.error("cda-replacement-set-id", type: "business-rule", at: path.child("setId").description,
+            issues.append(.error(.cdaReplacementSetID, type: "business-rule", at: path.child("setId").description,
                                  "A replacing document must keep its parent's setId"))
         }
         if let own = header.versionNumber, let parent = replaced.parentVersion, own <= parent {
-            issues.append(.error("cda-replacement-version-order", type: "business-rule", at: path.child("versionNumber").description,
+            issues.append(.error(.cdaReplacementVersionOrder, type: "business-rule", at: path.child("versionNumber").description,
                                  "A replacing document's versionNumber must be higher than its parent's"))
         }
         if let id = header.id, replaced.parentIDs.contains(where: { $0.keyPart == id.keyPart }) {
-            issues.append(.error("cda-replacement-self", type: "business-rule", at: at, "A document cannot replace itself"))
+            issues.append(.error(.cdaReplacementSelf, type: "business-rule", at: at, "A document cannot replace itself"))
         }
     }
 }

@@ -46,7 +46,7 @@ struct CDAHeaderReader {
     static func read(_ doc: XMLTreeElement, at path: XMLPath) -> (header: CDAHeader, issues: [Issue]) {
         var reader = CDAHeaderReader(doc: doc, ns: doc.namespace, path: path)
         if doc.namespace != CDANamespace.hl7v3 {
-            reader.issues.append(.error("cda-namespace-missing", type: "structure", at: path.description,
+            reader.issues.append(.error(.cdaNamespaceMissing, type: "structure", at: path.description,
                                         "ClinicalDocument must be in the urn:hl7-org:v3 namespace"))
         }
         reader.checkStructure()
@@ -78,7 +78,7 @@ struct CDAHeaderReader {
     }
 
     mutating func missing(_ name: String, at location: String) {
-        issues.append(.error("cda-element-missing", type: "required", at: location, "Required element \(name) is missing"))
+        issues.append(.error(.cdaElementMissing, type: "required", at: location, "Required element \(name) is missing"))
     }
 
     // MARK: - Order and cardinality
@@ -90,17 +90,17 @@ struct CDAHeaderReader {
             let n = counts[child.name, default: 0]
             counts[child.name] = n + 1
             guard let rank = Self.schema.firstIndex(where: { $0.name == child.name }) else {
-                issues.append(.error("cda-unexpected-element", type: "structure", at: path.child(child.name).description,
+                issues.append(.error(.cdaUnexpectedElement, type: "structure", at: path.child(child.name).description,
                                      "Element \(child.name) is not part of the CDA R2 header"))
                 continue
             }
             if rank < highest {
-                issues.append(.error("cda-element-order", type: "structure", at: pathOf(child.name, n).description,
+                issues.append(.error(.cdaElementOrder, type: "structure", at: pathOf(child.name, n).description,
                                      "Element \(child.name) is out of schema order (it must come before \(Self.schema[highest].name))"))
             }
             highest = max(highest, rank)
             if Self.schema[rank].max != .max && n + 1 > Self.schema[rank].max {
-                issues.append(.error("cda-element-repeated", type: "structure", at: path.child(child.name, index: n + 1).description,
+                issues.append(.error(.cdaElementRepeated, type: "structure", at: path.child(child.name, index: n + 1).description,
                                      "Element \(child.name) may appear at most \(Self.schema[rank].max) time(s)"))
             }
         }
@@ -114,7 +114,7 @@ struct CDAHeaderReader {
     mutating func readTypeID() {
         guard let typeID = first("typeId") else { return }
         if typeID[attribute: "root"] != Self.typeIDRoot || typeID[attribute: "extension"] != Self.typeIDExtension {
-            issues.append(.error("cda-type-id", type: "value", at: path.child("typeId").description,
+            issues.append(.error(.cdaTypeID, type: "value", at: path.child("typeId").description,
                                  "typeId must have root \(Self.typeIDRoot) and extension \(Self.typeIDExtension)"))
         }
     }
@@ -127,11 +127,11 @@ struct CDAHeaderReader {
     /// Checks an II element: a root is required and must be an OID or UUID.
     mutating func checkedID(_ element: XMLTreeElement, at p: XMLPath, what: String, severity: Issue.Severity = .error) -> InstanceIdentifier? {
         guard let id = InstanceIdentifier(element) else {
-            issues.append(Issue(severity, "cda-id-root-missing", type: "required", at: p.attribute("root"), "\(what) has no root"))
+            issues.append(Issue(severity, .cdaIDRootMissing, type: "required", at: p.attribute("root"), "\(what) has no root"))
             return nil
         }
         if !id.hasValidRoot {
-            issues.append(Issue(severity, "cda-id-root-format", type: "value", at: p.attribute("root"),
+            issues.append(Issue(severity, .cdaIDRootFormat, type: "value", at: p.attribute("root"),
                                 "\(what) root must be an OID or a UUID"))
         }
         return id
@@ -141,12 +141,12 @@ struct CDAHeaderReader {
         guard let element = first("code") else { return }
         let p = path.child("code")
         guard let code = element[attribute: "code"], !code.isEmpty else {
-            issues.append(.error("cda-code-missing", type: "required", at: p.attribute("code"), "The document type code has no code"))
+            issues.append(.error(.cdaCodeMissing, type: "required", at: p.attribute("code"), "The document type code has no code"))
             return
         }
         let system = element[attribute: "codeSystem"]
         if system == nil {
-            issues.append(.warning("cda-code-system-missing", at: p.attribute("codeSystem"), "The document type code has no codeSystem"))
+            issues.append(.warning(.cdaCodeSystemMissing, at: p.attribute("codeSystem"), "The document type code has no codeSystem"))
         }
         header.code = CDAHeader.Coded(code: code, system: system, display: element[attribute: "displayName"])
     }
@@ -155,7 +155,7 @@ struct CDAHeaderReader {
         guard let element = first("effectiveTime") else { return }
         header.effectiveTime = timestamp(element, at: path.child("effectiveTime"), what: "effectiveTime", required: true)
         if let ts = header.effectiveTime, !ts.hasDay {
-            issues.append(.warning("cda-timestamp-precision", at: path.child("effectiveTime").attribute("value"),
+            issues.append(.warning(.cdaTimestampPrecision, at: path.child("effectiveTime").attribute("value"),
                                    "The document effectiveTime should be precise to the day at least"))
         }
     }
@@ -164,17 +164,17 @@ struct CDAHeaderReader {
     mutating func timestamp(_ element: XMLTreeElement, at p: XMLPath, what: String, required: Bool) -> HL7Timestamp? {
         guard let value = element[attribute: "value"] else {
             if required && element[attribute: "nullFlavor"] == nil {
-                issues.append(.error("cda-timestamp-missing", type: "required", at: p.attribute("value"), "\(what) has no value"))
+                issues.append(.error(.cdaTimestampMissing, type: "required", at: p.attribute("value"), "\(what) has no value"))
             }
             return nil
         }
         guard let ts = HL7Timestamp.parse(value) else {
-            issues.append(.error("cda-timestamp-format", type: "value", at: p.attribute("value"),
+            issues.append(.error(.cdaTimestampFormat, type: "value", at: p.attribute("value"),
                                  "\(what) is not a valid HL7 TS (YYYYMMDDHHMMSS[.SSSS][+/-ZZZZ])"))
             return nil
         }
         if ts.hourOnlyOffset {
-            issues.append(.warning("cda-timestamp-offset", at: p.attribute("value"),
+            issues.append(.warning(.cdaTimestampOffset, at: p.attribute("value"),
                                    "\(what) has a UTC offset of hours only; it should be +/-HHMM"))
         }
         return ts
@@ -186,10 +186,10 @@ struct CDAHeaderReader {
         let code = element[attribute: "code"] ?? ""
         let system = element[attribute: "codeSystem"]
         if !["N", "R", "V"].contains(code) {
-            issues.append(.error("cda-confidentiality-code", type: "code-invalid", at: p.attribute("code"),
+            issues.append(.error(.cdaConfidentialityCode, type: "code-invalid", at: p.attribute("code"),
                                  "confidentialityCode must be N, R or V"))
         } else if let system, !Self.confidentialitySystems.contains(system) {
-            issues.append(.warning("cda-confidentiality-system", type: "code-invalid", at: p.attribute("codeSystem"),
+            issues.append(.warning(.cdaConfidentialitySystem, type: "code-invalid", at: p.attribute("codeSystem"),
                                    "confidentialityCode should come from code system 2.16.840.1.113883.5.25"))
         }
         if !code.isEmpty { header.confidentiality = CDAHeader.Coded(code: code, system: system, display: element[attribute: "displayName"]) }
@@ -204,12 +204,12 @@ struct CDAHeaderReader {
             if let v = version[attribute: "value"].flatMap({ Int($0) }), v >= 1 {
                 header.versionNumber = v
             } else {
-                issues.append(.error("cda-version-number", type: "value", at: p.attribute("value"),
+                issues.append(.error(.cdaVersionNumber, type: "value", at: p.attribute("value"),
                                      "versionNumber must be a whole number of 1 or more"))
             }
         }
         if (set == nil) != (version == nil) {
-            issues.append(.warning("cda-set-version-pair", at: path.child(set == nil ? "setId" : "versionNumber").description,
+            issues.append(.warning(.cdaSetVersionPair, at: path.child(set == nil ? "setId" : "versionNumber").description,
                                    "setId and versionNumber should be sent together"))
         }
     }

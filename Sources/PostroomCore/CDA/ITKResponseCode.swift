@@ -34,7 +34,7 @@ public enum ITKResponseCode: Int, Sendable, CaseIterable {
 
     /// The issue code a pipeline puts in `MessageResult.issues` when a duplicate matched the
     /// ITK tracking id (`itk|…` key): the answer is then 20007 rather than 20008.
-    public static let duplicateMessageIssueCode = "duplicate-message"
+    public static let duplicateMessageIssueCode = IssueCode.duplicateMessage.code
 
     /// The code for one message's result (see `CDAAnswerBuilder`).
     ///
@@ -51,7 +51,7 @@ public enum ITKResponseCode: Int, Sendable, CaseIterable {
             return .success
         case .rejected:
             let errors = result.issues.filter(\.isError)
-            if errors.contains(where: { $0.code.hasPrefix("xml-") || $0.code == "itk-payload-unreadable" }) { return .unreadable }
+            if errors.contains(where: { $0.code.hasPrefix("xml-") || $0.has(.itkPayloadUnreadable) }) { return .unreadable }
             if errors.contains(where: { $0.code.hasPrefix("itk-") || $0.code.hasPrefix("soap-") }) { return .headerValidationFailure }
             return .payloadValidationFailure
         }

@@ -27,16 +27,16 @@ public enum Correlator {
         for c in candidates where !unique.contains(where: { $0.requestID == c.requestID }) { unique.append(c) }
         guard let only = unique.first else { return .hold }
         if unique.count > 1 {
-            return .refuse(.error("multiple-requests-match", type: "multiple-matches",
+            return .refuse(.error(.multipleRequestsMatch, type: "multiple-matches",
                                   "The report's identifiers match \(unique.count) different requests"))
         }
         switch PatientMatch.compare(reportPatient, only.patientKeys) {
         case .same: return .link(requestID: only.requestID)
         case .different:
-            return .refuse(.error("patient-mismatch", type: "business-rule",
+            return .refuse(.error(.patientMismatch, type: "business-rule",
                                   "The report is for a different patient than the request it names"))
         case .unverifiable:
-            return .refuse(.error("patient-unverifiable", type: "business-rule",
+            return .refuse(.error(.patientUnverifiable, type: "business-rule",
                                   "The report or its request names no patient, so they cannot be linked safely"))
         }
     }

@@ -65,7 +65,7 @@ public enum ReportPlanner {
     public static func plan(_ s: Situation) -> Plan {
         if let existing = s.existing {
             if PatientMatch.compare(s.patientKeys, existing.patientKeys) == .different {
-                return .refuse(.error("patient-mismatch", type: "business-rule",
+                return .refuse(.error(.patientMismatch, type: "business-rule",
                                       "A new version of a stored report names a different patient"))
             }
             if let rid = existing.requestID { return .keep(requestID: rid) }
@@ -73,7 +73,7 @@ public enum ReportPlanner {
         if s.existing == nil, let replaced = s.replaces {
             guard let parent = replaced.stored else { return .awaitParent(identity: replaced.identity) }
             if PatientMatch.compare(s.patientKeys, parent.patientKeys) == .different {
-                return .refuse(.error("patient-mismatch", type: "business-rule", "The document replaces one about a different patient"))
+                return .refuse(.error(.patientMismatch, type: "business-rule", "The document replaces one about a different patient"))
             }
             if !s.namesRequests, let rid = parent.requestID { return .link(requestID: rid, via: "replaces|" + replaced.identity) }
         }

@@ -9,18 +9,18 @@ public enum FHIRDecoder {
     /// Decodes one FHIR JSON drop.
     public static func decode(_ bytes: [UInt8], options: DecodeOptions) -> DecodedDrop {
         if startsLikeXML(bytes) {
-            return DecodedDrop(format: .fhir, messages: [], issues: [.fatal(FHIRIssueCode.xmlNotSupported, type: "not-supported",
+            return DecodedDrop(format: .fhir, messages: [], issues: [.fatal(IssueCode.fhirXMLNotSupported, type: "not-supported",
                 "FHIR XML is not supported: send FHIR R4 JSON")])
         }
         let root: JSONValue
         do {
             root = try JSONParser(maxDepth: options.maxJSONDepth).parse(bytes)
         } catch {
-            return DecodedDrop(format: .fhir, messages: [], issues: [.fatal(FHIRIssueCode.jsonSyntax, type: "structure",
+            return DecodedDrop(format: .fhir, messages: [], issues: [.fatal(IssueCode.jsonSyntax, type: "structure",
                 at: "line \(error.line), column \(error.column)", "The file is not valid JSON: \(error.message)")])
         }
         guard let object = root.object, root["resourceType"]?.string != nil else {
-            return DecodedDrop(format: .fhir, messages: [], issues: [.fatal(FHIRIssueCode.resourceTypeMissing, type: "structure",
+            return DecodedDrop(format: .fhir, messages: [], issues: [.fatal(IssueCode.resourceTypeMissing, type: "structure",
                 "The JSON is not a FHIR resource: a JSON object with a resourceType string is expected")])
         }
         let otherVersion = FHIRVersionDetector.evidence(in: root)

@@ -44,7 +44,7 @@ public enum HL7AckBuilder {
         }
         let legacy = isBefore25(ctx.versionID)
         // Warnings and errors, and the one informational line a placer needs: the Task that tracks its order.
-        let reported = (result?.issues ?? []).filter { $0.severity >= .warning || $0.code == "task-created" }.prefix(50)
+        let reported = (result?.issues ?? []).filter { $0.severity >= .warning || $0.has(.taskCreated) }.prefix(50)
         var msa = ["MSA", code, ctx.controlID]
         if legacy, code != "AA", code != "CA", let first = reported.first(where: \.isError) {
             msa.append(escape(first.text, ctx))

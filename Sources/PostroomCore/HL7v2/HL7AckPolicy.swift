@@ -2,24 +2,39 @@
 public enum HL7AckPolicy {
     /// Issue codes that make an answer AR (and CR) rather than AE: not about content, or a
     /// file that arrived incomplete (a resend may succeed).
-    public static let rejectCodes: Set<String> = [
-        "unsupported-message-type", "unsupported-event", "unsupported-version", "unsupported-processing-id",
-        "batch-truncated", "batch-count-mismatch",
+    public static let rejectCodes: Set<String> = Set([
+        IssueCode.unsupportedMessageType, IssueCode.unsupportedEvent, IssueCode.unsupportedVersion,
+        .unsupportedProcessingID, .batchTruncated, .batchCountMismatch,
+    ].map(\.code))
+
+    /// Postroom issue codes → HL7 table 0357 error codes (other codes go by their FHIR issue type).
+    public static let errorCodes: [String: String] = {
+        var map = unusedErrorCodes
+        for (codes, err) in errorCodesByCatalogue {
+            for code in codes { map[code.code] = err }
+        }
+        return map
+    }()
+
+    /// The table 0357 codes of the issue codes that have one of their own.
+    static let errorCodesByCatalogue: [([IssueCode], String)] = [
+        ([.segmentSequence, .segmentMissing, .segmentIDInvalid, .segmentOutsideMessage, .batchEnvelopeInvalid, .batchTruncated,
+          .batchCountMismatch, .mshMissing], "100"),
+        ([.requiredFieldMissing], "101"),
+        ([.dataType, .mshInvalid, .encodingCharactersInvalid, .escapeSequence, .nhsNumberCheckDigit, .nhsNumberFormat,
+          .characterSetMismatch, .characterSetFallback], "102"),
+        ([.tableValue, .unsupportedCharacterSet], "103"),
+        ([.unsupportedMessageType], "200"),
+        ([.unsupportedEvent], "201"),
+        ([.unsupportedProcessingID], "202"),
+        ([.unsupportedVersion], "203"),
+        ([.requestNotFound], "204"),
+        ([.duplicateControlID], "205"),
     ]
 
-    /// Postroom issue codes → HL7 table 0357 error codes.
-    public static let errorCodes: [String: String] = [
-        "segment-sequence": "100", "segment-missing": "100", "segment-id-invalid": "100", "segment-outside-message": "100",
-        "batch-envelope-invalid": "100", "batch-truncated": "100", "batch-count-mismatch": "100", "msh-missing": "100",
-        "required-field-missing": "101",
-        "data-type": "102", "msh-invalid": "102", "encoding-characters-invalid": "102", "escape-sequence": "102",
-        "nhs-number-check-digit": "102", "nhs-number-format": "102", "character-set-mismatch": "102", "character-set-fallback": "102",
-        "table-value": "103", "unsupported-character-set": "103",
-        "value-too-long": "104",
-        "unsupported-message-type": "200", "unsupported-event": "201", "unsupported-processing-id": "202", "unsupported-version": "203",
-        "request-not-found": "204", "unknown-key": "204",
-        "duplicate-control-id": "205", "duplicate": "205",
-        "record-locked": "206",
+    /// Mapped codes that no issue carries today (not in the catalogue); kept as they were.
+    static let unusedErrorCodes: [String: String] = [
+        "value-too-long": "104", "unknown-key": "204", "duplicate": "205", "record-locked": "206",
     ]
 
     /// The texts of table 0357.

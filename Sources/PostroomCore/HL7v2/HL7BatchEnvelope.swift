@@ -62,50 +62,50 @@ public struct HL7BatchEnvelope: Sendable, Hashable {
     public func check() -> [Issue] {
         var issues: [Issue] = []
         if strayOutsideMessages > 0 {
-            issues.append(.fatal("segment-outside-message", at: nil,
+            issues.append(.fatal(.segmentOutsideMessage, at: nil,
                                  "The file holds \(strayOutsideMessages) segment(s) outside any message (not after an MSH)"))
         }
         if fileHeader != nil, !hasFileTrailer {
-            issues.append(.fatal("batch-truncated", at: "FTS", "The file has an FHS but no FTS: it looks truncated"))
+            issues.append(.fatal(.batchTruncated, at: "FTS", "The file has an FHS but no FTS: it looks truncated"))
         }
         if fileHeader == nil, hasFileTrailer {
-            issues.append(.fatal("batch-envelope-invalid", at: "FTS", "The file has an FTS but no FHS"))
+            issues.append(.fatal(.batchEnvelopeInvalid, at: "FTS", "The file has an FTS but no FHS"))
         }
         if contentAfterFileTrailer {
-            issues.append(.fatal("batch-envelope-invalid", at: "FTS", "The file holds segments after its FTS"))
+            issues.append(.fatal(.batchEnvelopeInvalid, at: "FTS", "The file holds segments after its FTS"))
         }
         if unexpectedBatchTrailers > 0 {
-            issues.append(.fatal("batch-envelope-invalid", at: "BTS", "The file has a BTS with no BHS before it"))
+            issues.append(.fatal(.batchEnvelopeInvalid, at: "BTS", "The file has a BTS with no BHS before it"))
         }
         if hasFileTrailer, !fileTrailerCount.isEmpty {
             let headed = batches.filter { $0.header != nil }.count
             if let n = Int(fileTrailerCount.trimmingSpaces) {
                 if n != headed {
-                    issues.append(.fatal("batch-count-mismatch", at: "FTS-1",
+                    issues.append(.fatal(.batchCountMismatch, at: "FTS-1",
                                          "FTS-1 says the file holds \(n) batch(es) but it holds \(headed): it looks truncated or altered"))
                 }
             } else {
-                issues.append(.fatal("batch-count-mismatch", at: "FTS-1", "FTS-1 (file batch count) is not a number"))
+                issues.append(.fatal(.batchCountMismatch, at: "FTS-1", "FTS-1 (file batch count) is not a number"))
             }
         }
         for (i, batch) in batches.enumerated() where batch.header != nil {
             let where_ = batches.filter({ $0.header != nil }).count > 1 ? "BTS[\(i + 1)]" : "BTS"
             guard batch.hasTrailer else {
-                issues.append(.fatal("batch-truncated", at: where_, "A batch has a BHS but no BTS: it looks truncated"))
+                issues.append(.fatal(.batchTruncated, at: where_, "A batch has a BHS but no BTS: it looks truncated"))
                 continue
             }
             guard !batch.trailerCount.isEmpty else { continue }
             if let n = Int(batch.trailerCount.trimmingSpaces) {
                 if n != batch.messageCount {
-                    issues.append(.fatal("batch-count-mismatch", at: where_ + "-1",
+                    issues.append(.fatal(.batchCountMismatch, at: where_ + "-1",
                                          "BTS-1 says the batch holds \(n) message(s) but it holds \(batch.messageCount): it looks truncated or altered"))
                 }
             } else {
-                issues.append(.fatal("batch-count-mismatch", at: where_ + "-1", "BTS-1 (batch message count) is not a number"))
+                issues.append(.fatal(.batchCountMismatch, at: where_ + "-1", "BTS-1 (batch message count) is not a number"))
             }
         }
         if messageCount == 0, !isEnveloped, strayOutsideMessages == 0 {
-            issues.append(.fatal("no-message", at: "MSH", "The file holds no HL7 v2 message"))
+            issues.append(.fatal(.noMessage, at: "MSH", "The file holds no HL7 v2 message"))
         }
         return issues
     }

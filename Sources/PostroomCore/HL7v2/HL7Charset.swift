@@ -22,20 +22,20 @@ public enum HL7Charset: Sendable, Hashable {
         case "", "ASCII", "US-ASCII":
             guard hasHigh else { return Choice(charset: .utf8) }
             if isValidUTF8(bytes) {
-                return Choice(charset: .utf8, issue: declared.isEmpty ? nil : .warning("character-set-mismatch", type: "value", at: "MSH-18",
+                return Choice(charset: .utf8, issue: declared.isEmpty ? nil : .warning(.characterSetMismatch, type: "value", at: "MSH-18",
                     "MSH-18 declares ASCII but the message holds UTF-8 characters; read as UTF-8"))
             }
-            return Choice(charset: .windows1252, issue: .warning("character-set-fallback", type: "value", at: "MSH-18",
+            return Choice(charset: .windows1252, issue: .warning(.characterSetFallback, type: "value", at: "MSH-18",
                 "The message holds bytes that are not valid UTF-8 and MSH-18 names no character set that explains them; read as Windows-1252"))
         case "UNICODE UTF-8", "UTF-8", "UTF8", "UNICODE":
             if !hasHigh || isValidUTF8(bytes) { return Choice(charset: .utf8) }
-            return Choice(charset: .windows1252, issue: .warning("character-set-mismatch", type: "value", at: "MSH-18",
+            return Choice(charset: .windows1252, issue: .warning(.characterSetMismatch, type: "value", at: "MSH-18",
                 "MSH-18 declares UTF-8 but the message is not valid UTF-8; read as Windows-1252"))
         case "8859/1", "ISO-8859-1", "ISO8859-1", "ISO_8859-1", "ISO IR100", "ISO-IR 100":
             return Choice(charset: .latin1)
         default:
             guard hasHigh else { return Choice(charset: .utf8) }
-            return Choice(charset: .utf8, issue: .error("unsupported-character-set", type: "not-supported", at: "MSH-18",
+            return Choice(charset: .utf8, issue: .error(.unsupportedCharacterSet, type: "not-supported", at: "MSH-18",
                 "MSH-18 names a character set Postroom does not decode (supported: ASCII, UNICODE UTF-8, 8859/1)"))
         }
     }

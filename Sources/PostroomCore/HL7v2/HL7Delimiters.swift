@@ -60,7 +60,7 @@ public struct HL7Delimiters: Sendable, Hashable {
         while i < end, bytes[i] != sep { chars.append(bytes[i]); i += 1 }
         let location = "\(segment)-2"
         if chars.count < 4 || chars.count > 5 {
-            issues.append(.error("encoding-characters-invalid", type: "structure", at: location,
+            issues.append(.error(.encodingCharactersInvalid, type: "structure", at: location,
                                  "\(segment)-2 must hold 4 encoding characters (5 from v2.7), found \(chars.count)"))
         }
         let defaults: [UInt8] = [0x5E, 0x7E, 0x5C, 0x26, 0x23]
@@ -73,7 +73,7 @@ public struct HL7Delimiters: Sendable, Hashable {
                 continue
             }
             if given != nil, !reported {
-                issues.append(.error("encoding-characters-invalid", type: "structure", at: location,
+                issues.append(.error(.encodingCharactersInvalid, type: "structure", at: location,
                                      "\(segment)-2 encoding characters must be distinct punctuation characters other than the field separator"))
                 reported = true
             }

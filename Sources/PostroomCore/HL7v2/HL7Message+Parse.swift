@@ -20,10 +20,10 @@ extension HL7Message {
         let ranges = HL7Segmenter.segments(buf, terminator: terminator ?? HL7Segmenter.terminator(for: buf))
         guard let first = ranges.first, first.count >= 3, buf[first.lowerBound] == 0x4D, buf[first.lowerBound + 1] == 0x53,
               buf[first.lowerBound + 2] == 0x48 else {
-            return .failure(Failure(issues: [.fatal("msh-missing", at: "MSH", "The message does not start with an MSH segment")]))
+            return .failure(Failure(issues: [.fatal(.mshMissing, at: "MSH", "The message does not start with an MSH segment")]))
         }
         guard let (delimiters, delimiterIssues) = HL7Delimiters.read(buf, start: first.lowerBound, end: first.upperBound, segment: "MSH") else {
-            return .failure(Failure(issues: [.fatal("msh-invalid", at: "MSH-1",
+            return .failure(Failure(issues: [.fatal(.mshInvalid, at: "MSH-1",
                 "MSH-1 must be a punctuation character (the field separator) right after MSH")]))
         }
         var issues = delimiterIssues
@@ -57,7 +57,7 @@ extension HL7Message {
         if let issue = choice.issue { issues.append(issue) }
         let message = HL7Message(bytes: owner, delimiters: delimiters, charset: choice.charset, segmentInfos: infos, pieceEnds: ends)
         for (i, info) in infos.enumerated() where !info.id.isValid {
-            issues.append(.error("segment-id-invalid", type: "structure", at: "segment \(i + 1)",
+            issues.append(.error(.segmentIDInvalid, type: "structure", at: "segment \(i + 1)",
                                  "Segment \(i + 1) does not start with a valid segment id (three upper-case letters or digits)"))
         }
         return .success((message, issues))

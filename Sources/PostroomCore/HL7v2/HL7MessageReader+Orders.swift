@@ -45,7 +45,7 @@ extension HL7MessageReader {
             guard table(orc, 1, 1, control, HL7Tables.isOrderControl, "0119") else { continue }
             let orderStatus = orc.text(5, 1)
             if !orderStatus.isEmpty, HL7Tables.orderStatus[orderStatus] == nil {
-                issues.append(.warning("table-value", type: "code-invalid", at: orc.location(5).description, "The value is not in HL7 table 0038"))
+                issues.append(.warning(.tableValue, type: "code-invalid", at: orc.location(5).description, "The value is not in HL7 table 0038"))
             }
             let fromPlacer = Self.placerOrderControls.contains(control)
             let placerNS = fromPlacer ? sender : receiver
@@ -61,14 +61,14 @@ extension HL7MessageReader {
             let placer = orderKey(placerEI, filler: false, defaultNamespace: placerNS)
             let filler = orderKey(fillerEI, filler: true, defaultNamespace: fillerNS)
             if control == "NW", placer == nil {
-                issues.append(.error("required-field-missing", type: "required", at: orc.location(2).description,
+                issues.append(.error(.requiredFieldMissing, type: "required", at: orc.location(2).description,
                                      "A new order (ORC-1 NW) needs a placer order number in ORC-2 or OBR-2"))
             } else if placer == nil, filler == nil {
-                issues.append(.error("required-field-missing", type: "required", at: orc.location(2).description,
+                issues.append(.error(.requiredFieldMissing, type: "required", at: orc.location(2).description,
                                      "The order needs a placer (ORC-2/OBR-2) or filler (ORC-3/OBR-3) order number"))
             }
             if let obr { require(obr, 4, 0, "OBR-4 (universal service identifier)") } else if control == "NW" {
-                issues.append(.error("required-field-missing", type: "required", at: orc.location().description,
+                issues.append(.error(.requiredFieldMissing, type: "required", at: orc.location().description,
                                      "A new order (ORC-1 NW) needs an OBR with the service requested (OBR-4)"))
             }
             let reason = orc.element(16).isPresent ? orc.text(16, 2).isEmpty ? orc.text(16, 1) : orc.text(16, 2) : nil

@@ -46,7 +46,7 @@ extension HL7MessageReader {
         }
         if pid.element(7, 1).isPresent {
             if let dt = HL7DateTime(pid.text(7, 1)) { resource["birthDate"] = .string(dt.fhirDate) } else {
-                issues.append(.error("data-type", type: "value", at: pid.location(7).description, "PID-7 (date of birth) is not a valid HL7 date"))
+                issues.append(.error(.dataType, type: "value", at: pid.location(7).description, "PID-7 (date of birth) is not a valid HL7 date"))
             }
         }
         return PatientFacts(nhsNumber: nhs, keys: keys, resource: .object(resource))

@@ -2,7 +2,7 @@ extension HL7MessageReader {
     /// The referral ServiceRequest of a REF^I12, keyed by RF1-6 (originating referral identifier).
     mutating func referral(_ tree: HL7GroupNode, patient: PatientFacts?) -> [RequestFacts] {
         guard let rf1 = message.first("RF1") else {
-            issues.append(.error("segment-missing", type: "structure", at: "RF1",
+            issues.append(.error(.segmentMissing, type: "structure", at: "RF1",
                                  "A referral needs an RF1 segment with the originating referral identifier (RF1-6)"))
             return []
         }
@@ -49,7 +49,7 @@ extension HL7MessageReader {
     /// The answer to a referral (RRI^I12): RF1-1 `A` accepted, `R` rejected, keyed by RF1-6.
     mutating func referralResponse(_ tree: HL7GroupNode, patient: PatientFacts?) -> [RequestFacts] {
         guard let rf1 = message.first("RF1") else {
-            issues.append(.error("segment-missing", type: "structure", at: "RF1",
+            issues.append(.error(.segmentMissing, type: "structure", at: "RF1",
                                  "A referral response needs an RF1 segment with the referral status (RF1-1) and identifier (RF1-6)"))
             return []
         }

@@ -23,7 +23,7 @@ extension HL7MessageReader {
             let placer = orderKey(placerEI, filler: false, defaultNamespace: receiver)
             let filler = orderKey(fillerEI, filler: true, defaultNamespace: sender)
             if placer == nil, filler == nil {
-                issues.append(.warning("order-number-missing", type: "required", at: obr.location(2).description,
+                issues.append(.warning(.orderNumberMissing, type: "required", at: obr.location(2).description,
                                        "The result names no placer (OBR-2/ORC-2) or filler (OBR-3/ORC-3) order number, so it cannot be linked to its order"))
             }
             let service = obr.text(4, 1)
@@ -47,7 +47,7 @@ extension HL7MessageReader {
             let status: String
             if resultStatus.isEmpty {
                 status = Self.derivedStatus(obxStatuses)
-                issues.append(.warning("required-field-missing", type: "required", at: obr.location(25).description,
+                issues.append(.warning(.requiredFieldMissing, type: "required", at: obr.location(25).description,
                                        "OBR-25 (result status) is empty; the report status is derived from OBX-11"))
             } else if let mapped = HL7Tables.resultStatus[resultStatus] {
                 status = mapped
@@ -130,7 +130,7 @@ extension HL7MessageReader {
         let hasValue = obx.field(5).isPresent
         if hasValue { if require(obx, 2, 0, "OBX-2 (value type)") { table(obx, 2, 1, type, HL7Tables.valueTypes.contains, "0125") } }
         else if !Self.statusesWithoutValue.contains(status) {
-            issues.append(.error("required-field-missing", type: "required", at: obx.location(5).description,
+            issues.append(.error(.requiredFieldMissing, type: "required", at: obx.location(5).description,
                                  "OBX-5 (observation value) is required unless OBX-11 says there is none (X, N, I, O, D)"))
         }
         var o = JSONObject.reserving(12)
@@ -171,7 +171,7 @@ extension HL7MessageReader {
         let first = field.repetition(1)
         var reps: [HL7Element] { field.repetitions.filter(\.isPresent) }
         func dataType(_ what: String) {
-            issues.append(.error("data-type", type: "value", at: obx.location(5).description, "OBX-5 is not a valid \(what) (OBX-2 \(type))"))
+            issues.append(.error(.dataType, type: "value", at: obx.location(5).description, "OBX-5 is not a valid \(what) (OBX-2 \(type))"))
         }
         switch type {
         case "NM":

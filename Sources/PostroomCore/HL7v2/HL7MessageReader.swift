@@ -29,7 +29,7 @@ struct HL7MessageReader {
     @discardableResult
     mutating func require(_ seg: HL7Segment, _ field: Int, _ component: Int = 0, _ name: String) -> Bool {
         if seg.has(field, component) { return true }
-        issues.append(.error("required-field-missing", type: "required", at: seg.location(field, component == 0 ? nil : component).description,
+        issues.append(.error(.requiredFieldMissing, type: "required", at: seg.location(field, component == 0 ? nil : component).description,
                              "\(name) is required"))
         return false
     }
@@ -39,7 +39,7 @@ struct HL7MessageReader {
     mutating func table(_ seg: HL7Segment, _ field: Int, _ component: Int = 0, _ value: String, _ allowed: (String) -> Bool,
                         _ table: String, severity: Issue.Severity = .error) -> Bool {
         if value.isEmpty || allowed(value) { return true }
-        issues.append(Issue(severity, "table-value", type: "code-invalid", at: seg.location(field, component == 0 ? nil : component).description,
+        issues.append(Issue(severity, .tableValue, type: "code-invalid", at: seg.location(field, component == 0 ? nil : component).description,
                             "The value is not in HL7 table \(table)"))
         return false
     }
@@ -49,7 +49,7 @@ struct HL7MessageReader {
         let e = seg.element(field, component == 0 ? 1 : component)
         guard e.isPresent else { return nil }
         guard let dt = e.withBytes({ HL7DateTime(bytes: $0) }) else {
-            issues.append(Issue(severity, "data-type", type: "value", at: seg.location(field, component == 0 ? nil : component).description,
+            issues.append(Issue(severity, .dataType, type: "value", at: seg.location(field, component == 0 ? nil : component).description,
                                 "The value is not a valid HL7 date/time (YYYY[MM[DD[HH[MM[SS]]]]][+/-ZZZZ])"))
             return nil
         }
@@ -61,7 +61,7 @@ struct HL7MessageReader {
         let e = seg.element(field, 1)
         guard e.isPresent else { return nil }
         guard let dt = e.withBytes({ HL7DateTime(bytes: $0) }) else {
-            issues.append(.error("data-type", type: "value", at: seg.location(field).description,
+            issues.append(.error(.dataType, type: "value", at: seg.location(field).description,
                                  "The value is not a valid HL7 date/time (YYYY[MM[DD[HH[MM[SS]]]]][+/-ZZZZ])"))
             return nil
         }
@@ -99,7 +99,7 @@ struct HL7MessageReader {
         let idA = a.component(1).text, idB = b.component(1).text
         let nsA = a.component(2).text, nsB = b.component(2).text
         if idA != idB || (!nsA.isEmpty && !nsB.isEmpty && nsA != nsB) {
-            issues.append(.error("order-number-mismatch", type: "business-rule", at: seg.location(field).description,
+            issues.append(.error(.orderNumberMismatch, type: "business-rule", at: seg.location(field).description,
                                  "The \(name) in ORC and OBR must agree"))
         }
     }

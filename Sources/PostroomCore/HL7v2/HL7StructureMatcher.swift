@@ -33,20 +33,20 @@ struct HL7StructureMatcher {
         var collected: [HL7Node] = []
         let nodes: [HL7Node]? = m.match(grammar, into: &collected) ? collected : nil
         for i in m.tolerated {
-            issues.append(.warning("segment-not-in-structure", type: "structure", at: message.location(segment: i).description,
+            issues.append(.warning(.segmentNotInStructure, type: "structure", at: message.location(segment: i).description,
                                    "Segment \(m.ids[i]) is not part of the \(name) structure at this position; accepted and ignored"))
         }
         guard let nodes else {
             if m.farthest < m.ids.count {
                 let id = m.ids[m.farthest]
                 if id.isValid {
-                    issues.append(.error("segment-sequence", type: "structure", at: message.location(segment: m.farthest).description,
+                    issues.append(.error(.segmentSequence, type: "structure", at: message.location(segment: m.farthest).description,
                                          "Segment \(id) is not allowed here by the \(name) structure (expected \(m.expectedText))"))
                 }
             } else {
                 let needed = m.requiredAt == m.ids.count && !m.required.isEmpty ? m.required : m.expected
                 let text = Self.list(needed)
-                issues.append(.error("segment-missing", type: "structure", at: needed.first?.description,
+                issues.append(.error(.segmentMissing, type: "structure", at: needed.first?.description,
                                      "The message ends where the \(name) structure requires \(text)"))
             }
             return Outcome(tree: nil, issues: issues)
@@ -59,7 +59,7 @@ struct HL7StructureMatcher {
             let id = m.ids[m.pos]
             if id.isValid {
                 let hint = m.farthest == m.pos && !m.expected.isEmpty ? " (expected \(m.expectedText))" : ""
-                issues.append(.error("segment-sequence", type: "structure", at: message.location(segment: m.pos).description,
+                issues.append(.error(.segmentSequence, type: "structure", at: message.location(segment: m.pos).description,
                                      "Segment \(id) is not allowed here by the \(name) structure\(hint)"))
             }
         }

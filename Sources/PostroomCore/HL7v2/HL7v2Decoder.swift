@@ -96,7 +96,7 @@ public enum HL7v2Decoder {
                 probe.issues = []
                 let p = probe.patient(reader.message.segment(other))
                 if p.keys.isDisjoint(with: patient.keys) {
-                    reader.issues.append(.error("patient-multiple", type: "business-rule", at: reader.message.location(segment: other).description,
+                    reader.issues.append(.error(.patientMultiple, type: "business-rule", at: reader.message.location(segment: other).description,
                                                 "The message is about more than one patient; send one patient per message"))
                 }
             }
@@ -140,7 +140,7 @@ public enum HL7v2Decoder {
         var seen: Set<String> = []
         for i in messages.indices {
             for key in messages[i].dedupeKeys where !seen.insert(key).inserted {
-                messages[i].issues.append(.error("duplicate-control-id", type: "duplicate", at: "MSH-10",
+                messages[i].issues.append(.error(.duplicateControlID, type: "duplicate", at: "MSH-10",
                                                  "Another message of this file has the same sending application, facility and control id (MSH-10)"))
             }
         }

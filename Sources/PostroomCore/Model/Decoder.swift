@@ -3,14 +3,14 @@
 public enum Decoder {
     public static func decode(_ bytes: [UInt8], accepting formats: Set<PayloadFormat>, options: DecodeOptions = DecodeOptions()) -> DecodedDrop {
         guard !bytes.isEmpty else {
-            return DecodedDrop(format: nil, messages: [], issues: [.fatal("empty-file", "The file is empty")])
+            return DecodedDrop(format: nil, messages: [], issues: [.fatal(.emptyFile, "The file is empty")])
         }
         guard let format = PayloadFormat.sniff(bytes) else {
-            return DecodedDrop(format: nil, messages: [], issues: [.fatal("unknown-format", type: "not-supported",
+            return DecodedDrop(format: nil, messages: [], issues: [.fatal(.unknownFormat, type: "not-supported",
                 "The content is not HL7 v2, FHIR JSON or CDA XML")])
         }
         guard formats.contains(format) else {
-            return DecodedDrop(format: format, messages: [], issues: [.fatal("format-not-accepted", type: "not-supported",
+            return DecodedDrop(format: format, messages: [], issues: [.fatal(.formatNotAccepted, type: "not-supported",
                 "This channel does not accept \(format.rawValue) content")])
         }
         switch format {

@@ -40,9 +40,9 @@ public enum NHSNumber {
         switch check(candidate) {
         case .valid: nil
         case .malformed:
-            .error("nhs-number-format", type: "value", at: location, "NHS number must be 10 digits")
+            .error(.nhsNumberFormat, type: "value", at: location, "NHS number must be 10 digits")
         case .badCheckDigit:
-            .error("nhs-number-check-digit", type: "value", at: location, "NHS number fails the Modulus 11 check")
+            .error(.nhsNumberCheckDigit, type: "value", at: location, "NHS number fails the Modulus 11 check")
         }
     }
 }

@@ -37,11 +37,11 @@ public enum TaskPlanner {
         case "final", "amended", "corrected", "appended", "current":
             return .steps(tasks.filter { !$0.status.isTerminal }.map { task -> Step in
                 if !allowOpenSubtasks, task.hasOpenSubtasks {
-                    return .note(.warning("task-open-subtasks", type: "business-rule",
+                    return .note(.warning(.taskOpenSubtasks, type: "business-rule",
                                           "The report is final but the Task has open sub-tasks, so it is not completed"))
                 }
                 guard let path = machine.path(from: task.status, to: .completed) else {
-                    return .note(.warning("task-invalid-transition", type: "business-rule",
+                    return .note(.warning(.taskInvalidTransition, type: "business-rule",
                                           "The Task is \(task.status.rawValue) and cannot be completed by this report"))
                 }
                 return .move(taskID: task.id, path: path, reason: "final report \(reference)", statusReason: nil, output: reference)
@@ -49,7 +49,7 @@ public enum TaskPlanner {
         case "registered", "partial", "preliminary":
             return .steps(tasks.filter { !$0.status.isTerminal && !$0.status.hasStarted }.map { task -> Step in
                 guard let path = machine.path(from: task.status, to: .inProgress) else {
-                    return .note(.warning("task-invalid-transition", type: "business-rule",
+                    return .note(.warning(.taskInvalidTransition, type: "business-rule",
                                           "The Task is \(task.status.rawValue) and cannot move to in-progress"))
                 }
                 return .move(taskID: task.id, path: path, reason: "\(status) report \(reference)", statusReason: nil, output: reference)
@@ -71,7 +71,7 @@ public enum TaskPlanner {
             steps.append(.move(taskID: task.id, path: [target], reason: "order cancelled" + (reason.map { ": " + $0 } ?? ""),
                                statusReason: reason ?? "Order cancelled", output: nil))
             if target == .failed {
-                steps.append(.note(.information("task-failed-after-start",
+                steps.append(.note(.information(.taskFailedAfterStart,
                                                 "Work had started, so the Task is failed rather than cancelled")))
             }
         }

@@ -95,7 +95,7 @@ public struct TaskStateMachine: Sendable {
 
     /// The issue for a refused transition (OperationOutcome code `business-rule`).
     public func refusal(from: TaskStatus, to: TaskStatus, at location: String? = nil) -> Issue {
-        .error("task-invalid-transition", type: "business-rule", at: location,
+        .error(.taskInvalidTransition, type: "business-rule", at: location,
                "Task status cannot change from \(from.rawValue) to \(to.rawValue) (\(name) state machine)")
     }
 }

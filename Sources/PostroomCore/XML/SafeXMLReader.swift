@@ -56,7 +56,7 @@ public enum SafeXMLReader {
                                                                    truncated: builder.openElements > 0 && XMLTreeBuilder.endOfDataCodes.contains(code))])
         }
         guard let root = builder.root else {
-            throw XMLReadFailure(issues: [.fatal("xml-malformed", type: "structure", "The file holds no XML element")])
+            throw XMLReadFailure(issues: [.fatal(.xmlMalformed, type: "structure", "The file holds no XML element")])
         }
         return (root, builder.count)
     }

@@ -18,7 +18,7 @@ public enum XMLPreScan {
     /// The issues that refuse `bytes` before parsing; empty when the bytes may be parsed.
     public static func issues(_ bytes: [UInt8], maxBytes: Int) -> [Issue] {
         if bytes.count > maxBytes {
-            return [.fatal("xml-too-large", type: "too-long",
+            return [.fatal(.xmlTooLarge, type: "too-long",
                            "The file is \(bytes.count) bytes; XML input is limited to \(maxBytes) bytes")]
         }
         return bytes.withUnsafeBufferPointer { buf -> [Issue] in
@@ -38,11 +38,11 @@ public enum XMLPreScan {
             ([0xFE, 0xFF], "UTF-16"), ([0xFF, 0xFE], "UTF-16"),
         ]
         for (bom, name) in boms where head.starts(with: bom) {
-            return .fatal("xml-encoding-refused", type: "not-supported", at: "byte 1",
+            return .fatal(.xmlEncodingRefused, type: "not-supported", at: "byte 1",
                           "The file starts with a \(name) byte order mark; only UTF-8 XML is accepted")
         }
         if let nul = buf.firstIndex(of: 0) {
-            return .fatal("xml-encoding-refused", type: "not-supported", at: position(of: nul, in: buf),
+            return .fatal(.xmlEncodingRefused, type: "not-supported", at: position(of: nul, in: buf),
                           "The file contains NUL bytes (UTF-16 or UTF-32 text?); only UTF-8 XML is accepted")
         }
         return nil
@@ -82,7 +82,7 @@ public enum XMLPreScan {
     }
 
     private static func invalidUTF8(at offset: Int, _ buf: UnsafeBufferPointer<UInt8>) -> Issue {
-        .fatal("xml-invalid-utf8", type: "invalid", at: position(of: offset, in: buf),
+        .fatal(.xmlInvalidUtf8, type: "invalid", at: position(of: offset, in: buf),
                "The file is not valid UTF-8")
     }
 
@@ -104,11 +104,11 @@ public enum XMLPreScan {
         }
         var issues: [Issue] = []
         if let at = doctypeAt {
-            issues.append(.fatal("xml-doctype-refused", type: "security", at: position(of: at, in: buf),
+            issues.append(.fatal(.xmlDoctypeRefused, type: "security", at: position(of: at, in: buf),
                                  "A document type declaration (<!DOCTYPE) is not allowed: DTDs and entities are refused before parsing"))
         }
         if let at = entityAt {
-            issues.append(.fatal("xml-entity-refused", type: "security", at: position(of: at, in: buf),
+            issues.append(.fatal(.xmlEntityRefused, type: "security", at: position(of: at, in: buf),
                                  "An entity declaration (<!ENTITY) is not allowed: entities are never declared, resolved or expanded"))
         }
         return issues
@@ -127,7 +127,7 @@ public enum XMLPreScan {
         let value = rest.dropFirst().prefix { $0 != quote }.lowercased()
         let accepted: Set<String> = ["utf-8", "utf8", "us-ascii", "ascii"]
         if accepted.contains(value) { return nil }
-        return .fatal("xml-encoding-refused", type: "not-supported", at: "line 1",
+        return .fatal(.xmlEncodingRefused, type: "not-supported", at: "line 1",
                       "The XML declaration names an encoding other than UTF-8 or US-ASCII; only UTF-8 XML is accepted")
     }
 

@@ -125,17 +125,17 @@ struct XMLStructureScan {
 /// The issues raised when an XML document passes one of the limits of `DecodeOptions`.
 enum XMLLimitIssue {
     static func tooDeep(_ limit: Int, at location: String?) -> Issue {
-        .fatal("xml-too-deep", type: "too-costly", at: location,
+        .fatal(.xmlTooDeep, type: "too-costly", at: location,
                "Elements are nested more than \(limit) deep; the document is refused")
     }
 
     static func tooManyElements(_ limit: Int, at location: String?) -> Issue {
-        .fatal("xml-too-many-elements", type: "too-costly", at: location,
+        .fatal(.xmlTooManyElements, type: "too-costly", at: location,
                "The document has more than \(limit) elements; it is refused")
     }
 
     static func tooManyAttributes(_ limit: Int, at location: String?) -> Issue {
-        .fatal("xml-too-many-attributes", type: "too-costly", at: location,
+        .fatal(.xmlTooManyAttributes, type: "too-costly", at: location,
                "An element has more than \(limit) attributes (namespace declarations included); the document is refused")
     }
 }

@@ -117,18 +117,18 @@ final class XMLTreeBuilder: NSObject, XMLParserDelegate {
     static func malformed(code: Int, line: Int, column: Int, truncated: Bool) -> Issue {
         let at = "line \(line), column \(column)"
         if truncated {
-            return .fatal("xml-truncated", type: "incomplete", at: at,
+            return .fatal(.xmlTruncated, type: "incomplete", at: at,
                           "The XML ends before its root element is closed (truncated or partly written file?) [libxml2 error \(code)]")
         }
         switch code {
         case 26, 27:
-            return .fatal("xml-malformed", type: "structure", at: at,
+            return .fatal(.xmlMalformed, type: "structure", at: at,
                           "The XML refers to an undeclared entity; entities are not supported [libxml2 error \(code)]")
         case 200...299:
-            return .fatal("xml-malformed", type: "structure", at: at,
+            return .fatal(.xmlMalformed, type: "structure", at: at,
                           "The XML is not namespace-well-formed (undeclared prefix or bad namespace use) [libxml2 error \(code)]")
         default:
-            return .fatal("xml-malformed", type: "structure", at: at, "The XML is not well-formed [libxml2 error \(code)]")
+            return .fatal(.xmlMalformed, type: "structure", at: at, "The XML is not well-formed [libxml2 error \(code)]")
         }
     }
 }

@@ -19,12 +19,12 @@ public enum FHIRBundleRules {
     /// Every broken rule of a Bundle (entries' contents are checked by the validator's walk).
     public static func check(_ bundle: JSONObject, index: FHIRBundleIndex) -> [Finding] {
         var out: [Finding] = []
-        func add(_ code: String, _ type: String, _ location: String, _ text: String) {
-            out.append(Finding(code: code, type: type, location: location, text: text))
+        func add(_ code: IssueCode, _ type: String, _ location: String, _ text: String) {
+            out.append(Finding(code: code.code, type: type, location: location, text: text))
         }
         let type = index.type ?? ""
         if bundle["total"] != nil, type != "searchset", type != "history" {
-            add("bdl-1", "invariant", "total", "total is only allowed in searchset and history Bundles (bdl-1)")
+            add(.bdl1, "invariant", "total", "total is only allowed in searchset and history Bundles (bdl-1)")
         }
         var seenFullUrls: [String: [String?]] = [:]
         var identities: Set<String> = []
@@ -33,37 +33,37 @@ public enum FHIRBundleRules {
             guard let entry = item.object else { continue }
             let at = "entry[\(i)]"
             if entry["search"] != nil, type != "searchset" {
-                add("bdl-2", "invariant", at + ".search", "entry.search is only allowed in searchset Bundles (bdl-2)")
+                add(.bdl2, "invariant", at + ".search", "entry.search is only allowed in searchset Bundles (bdl-2)")
             }
             let hasRequest = entry["request"] != nil
             if requestTypes.contains(type), !hasRequest {
-                add("bdl-3", "invariant", at, "entry.request is required in \(type) Bundles (bdl-3)")
+                add(.bdl3, "invariant", at, "entry.request is required in \(type) Bundles (bdl-3)")
             } else if !requestTypes.contains(type), hasRequest {
-                add("bdl-3", "invariant", at + ".request", "entry.request is not allowed in \(type) Bundles (bdl-3)")
+                add(.bdl3, "invariant", at + ".request", "entry.request is not allowed in \(type) Bundles (bdl-3)")
             }
             let hasResponse = entry["response"] != nil
             if responseTypes.contains(type), !hasResponse {
-                add("bdl-4", "invariant", at, "entry.response is required in \(type) Bundles (bdl-4)")
+                add(.bdl4, "invariant", at, "entry.response is required in \(type) Bundles (bdl-4)")
             } else if !responseTypes.contains(type), hasResponse {
-                add("bdl-4", "invariant", at + ".response", "entry.response is not allowed in \(type) Bundles (bdl-4)")
+                add(.bdl4, "invariant", at + ".response", "entry.response is not allowed in \(type) Bundles (bdl-4)")
             }
             if entry["resource"] == nil, !hasRequest, !hasResponse {
-                add("bdl-5", "invariant", at, "An entry must have a resource unless it has a request or a response (bdl-5)")
+                add(.bdl5, "invariant", at, "An entry must have a resource unless it has a request or a response (bdl-5)")
             }
             let e = index.entries.indices.contains(i) ? index.entries[i] : nil
             if let fullUrl = e?.fullUrl {
                 if FHIRBundleIndex.historyOffset(fullUrl) != nil {
-                    add("bdl-8", "invariant", at + ".fullUrl", "fullUrl must not be version specific (bdl-8)")
+                    add(.bdl8, "invariant", at + ".fullUrl", "fullUrl must not be version specific (bdl-8)")
                 }
                 if type != "history" {
                     let earlier = seenFullUrls[fullUrl] ?? []
                     if !earlier.isEmpty, e?.versionId == nil || earlier.contains(where: { $0 == nil || $0 == e?.versionId }) {
-                        add("bdl-7", "invariant", at + ".fullUrl", "fullUrl must be unique in a Bundle unless versionIds differ (bdl-7)")
+                        add(.bdl7, "invariant", at + ".fullUrl", "fullUrl must be unique in a Bundle unless versionIds differ (bdl-7)")
                     }
                     seenFullUrls[fullUrl, default: []].append(e?.versionId)
                 }
                 if let parts = FHIRBundleIndex.restfulParts(fullUrl), let id = e?.id, parts.type == e?.resourceType, parts.id != id {
-                    add(FHIRIssueCode.fullUrlIDMismatch, "invalid", at + ".fullUrl", "The id in a RESTful fullUrl must equal the resource's id")
+                    add(IssueCode.bundleFullURLIDMismatch, "invalid", at + ".fullUrl", "The id in a RESTful fullUrl must equal the resource's id")
                 }
             }
             if type == "transaction" || type == "batch", let request = entry["request"]?.object {
@@ -74,17 +74,17 @@ public enum FHIRBundleRules {
         if type == "document" {
             let identifier = bundle["identifier"]?.object
             if identifier?["system"] == nil || identifier?["value"] == nil {
-                add("bdl-9", "invariant", "identifier", "A document must have an identifier with a system and a value (bdl-9)")
+                add(.bdl9, "invariant", "identifier", "A document must have an identifier with a system and a value (bdl-9)")
             }
             if bundle["timestamp"] == nil {
-                add("bdl-10", "invariant", "timestamp", "A document must have a timestamp (bdl-10)")
+                add(.bdl10, "invariant", "timestamp", "A document must have a timestamp (bdl-10)")
             }
             if first?.resourceType != "Composition" {
-                add("bdl-11", "invariant", "entry[0]", "A document must begin with a Composition (bdl-11)")
+                add(.bdl11, "invariant", "entry[0]", "A document must begin with a Composition (bdl-11)")
             }
         }
         if type == "message", first?.resourceType != "MessageHeader" {
-            add("bdl-12", "invariant", "entry[0]", "A message must begin with a MessageHeader (bdl-12)")
+            add(.bdl12, "invariant", "entry[0]", "A message must begin with a MessageHeader (bdl-12)")
         }
         return out
     }
@@ -94,8 +94,8 @@ public enum FHIRBundleRules {
                                 identities: inout Set<String>) -> [Finding] {
         guard let method = request["method"]?.string, let url = request["url"]?.string else { return [] }
         var out: [Finding] = []
-        func add(_ text: String, _ code: String = FHIRIssueCode.bundleRequestInvalid) {
-            out.append(Finding(code: code, type: "invalid", location: at + ".request", text: text))
+        func add(_ text: String, _ code: IssueCode = .bundleRequestInvalid) {
+            out.append(Finding(code: code.code, type: "invalid", location: at + ".request", text: text))
         }
         let path = url.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? url
         let segments = path.split(separator: "/").map(String.init)
@@ -120,7 +120,7 @@ public enum FHIRBundleRules {
         if type == "transaction", method != "GET", method != "HEAD", segments.count == 2, !url.contains("?") {
             let identity = segments[0] + "/" + segments[1]
             if !identities.insert(identity).inserted {
-                add("Two entries of the transaction act on \(segments[0]) with the same id", FHIRIssueCode.transactionIdentityOverlap)
+                add("Two entries of the transaction act on \(segments[0]) with the same id", IssueCode.transactionIdentityOverlap)
             }
         }
         return out

@@ -84,7 +84,7 @@ extension FHIRFactsMapper {
                 let differentEntries = mine.entry != nil && theirs.entry != nil && mine.entry != theirs.entry
                 guard differentNHS || differentEntries else { continue }
                 let at = item.entryIndex.map { "Bundle.entry[\($0)].resource.\(subjectName)" } ?? "\(item.type).\(subjectName)"
-                issues.append(.error("patient-mismatch", type: "business-rule", at: at,
+                issues.append(.error(.patientMismatch, type: "business-rule", at: at,
                                      "The \(item.type) is about a different patient than the ServiceRequest it names"))
             }
         }

@@ -25,21 +25,21 @@ public enum EPSMessageRules {
             switch event {
             case "prescription-order":
                 if let intent = r["intent"]?.string, !orderIntents.contains(intent) {
-                    issues.append(.error("eps-medication-request-intent", type: "business-rule", at: at + ".intent",
+                    issues.append(.error(.epsMedicationRequestIntent, type: "business-rule", at: at + ".intent",
                                          "A prescription-order MedicationRequest must have intent order, original-order or instance-order"))
                 }
                 if let status = r["status"]?.string, status != "active" {
-                    issues.append(.error("eps-medication-request-status", type: "business-rule", at: at + ".status",
+                    issues.append(.error(.epsMedicationRequestStatus, type: "business-rule", at: at + ".status",
                                          "A prescription-order MedicationRequest must have status active"))
                 }
                 if let group = r["groupIdentifier"]?["value"]?.string { groups.insert(group) }
             case "prescription-order-update":
                 if r["status"]?.string != "cancelled" {
-                    issues.append(.error("eps-cancellation-status", type: "business-rule", at: at + ".status",
+                    issues.append(.error(.epsCancellationStatus, type: "business-rule", at: at + ".status",
                                          "A prescription-order-update MedicationRequest must have status cancelled"))
                 }
                 if r["statusReason"] == nil {
-                    issues.append(.error("eps-cancellation-reason", type: "business-rule", at: at + ".statusReason",
+                    issues.append(.error(.epsCancellationReason, type: "business-rule", at: at + ".statusReason",
                                          "A prescription-order-update MedicationRequest must have a statusReason"))
                 }
             default:
@@ -47,7 +47,7 @@ public enum EPSMessageRules {
             }
         }
         if groups.count > 1 {
-            issues.append(.error("eps-group-identifier-mismatch", type: "business-rule", at: "Bundle.entry",
+            issues.append(.error(.epsGroupIdentifierMismatch, type: "business-rule", at: "Bundle.entry",
                                  "All MedicationRequests of a prescription-order must share one groupIdentifier"))
         }
         return issues

@@ -18,6 +18,12 @@ public enum FHIRIdentifierRules {
         public var type: String
         /// A human sentence without the value.
         public var text: String
+
+        init(_ code: IssueCode, type: String, text: String) {
+            self.code = code.code
+            self.type = type
+            self.text = text
+        }
     }
 
     /// What is wrong with `value` under `system`, or nil (also nil for systems without rules).
@@ -26,17 +32,17 @@ public enum FHIRIdentifierRules {
         case NHSNumber.system:
             switch NHSNumber.check(value) {
             case .valid: return nil
-            case .malformed: return Problem(code: "nhs-number-format", type: "value", text: "NHS number must be 10 digits")
-            case .badCheckDigit: return Problem(code: "nhs-number-check-digit", type: "value", text: "NHS number fails the Modulus 11 check")
+            case .malformed: return Problem(.nhsNumberFormat, type: "value", text: "NHS number must be 10 digits")
+            case .badCheckDigit: return Problem(.nhsNumberCheckDigit, type: "value", text: "NHS number fails the Modulus 11 check")
             }
         case odsOrganizationSystem:
-            return isODS(value, maxLength: 6) ? nil : Problem(code: "ods-code-format", type: "value",
+            return isODS(value, maxLength: 6) ? nil : Problem(.odsCodeFormat, type: "value",
                 text: "ODS organisation code must be 3 to 6 upper-case letters and digits")
         case odsSiteSystem:
-            return isODS(value, maxLength: 10) ? nil : Problem(code: "ods-code-format", type: "value",
+            return isODS(value, maxLength: 10) ? nil : Problem(.odsCodeFormat, type: "value",
                 text: "ODS site code must be 3 to 10 upper-case letters and digits")
         case uuidSystem:
-            return isUUID(value) ? nil : Problem(code: "uuid-identifier-format", type: "value",
+            return isUUID(value) ? nil : Problem(.uuidIdentifierFormat, type: "value",
                 text: "An identifier with system https://tools.ietf.org/html/rfc4122 must be a UUID")
         case prescriptionOrderNumberSystem:
             return prescriptionIDProblem(value)
@@ -78,7 +84,7 @@ public enum FHIRIdentifierRules {
     /// code, hex sequence and an ISO/IEC 7064 MOD 37-2 check character (`+` for 36).
     public static func prescriptionIDProblem(_ value: String) -> Problem? {
         let u = Array(value.utf8)
-        let formatProblem = Problem(code: "eps-prescription-id-format", type: "value",
+        let formatProblem = Problem(.epsPrescriptionIDFormat, type: "value",
                                     text: "Short-form prescription id must be XXXXXX-XXXXXX-XXXXXC")
         guard u.count == 20, u[6] == UInt8(ascii: "-"), u[13] == UInt8(ascii: "-") else { return formatProblem }
         var total = 0
@@ -89,7 +95,7 @@ public enum FHIRIdentifierRules {
         let check = (38 - total) % 37
         let expected: UInt8 = check == 36 ? UInt8(ascii: "+") : (check < 10 ? UInt8(0x30 + check) : UInt8(0x41 + check - 10))
         guard u[19] == expected else {
-            return Problem(code: "eps-prescription-id-checksum", type: "value",
+            return Problem(.epsPrescriptionIDChecksum, type: "value",
                            text: "Short-form prescription id has an invalid check character (ISO/IEC 7064 MOD 37-2)")
         }
         return nil

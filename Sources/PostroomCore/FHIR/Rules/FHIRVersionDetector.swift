@@ -9,8 +9,8 @@ public enum FHIRVersionDetector {
         public var name: String
     }
 
-    static let stu3 = Version(code: FHIRIssueCode.stu3NotSupported, name: "FHIR STU3")
-    static let dstu2 = Version(code: FHIRIssueCode.versionNotSupported, name: "FHIR DSTU2")
+    static let stu3 = Version(code: IssueCode.fhirSTU3NotSupported.code, name: "FHIR STU3")
+    static let dstu2 = Version(code: IssueCode.fhirVersionNotSupported.code, name: "FHIR DSTU2")
 
     /// Resource types of STU3 that R4 removed or renamed.
     static let stu3Resources: Set<String> = [

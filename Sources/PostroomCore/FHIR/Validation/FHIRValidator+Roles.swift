@@ -17,7 +17,7 @@ extension FHIRWalker {
             }
             let hasExtensions = object["extension"] != nil
             if hasValue == hasExtensions {
-                report(FHIRIssueCode.ext1, type: "invariant",
+                report(IssueCode.ext1, type: "invariant",
                        hasValue ? "An extension must not have both a value and nested extensions (ext-1)"
                                 : "An extension must have either a value or nested extensions (ext-1)")
             }
@@ -33,14 +33,14 @@ extension FHIRWalker {
             guard reference.utf8.count > 1 else { return }
             let id = String(reference.dropFirst())
             if !(containedIDs.last?.contains(id) ?? false) {
-                report(FHIRIssueCode.containedNotFound, type: "not-found", at: "reference",
+                report(IssueCode.referenceContainedNotFound, type: "not-found", at: "reference",
                        "Reference to a contained resource that is not in contained")
             }
             return
         }
         if reference.utf8.contains(UInt8(ascii: "?")), !FHIRBundleIndex.isAbsoluteURL(reference), !FHIRBundleIndex.isURN(reference) {
             guard let conditional = FHIRConditionalReference(reference) else {
-                report(FHIRIssueCode.referenceFormat, type: "value", at: "reference",
+                report(IssueCode.referenceFormat, type: "value", at: "reference",
                        "A reference must be a literal reference (Type/id, URL, URN, #id) or a conditional Type?query")
                 return
             }
@@ -50,14 +50,14 @@ extension FHIRWalker {
                                                                 location: location.render(appending: "reference"),
                                                                 reference: conditional))
             } else {
-                report(FHIRIssueCode.conditionalReferenceNotAllowed, type: "invalid", at: "reference",
+                report(IssueCode.referenceConditionalNotAllowed, type: "invalid", at: "reference",
                        "Conditional references are only allowed in transaction and batch Bundles")
             }
             return
         }
         guard let frame = bundles.last, FHIRBundleIndex.isURN(reference) else { return }
         if frame.index.resolve(reference, from: frame.currentEntry) == nil {
-            report(FHIRIssueCode.referenceNotFound, type: "not-found", at: "reference",
+            report(IssueCode.referenceNotFound, type: "not-found", at: "reference",
                    "Reference to a URN that no entry of the Bundle has as its fullUrl")
         }
     }
@@ -70,7 +70,7 @@ extension FHIRWalker {
         case .coding:
             guard let code = object["code"]?.string else { return }
             if !vs.contains(code: code, system: object["system"]?.string) {
-                report(FHIRIssueCode.codeNotInRequiredBinding, type: "code-invalid",
+                report(IssueCode.codeNotInRequiredBinding, type: "code-invalid",
                        "Element \(e.path): the coding is not in the required value set \(vs.url)")
             }
         case .codeableConcept:
@@ -83,7 +83,7 @@ extension FHIRWalker {
                 }
             }
             if !matched {
-                report(FHIRIssueCode.codeNotInRequiredBinding, type: "code-invalid",
+                report(IssueCode.codeNotInRequiredBinding, type: "code-invalid",
                        codings.isEmpty ? "Element \(e.path) needs a coding from the required value set \(vs.url)"
                                        : "Element \(e.path): no coding is in the required value set \(vs.url)")
             }

@@ -3,7 +3,7 @@ extension FHIRWalker {
     mutating func walkObject(_ object: JSONObject, structure index: Int, isResource: Bool) {
         let s = spec.structures[index]
         if object.members.isEmpty {
-            report(FHIRIssueCode.jsonEmpty, type: "structure", "An empty object is not allowed in FHIR JSON")
+            report(IssueCode.jsonEmpty, type: "structure", "An empty object is not allowed in FHIR JSON")
             return
         }
         var enteredEntry = false
@@ -28,7 +28,7 @@ extension FHIRWalker {
             }
             guard let ei = s.elementIndex[key] else {
                 if isResource && key == "resourceType" { continue }
-                report(FHIRIssueCode.unknownElement, type: "structure", at: key, "Unknown element '\(key)' in \(s.name)")
+                report(IssueCode.unknownElement, type: "structure", at: key, "Unknown element '\(key)' in \(s.name)")
                 continue
             }
             let e = s.elements[ei]
@@ -43,7 +43,7 @@ extension FHIRWalker {
             for slot in 0..<s.requiredSlotPaths.count where missing & (1 << UInt64(slot)) != 0 {
                 let path = s.requiredSlotPaths[slot]
                 let name = path.split(separator: ".").last.map(String.init) ?? path
-                report(FHIRIssueCode.requiredElementMissing, type: "required", at: name, "Element \(path) is required (min 1) but missing")
+                report(IssueCode.requiredElementMissing, type: "required", at: name, "Element \(path) is required (min 1) but missing")
             }
         }
         if s.role != .plain { checkRole(s.role, object) }
@@ -54,7 +54,7 @@ extension FHIRWalker {
         guard e.choiceGroup < 64 else { return }
         let bit: UInt64 = 1 << UInt64(e.choiceGroup)
         if seen & bit != 0 {
-            report(FHIRIssueCode.choiceMultiple, type: "structure", at: e.name,
+            report(IssueCode.choiceMultiple, type: "structure", at: e.name,
                    "Choice element \(s.choiceGroups[e.choiceGroup]) must have only one type")
         }
         seen |= bit
@@ -63,24 +63,24 @@ extension FHIRWalker {
     /// Checks one member's value (an array for repeating elements) against its element definition.
     mutating func walkMember(_ value: JSONValue, element e: FHIRElement, in object: JSONObject) {
         if e.max == 0 {
-            report(FHIRIssueCode.cardinalityMax, type: "structure", "Element \(e.path) is not allowed here (max 0)")
+            report(IssueCode.cardinalityMax, type: "structure", "Element \(e.path) is not allowed here (max 0)")
         }
         switch value {
         case .array(let items):
             if !e.isRepeating {
-                report(FHIRIssueCode.cardinalityMax, type: "structure", "Element \(e.path) does not repeat (max 1): an array is not allowed")
+                report(IssueCode.cardinalityMax, type: "structure", "Element \(e.path) does not repeat (max 1): an array is not allowed")
             } else if items.count > e.max {
-                report(FHIRIssueCode.cardinalityMax, type: "structure", "Element \(e.path) allows at most \(e.max) repeats")
+                report(IssueCode.cardinalityMax, type: "structure", "Element \(e.path) allows at most \(e.max) repeats")
             }
             if items.isEmpty {
-                report(FHIRIssueCode.jsonEmpty, type: "structure", "An empty array is not allowed in FHIR JSON")
+                report(IssueCode.jsonEmpty, type: "structure", "An empty array is not allowed in FHIR JSON")
                 return
             }
             for (i, item) in items.enumerated() {
                 location.push(index: i)
                 if case .null = item {
                     if !hasExtensionCompanion(e, in: object, at: i) {
-                        report(FHIRIssueCode.jsonNull, type: "structure", "null is only allowed in a primitive array aligned with its _\(e.name) extensions")
+                        report(IssueCode.jsonNull, type: "structure", "null is only allowed in a primitive array aligned with its _\(e.name) extensions")
                     }
                 } else {
                     walkValue(item, element: e)
@@ -88,10 +88,10 @@ extension FHIRWalker {
                 location.pop()
             }
         case .null:
-            report(FHIRIssueCode.jsonNull, type: "structure", "null is not allowed in FHIR JSON")
+            report(IssueCode.jsonNull, type: "structure", "null is not allowed in FHIR JSON")
         default:
             if e.isRepeating {
-                report(FHIRIssueCode.arrayExpected, type: "structure", "Element \(e.path) repeats: FHIR JSON requires an array")
+                report(IssueCode.jsonArrayExpected, type: "structure", "Element \(e.path) repeats: FHIR JSON requires an array")
             }
             walkValue(value, element: e)
         }
@@ -110,7 +110,7 @@ extension FHIRWalker {
             checkPrimitive(value, p, element: e)
         case .structure(let index):
             guard case .object(let o) = value else {
-                report(FHIRIssueCode.jsonType, type: "structure", "Element \(e.path) must be a JSON object, not \(value.kindName)")
+                report(IssueCode.jsonType, type: "structure", "Element \(e.path) must be a JSON object, not \(value.kindName)")
                 return
             }
             walkObject(o, structure: index, isResource: false)
@@ -129,17 +129,17 @@ extension FHIRWalker {
         case (.bool, .boolean): return
         default:
             let expected = p.jsonKind == .string ? "string" : p.jsonKind == .number ? "number" : "boolean"
-            report(FHIRIssueCode.jsonType, type: "structure", "Element \(e.path) (\(p.rawValue)) must be a JSON \(expected), not \(value.kindName)")
+            report(IssueCode.jsonType, type: "structure", "Element \(e.path) (\(p.rawValue)) must be a JSON \(expected), not \(value.kindName)")
             return
         }
         if let problem = p.formatProblem(text) {
-            report(FHIRIssueCode.primitiveFormat, type: "value", "Element \(e.path) (\(p.rawValue)) \(problem)")
+            report(IssueCode.primitiveFormat, type: "value", "Element \(e.path) (\(p.rawValue)) \(problem)")
             return
         }
         if e.valueSet >= 0 {
             let vs = spec.valueSets[e.valueSet]
             if vs.isChecked, !vs.codes.contains(text) {
-                report(FHIRIssueCode.codeNotInRequiredBinding, type: "code-invalid",
+                report(IssueCode.codeNotInRequiredBinding, type: "code-invalid",
                        "Element \(e.path): the code is not in the required value set \(vs.url)")
             }
         }
@@ -149,7 +149,7 @@ extension FHIRWalker {
     mutating func walkPrimitiveExtension(_ member: JSONObject.Member, in object: JSONObject, structure s: FHIRStructure) {
         let name = String(member.key.dropFirst())
         guard let ei = s.elementIndex[name], case .primitive = s.elements[ei].kind else {
-            report(FHIRIssueCode.unknownElement, type: "structure", at: member.key, "Unknown element '\(member.key)' in \(s.name)")
+            report(IssueCode.unknownElement, type: "structure", at: member.key, "Unknown element '\(member.key)' in \(s.name)")
             return
         }
         let e = s.elements[ei]
@@ -158,15 +158,15 @@ extension FHIRWalker {
         switch member.value {
         case .object(let o):
             if e.isRepeating {
-                report(FHIRIssueCode.arrayExpected, type: "structure", "Element _\(e.name) repeats: FHIR JSON requires an array")
+                report(IssueCode.jsonArrayExpected, type: "structure", "Element _\(e.name) repeats: FHIR JSON requires an array")
             }
             walkObject(o, structure: elementStructure, isResource: false)
         case .array(let items):
             if !e.isRepeating {
-                report(FHIRIssueCode.cardinalityMax, type: "structure", "Element _\(e.name) does not repeat (max 1): an array is not allowed")
+                report(IssueCode.cardinalityMax, type: "structure", "Element _\(e.name) does not repeat (max 1): an array is not allowed")
             }
             if let values = object[name]?.array, values.count != items.count {
-                report(FHIRIssueCode.primitiveExtensionMismatch, type: "structure",
+                report(IssueCode.primitiveExtensionMismatch, type: "structure",
                        "Array _\(e.name) must have as many items as \(e.name)")
             }
             var allNull = !items.isEmpty
@@ -181,14 +181,14 @@ extension FHIRWalker {
                 default:
                     allNull = false
                     location.push(index: i)
-                    report(FHIRIssueCode.jsonType, type: "structure", "Items of _\(e.name) must be objects or null")
+                    report(IssueCode.jsonType, type: "structure", "Items of _\(e.name) must be objects or null")
                     location.pop()
                 }
             }
-            if items.isEmpty { report(FHIRIssueCode.jsonEmpty, type: "structure", "An empty array is not allowed in FHIR JSON") }
-            if allNull { report(FHIRIssueCode.jsonNull, type: "structure", "Array _\(e.name) holds only nulls") }
+            if items.isEmpty { report(IssueCode.jsonEmpty, type: "structure", "An empty array is not allowed in FHIR JSON") }
+            if allNull { report(IssueCode.jsonNull, type: "structure", "Array _\(e.name) holds only nulls") }
         default:
-            report(FHIRIssueCode.jsonType, type: "structure", "Element _\(e.name) must be an object, not \(member.value.kindName)")
+            report(IssueCode.jsonType, type: "structure", "Element _\(e.name) must be an object, not \(member.value.kindName)")
         }
     }
 }

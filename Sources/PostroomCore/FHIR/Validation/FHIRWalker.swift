@@ -26,15 +26,19 @@ struct FHIRWalker {
         issues.append(Issue(severity, code, type: type, at: location.render(appending: name), text))
     }
 
+    mutating func report(_ code: IssueCode, type: String, at name: String? = nil, _ text: String, severity: Issue.Severity = .error) {
+        report(code.code, type: type, at: name, text, severity: severity)
+    }
+
     /// Walks a resource: checks its `resourceType`, then its members against its type.
     mutating func walkResource(_ value: JSONValue, contained: Bool) {
         let isRoot = location.segments.isEmpty
         guard case .object(let object) = value else {
-            report(FHIRIssueCode.jsonType, type: "structure", "A resource must be a JSON object, not \(value.kindName)")
+            report(IssueCode.jsonType, type: "structure", "A resource must be a JSON object, not \(value.kindName)")
             return
         }
         guard case .string(let type)? = object["resourceType"] else {
-            report(FHIRIssueCode.resourceTypeMissing, type: "required", "A resource must have a resourceType string")
+            report(IssueCode.resourceTypeMissing, type: "required", "A resource must have a resourceType string")
             return
         }
         guard spec.resourceTypes.contains(type), let structure = spec.typeIndex[type] else {
@@ -42,14 +46,14 @@ struct FHIRWalker {
                 report(version.code, type: "not-supported", at: "resourceType",
                        "resourceType \(type) is \(version.name), not FHIR R4: Postroom accepts FHIR R4 (4.0.1) only")
             } else {
-                report(FHIRIssueCode.unknownResourceType, type: "structure", at: "resourceType", "resourceType \(type) is not a FHIR R4 resource")
+                report(IssueCode.unknownResourceType, type: "structure", at: "resourceType", "resourceType \(type) is not a FHIR R4 resource")
             }
             return
         }
         if isRoot { location.push(type) }
         defer { if isRoot { location.pop() } }
         if contained, object["contained"] != nil {
-            report(FHIRIssueCode.dom2, type: "invariant", at: "contained", "A contained resource must not contain other resources (dom-2)")
+            report(IssueCode.dom2, type: "invariant", at: "contained", "A contained resource must not contain other resources (dom-2)")
         }
         if !contained {
             var ids: [String] = []
