@@ -26,7 +26,7 @@ extension IssueCode {
         .cdaUnexpectedElement, .cdaVersionNumber, .documentID, .fhirXMLNotSupported, .hl7v3NotCDA, .itkHeaderMissing,
         .itkManifestCount, .itkManifestMissing, .itkPayloadCount, .itkPayloadNotInManifest, .itkPayloadUnreadable,
         .itkPayloadsMissing, .itkServiceMissing, .itkTrackingIDMissing, .soapBodyEmpty, .soapBodyMissing, .xmlDoctypeRefused,
-        .xmlEncodingRefused, .xmlEntityRefused, .xmlInvalidUtf8, .xmlMalformed, .xmlNotCDA, .xmlTooDeep, .xmlTooLarge,
+        .xmlEncodingRefused, .xmlEntityRefused, .xmlProcessingInstructionRefused, .xmlInvalidUtf8, .xmlMalformed, .xmlNotCDA, .xmlTooDeep, .xmlTooLarge,
         .xmlTooManyAttributes, .xmlTooManyElements, .xmlTruncated,
         // Intake
         .alreadyApplied, .archiveBomb, .archiveEmpty, .archiveMemberLink, .archiveMemberPath, .archiveMemberTooLarge, .archiveMemberType,

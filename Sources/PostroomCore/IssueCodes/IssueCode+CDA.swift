@@ -90,6 +90,8 @@ extension IssueCode {
         "A document type declaration (<!DOCTYPE) is not allowed: DTDs and entities are refused before parsing")
     public static let xmlEncodingRefused = IssueCode("xml-encoding-refused", [.fatal], in: [.cda], types: ["not-supported"],
         "XML in an encoding other than UTF-8 (a UTF-16/32 byte order mark or a declared encoding)")
+    public static let xmlProcessingInstructionRefused = IssueCode("xml-processing-instruction-refused", [.fatal], in: [.cda],
+        types: ["security"], "A processing instruction without data (<?name?>) is refused before parsing: the XML parser cannot take it")
     public static let xmlEntityRefused = IssueCode("xml-entity-refused", [.fatal], in: [.cda], types: ["security"],
         "An entity declaration (<!ENTITY) is not allowed: entities are never declared, resolved or expanded")
     public static let xmlInvalidUtf8 = IssueCode("xml-invalid-utf8", [.fatal], in: [.cda], types: ["invalid"],

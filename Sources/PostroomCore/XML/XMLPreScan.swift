@@ -26,6 +26,7 @@ public enum XMLPreScan {
             if let issue = utf8Issue(buf) { return [issue] }
             var issues = declarationIssues(buf)
             if let issue = declaredEncodingIssue(buf) { issues.append(issue) }
+            if let issue = emptyProcessingInstruction(buf) { issues.append(issue) }
             return issues
         }
     }
@@ -113,6 +114,29 @@ public enum XMLPreScan {
         }
         return issues
     }
+
+    /// A processing instruction with a target and no data (`<?xm?>`, `<?x ?>`) anywhere: Foundation's
+    /// XMLParser on Linux reads its missing data as a C string and crashes the process (found by
+    /// `make fuzz`), so one such file would stop every run. Refused before parsing, context-free like
+    /// the DOCTYPE scan; a stylesheet PI (`<?xml-stylesheet href="…"?>`) has data and passes.
+    static func emptyProcessingInstruction(_ buf: UnsafeBufferPointer<UInt8>) -> Issue? {
+        let n = buf.count
+        var i = 0
+        while i + 1 < n {
+            defer { i += 1 }
+            guard buf[i] == UInt8(ascii: "<"), buf[i + 1] == UInt8(ascii: "?") else { continue }
+            var j = i + 2
+            while j < n, !isSpace(buf[j]), buf[j] != UInt8(ascii: "?") { j += 1 }
+            while j < n, isSpace(buf[j]) { j += 1 }
+            if j + 1 < n, buf[j] == UInt8(ascii: "?"), buf[j + 1] == UInt8(ascii: ">") {
+                return .fatal(.xmlProcessingInstructionRefused, type: "security", at: position(of: i, in: buf),
+                              "A processing instruction without data (<?name?>) is not allowed; it is refused before parsing")
+            }
+        }
+        return nil
+    }
+
+    static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
 
     /// An XML declaration that names an encoding other than UTF-8 or US-ASCII.
     static func declaredEncodingIssue(_ buf: UnsafeBufferPointer<UInt8>) -> Issue? {

@@ -73,6 +73,14 @@ import Testing
         #expect(Date().timeIntervalSince(start) < 2.0)
     }
 
+    /// Found by `make fuzz`: a processing instruction without data made Foundation's XMLParser read a
+    /// NULL C string and crash the whole process (and every later run that retried the file).
+    @Test func aProcessingInstructionWithoutDataIsRefusedBeforeTheParserSeesIt() {
+        #expect(Self.codes("<?xm?>\n\"1.0\" encoding=\"QTF-4\"?>\n >\n") == ["xml-processing-instruction-refused"])
+        #expect(Self.codes("<a><?x ?></a>") == ["xml-processing-instruction-refused"])
+        #expect(Self.codes("<?xml version=\"1.0\"?><?xml-stylesheet type=\"text/xsl\" href=\"CDA.xsl\"?><a/>") == [])
+    }
+
     @Test func declarationsAreRefusedWhereverTheyAreEvenInAComment() {
         #expect(Self.codes("<a><!-- <!DOCTYPE x> --></a>") == ["xml-doctype-refused"])
         #expect(Self.codes("<a><![CDATA[<!ENTITY x \"y\">]]></a>") == ["xml-entity-refused"])
