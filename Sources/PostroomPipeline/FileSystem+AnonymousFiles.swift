@@ -12,9 +12,14 @@ enum AnonymousFile {
     /// `O_TMPFILE` as Linux defines it (`__O_TMPFILE | O_DIRECTORY`); Glibc does not export it to Swift.
     static let openFlag: Int32 = 0o20000000 | O_DIRECTORY
 
+    /// Whether unnamed files can be named here: `linkat` goes through `/proc/self/fd`, which a
+    /// container without `/proc` lacks (then every file takes the named-temp path).
+    static let available: Bool = access("/proc/self/fd", F_OK) == 0
+
     /// An unnamed file in `directory` holding `bytes`, open for linking; nil when the file system
-    /// has no `O_TMPFILE`.
+    /// has no `O_TMPFILE` (or `/proc` is missing).
     static func write(_ bytes: [UInt8], in directory: String) throws -> Int32? {
+        guard available else { return nil }
         let fd = open(directory, openFlag | O_WRONLY | O_CLOEXEC, 0o644)
         if fd < 0 {
             if errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL { return nil }
