@@ -48,7 +48,8 @@ let package = Package(
         ]),
         // The command line.
         .executableTarget(name: "postroom", dependencies: [
-            "PostroomPipeline", "PostroomServer",
+            "PostroomCore", "PostroomStore", "PostroomPipeline", "PostroomServer",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

@@ -10,22 +10,40 @@ struct Validate: ParsableCommand {
     @Argument(help: "Files to check.")
     var files: [String]
 
-    @Option(name: .long, help: "Time zone for timestamps without an offset.")
-    var timeZone: String = "Europe/London"
+    @Option(name: .long, help: "Time zone for timestamps without an offset (default: the channel's, else Europe/London).")
+    var timeZone: String?
+
+    @Option(name: .long, help: "Check as this channel of the configuration would: its formats and time zone.")
+    var channel: String?
+
+    @Option(name: .long, help: "The pipeline configuration file (read when --channel is given).")
+    var config: String = "pipeline.json"
 
     @Flag(name: .long, help: "Print JSON.")
     var json = false
 
+    /// The formats and decoding options: a channel's own when `--channel` names one.
+    func rules() throws -> (formats: Set<PayloadFormat>, options: DecodeOptions) {
+        guard let channel else { return (Set(PayloadFormat.allCases), DecodeOptions(timeZone: timeZone ?? "Europe/London")) }
+        let loaded = try ConfigOption.parse(["--config", config]).load()
+        guard let ch = loaded.channel(named: channel) else {
+            printError("postroom: no channel named \(channel) in \(config)")
+            throw ExitCode(Postroom.Exit.usage)
+        }
+        return (ch.formats, DecodeOptions(timeZone: timeZone ?? ch.timeZone))
+    }
+
     func run() throws {
         var anyError = false
         var out: [JSONValue] = []
+        let (formats, options) = try rules()
         for path in files {
             guard let data = FileManager.default.contents(atPath: path) else {
                 printError("postroom: cannot read \(path)")
                 anyError = true
                 continue
             }
-            let drop = Decoder.decode([UInt8](data), accepting: Set(PayloadFormat.allCases), options: DecodeOptions(timeZone: timeZone))
+            let drop = Decoder.decode([UInt8](data), accepting: formats, options: options)
             let issues = drop.issues + drop.messages.flatMap(\.issues)
             let ok = !issues.hasErrors && !drop.messages.isEmpty
             anyError = anyError || !ok

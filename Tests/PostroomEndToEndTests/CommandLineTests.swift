@@ -6,6 +6,16 @@ import PostroomCore
 import Testing
 
 @Suite struct CommandLineTests {
+    @Test func validateChecksAFileAsTheNamedChannelWould() throws {
+        let ws = try Workspace()
+        let cda = repositoryRoot + "/inbox-sample/lab-results/03-chest-x-ray-report.cda.xml"
+        #expect(try ws.postroom(["validate", cda]).code == 0)
+        let asReferrals = try ws.postroom(["validate", "--config", ws.config, "--channel", "referrals", cda])
+        #expect(asReferrals.code == 65 && asReferrals.stdout.contains("format-not-accepted"), "\(asReferrals.stdout)")
+        #expect(try ws.postroom(["validate", "--config", ws.config, "--channel", "lab-results", cda]).code == 0)
+        #expect(try ws.postroom(["validate", "--config", ws.config, "--channel", "nope", cda]).code == 64)
+    }
+
     @Test func aBadConfigurationExits78NamingTheKey() throws {
         let ws = try Workspace()
         let text = try String(contentsOfFile: ws.config, encoding: .utf8)
