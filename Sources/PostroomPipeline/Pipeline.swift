@@ -62,6 +62,7 @@ public final class Pipeline: @unchecked Sendable {
         #else
         crashPoint = nil
         #endif
+        try relinkHeldAfterRekey()
     }
 
     /// Releases the data folder lock.

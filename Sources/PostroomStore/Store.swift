@@ -16,6 +16,8 @@ public final class Store: Sendable {
     public let path: String
     /// How identifiers of one namespace meet across formats (the keys the store indexes).
     public let identity: IdentityNamespaces
+    /// Whether opening re-derived the keys (an older database, or changed namespaces).
+    public let rekeyed: Bool
 
     /// Opens (creating and migrating when needed) the database at `path`.
     ///
@@ -43,7 +45,9 @@ public final class Store: Sendable {
                     try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
                 }
                 try Schema.migrator.migrate(pool)
-                _ = try pool.write { db in try StoreWriter(db: db, identity: identity).rekeyIfNeeded() }
+                rekeyed = try pool.write { db in try StoreWriter(db: db, identity: identity).rekeyIfNeeded() }
+            } else {
+                rekeyed = false
             }
         } catch {
             throw Failure(description: "cannot open the database \(path): \(error)")

@@ -170,4 +170,25 @@ import Testing
             #expect(r.code == 78 && r.stderr.contains(key), "\(key): \(r.code) \(r.stderr)")
         }
     }
+
+    /// A namespace added later: the keys are re-derived at the next start, and a result held for an
+    /// order stored under another spelling is linked then, without waiting for a new message.
+    @Test func aNamespaceAddedLaterLinksWhatWasHeld() throws {
+        let ws = try Self.workspace()
+        let without = try String(contentsOfFile: ws.config, encoding: .utf8).replacingOccurrences(of: CrossFormat.namespacesJSON + ",", with: "")
+        try without.write(toFile: ws.config, atomically: true, encoding: .utf8)
+        try ws.drop(CrossFormat.request(.v2Order, "PLC9301", nhs: Self.same).bytes, as: "order.hl7", channel: "orders")
+        try ws.drop(CrossFormat.result(.cda, "PLC9301", nhs: Self.same).bytes, as: "report.xml", channel: "results")
+        #expect(try ws.run().code == 0)
+        #expect(try ws.store().read { try $0.reports(state: "held") }.count == 1, "EPR and the OID are not known to be one namespace yet")
+        let with = try Self.workspace()
+        try FileManager.default.removeItem(atPath: ws.config)
+        try FileManager.default.copyItem(atPath: with.config, toPath: ws.config)
+        #expect(try ws.run().code == 0)
+        let store = try Store(path: ws.data + "/postroom.sqlite", readOnly: true, identity: Self.identity)
+        #expect(try store.read { try $0.reports(state: "held") }.isEmpty)
+        let request = try #require(try store.read { try $0.requestMatches(keys: ["plac|EPR|PLC9301"]).first?.request })
+        #expect(try store.read { try $0.reports(requestID: request.id) }.map(\.state) == ["linked"])
+        #expect(try store.read { try $0.tasks(focusRequestID: request.id) }.map(\.status) == [.completed])
+    }
 }
