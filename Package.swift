@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Pulled in by Hummingbird; named for NIOCore (the bound port of the listening channel).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
@@ -27,6 +28,7 @@ let package = Package(
         .target(name: "PostroomStore", dependencies: [
             "PostroomCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         // Archives through libarchive.
         .target(name: "PostroomArchive", dependencies: ["CArchive"]),

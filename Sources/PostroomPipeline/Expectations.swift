@@ -70,32 +70,26 @@ public enum Expectations {
         })
     }
 
-    /// Prometheus text: `postroom_expectation_missed{channel,name}` (1 missed, 0 otherwise) and
+    /// The gauges `postroom_expectation_missed{channel,name}` (1 missed, 0 otherwise) and
     /// `postroom_channel_last_file_timestamp_seconds{channel}` for every channel that has received a file.
-    public static func metrics(_ list: [ExpectationStatus], lastFiles: [(channel: String, at: String)]) -> String {
-        var out = "# HELP postroom_expectation_missed 1 when an expected file did not come (expect / maxSilenceHours), else 0.\n"
-            + "# TYPE postroom_expectation_missed gauge\n"
-        for s in list {
-            out += "postroom_expectation_missed{channel=\"\(label(s.channel))\",name=\"\(label(s.name))\"} \(s.state.isMissed ? 1 : 0)\n"
+    public static func gauges(_ list: [ExpectationStatus], lastFiles: [(channel: String, at: String)]) -> [MetricsText.Gauge] {
+        var out = list.map {
+            MetricsText.Gauge(name: "postroom_expectation_missed", help: "1 when an expected file did not come (expect / maxSilenceHours), else 0.",
+                              labels: [("channel", $0.channel), ("name", $0.name)], value: $0.state.isMissed ? 1 : 0)
         }
-        out += "# HELP postroom_channel_last_file_timestamp_seconds When the channel last received a file (Unix time).\n"
-            + "# TYPE postroom_channel_last_file_timestamp_seconds gauge\n"
         for (channel, at) in lastFiles {
             guard let date = StoreTime.date(at) else { continue }
-            out += "postroom_channel_last_file_timestamp_seconds{channel=\"\(label(channel))\"} \(Int(date.timeIntervalSince1970))\n"
+            out.append(MetricsText.Gauge(name: "postroom_channel_last_file_timestamp_seconds", help: "When the channel last received a file (Unix time).",
+                                         labels: [("channel", channel)], value: date.timeIntervalSince1970.rounded(.down)))
         }
         return out
     }
 
-    /// The metrics text of the expectations of `config` now.
-    public static func metricsText(_ config: PipelineConfig, reader: StoreReader, now: Date = Date()) throws -> String {
+    /// The expectation gauges of `config` now.
+    public static func metricGauges(_ config: PipelineConfig, reader: StoreReader, now: Date = Date()) throws -> [MetricsText.Gauge] {
         let list = try evaluate(config, reader: reader, now: now)
         var lastFiles: [(String, String)] = []
         for ch in config.channels { if let at = try reader.lastDrop(channel: ch.name) { lastFiles.append((ch.name, at)) } }
-        return metrics(list, lastFiles: lastFiles)
-    }
-
-    static func label(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        return gauges(list, lastFiles: lastFiles)
     }
 }

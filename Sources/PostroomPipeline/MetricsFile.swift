@@ -6,7 +6,7 @@ import PostroomStore
 enum MetricsFile {
     static func write(store: Store, config: PipelineConfig, to path: String) throws {
         let text = try store.write { w in
-            MetricsText.render(writer: w) + ((try? Expectations.metricsText(config, reader: w.reader)) ?? "")
+            MetricsText.render(writer: w, extra: (try? Expectations.metricGauges(config, reader: w.reader)) ?? [])
         }
         try FileSystem.writeAtomically([((path as NSString).deletingLastPathComponent, (path as NSString).lastPathComponent, Array(text.utf8))])
     }

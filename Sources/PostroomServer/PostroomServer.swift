@@ -47,9 +47,9 @@ public struct PostroomServer: Sendable {
         let pipeline = self.pipeline
         router.get("/metrics") { _, _ in
             let store = stores.store()
-            let expectations = (try? store?.read { try Expectations.metricsText(pipeline, reader: $0) }) ?? ""
+            let expectations = (try? store?.read { try Expectations.metricGauges(pipeline, reader: $0) }) ?? []
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: MetricsText.render(store: store) + (expectations ?? ""))))
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: MetricsText.render(store: store, extra: expectations ?? []))))
         }
         if metricsOnly { return router }
         UIRoutes(stores: stores, auth: auth, pipeline: pipeline, throttle: throttle).register(on: router)

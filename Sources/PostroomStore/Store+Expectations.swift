@@ -27,3 +27,26 @@ extension StoreWriter {
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO setting (name, value) VALUES (?, ?)").execute(arguments: [name, value])
     }
 }
+
+extension StoreReader {
+    /// Durations of the most recent finished runs (seconds).
+    func recentRunSeconds(limit: Int) throws -> [Double] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT started_at, finished_at FROM run WHERE finished_at IS NOT NULL ORDER BY started_at DESC LIMIT ?
+            """), arguments: [limit]).compactMap { row in
+            guard let start = StoreTime.date(row[0]), let end = (row[1] as String?).flatMap(StoreTime.date) else { return nil }
+            return max(0, end.timeIntervalSince(start))
+        }
+    }
+
+    /// For the most recent drops: from the claim (`received_at`) to the decision on its first message (`at`), seconds.
+    func recentDropLatencies(limit: Int) throws -> [Double] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT d.received_at, (SELECT m.at FROM message m WHERE m.drop_id = d.id ORDER BY m.idx LIMIT 1)
+            FROM drop_file d WHERE d.state = 'done' ORDER BY d.received_at DESC LIMIT ?
+            """), arguments: [limit]).compactMap { row in
+            guard let start = StoreTime.date(row[0]), let end = (row[1] as String?).flatMap(StoreTime.date) else { return nil }
+            return max(0, end.timeIntervalSince(start))
+        }
+    }
+}

@@ -26,19 +26,25 @@ import Testing
 
     @Test func familiesFromTheStore() throws {
         try loadTwoRuns()
-        let lines = MetricsText.render(store: t.store).split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
+        let text = MetricsText.render(store: t.store)
+        let histogram = { (line: String) in line.contains("_bucket") || line.hasSuffix("_sum") || line.contains("_sum ") || line.contains("_count ") }
+        let lines = text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") && !histogram($0) }
         #expect(lines == [
             "postroom_drops_total{channel=\"la\\\"b\",outcome=\"rejected\"} 1",
             "postroom_drops_total{channel=\"lab\",outcome=\"accepted\"} 1",
-            "postroom_run_drops{channel=\"la\\\"b\",outcome=\"accepted\"} 0",
-            "postroom_run_drops{channel=\"la\\\"b\",outcome=\"rejected\"} 1",
-            "postroom_run_drops{channel=\"la\\\"b\",outcome=\"duplicate\"} 0",
-            "postroom_run_drops{channel=\"la\\\"b\",outcome=\"partial\"} 0",
-            "postroom_tasks{status=\"in-progress\"} 1",
-            "postroom_reports{state=\"held\"} 1",
-            "postroom_run_duration_seconds 2.500",
-            "postroom_last_success_timestamp_seconds 1772359260",
-        ])
+            "postroom_last_success_timestamp_seconds 1772359260.0",
+            "postroom_reports{state=\"held\"} 1.0",
+            "postroom_run_drops{channel=\"la\\\"b\",outcome=\"accepted\"} 0.0",
+            "postroom_run_drops{channel=\"la\\\"b\",outcome=\"duplicate\"} 0.0",
+            "postroom_run_drops{channel=\"la\\\"b\",outcome=\"partial\"} 0.0",
+            "postroom_run_drops{channel=\"la\\\"b\",outcome=\"rejected\"} 1.0",
+            "postroom_run_duration_seconds 2.5",
+            "postroom_tasks{status=\"in-progress\"} 1.0",
+        ], "\(text)")
+        // Histograms of the recent runs' durations and of the drops' latencies (through swift-prometheus).
+        #expect(text.contains("# TYPE postroom_runs_duration_seconds histogram") && text.contains("postroom_runs_duration_seconds_count 2"))
+        #expect(text.contains("postroom_runs_duration_seconds_bucket{le=\"5.0\"} 1"))
+        #expect(text.contains("# TYPE postroom_drop_latency_seconds histogram"))
     }
 
     @Test func theWritersViewMatchesTheReaders() throws {
