@@ -10,7 +10,8 @@ extension Applier {
         let patientKeys = patient?.keys ?? []
         let existing = try reader.report(identity: rp.identity)
         let parent = try existing == nil ? rp.replaces.flatMap { try reader.report(identity: $0) } : nil
-        let plan = try ReportPlanner.plan(situation(rp, patientKeys: patientKeys, existing: existing, parent: parent))
+        let plan = try ReportPlanner.plan(situation(patientKeys: patientKeys, requestKeys: rp.requestKeys, existing: existing,
+                                                    replaces: rp.replaces, parent: parent))
         let id = try existing?.id ?? newID(type: type, proposed: rp.resource["id"]?.string)
         var resource = try prepare(rp, id: id, patientRef: patientRef)
         var link: (requestID: String, via: String)?
@@ -52,17 +53,18 @@ extension Applier {
 
     /// What the planner needs to know about a report: its stored version, the document it
     /// replaces, and the requests its keys match, all with canonical patient keys.
-    func situation(_ rp: ReportFacts, patientKeys: Set<String>, existing: ReportRecord?, parent: ReportRecord?) throws -> ReportPlanner.Situation {
-        let identity = writer.identity
-        func stored(_ r: ReportRecord) -> ReportPlanner.Stored {
-            .init(patientKeys: identity.canonical(r.patientKeys), requestID: r.requestID)
-        }
-        let needsCandidates = existing?.requestID == nil
-        let matches = needsCandidates ? try reader.requestMatches(keys: rp.requestKeys) : []
-        return .init(patientKeys: identity.canonical(patientKeys), existing: existing.map(stored),
-                     replaces: rp.replaces.map { .init(identity: $0, stored: parent.map(stored)) },
-                     namesRequests: !rp.requestKeys.isEmpty,
+    func situation(patientKeys: Set<String>, requestKeys: [String], existing: ReportRecord?, replaces: String?,
+                   parent: ReportRecord?) throws -> ReportPlanner.Situation {
+        let matches = existing?.requestID == nil ? try reader.requestMatches(keys: requestKeys) : []
+        return .init(patientKeys: writer.identity.canonical(patientKeys), existing: existing.map(stored),
+                     replaces: replaces.map { .init(identity: $0, stored: parent.map(stored)) },
+                     namesRequests: !requestKeys.isEmpty,
                      candidates: matches.map { ($0.key, candidate($0.request)) })
+    }
+
+    /// A stored report as the planner sees it (canonical patient keys).
+    func stored(_ r: ReportRecord) -> ReportPlanner.Stored {
+        .init(patientKeys: writer.identity.canonical(r.patientKeys), requestID: r.requestID)
     }
 
     /// A stored request as a correlation candidate (canonical patient keys).
@@ -112,12 +114,8 @@ extension Applier {
     /// The correlation decision for a held report released by its parent: by its request keys, or —
     /// for a replacement naming none — the request of the document it replaces.
     func correlate(_ child: ReportRecord, inheritedFrom parent: ReportRecord) throws -> ReportPlanner.Plan {
-        let identity = writer.identity
-        let matches = try reader.requestMatches(keys: child.requestKeys)
-        return ReportPlanner.plan(.init(
-            patientKeys: identity.canonical(child.patientKeys),
-            replaces: .init(identity: parent.identity, stored: .init(patientKeys: identity.canonical(parent.patientKeys), requestID: parent.requestID)),
-            namesRequests: !child.requestKeys.isEmpty, candidates: matches.map { ($0.key, candidate($0.request)) }))
+        ReportPlanner.plan(try situation(patientKeys: child.patientKeys, requestKeys: child.requestKeys, existing: nil,
+                                         replaces: parent.identity, parent: parent))
     }
 
     /// Replacements that arrived before the document they replace (`identity`, just stored as

@@ -139,6 +139,7 @@ extension PipelineConfig {
             maxBytes = Int64(try lr.int("archiveBytes") ?? Int(maxBytes))
             maxRatio = Double(try lr.int("compressionRatio") ?? Int(maxRatio))
         }
+        let endpoint = try r.string("endpoint") ?? "urn:postroom"
         let groupSize = try r.int("groupSize") ?? 128
         guard (1...100_000).contains(groupSize) else { throw ConfigError(key: "groupSize", message: "must be between 1 and 100000") }
         guard let list = try r.array("channels"), !list.isEmpty else {
@@ -161,15 +162,14 @@ extension PipelineConfig {
             configPath: configPath, dataFolder: data, database: database, workFolder: data + "/work", archiveFolder: data + "/archive",
             errorFolder: data + "/error", lockFile: data + "/postroom.lock", metricsFile: data + "/metrics.prom",
             compression: compression, archivePartDrops: partDrops, groupSize: groupSize, application: try r.string("application") ?? "POSTROOM",
-            facility: try r.string("facility") ?? "POSTROOM", endpoint: try r.string("endpoint") ?? "urn:postroom",
+            facility: try r.string("facility") ?? "POSTROOM", endpoint: endpoint,
             channels: channels, maxArchiveMembers: maxMembers, maxArchiveBytes: maxBytes, maxCompressionRatio: maxRatio,
             streamAbove: streamAbove, holidays: try holidays(r), identity: try namespaces(try r.array("namespaces")),
-            taskIdentifierSystem: try taskSystem(r),
+            taskIdentifierSystem: try taskSystem(r, endpoint: endpoint),
             serve: try r.object("serve"))
     }
 
-    static func taskSystem(_ r: ConfigReader) throws(ConfigError) -> String {
-        let endpoint = try r.string("endpoint") ?? "urn:postroom"
+    static func taskSystem(_ r: ConfigReader, endpoint: String) throws(ConfigError) -> String {
         guard let system = try r.string("taskIdentifierSystem") else { return defaultTaskIdentifierSystem(endpoint: endpoint) }
         guard system.contains(":"), !system.contains(" "), !system.contains("|") else {
             throw ConfigError(key: "taskIdentifierSystem", message: "must be an absolute URI")

@@ -51,7 +51,8 @@ public enum MetricsText {
         gauges(registry, data)
         histograms(registry, data)
         for g in extra { gauge(registry, g.name, g.help, g.labels).set(g.value) }
-        return stable(registry.emitToString() + announcements(missingFrom: registry.emitToString()))
+        let text = registry.emitToString()
+        return stable(text + announcements(missingFrom: text))
     }
 
     /// The families always listed, even before they have a sample (an empty store, no database yet).

@@ -8,12 +8,12 @@ extension StoreWriter {
     @discardableResult
     public func rekeyIfNeeded() throws -> Bool {
         let current = identity.fingerprint
-        let stored = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = 'identity'")
+        let stored = try reader.setting("identity")
         guard stored != current else { return false }
         try rekey(table: "request_key", owner: "request_id")
         try rekey(table: "task_key", owner: "task_id")
         try rekeyHeld()
-        try db.execute(sql: "INSERT OR REPLACE INTO setting (name, value) VALUES ('identity', ?)", arguments: [current])
+        try setSetting("identity", current)
         return true
     }
 

@@ -27,11 +27,13 @@ public struct IdentityNamespaces: Sendable, Equatable {
             self.oid = oid
         }
 
-        /// Every spelling this namespace answers to, as literal keys write namespaces.
-        var aliases: [String] {
-            v2.map { CorrelationKey.normalize($0) } + fhir.map { CorrelationKey.normalize($0) }
-                + oid.map { CorrelationKey.normalize($0.hasPrefix("urn:oid:") ? $0 : "urn:oid:" + $0) }
+        /// Every spelling this namespace answers to — its field, as configured, and as literal keys write it.
+        var spellings: [(field: String, spelling: String, alias: String)] {
+            v2.map { ("v2", $0, CorrelationKey.normalize($0)) } + fhir.map { ("fhir", $0, CorrelationKey.normalize($0)) }
+                + oid.map { ("oid", $0, CorrelationKey.normalize($0.hasPrefix("urn:oid:") ? $0 : "urn:oid:" + $0)) }
         }
+
+        var aliases: [String] { spellings.map(\.alias) }
     }
 
     /// Why a list of namespaces cannot be used; `index`/`field` locate the entry.
@@ -68,15 +70,11 @@ public struct IdentityNamespaces: Sendable, Equatable {
                 let bare = oid.hasPrefix("urn:oid:") ? String(oid.dropFirst(8)) : oid
                 guard CorrelationKey.isOID(bare) else { throw .badOID(index: i, oid: oid) }
             }
-            for (field, list) in [("v2", ns.v2), ("fhir", ns.fhir), ("oid", ns.oid)] {
-                for spelling in list {
-                    let alias = field == "oid" ? CorrelationKey.normalize(spelling.hasPrefix("urn:oid:") ? spelling : "urn:oid:" + spelling)
-                        : CorrelationKey.normalize(spelling)
-                    if let other = byAlias[alias], other != ns.name {
-                        throw .sharedSpelling(index: i, field: field, spelling: spelling, otherName: other)
-                    }
-                    byAlias[alias] = ns.name
+            for (field, spelling, alias) in ns.spellings {
+                if let other = byAlias[alias], other != ns.name {
+                    throw .sharedSpelling(index: i, field: field, spelling: spelling, otherName: other)
                 }
+                byAlias[alias] = ns.name
             }
         }
         var all = configured
