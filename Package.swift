@@ -21,12 +21,13 @@ let package = Package(
         // C libraries from the system (Debian: libarchive-dev, libssl-dev).
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // The pure core: formats, validation, correlation, workflow, acknowledgements. No I/O.
         .target(name: "PostroomCore"),
         // SQLite state through GRDB.
         .target(name: "PostroomStore", dependencies: [
-            "PostroomCore",
+            "PostroomCore", "CZlib",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),

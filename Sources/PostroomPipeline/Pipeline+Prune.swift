@@ -15,6 +15,8 @@ extension Pipeline {
     public func prune(before cutoff: String, actor: String) throws -> PruneResult {
         var result = PruneResult()
         let before = fileSize(config.database)
+        // What is pruned is pruned from the view: the view first holds everything.
+        try store.materialiseView()
         let runs = try store.read { try $0.runs(before: cutoff) }
         for run in runs {
             for path in RunArchive.placedParts(of: run, archiveFolder: config.archiveFolder) {

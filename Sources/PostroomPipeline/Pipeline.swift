@@ -92,6 +92,7 @@ public final class Pipeline: @unchecked Sendable {
     public func runOnce(mode: String = "once") throws -> RunSummary {
         let session = try RunSession(pipeline: self, mode: mode)
         try recover(into: session)
+        let viewMark = try store.read { try $0.lastViewRecord() }
         try takeQueuedReprocessRequests(session: session)
         // Stable channels need two looks: take the first now, so files already there are judged on the
         // second. A watcher's polls are the looks, so it does not wait here.
@@ -141,7 +142,10 @@ public final class Pipeline: @unchecked Sendable {
             }
             if !found { break }
         }
-        return try session.finish()
+        let summary = try session.finish()
+        let t = summary.total
+        try finishView(before: viewMark, idle: t.accepted + t.rejected + t.duplicates + t.partial + t.held == 0)
+        return summary
     }
 }
 

@@ -68,6 +68,15 @@ public struct PipelineConfig: Sendable {
     public var taskIdentifierSystem: String
     /// The raw `serve` object (address, port, credentials of `postroom serve`), read by the server.
     public var serve: JSONValue?
+    /// When the FHIR view is brought up to date with the view journal (`view`).
+    public var view: ViewTiming = .afterRun
+
+    /// `view`: `afterRun` (default) materialises a run's resources once its acknowledgements are placed,
+    /// before the run ends; `deferred` leaves them for the next run, a watcher's idle time, or the first
+    /// reader that needs them (`serve`, `postroom view`). Either way reads by id see them at once.
+    public enum ViewTiming: String, Sendable {
+        case afterRun, deferred
+    }
 
     public func channel(named name: String) -> Channel? { channels.first { $0.name == name } }
 }
@@ -99,7 +108,7 @@ extension PipelineConfig {
     public static func parse(_ json: JSONValue, base: String, configPath: String) throws(ConfigError) -> PipelineConfig {
         let r = ConfigReader(json, key: "")
         try r.only(["data", "database", "timeZone", "archive", "groupSize", "application", "facility", "endpoint", "channels", "limits",
-                    "serve", "namespaces", "taskIdentifierSystem", "holidays"])
+                    "serve", "namespaces", "taskIdentifierSystem", "holidays", "view"])
         let data = resolve(try r.string("data") ?? "data", base)
         let database = resolve(try r.string("database") ?? "postroom.sqlite", data)
         let timeZone = try r.string("timeZone") ?? "Europe/London"
@@ -166,7 +175,15 @@ extension PipelineConfig {
             channels: channels, maxArchiveMembers: maxMembers, maxArchiveBytes: maxBytes, maxCompressionRatio: maxRatio,
             streamAbove: streamAbove, holidays: try holidays(r), identity: try namespaces(try r.array("namespaces")),
             taskIdentifierSystem: try taskSystem(r, endpoint: endpoint),
-            serve: try r.object("serve"))
+            serve: try r.object("serve"), view: try viewTiming(r))
+    }
+
+    static func viewTiming(_ r: ConfigReader) throws(ConfigError) -> ViewTiming {
+        guard let text = try r.string("view") else { return .afterRun }
+        guard let timing = ViewTiming(rawValue: text) else {
+            throw ConfigError(key: "view", message: "must be afterRun or deferred, not \"\(text)\"")
+        }
+        return timing
     }
 
     static func taskSystem(_ r: ConfigReader, endpoint: String) throws(ConfigError) -> String {

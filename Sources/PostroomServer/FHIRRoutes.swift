@@ -41,10 +41,20 @@ struct FHIRRoutes: Sendable {
         return id
     }
 
+    /// The store, once its view is current (nil when there is no database yet).
+    func currentStore() throws(FHIRFailure) -> Store? {
+        guard let store = stores.store() else { return nil }
+        guard stores.viewIsCurrent(store) else {
+            throw FHIRFailure(status: .serviceUnavailable, type: "transient", code: .viewNotMaterialised,
+                              text: "Stored resources are waiting to be put in the FHIR view; the pipeline does it at the end of its run")
+        }
+        return store
+    }
+
     func read(_ context: ServeContext) throws -> Response {
         let type = try readableType(context)
         let id = try id(context, type: type)
-        guard let store = stores.store(),
+        guard let store = try currentStore(),
               let found = try store.read({ r in try r.resource(type: type, id: id).map { ($0, try r.resourceMeta(type: type, id: id)) } })
         else { throw FHIRFailure.unknownResource(type) }
         return FHIRResponse.resource(found.0, version: found.1?.version, lastUpdated: found.1?.lastUpdated)
@@ -53,7 +63,7 @@ struct FHIRRoutes: Sendable {
     func vread(_ context: ServeContext) throws -> Response {
         let type = try readableType(context)
         let id = try id(context, type: type)
-        guard let vid = context.parameters.get("vid").flatMap(Int.init), vid > 0, let store = stores.store(),
+        guard let vid = context.parameters.get("vid").flatMap(Int.init), vid > 0, let store = try currentStore(),
               let v = try store.read({ try $0.resourceVersion(type: type, id: id, version: vid) })
         else {
             throw FHIRFailure(status: .notFound, type: "not-found", code: .versionNotFound, text: "No such version of this \(type) is stored")
@@ -64,7 +74,7 @@ struct FHIRRoutes: Sendable {
     func history(_ request: Request, _ context: ServeContext) throws -> Response {
         let type = try readableType(context)
         let id = try id(context, type: type)
-        guard let store = stores.store() else { throw FHIRFailure.unknownResource(type) }
+        guard let store = try currentStore() else { throw FHIRFailure.unknownResource(type) }
         let versions = try store.read { try $0.resourceVersions(type: type, id: id) }
         guard !versions.isEmpty else { throw FHIRFailure.unknownResource(type) }
         return FHIRResponse.json(FHIRBundleBuilder.history(base: FHIRResponse.base(request, fallback: fallbackBase), type: type, id: id,
@@ -79,7 +89,7 @@ struct FHIRRoutes: Sendable {
         }
         let search = try FHIRSearchRequest(type: type, query: query)
         let base = FHIRResponse.base(request, fallback: fallbackBase)
-        guard let store = stores.store() else {
+        guard let store = try currentStore() else {
             return FHIRResponse.json(FHIRBundleBuilder.searchset(base: base, search: search, page: SearchPage(total: 0, resources: []), included: []))
         }
         guard stores.hasSearchIndex(store) else {

@@ -61,6 +61,21 @@ final class StoreProvider: @unchecked Sendable {
         }
     }
 
+    /// Whether the FHIR view holds every stored resource version, putting what waits in the view journal
+    /// into it first (through the writable handle). Answers come only from a view that holds whole
+    /// messages: a message's versions are materialised together, in the order they were written.
+    func viewIsCurrent(_ store: Store) -> Bool {
+        if (try? store.read { try $0.viewIsMaterialised() }) == true { return true }
+        guard let writable = writer() else { return false }
+        do {
+            try writable.materialiseView()
+            return true
+        } catch {
+            logger.error("cannot materialise the view", metadata: ["error": .string(String(describing: type(of: error)))])
+            return false
+        }
+    }
+
     /// Whether the search index is present (re-checked until it is: the pipeline may build it later).
     func hasSearchIndex(_ store: Store) -> Bool {
         lock.lock()

@@ -300,6 +300,7 @@ enum Schema {
                     """)
             }
         }
+        Schema.viewJournalMigrations(&m)
         return m
     }
 }

@@ -77,6 +77,8 @@ extension StoreWriter {
     /// audit trail are kept.
     public func prune(before cutoff: String) throws -> PruneCounts {
         var c = PruneCounts()
+        // Old versions are pruned from the view: everything journalled goes into it first.
+        while try materialiseRecords(limit: Store.materialiseBatch) > 0 {}
         try db.execute(sql: """
             DELETE FROM dedupe_key WHERE drop_id IN (SELECT id FROM drop_file WHERE received_at < ? AND state = 'done')
             """, arguments: [cutoff])

@@ -12,20 +12,11 @@ extension StoreWriter {
     public func putResource(type: String, id: String, resource: JSONValue, messageID: String?, at: String,
                             unlessUnchanged: Bool = false) throws -> Int {
         let current: Int
-        if unlessUnchanged,
-           let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT version, json FROM resource WHERE type = ? AND id = ?"),
-                                      arguments: [type, id]) {
-            current = row[0]
-            if var stored = (try? JSONParser().parse(row[1] as Data))?.object, var given = resource.object {
-                for k in ["meta", "id", "resourceType"] {
-                    stored[k] = nil
-                    given[k] = nil
-                }
-                if stored == given { return current }
-            }
+        if let (version, stored) = try reader.currentVersion(type: type, id: id, withJSON: unlessUnchanged) {
+            current = version
+            if unlessUnchanged, let stored, Self.sameApartFromMeta(stored, resource) { return current }
         } else {
-            current = try Int.fetchOne(db.cachedStatement(sql: "SELECT version FROM resource WHERE type = ? AND id = ?"),
-                                       arguments: [type, id]) ?? 0
+            current = 0
         }
         let version = current + 1
         var o = resource.object ?? JSONObject()
@@ -38,30 +29,74 @@ extension StoreWriter {
         o["meta"] = nil
         let members = [JSONObject.Member("resourceType", .string(type)), JSONObject.Member("id", .string(id)),
                        JSONObject.Member("meta", .object(meta))] + o.members
-        let bytes = Data(JSONWriter().bytes(.object(JSONObject(members))))
-        if current > 0 {
+        // The version goes to the view journal; `materialise` puts it in the view (see `ViewJournal`).
+        journal.append(ViewEntry(type: type, id: id, version: version, lastUpdated: at, messageID: messageID,
+                                 json: JSONWriter().bytes(.object(JSONObject(members)))))
+        return version
+    }
+
+    static func sameApartFromMeta(_ storedJSON: [UInt8], _ resource: JSONValue) -> Bool {
+        guard var stored = (try? JSONParser().parse(storedJSON))?.object, var given = resource.object else { return false }
+        for k in ["meta", "id", "resourceType"] {
+            stored[k] = nil
+            given[k] = nil
+        }
+        return stored == given
+    }
+
+    /// Puts one journalled version in the view: the version it replaces to the history, the new one in
+    /// `resource`, its search rows rebuilt. A version already there (or older) changes nothing.
+    func materialise(_ e: ViewEntry, into searchRows: inout SearchRowBatch) throws {
+        // A first version is a new resource: nothing to look up or replace.
+        let existing = e.version == 1 ? nil : try Int.fetchOne(db.cachedStatement(sql: "SELECT version FROM resource WHERE type = ? AND id = ?"),
+                                                               arguments: [e.type, e.id])
+        if let existing {
+            guard existing < e.version else { return }
             // The version being replaced moves to the history; the current one lives only in `resource`.
             try db.cachedStatement(sql: """
                 INSERT INTO resource_history (type, id, version, last_updated, json, message_id)
                 SELECT type, id, version, last_updated, json, message_id FROM resource WHERE type = ? AND id = ?
-                """).execute(arguments: [type, id])
+                """).execute(arguments: [e.type, e.id])
         }
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO resource (type, id, version, last_updated, json, message_id) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (type, id) DO UPDATE SET version = excluded.version, last_updated = excluded.last_updated,
                 json = excluded.json, message_id = excluded.message_id
             """)
-        try upsert.execute(arguments: [type, id, version, at, bytes, messageID])
-        if SearchIndex.types.contains(type) {
-            try SearchIndex.index(db, type: type, id: id, resource: .object(JSONObject(members)), replacing: current > 0)
+        try upsert.execute(arguments: [e.type, e.id, e.version, e.lastUpdated, Data(e.json), e.messageID])
+        guard SearchIndex.types.contains(e.type) else { return }
+        if existing != nil {
+            try db.cachedStatement(sql: "DELETE FROM search_param WHERE src_type = ? AND src_id = ?").execute(arguments: [e.type, e.id])
         }
-        return version
+        let parsed = try? JSONParser().parse(e.json)
+        searchRows.set(type: e.type, id: e.id, rows: parsed.map { SearchIndexer.rows(type: e.type, id: e.id, resource: $0) } ?? [])
+    }
+}
+
+extension StoreReader {
+    /// The current version number of a resource (journalled or in the view), with its JSON when asked.
+    func currentVersion(type: String, id: String, withJSON: Bool) throws -> (Int, [UInt8]?)? {
+        if withJSON {
+            if let e = try journalled(type: type, id: id) { return (e.version, e.json) }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT version, json FROM resource WHERE type = ? AND id = ?"),
+                                             arguments: [type, id]) else { return nil }
+            return (row[0], [UInt8](row[1] as Data))
+        }
+        if let e = journal?.latest(type: type, id: id) { return (e.version, nil) }
+        if let v = try Int.fetchOne(db.cachedStatement(sql: """
+            SELECT MAX(version) FROM view_key WHERE type = ? AND id = ? AND record >= \(ViewJournal.oldestRecord)
+            """), arguments: [type, id]) {
+            return (v, nil)
+        }
+        return try Int.fetchOne(db.cachedStatement(sql: "SELECT version FROM resource WHERE type = ? AND id = ?"), arguments: [type, id])
+            .map { ($0, nil) }
     }
 }
 
 extension StoreReader {
     /// The current version of a resource.
     public func resource(type: String, id: String) throws -> JSONValue? {
+        if let e = try journalled(type: type, id: id) { return try? JSONParser().parse(e.json) }
         guard let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT json FROM resource WHERE type = ? AND id = ?"), arguments: [type, id]) else {
             return nil
         }
@@ -70,7 +105,7 @@ extension StoreReader {
 
     /// Every version of a resource, newest first (the current one, then the history).
     public func resourceHistory(type: String, id: String) throws -> [JSONValue] {
-        try Data.fetchAll(db.cachedStatement(sql: """
+        try journalledVersions(type: type, id: id).compactMap { try? JSONParser().parse($0.json) } + Data.fetchAll(db.cachedStatement(sql: """
             SELECT json FROM (SELECT version, json FROM resource WHERE type = ?1 AND id = ?2
                               UNION ALL SELECT version, json FROM resource_history WHERE type = ?1 AND id = ?2)
             ORDER BY version DESC
@@ -79,25 +114,33 @@ extension StoreReader {
 
     /// Whether a resource exists.
     public func hasResource(type: String, id: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM resource WHERE type = ? AND id = ?"), arguments: [type, id]) ?? false
+        try currentVersion(type: type, id: id, withJSON: false) != nil
     }
 
     /// Resource counts by type.
     public func resourceCounts() throws -> [(type: String, count: Int)] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT type, COUNT(*) FROM resource GROUP BY type ORDER BY type")).map { ($0[0], $0[1]) }
+        // A journalled first version is a resource the view does not hold yet.
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT type, COUNT(*) FROM (SELECT type FROM resource
+                UNION ALL SELECT type FROM view_key WHERE version = 1 AND record >= \(ViewJournal.oldestRecord))
+            GROUP BY type ORDER BY type
+            """)).map { ($0[0], $0[1]) }
     }
 }
 
 extension StoreReader {
     /// The current version number of a resource.
     public func resourceVersion(type: String, id: String) throws -> Int? {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT version FROM resource WHERE type = ? AND id = ?"), arguments: [type, id])
+        try currentVersion(type: type, id: id, withJSON: false)?.0
     }
 }
 
 extension StoreReader {
     /// The ids of every stored resource of a type.
     public func resourceIDs(type: String) throws -> [String] {
-        try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM resource WHERE type = ? ORDER BY id"), arguments: [type])
+        try String.fetchAll(db.cachedStatement(sql: """
+            SELECT id FROM resource WHERE type = ?1
+            UNION SELECT id FROM view_key WHERE type = ?1 AND record >= \(ViewJournal.oldestRecord) ORDER BY id
+            """), arguments: [type])
     }
 }

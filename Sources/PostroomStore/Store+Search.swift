@@ -10,7 +10,11 @@ extension StoreReader {
 
     /// Resources of `type` matching every criterion, ordered by id: `limit` of them from `start`,
     /// counted as `total` asks. The next page starts after the last id of this one.
+    ///
+    /// Throws `Store.ViewNotMaterialised` while resource versions wait in the view journal: a search
+    /// answers from the whole view or not at all (`Store.materialiseView` first).
     public func search(type: String, criteria: [SearchCriterion], start: SearchStart, limit: Int, total: SearchTotal) throws -> SearchPage {
+        guard try viewIsMaterialised() else { throw Store.ViewNotMaterialised() }
         var sql = "FROM resource r WHERE r.type = ?"
         var args: [(any DatabaseValueConvertible)?] = [type]
         for c in criteria {
@@ -126,7 +130,9 @@ extension StoreReader {
 
     /// Every version of a resource with its version number and time, newest first.
     public func resourceVersions(type: String, id: String) throws -> [ResourceVersion] {
-        try Row.fetchAll(db, sql: """
+        try journalledVersions(type: type, id: id).compactMap { e in
+            (try? JSONParser().parse(e.json)).map { ResourceVersion(version: e.version, lastUpdated: e.lastUpdated, resource: $0) }
+        } + Row.fetchAll(db, sql: """
             SELECT version, last_updated, json FROM resource WHERE type = ?1 AND id = ?2
             UNION ALL SELECT version, last_updated, json FROM resource_history WHERE type = ?1 AND id = ?2
             ORDER BY version DESC
@@ -138,7 +144,11 @@ extension StoreReader {
 
     /// One version of a resource.
     public func resourceVersion(type: String, id: String, version: Int) throws -> ResourceVersion? {
-        try Row.fetchOne(db, sql: """
+        if let e = try journalledVersions(type: type, id: id).first(where: { $0.version == version }),
+           let v = try? JSONParser().parse(e.json) {
+            return ResourceVersion(version: e.version, lastUpdated: e.lastUpdated, resource: v)
+        }
+        return try Row.fetchOne(db, sql: """
             SELECT version, last_updated, json FROM resource WHERE type = ?1 AND id = ?2 AND version = ?3
             UNION ALL SELECT version, last_updated, json FROM resource_history WHERE type = ?1 AND id = ?2 AND version = ?3
             """, arguments: [type, id, version]).flatMap { row in
@@ -149,7 +159,8 @@ extension StoreReader {
 
     /// The current version number and time of a resource.
     public func resourceMeta(type: String, id: String) throws -> (version: Int, lastUpdated: String)? {
-        try Row.fetchOne(db, sql: "SELECT version, last_updated FROM resource WHERE type = ? AND id = ?", arguments: [type, id])
+        if let e = try journalled(type: type, id: id) { return (e.version, e.lastUpdated) }
+        return try Row.fetchOne(db, sql: "SELECT version, last_updated FROM resource WHERE type = ? AND id = ?", arguments: [type, id])
             .map { ($0[0], $0[1]) }
     }
 }

@@ -45,7 +45,13 @@ public final class Store: Sendable {
                     try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
                 }
                 try Schema.migrator.migrate(pool)
-                rekeyed = try pool.write { db in try StoreWriter(db: db, identity: identity).rekeyIfNeeded() }
+                rekeyed = try pool.write { db in
+                    let w = StoreWriter(db: db, identity: identity)
+                    defer { w.journal.truncate(to: 0) }
+                    let r = try w.rekeyIfNeeded()
+                    try w.journal.flush(db)
+                    return r
+                }
             } else {
                 rekeyed = false
             }
@@ -65,7 +71,12 @@ public final class Store: Sendable {
 
     /// Runs `body` in one write transaction; everything it does commits together or not at all.
     public func write<T>(_ body: (StoreWriter) throws -> T) throws -> T {
-        try pool.write { db in try body(StoreWriter(db: db, identity: identity)) }
+        try pool.write { db in
+            let w = StoreWriter(db: db, identity: identity)
+            let result = try body(w)
+            try w.journal.flush(db)
+            return result
+        }
     }
 
     /// Runs `body` on a read snapshot.
@@ -87,6 +98,8 @@ public struct StoreReader {
     let db: Database
     /// The canonical keys of identifiers (see `IdentityNamespaces`).
     public let identity: IdentityNamespaces
+    /// The writer's versions not yet in a view record (reads inside a write transaction see them).
+    var journal: ViewJournal? = nil
 }
 
 /// Write access inside one transaction.
@@ -94,16 +107,31 @@ public struct StoreWriter {
     let db: Database
     /// The canonical keys of identifiers (see `IdentityNamespaces`).
     public let identity: IdentityNamespaces
+    /// The resource versions written in this transaction, on their way to the view journal.
+    let journal = ViewJournal()
+
+    init(db: Database, identity: IdentityNamespaces) {
+        self.db = db
+        self.identity = identity
+    }
 
     /// Read access within the same transaction.
-    public var reader: StoreReader { StoreReader(db: db, identity: identity) }
+    public var reader: StoreReader { StoreReader(db: db, identity: identity, journal: journal) }
 
-    /// Runs `body` in a savepoint: if it throws, only its own changes are undone.
+    /// Runs `body` in a savepoint: if it throws, only its own changes are undone. The resource
+    /// versions it wrote become one view record (a message's record).
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
         var result: T?
-        try db.inSavepoint {
-            result = try body()
-            return .commit
+        let mark = journal.entries.count
+        do {
+            try db.inSavepoint {
+                result = try body()
+                try journal.flush(db, from: mark)
+                return .commit
+            }
+        } catch {
+            journal.truncate(to: mark)
+            throw error
         }
         return result!
     }

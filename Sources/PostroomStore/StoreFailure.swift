@@ -1,6 +1,11 @@
 import GRDB
 
 extension Store {
+    /// A search asked of a view that does not yet hold every stored version (see `ViewJournal`).
+    public struct ViewNotMaterialised: Error, CustomStringConvertible, Sendable {
+        public var description: String { "resource versions wait in the view journal; materialise the view before searching" }
+    }
+
     /// What kind of failure a store error is, for the exit code (sysexits): 74 (`EX_IOERR`) when the
     /// database cannot be written (disk full, I/O error, read-only, cannot open, permission), 75
     /// (`EX_TEMPFAIL`) when it is busy or locked; nil for anything else.

@@ -31,6 +31,7 @@ enum SearchFixture {
                 """#)
             try put("Observation", "o1", #"{"status":"final"}"#)
         }
+        try t.store.materialiseView()
     }
 
     static func request(_ n: Int, _ status: String, _ rest: String) -> String {
@@ -53,7 +54,9 @@ extension TempStore {
     /// A search read on a snapshot; every match on one page unless `limit` says otherwise.
     func search(_ type: String, _ criteria: [SearchCriterion], start: SearchStart = .offset(0), limit: Int = 100,
                 total: SearchTotal = .accurate) throws -> SearchPage {
-        try read { try $0.search(type: type, criteria: criteria, start: start, limit: limit, total: total) }
+        // As `postroom serve` does before it answers: the view first holds everything written.
+        try store.materialiseView()
+        return try read { try $0.search(type: type, criteria: criteria, start: start, limit: limit, total: total) }
     }
 
     func ids(_ type: String, _ criteria: SearchCriterion...) throws -> [String] {

@@ -40,6 +40,8 @@ extension IssueCode {
         "Operator page: no Task with this id is stored")
     public static let unauthorized = IssueCode("unauthorized", [.error], in: [.api], types: ["login"],
         "postroom serve: a bearer token is required")
+    public static let viewNotMaterialised = IssueCode("view-not-materialised", [.error], in: [.api], types: ["transient"],
+        "postroom serve: resources are waiting in the view journal and cannot be put in the view from here (read-only database); answered 503 until the pipeline does it")
     public static let versionNotFound = IssueCode("version-not-found", [.error], in: [.api], types: ["not-found"],
         "postroom serve: no such version of the resource is stored")
 }

@@ -43,6 +43,6 @@ extension IssueCode {
         .badRequest, .csrfTokenInvalid, .databaseReadOnly, .dropNotFound, .formatUnsupported, .internalError, .pathNotFound,
         .queryInvalid, .readOnly, .resourceNotFound, .resourceTypeUnknown, .searchIncludeUnsupported, .searchIndexMissing,
         .searchParameterUnknown, .searchPrefixUnsupported, .searchTooManyAlternatives, .searchValueInvalid, .taskNotFound,
-        .unauthorized, .versionNotFound,
+        .unauthorized, .versionNotFound, .viewNotMaterialised,
     ]
 }
