@@ -154,18 +154,25 @@ struct SearchRowBatch {
         bySource[type + "/" + id] = (type, id, rows)
     }
 
+    /// Inserts the rows through a temporary table, so that SQLite sorts them by the index's key.
     func insert(_ db: Database) throws {
-        var all: [(srcType: String, srcID: String, row: SearchIndexer.Row)] = []
-        for (_, s) in bySource { for r in s.rows { all.append((s.type, s.id, r)) } }
-        all.sort { a, b in
-            (a.row.type, a.row.name, a.row.value ?? "", a.row.system ?? "", a.row.id) < (b.row.type, b.row.name, b.row.value ?? "", b.row.system ?? "", b.row.id)
-        }
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO search_param (src_type, src_id, type, id, name, system, value, lo, hi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        guard !bySource.isEmpty else { return }
+        try db.execute(sql: """
+            CREATE TEMP TABLE IF NOT EXISTS search_param_batch (src_type TEXT, src_id TEXT, type TEXT, id TEXT, name TEXT,
+                system TEXT, value TEXT, lo TEXT, hi TEXT)
             """)
-        for a in all {
-            try insert.execute(arguments: [a.srcType, a.srcID, a.row.type, a.row.id, a.row.name, a.row.system, a.row.value, a.row.lo, a.row.hi])
+        let stage = try db.cachedStatement(sql: """
+            INSERT INTO temp.search_param_batch (src_type, src_id, type, id, name, system, value, lo, hi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (_, s) in bySource {
+            for r in s.rows { try stage.execute(arguments: [s.type, s.id, r.type, r.id, r.name, r.system, r.value, r.lo, r.hi]) }
         }
+        try db.execute(sql: """
+            INSERT INTO search_param (src_type, src_id, type, id, name, system, value, lo, hi)
+                SELECT src_type, src_id, type, id, name, system, value, lo, hi FROM temp.search_param_batch
+                ORDER BY type, name, value, system, id;
+            DELETE FROM temp.search_param_batch;
+            """)
     }
 }
 
