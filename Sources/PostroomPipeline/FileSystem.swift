@@ -3,6 +3,10 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+#else
+// The pipeline's durability rests on Linux calls (syncfs(2), O_TMPFILE + linkat via /proc/self/fd,
+// flock) through Glibc; Package.swift claims no other platform. A port starts in this file.
+#error("Postroom builds on Linux only: see the note at the top of Package.swift")
 #endif
 
 @_silgen_name("syncfs")

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import PostroomPipeline
+import PostroomConfig
 import PostroomStore
 
 /// The operator's web page under `/ui`: server-rendered HTML, no JavaScript.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PostroomConfig
 import PostroomCore
 import PostroomPipeline
 import PostroomStore

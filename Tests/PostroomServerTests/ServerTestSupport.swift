@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import PostroomConfig
 import PostroomCore
 import PostroomPipeline
 import PostroomServer
