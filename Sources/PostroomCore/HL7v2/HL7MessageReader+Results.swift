@@ -182,7 +182,7 @@ extension HL7MessageReader {
         case "CE", "CWE", "CNE", "CF":
             return HL7FHIR.codeableConcept(first).map { ("valueCodeableConcept", $0) }
         case "DT", "DTM", "TS":
-            guard let dt = HL7DateTime(first.component(1).text) else { dataType("date/time"); return nil }
+            guard let dt = HL7Timestamp(first.component(1).text) else { dataType("date/time"); return nil }
             return ("valueDateTime", .string(type == "DT" ? dt.fhirDate : dt.fhirDateTime(zone: zone)))
         case "TM":
             let t = first.text

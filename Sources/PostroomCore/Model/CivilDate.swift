@@ -27,6 +27,15 @@ public enum CivilDate {
 }
 
 extension CivilDate {
+    /// The number of days in a month of a year (proleptic Gregorian).
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
     /// Whether `text` is a real calendar date written `YYYY-MM-DD`.
     public static func isDate(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)

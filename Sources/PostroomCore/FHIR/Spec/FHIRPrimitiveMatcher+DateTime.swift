@@ -15,7 +15,7 @@ extension FHIRPrimitiveMatcher {
         guard bytes[i] == UInt8(ascii: "-") else { return "is not \(what)" }
         i += 1
         guard let day = digits(&i, 2), day >= 1 else { return "is not \(what)" }
-        guard day <= Self.daysIn(month: month, year: year) else { return "is not a calendar date" }
+        guard day <= CivilDate.daysIn(month: month, year: year) else { return "is not a calendar date" }
         if i == bytes.count { return requireTime ? "is not \(what)" : nil }
         guard allowTime, bytes[i] == UInt8(ascii: "T") else { return "is not \(what)" }
         i += 1
@@ -23,14 +23,6 @@ extension FHIRPrimitiveMatcher {
             return "is not \(what)"
         }
         return nil
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
     }
 
     /// Reads exactly `count` digits at `i`.
