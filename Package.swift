@@ -33,6 +33,8 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
+        // SHA-256, HMAC-SHA256 and SHA-1 through libcrypto: the one wrapper.
+        .target(name: "PostroomDigest", dependencies: ["PostroomCore", "CCrypto"]),
         // Archives through libarchive.
         .target(name: "PostroomArchive", dependencies: ["CArchive", "PostroomCore"]),
         // The fuzz targets (`make fuzz`) and their replayer: any bytes into each parser, never a crash.
@@ -43,13 +45,13 @@ let package = Package(
         .target(name: "PostroomConfig", dependencies: ["PostroomCore", "PostroomStore"]),
         // Intake, the stage runner, outbox writing.
         .target(name: "PostroomPipeline", dependencies: [
-            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomArchive", "CCrypto",
+            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomArchive", "PostroomDigest",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // `postroom serve`: the read-only FHIR query API, the operator's web page and /metrics (Hummingbird 2).
         .target(name: "PostroomServer", dependencies: [
-            "PostroomCore", "PostroomConfig", "PostroomStore", "CCrypto",
+            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomDigest",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -86,7 +88,7 @@ let package = Package(
         ]),
         // HTTP tests of the FHIR API and the web page on a store filled by the real pipeline; a headless Chromium test.
         .testTarget(name: "PostroomServerTests", dependencies: [
-            "PostroomServer", "PostroomConfig", "PostroomPipeline", "PostroomStore", "PostroomCore",
+            "PostroomServer", "PostroomConfig", "PostroomPipeline", "PostroomStore", "PostroomCore", "PostroomDigest",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "InMemoryLogging", package: "swift-log"),

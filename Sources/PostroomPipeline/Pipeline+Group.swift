@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostroomConfig
 import PostroomCore
+import PostroomDigest
 import PostroomStore
 
 /// A drop in flight within a group.

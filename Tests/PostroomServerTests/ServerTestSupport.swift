@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import PostroomConfig
 import PostroomCore
+import PostroomDigest
 import PostroomPipeline
 import PostroomServer
 import PostroomStore
