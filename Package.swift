@@ -3,7 +3,10 @@ import PackageDescription
 
 let package = Package(
     name: "Postroom",
-    platforms: [.macOS(.v14)],
+    // Linux only (no `platforms`: no Apple platform is claimed). The pipeline calls Glibc directly —
+    // syncfs(2), O_TMPFILE with linkat through /proc/self/fd, flock — in PostroomPipeline's
+    // FileSystem*.swift, DataFolderLock.swift and InboxScanner.swift; FileSystem.swift stops any other
+    // build with #error. A macOS port would start there.
     products: [
         .executable(name: "postroom", targets: ["postroom"]),
     ],
@@ -31,27 +34,32 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
+        // SHA-256, HMAC-SHA256 and SHA-1 through libcrypto: the one wrapper.
+        .target(name: "PostroomDigest", dependencies: ["PostroomCore", "CCrypto"]),
         // Archives through libarchive.
-        .target(name: "PostroomArchive", dependencies: ["CArchive"]),
+        .target(name: "PostroomArchive", dependencies: ["CArchive", "PostroomCore"]),
         // The fuzz targets (`make fuzz`) and their replayer: any bytes into each parser, never a crash.
         .target(name: "PostroomFuzzTargets", dependencies: ["PostroomCore", "PostroomArchive"]),
         .executableTarget(name: "postroom-fuzz", dependencies: ["PostroomFuzzTargets"]),
-        // Config, intake, the stage runner, outbox writing.
+        // `pipeline.json` read and checked (PipelineConfig), and the channels' expected files evaluated
+        // against the store (Expectations): what the pipeline, the server and the commands share.
+        .target(name: "PostroomConfig", dependencies: ["PostroomCore", "PostroomStore"]),
+        // Intake, the stage runner, outbox writing.
         .target(name: "PostroomPipeline", dependencies: [
-            "PostroomCore", "PostroomStore", "PostroomArchive", "CCrypto",
+            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomArchive", "PostroomDigest",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // `postroom serve`: the read-only FHIR query API, the operator's web page and /metrics (Hummingbird 2).
         .target(name: "PostroomServer", dependencies: [
-            "PostroomCore", "PostroomStore", "PostroomPipeline", "CCrypto",
+            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomDigest",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The command line.
         .executableTarget(name: "postroom", dependencies: [
-            "PostroomCore", "PostroomStore", "PostroomPipeline", "PostroomServer",
+            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomPipeline", "PostroomServer",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -72,16 +80,16 @@ let package = Package(
 
         .testTarget(name: "PostroomCoreTests", dependencies: ["PostroomCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PostroomStoreTests", dependencies: ["PostroomStore"]),
-        .testTarget(name: "PostroomArchiveTests", dependencies: ["PostroomArchive", "PostroomFuzzTargets"]),
+        .testTarget(name: "PostroomArchiveTests", dependencies: ["PostroomArchive", "PostroomCore", "PostroomFuzzTargets"]),
         // The benchmark's generator and bookkeeping (no timing): loads valid and correlated, counts trusted.
-        .testTarget(name: "PostroomBenchTests", dependencies: ["postroom-bench", "PostroomCore", "PostroomPipeline"]),
+        .testTarget(name: "PostroomBenchTests", dependencies: ["postroom-bench", "PostroomCore", "PostroomConfig"]),
         .testTarget(name: "PostroomPipelineTests", dependencies: [
-            "PostroomPipeline",
+            "PostroomPipeline", "PostroomConfig", "PostroomArchive", "PostroomStore", "PostroomCore",
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ]),
         // HTTP tests of the FHIR API and the web page on a store filled by the real pipeline; a headless Chromium test.
         .testTarget(name: "PostroomServerTests", dependencies: [
-            "PostroomServer", "PostroomPipeline", "PostroomStore", "PostroomCore",
+            "PostroomServer", "PostroomConfig", "PostroomPipeline", "PostroomStore", "PostroomCore", "PostroomDigest",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "InMemoryLogging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import CArchive
 import Foundation
+import PostroomCore
 
 /// An error from libarchive, with its message.
 public struct ArchiveError: Error, CustomStringConvertible, Sendable {
@@ -9,22 +10,6 @@ public struct ArchiveError: Error, CustomStringConvertible, Sendable {
         description = "\(what): \(detail)"
     }
     init(_ what: String) { description = what }
-}
-
-/// How an archive is compressed.
-public enum ArchiveCompression: Sendable, Equatable {
-    case gzip(level: Int)
-    case zstd(level: Int)
-    case none
-
-    /// The file name extension (`tar.gz`, `tar.zst`, `tar`).
-    public var fileExtension: String {
-        switch self {
-        case .gzip: "tar.gz"
-        case .zstd: "tar.zst"
-        case .none: "tar"
-        }
-    }
 }
 
 /// Writes a tar archive (gzip or zstd compressed) through libarchive, member by member.

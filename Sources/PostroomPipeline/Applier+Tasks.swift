@@ -1,5 +1,6 @@
 import Foundation
 import PostroomCore
+import PostroomDigest
 import PostroomStore
 
 extension Applier {

@@ -1,5 +1,7 @@
 import Foundation
+import PostroomConfig
 import PostroomCore
+import PostroomDigest
 import PostroomStore
 
 /// Applies one decoded message to the store inside the current transaction: stores requests,

@@ -1,4 +1,5 @@
 import Foundation
+import PostroomDigest
 
 /// Names Postroom derives from a drop's name — its work file, its acknowledgement, its original in
 /// `error/` and the `.error.json` sidecar, and the temp names they are written under — each fit in

@@ -1,8 +1,11 @@
-import CCrypto
 import Foundation
 
 #if canImport(Glibc)
 import Glibc
+#else
+// The pipeline's durability rests on Linux calls (syncfs(2), O_TMPFILE + linkat via /proc/self/fd,
+// flock) through Glibc; Package.swift claims no other platform. A port starts in this file.
+#error("Postroom builds on Linux only: see the note at the top of Package.swift")
 #endif
 
 @_silgen_name("syncfs")
@@ -224,63 +227,6 @@ public enum FileSystem {
             if name == "." || name == ".." { continue }
             if try !body(name, fd) { return }
         }
-    }
-}
-
-/// SHA-256 through OpenSSL's libcrypto.
-public enum SHA256Digest {
-    /// The lower-case hex SHA-256 of `bytes`.
-    public static func hex(_ bytes: [UInt8]) -> String {
-        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-        bytes.withUnsafeBufferPointer { b in
-            _ = SHA256(b.baseAddress, b.count, &digest)
-        }
-        return hexString(digest)
-    }
-
-    /// The base64 SHA-1 of `bytes` (FHIR `Attachment.hash`).
-    public static func sha1Base64(_ bytes: [UInt8]) -> String {
-        var digest = [UInt8](repeating: 0, count: Int(SHA_DIGEST_LENGTH))
-        bytes.withUnsafeBufferPointer { b in
-            _ = SHA1(b.baseAddress, b.count, &digest)
-        }
-        return Data(digest).base64EncodedString()
-    }
-
-    static let hexDigits = Array("0123456789abcdef".utf8)
-
-    static func hexString(_ d: [UInt8]) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(d.count * 2)
-        for b in d {
-            out.append(hexDigits[Int(b >> 4)])
-            out.append(hexDigits[Int(b & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}
-
-/// SHA-256 over data that arrives in pieces (a file read in chunks).
-final class SHA256Stream {
-    private let ctx: OpaquePointer
-
-    init() {
-        ctx = EVP_MD_CTX_new()
-        EVP_DigestInit_ex(ctx, EVP_sha256(), nil)
-    }
-
-    deinit { EVP_MD_CTX_free(ctx) }
-
-    func update(_ bytes: UnsafeRawBufferPointer) {
-        _ = EVP_DigestUpdate(ctx, bytes.baseAddress, bytes.count)
-    }
-
-    /// The lower-case hex digest (call once).
-    func finish() -> String {
-        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var len: UInt32 = 0
-        EVP_DigestFinal_ex(ctx, &digest, &len)
-        return SHA256Digest.hexString(Array(digest.prefix(Int(len))))
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+import PostroomConfig
 #endif
 
 /// Finds complete files in a channel's inbox, oldest first (mtime, then name), never holding

@@ -1,4 +1,5 @@
 import Foundation
+import PostroomConfig
 import PostroomStore
 
 /// Writes `metrics.prom` in the Prometheus text format (for node_exporter's textfile collector):

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
+import PostroomConfig
 import PostroomCore
+import PostroomDigest
 import PostroomStore
 
 /// A drop in flight within a group.

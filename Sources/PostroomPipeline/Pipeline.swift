@@ -1,4 +1,5 @@
 import Foundation
+import PostroomConfig
 import Synchronization
 import Logging
 import PostroomArchive

@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import PostroomCore
+import PostroomDigest
 
 /// Checks bearer tokens against their configured hashes, issues and checks session cookies and CSRF tokens.
 ///
@@ -18,7 +20,7 @@ struct Authenticator: Sendable {
 
     /// The configured token whose hash is the SHA-256 of `token`, comparing every hash in constant time.
     func principal(token: String) -> Principal? {
-        let hash = Digest.sha256Hex(token)
+        let hash = SHA256Digest.hex(Array(token.utf8))
         var found: ServeConfig.Token?
         for t in config.tokens where Digest.constantTimeEqual(t.sha256, hash) && found == nil {
             found = t
@@ -34,7 +36,7 @@ struct Authenticator: Sendable {
 
     func sessionValue(for name: String, expiry: Int) -> String? {
         guard let t = config.tokens.first(where: { $0.name == name }) else { return nil }
-        return name + "." + String(expiry) + "." + Digest.hex(Digest.hmac(key: secret, Array("session|\(name)|\(expiry)|\(t.sha256)".utf8)))
+        return name + "." + String(expiry) + "." + Hex.lowercase(SHA256Digest.hmac(key: secret, Array("session|\(name)|\(expiry)|\(t.sha256)".utf8)))
     }
 
     /// The token holder a session cookie value stands for, while it has not expired.
@@ -56,7 +58,7 @@ struct Authenticator: Sendable {
     /// The login form's CSRF token for a browser's login nonce (double submit: the nonce in a cookie,
     /// its HMAC in the form), so a login cannot be forged from another site.
     func loginToken(nonce: String) -> String {
-        Digest.hex(Digest.hmac(key: secret, Array("login|\(nonce)".utf8)))
+        Hex.lowercase(SHA256Digest.hmac(key: secret, Array("login|\(nonce)".utf8)))
     }
 
     func checkLogin(_ token: String?, nonce: String?) -> Bool {
@@ -81,7 +83,7 @@ struct Authenticator: Sendable {
 
     /// The CSRF token forms carry for this principal.
     func csrfToken(for p: Principal) -> String {
-        Digest.hex(Digest.hmac(key: secret, Array("csrf|\(p.name)".utf8)))
+        Hex.lowercase(SHA256Digest.hmac(key: secret, Array("csrf|\(p.name)".utf8)))
     }
 
     /// Whether a form's CSRF token is the one issued to this principal.

@@ -45,7 +45,7 @@ struct FHIRFailure: Error, Sendable {
 
     /// The OperationOutcome of this failure.
     var outcome: JSONValue {
-        OperationOutcomeBuilder.build(id: Digest.hex(Digest.randomBytes(16)),
+        OperationOutcomeBuilder.build(id: Hex.lowercase(Digest.randomBytes(16)),
                                       issues: [Issue(.error, code, type: type, text)])
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import PostroomPipeline
+import PostroomConfig
 import PostroomStore
 
 /// `postroom serve`: the read-only FHIR R4 query API, the operator's web page (`/ui`) and `/metrics`,

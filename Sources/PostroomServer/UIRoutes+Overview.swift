@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import PostroomPipeline
+import PostroomConfig
 import PostroomStore
 
 extension UIRoutes {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
-import PostroomPipeline
+import PostroomConfig
+import PostroomCore
 import PostroomStore
 
 /// The operator's web page under `/ui`: server-rendered HTML, no JavaScript.
@@ -57,7 +58,7 @@ struct UIRoutes: Sendable {
 
     /// The sign-in form, with a fresh login nonce in a short-lived cookie and its token in the form.
     func loginForm(_ request: Request, error: String?, status: HTTPResponse.Status = .ok) -> Response {
-        let nonce = Digest.hex(Digest.randomBytes(16))
+        let nonce = Hex.lowercase(Digest.randomBytes(16))
         var response = UIPage.html(loginPage(error: error, csrf: auth.loginToken(nonce: nonce)), status: status)
         response.headers[.setCookie] = "\(Authenticator.loginCookieName)=\(nonce); Path=/ui/login; Max-Age=3600; HttpOnly; SameSite=Strict"
             + (auth.config.secureCookies ? "; Secure" : "")

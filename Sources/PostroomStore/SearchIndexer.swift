@@ -93,74 +93,8 @@ enum SearchIndexer {
 
     /// `[lo, hi)` of a FHIR date, dateTime or instant as sortable UTC text, or nil when it is not one.
     static func period(_ text: String) -> (lo: String, hi: String)? {
-        let c = Array(text.utf8)
-        func num(_ from: Int, _ count: Int) -> Int? {
-            guard from + count <= c.count else { return nil }
-            var n = 0
-            for i in from..<(from + count) {
-                guard c[i] >= 48 && c[i] <= 57 else { return nil }
-                n = n * 10 + Int(c[i] - 48)
-            }
-            return n
-        }
-        guard let year = num(0, 4) else { return nil }
-        switch c.count {
-        case 4:
-            return (utc(days(year, 1, 1) * 86_400_000), utc(days(year + 1, 1, 1) * 86_400_000))
-        case 7:
-            guard c[4] == 45, let month = num(5, 2), (1...12).contains(month) else { return nil }
-            let next = month == 12 ? (year + 1, 1) : (year, month + 1)
-            return (utc(days(year, month, 1) * 86_400_000), utc(days(next.0, next.1, 1) * 86_400_000))
-        default:
-            guard c.count >= 10, c[4] == 45, c[7] == 45, let month = num(5, 2), let day = num(8, 2),
-                  (1...12).contains(month), (1...31).contains(day) else { return nil }
-            let start = days(year, month, day) * 86_400_000
-            if c.count == 10 { return (utc(start), utc(start + 86_400_000)) }
-            guard c[10] == 84 || c[10] == 32, let hh = num(11, 2), c.count > 13, c[13] == 58, let mm = num(14, 2) else { return nil }
-            var i = 16
-            var ss = 0, ms = 0, fractional = false
-            if i < c.count, c[i] == 58 {
-                guard let s = num(i + 1, 2) else { return nil }
-                ss = s
-                i += 3
-                if i < c.count, c[i] == 46 {
-                    fractional = true
-                    i += 1
-                    var digits = 0
-                    while i < c.count, c[i] >= 48 && c[i] <= 57 {
-                        if digits < 3 { ms = ms * 10 + Int(c[i] - 48) }
-                        digits += 1
-                        i += 1
-                    }
-                    guard digits > 0 else { return nil }
-                    for _ in digits..<3 where digits < 3 { ms *= 10 }
-                }
-            }
-            var offset = 0
-            if i < c.count {
-                if c[i] == 90, i == c.count - 1 {
-                    offset = 0
-                } else if c[i] == 43 || c[i] == 45, let oh = num(i + 1, 2), i + 3 < c.count, c[i + 3] == 58, let om = num(i + 4, 2),
-                          i + 6 == c.count {
-                    offset = (c[i] == 43 ? 1 : -1) * (oh * 60 + om) * 60_000
-                } else {
-                    return nil
-                }
-            }
-            let lo = start + ((hh * 60 + mm) * 60 + ss) * 1000 + ms - offset
-            return (utc(lo), utc(lo + (fractional ? 1 : 1000)))
-        }
-    }
-
-    /// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-    static func days(_ y: Int, _ m: Int, _ d: Int) -> Int { CivilDate.days(year: y, month: m, day: d) }
-
-    /// `YYYY-MM-DDThh:mm:ss.sssZ` of milliseconds since the epoch.
-    static func utc(_ ms: Int) -> String {
-        let day = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
-        let rest = ms - day * 86_400_000
-        let (y, m, d) = CivilDate.date(days: day)
-        let s = rest / 1000, msec = rest % 1000
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, s / 3600, (s / 60) % 60, s % 60, msec)
+        guard case .success(let value) = FHIRDateTime.parse(text, grammar: .stored) else { return nil }
+        let (lo, hi) = value.period
+        return (CivilDate.utcText(milliseconds: lo), CivilDate.utcText(milliseconds: hi))
     }
 }

@@ -61,17 +61,6 @@ public enum SearchIndex {
     }
 }
 
-extension Schema {
-    /// Registers the search index migration; the lead calls this from `Schema.migrator` after the others.
-    static func searchMigrations(_ m: inout DatabaseMigrator) {
-        m.registerMigration("v3-search-index") { db in try SearchIndex.install(db) }
-        // The index is now kept by the writer (parsed JSON in hand), not by triggers re-parsing it.
-        m.registerMigration("v4-search-index-by-writer") { db in
-            try db.execute(sql: "DROP TRIGGER IF EXISTS search_param_after_insert; DROP TRIGGER IF EXISTS search_param_after_update")
-        }
-    }
-}
-
 extension Store {
     /// Builds the search index in an existing database when the pipeline that wrote it has not
     /// (idempotent; DDL and index rows only, never clinical state). Used by `postroom serve` at start.

@@ -140,27 +140,12 @@ public struct StoreWriter {
 /// Timestamps as stored: RFC 3339 UTC with milliseconds (sortable as text).
 public enum StoreTime {
     public static func string(_ date: Date) -> String {
-        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        var t = time_t(ms / 1000)
-        var tm = tm()
-        gmtime_r(&t, &tm)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(tm.tm_year) + 1900, Int(tm.tm_mon) + 1, Int(tm.tm_mday),
-                      Int(tm.tm_hour), Int(tm.tm_min), Int(tm.tm_sec), Int(ms % 1000))
+        CivilDate.utcText(milliseconds: Int((date.timeIntervalSince1970 * 1000).rounded(.down)))
     }
 
     /// Reads a timestamp written by `string` (or any RFC 3339 instant).
     public static func date(_ s: String) -> Date? {
-        guard let lo = SearchIndexer.period(s)?.lo, let ms = millis(lo) else { return nil }
-        return Date(timeIntervalSince1970: Double(ms) / 1000)
-    }
-
-    /// Milliseconds since the epoch of a normalised `YYYY-MM-DDThh:mm:ss.sssZ`.
-    static func millis(_ s: String) -> Int? {
-        let c = Array(s.utf8)
-        guard c.count == 24 else { return nil }
-        func n(_ a: Int, _ b: Int) -> Int? { Int(String(decoding: c[a..<b], as: UTF8.self)) }
-        guard let y = n(0, 4), let mo = n(5, 7), let d = n(8, 10), let h = n(11, 13), let mi = n(14, 16), let se = n(17, 19),
-              let ms = n(20, 23) else { return nil }
-        return ((SearchIndexer.days(y, mo, d) * 24 + h) * 60 + mi) * 60_000 + se * 1000 + ms
+        guard case .success(let value) = FHIRDateTime.parse(s, grammar: .stored) else { return nil }
+        return Date(timeIntervalSince1970: Double(value.period.lo) / 1000)
     }
 }

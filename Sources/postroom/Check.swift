@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PostroomConfig
 import PostroomCore
 import PostroomPipeline
 import PostroomStore
@@ -10,18 +11,15 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check the channels' expected files: exit 0 when all are met or not yet due, 1 when one was missed.")
 
-    @OptionGroup var options: ConfigOption
+    @OptionGroup var options: ReadOptions
 
     @Option(name: .long, help: "Evaluate as at this instant (ISO 8601, e.g. 2026-03-30T07:30:00Z) instead of now.")
     var at: String?
 
-    @Flag(name: .long, help: "Print JSON.")
-    var json = false
-
     func run() throws {
-        let config = try options.load()
+        let config = try options.config.load()
         let list = try ExpectationReading.evaluate(config, at: at)
-        if json {
+        if options.json {
             printJSON(Expectations.json(list))
         } else if list.isEmpty {
             print("No expectations configured (channels[].expect, channels[].maxSilenceHours).")

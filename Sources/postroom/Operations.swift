@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PostroomConfig
 import PostroomCore
 import PostroomPipeline
 import PostroomStore
@@ -21,14 +22,6 @@ enum TimeArgument {
     }
 }
 
-func openStoreForReading(_ config: PipelineConfig) throws -> Store {
-    guard FileManager.default.fileExists(atPath: config.database) else {
-        printError("postroom: no database at \(config.database): nothing has run yet")
-        throw ExitCode(Postroom.Exit.dataError)
-    }
-    return try Store(path: config.database, readOnly: true, identity: config.identity)
-}
-
 func printJSON(_ v: JSONValue) { print(JSONWriter(pretty: true).string(v), terminator: "") }
 
 /// `postroom messages`: list messages, e.g. the failed ones.
@@ -47,14 +40,10 @@ struct Messages: ParsableCommand {
     @Option(name: .long, help: "At most this many.")
     var limit: Int = 200
 
-    @OptionGroup var options: ConfigOption
-
-    @Flag(name: .long, help: "Print JSON.")
-    var json = false
+    @OptionGroup var options: ReadOptions
 
     func run() throws {
-        let config = try options.load()
-        let store = try openStoreForReading(config)
+        let store = try options.open().store
         let disposition = state == "failed" ? "rejected" : state
         if let d = disposition, MessageResult.Disposition(rawValue: d) == nil {
             printError("postroom: --state must be accepted, held, rejected, failed or duplicate")
@@ -69,7 +58,7 @@ struct Messages: ParsableCommand {
             cutoff = c
         }
         let rows = try store.read { try $0.messageListing(disposition: disposition, channel: channel, since: cutoff, limit: limit) }
-        if json {
+        if options.json {
             printJSON(.array(rows.map { r in .object(JSONObject([
                 "id": .string(r.message.id), "drop": .string(r.message.dropID), "channel": .string(r.channel),
                 "file": .string(r.dropName), "receivedAt": .string(r.receivedAt), "type": .string(r.message.type),
@@ -96,10 +85,7 @@ struct Requests: ParsableCommand {
     @Option(name: .long, help: "Only this patient's requests (NHS number).")
     var patient: String?
 
-    @OptionGroup var options: ConfigOption
-
-    @Flag(name: .long, help: "Print JSON.")
-    var json = false
+    @OptionGroup var options: ReadOptions
 
     /// One link of a request: the report, the key it was found by, when.
     static func link(_ l: (reportID: String, requestID: String, via: String, at: String), reports: [ReportRecord]) -> JSONValue {
@@ -108,8 +94,7 @@ struct Requests: ParsableCommand {
     }
 
     func run() throws {
-        let config = try options.load()
-        let store = try openStoreForReading(config)
+        let store = try options.open().store
         var patientKey: String?
         if let patient {
             guard case .valid(let nhs) = NHSNumber.check(patient) else {
@@ -125,7 +110,7 @@ struct Requests: ParsableCommand {
                  try r.links(requestID: rq.id))
             }
         }
-        if json {
+        if options.json {
             printJSON(.array(rows.map { rq, keys, reports, tasks, links in .object(JSONObject([
                 "id": .string("ServiceRequest/" + rq.id), "status": .string(rq.status), "channel": .string(rq.channel),
                 "referral": .bool(rq.isReferral), "created": .string(rq.createdAt), "identifiers": .array(keys.map { .string($0) }),
@@ -149,17 +134,13 @@ struct Requests: ParsableCommand {
 struct Held: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Results waiting for their request, and for how long (and those parked for a patient mismatch).")
 
-    @OptionGroup var options: ConfigOption
-
-    @Flag(name: .long, help: "Print JSON.")
-    var json = false
+    @OptionGroup var options: ReadOptions
 
     func run() throws {
-        let config = try options.load()
-        let store = try openStoreForReading(config)
+        let store = try options.open().store
         let rows = try store.read { r in try r.reports(state: "held") + r.reports(state: "mismatch") }
         let now = Date()
-        if json {
+        if options.json {
             printJSON(.array(rows.map { rp in .object(JSONObject([
                 "id": .string(rp.kind + "/" + rp.id), "state": .string(rp.state), "status": .string(rp.status),
                 "received": .string(rp.receivedAt), "ageSeconds": .number(String(Int(Age.seconds(since: rp.receivedAt, now: now)))),
@@ -184,24 +165,17 @@ struct Prune: ParsableCommand {
     @Option(name: .long, help: "Age: 90d, 12h, or a date 2026-01-01.")
     var olderThan: String
 
-    @OptionGroup var options: ConfigOption
-
-    @Flag(name: .long, help: "Print JSON.")
-    var json = false
-
-    @Flag(name: .long, help: "Log warnings and errors only.")
-    var quiet = false
+    @OptionGroup var options: PipelineOptions
 
     func run() throws {
         guard let cutoff = TimeArgument.cutoff(olderThan) else {
             printError("postroom: --older-than must look like 90d, 12h or 2026-01-01")
             throw ExitCode(Postroom.Exit.usage)
         }
-        let config = try options.load()
-        let pipeline = try openPipeline(config, logger: makeLogger(quiet: quiet))
+        let pipeline = try options.open().pipeline
         defer { pipeline.close() }
         let result = try pipeline.prune(before: cutoff, actor: ProcessInfo.processInfo.environment["USER"] ?? "operator")
-        if json {
+        if options.json {
             printJSON(.object(JSONObject([
                 "cutoff": .string(cutoff), "archives": .number("\(result.archives)"), "errorFiles": .number("\(result.errorFiles)"),
                 "drops": .number("\(result.rows.drops)"), "messages": .number("\(result.rows.messages)"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PostroomConfig
 import PostroomPipeline
 
 /// The `postroom` command line.

@@ -26,13 +26,7 @@ struct Reprocess: ParsableCommand {
     @Flag(name: .long, help: "Reprocess a drop that was reprocessed before (what any earlier run applied is still not applied again).")
     var again = false
 
-    @OptionGroup var options: ConfigOption
-
-    @Flag(name: .long, help: "Print the summary as JSON.")
-    var json = false
-
-    @Flag(name: .long, help: "Log warnings and errors only.")
-    var quiet = false
+    @OptionGroup var options: PipelineOptions
 
     func validate() throws {
         if ids.isEmpty && !failed && runID == nil {
@@ -41,9 +35,7 @@ struct Reprocess: ParsableCommand {
     }
 
     func run() throws {
-        let config = try options.load()
-        let logger = makeLogger(quiet: quiet)
-        let pipeline = try openPipeline(config, logger: logger)
+        let (config, pipeline) = try options.open()
         defer { pipeline.close() }
         var targets = ids
         if failed || runID != nil {
@@ -60,7 +52,7 @@ struct Reprocess: ParsableCommand {
         let env = ProcessInfo.processInfo.environment
         let who = actor ?? env["SUDO_USER"] ?? env["USER"] ?? "operator"
         let summary = try pipeline.reprocess(dropIDs: targets, actor: who, whole: whole, again: again)
-        if json {
+        if options.json {
             print(SummaryText.json(summary, store: pipeline.store))
         } else {
             print(SummaryText.render(summary, config: config, store: pipeline.store))

@@ -10,29 +10,20 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Process once and exit (the only mode of `run`; `postroom watch` keeps polling).")
     var once = false
 
-    @OptionGroup var options: ConfigOption
-
-    @Flag(name: .long, help: "Print the summary as JSON.")
-    var json = false
-
-    @Flag(name: .long, help: "Log warnings and errors only.")
-    var quiet = false
+    @OptionGroup var options: PipelineOptions
 
     func run() throws {
         guard once else {
             printError("postroom: `run` needs --once (use `postroom watch` to keep polling)")
             throw ExitCode(Postroom.Exit.usage)
         }
-        let config = try options.load()
-        MemoryPolicy.apply()
-        let logger = makeLogger(quiet: quiet)
-        let pipeline = try openPipeline(config, logger: logger)
+        let (config, pipeline) = try options.open(before: MemoryPolicy.apply)
         defer { pipeline.close() }
         let bar = ProgressBar()
         pipeline.progress = { done, total in bar.update(done: done, total: total) }
         let summary = try pipeline.runOnce()
         bar.finish()
-        if json {
+        if options.json {
             print(SummaryText.json(summary, store: pipeline.store))
         } else {
             print(SummaryText.render(summary, config: config, store: pipeline.store))

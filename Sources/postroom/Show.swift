@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PostroomConfig
 import PostroomCore
 import PostroomPipeline
 import PostroomStore
@@ -11,21 +12,17 @@ struct Show: ParsableCommand {
     @Argument(help: "A drop id, or a message id (<drop id>.<n>).")
     var id: String
 
-    @OptionGroup var options: ConfigOption
-
-    @Flag(name: .long, help: "Print JSON.")
-    var json = false
+    @OptionGroup var options: ReadOptions
 
     func run() throws {
-        let config = try options.load()
-        let store = try openStoreForReading(config)
+        let (config, store) = try options.open()
         let dropID = id.split(separator: ".").first.map(String.init) ?? id
         guard let drop = try store.read({ try $0.drop(id: dropID) }) else {
             printError("postroom: no drop or message \(id)")
             throw ExitCode(Postroom.Exit.dataError)
         }
         let view = try DropView.load(drop, only: id == drop.id ? nil : id, config: config, store: store)
-        if json {
+        if options.json {
             printJSON(view.json)
         } else {
             print(view.text)

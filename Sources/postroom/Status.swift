@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PostroomConfig
 import PostroomCore
 import PostroomPipeline
 import PostroomStore
@@ -8,16 +9,13 @@ import PostroomStore
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Counts by channel and outcome, held results, Tasks by status, last runs.")
 
-    @OptionGroup var options: ConfigOption
-
-    @Flag(name: .long, help: "Print JSON.")
-    var json = false
+    @OptionGroup var options: ReadOptions
 
     @Option(name: .long, help: "Evaluate the expected files as at this instant (ISO 8601) instead of now.")
     var at: String?
 
     func run() throws {
-        let config = try options.load()
+        let config = try options.config.load()
         guard FileManager.default.fileExists(atPath: config.database) else {
             print("No database yet at \(SummaryText.relative(config.database)): nothing has run.")
             return
@@ -27,7 +25,7 @@ struct Status: ParsableCommand {
         let (drops, reports, tasks, runs) = try store.read { r in
             (try r.dropCounts(), try r.reportCounts(), try r.taskCounts(), try r.runs(limit: 5))
         }
-        if json {
+        if options.json {
             let o = JSONObject([
                 "drops": .array(drops.map { .object(JSONObject(["channel": .string($0.channel), "outcome": .string($0.outcome), "count": .number("\($0.count)")])) }),
                 "reports": .object(JSONObject(reports.map { JSONObject.Member($0.state, .number("\($0.count)")) })),

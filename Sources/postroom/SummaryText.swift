@@ -1,4 +1,5 @@
 import Foundation
+import PostroomConfig
 import PostroomCore
 import PostroomPipeline
 import PostroomStore

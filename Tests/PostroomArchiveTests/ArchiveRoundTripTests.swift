@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PostroomArchive
+import PostroomCore
 
 @Suite struct ArchiveRoundTripTests {
     func tempDir() throws -> URL {

@@ -1,6 +1,6 @@
 import Foundation
+import PostroomConfig
 import PostroomCore
-import PostroomPipeline
 import Testing
 
 @testable import postroom_bench

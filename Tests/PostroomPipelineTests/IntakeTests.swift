@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PostroomConfig
 import PostroomCore
 @testable import PostroomPipeline
 import PostroomStore

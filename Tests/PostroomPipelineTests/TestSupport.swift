@@ -1,4 +1,5 @@
 import Foundation
+@testable import PostroomConfig
 import PostroomCore
 @testable import PostroomPipeline
 import PostroomStore

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PostroomConfig
 import PostroomCore
 import PostroomPipeline
 import PostroomServer

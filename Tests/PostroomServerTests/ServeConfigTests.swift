@@ -1,5 +1,7 @@
 import Foundation
+import PostroomConfig
 import PostroomCore
+import PostroomDigest
 import PostroomPipeline
 import PostroomServer
 import Testing

@@ -2,7 +2,9 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import PostroomConfig
 import PostroomCore
+import PostroomDigest
 import PostroomPipeline
 import PostroomServer
 import PostroomStore

@@ -168,7 +168,7 @@ struct CDAHeaderReader {
             }
             return nil
         }
-        guard let ts = HL7Timestamp.parse(value) else {
+        guard let ts = HL7Timestamp(value, syntax: .v3) else {
             issues.append(.error(.cdaTimestampFormat, type: "value", at: p.attribute("value"),
                                  "\(what) is not a valid HL7 TS (YYYYMMDDHHMMSS[.SSSS][+/-ZZZZ])"))
             return nil

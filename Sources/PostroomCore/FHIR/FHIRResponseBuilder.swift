@@ -78,14 +78,10 @@ public enum FHIRResponseBuilder {
 
     /// An RFC 3339 instant with offset for `date` in `timeZone` (formatted by hand: no DateFormatter on the hot path).
     public static func instant(_ date: Date, timeZone: TimeZone) -> String {
-        let offset = timeZone.secondsFromGMT(for: date)
-        let local = Int(date.timeIntervalSince1970.rounded(.down)) + offset
-        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        let secs = local - days * 86_400
-        let (y, m, d) = CivilDate.date(days: days)
+        let t = CivilDate.local(date, in: timeZone)
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let a = abs(offset) / 60
-        let zone = offset == 0 ? "+00:00" : "\(offset < 0 ? "-" : "+")\(two(a / 60)):\(two(a % 60))"
-        return "\(y)-\(two(m))-\(two(d))T\(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))\(zone)"
+        let a = abs(t.offsetSeconds) / 60
+        let zone = t.offsetSeconds == 0 ? "+00:00" : "\(t.offsetSeconds < 0 ? "-" : "+")\(two(a / 60)):\(two(a % 60))"
+        return "\(t.year)-\(two(t.month))-\(two(t.day))T\(two(t.hour)):\(two(t.minute)):\(two(t.second))\(zone)"
     }
 }

@@ -115,13 +115,10 @@ public enum HL7AckBuilder {
 
     /// `YYYYMMDDHHMMSS+ZZZZ` in the environment's time zone.
     static func timestamp(_ env: AckEnvironment) -> String {
-        let offset = env.timeZone.secondsFromGMT(for: env.now)
-        let local = Int(env.now.timeIntervalSince1970.rounded(.down)) + offset
-        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        let secs = local - days * 86_400
-        let (y, m, d) = CivilDate.date(days: days)
+        let t = CivilDate.local(env.now, in: env.timeZone)
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let a = abs(offset) / 60
-        return "\(y)\(two(m))\(two(d))\(two(secs / 3600))\(two(secs / 60 % 60))\(two(secs % 60))\(offset < 0 ? "-" : "+")\(two(a / 60))\(two(a % 60))"
+        let a = abs(t.offsetSeconds) / 60
+        let zone = (t.offsetSeconds < 0 ? "-" : "+") + two(a / 60) + two(a % 60)
+        return "\(t.year)\(two(t.month))\(two(t.day))\(two(t.hour))\(two(t.minute))\(two(t.second))" + zone
     }
 }

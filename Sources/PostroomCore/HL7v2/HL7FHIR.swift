@@ -149,7 +149,7 @@ enum HL7FHIR {
             n += 1
             for shift in stride(from: 60, through: 0, by: -4) {
                 let nibble = UInt8((h >> UInt64(shift)) & 0xF)
-                out[n] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+                out[n] = Hex.digits[Int(nibble)]
                 n += 1
             }
             return n

@@ -44,7 +44,7 @@ extension HL7MessageReader {
         }
         table(msh, 15, 0, msh.text(15), HL7Tables.ackConditions.contains, "0155")
         table(msh, 16, 0, msh.text(16), HL7Tables.ackConditions.contains, "0155")
-        if msh.element(7, 1).isPresent, HL7DateTime(msh.text(7, 1)) == nil {
+        if msh.element(7, 1).isPresent, HL7Timestamp(msh.text(7, 1)) == nil {
             issues.append(.warning(.dataType, type: "value", at: "MSH-7", "MSH-7 (message date/time) is not a valid HL7 date/time"))
         }
         return supported ? structure : nil

@@ -50,16 +50,8 @@ extension HL7MessageReader {
             let fromPlacer = Self.placerOrderControls.contains(control)
             let placerNS = fromPlacer ? sender : receiver
             let fillerNS = fromPlacer ? receiver : sender
-            var placerEI = orc.element(2)
-            var fillerEI = orc.element(3)
-            if let obr {
-                checkAgreement(orc.element(2), obr.element(2), at: obr, field: 2, name: "placer order number")
-                checkAgreement(orc.element(3), obr.element(3), at: obr, field: 3, name: "filler order number")
-                if placerEI.isEmpty { placerEI = obr.element(2) }
-                if fillerEI.isEmpty { fillerEI = obr.element(3) }
-            }
-            let placer = orderKey(placerEI, filler: false, defaultNamespace: placerNS)
-            let filler = orderKey(fillerEI, filler: true, defaultNamespace: fillerNS)
+            let numbers = orderNumbers(orc, then: obr, obr: obr, placerNamespace: placerNS, fillerNamespace: fillerNS)
+            let placer = numbers.placer, filler = numbers.filler
             if control == "NW", placer == nil {
                 issues.append(.error(.requiredFieldMissing, type: "required", at: orc.location(2).description,
                                      "A new order (ORC-1 NW) needs a placer order number in ORC-2 or OBR-2"))
@@ -76,8 +68,8 @@ extension HL7MessageReader {
             sr["resourceType"] = "ServiceRequest"
             if let key = placer?.key ?? filler?.key { sr["id"] = .string(HL7FHIR.id("v2sr", key)) }
             var identifiers: [JSONValue] = []
-            if let placer { identifiers.append(HL7FHIR.identifier(placerEI, type: "PLAC", namespace: placer.namespace)) }
-            if let filler { identifiers.append(HL7FHIR.identifier(fillerEI, type: "FILL", namespace: filler.namespace)) }
+            if let placer { identifiers.append(HL7FHIR.identifier(numbers.placerEI, type: "PLAC", namespace: placer.namespace)) }
+            if let filler { identifiers.append(HL7FHIR.identifier(numbers.fillerEI, type: "FILL", namespace: filler.namespace)) }
             if !identifiers.isEmpty { sr["identifier"] = .array(identifiers) }
             let requisition = orc.element(4)
             if requisition.component(1).isPresent {
@@ -105,11 +97,8 @@ extension HL7MessageReader {
             }
             let notes = notes(detail?.directSegments ?? [])
             if !notes.isEmpty { sr["note"] = .array(notes) }
-            var keys: [String] = []
-            if let placer { keys += placer.keys }
-            if let filler { keys += filler.keys }
             let event = Self.event(orderControl: control, orderStatus: orderStatus, reason: reason)
-            out.append(RequestFacts(resource: .object(sr), keys: keys, event: event))
+            out.append(RequestFacts(resource: .object(sr), keys: numbers.keys, event: event))
         }
         return out
     }

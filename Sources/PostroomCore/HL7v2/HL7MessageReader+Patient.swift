@@ -45,7 +45,7 @@ extension HL7MessageReader {
         default: break
         }
         if pid.element(7, 1).isPresent {
-            if let dt = HL7DateTime(pid.text(7, 1)) { resource["birthDate"] = .string(dt.fhirDate) } else {
+            if let dt = HL7Timestamp(pid.text(7, 1)) { resource["birthDate"] = .string(dt.fhirDate) } else {
                 issues.append(.error(.dataType, type: "value", at: pid.location(7).description, "PID-7 (date of birth) is not a valid HL7 date"))
             }
         }

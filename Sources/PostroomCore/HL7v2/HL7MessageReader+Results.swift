@@ -11,17 +11,9 @@ extension HL7MessageReader {
             let obr = message.segment(obrIndex)
             let orc = group.children("COMMON_ORDER").first?.directSegments.first.map(message.segment)
             require(obr, 4, 0, "OBR-4 (universal service identifier)")
-            var placerEI = obr.element(2)
-            var fillerEI = obr.element(3)
-            if let orc {
-                checkAgreement(orc.element(2), obr.element(2), at: obr, field: 2, name: "placer order number")
-                checkAgreement(orc.element(3), obr.element(3), at: obr, field: 3, name: "filler order number")
-                if placerEI.isEmpty { placerEI = orc.element(2) }
-                if fillerEI.isEmpty { fillerEI = orc.element(3) }
-            }
             // Results come from the filler: the placer is the receiving application.
-            let placer = orderKey(placerEI, filler: false, defaultNamespace: receiver)
-            let filler = orderKey(fillerEI, filler: true, defaultNamespace: sender)
+            let numbers = orderNumbers(obr, then: orc, obr: obr, placerNamespace: receiver, fillerNamespace: sender)
+            let placer = numbers.placer, filler = numbers.filler
             if placer == nil, filler == nil {
                 issues.append(.warning(.orderNumberMissing, type: "required", at: obr.location(2).description,
                                        "The result names no placer (OBR-2/ORC-2) or filler (OBR-3/ORC-3) order number, so it cannot be linked to its order"))
@@ -59,9 +51,9 @@ extension HL7MessageReader {
             dr.add("resourceType", "DiagnosticReport")
             dr.add("id", .string(HL7FHIR.id("v2dr", identity)))
             var identifiers: [JSONValue] = []
-            let placerIdentifier = placer.map { HL7FHIR.identifier(placerEI, type: "PLAC", namespace: $0.namespace) }
+            let placerIdentifier = placer.map { HL7FHIR.identifier(numbers.placerEI, type: "PLAC", namespace: $0.namespace) }
             if let placerIdentifier { identifiers.append(placerIdentifier) }
-            if let filler { identifiers.append(HL7FHIR.identifier(fillerEI, type: "FILL", namespace: filler.namespace)) }
+            if let filler { identifiers.append(HL7FHIR.identifier(numbers.fillerEI, type: "FILL", namespace: filler.namespace)) }
             if !identifiers.isEmpty { dr.add("identifier", .array(identifiers)) }
             if let placerIdentifier {
                 var basedOn = JSONObject.reserving(2)
@@ -80,10 +72,7 @@ extension HL7MessageReader {
                 if let id = o["id"]?.string { results.append(.object(JSONObject([.init("reference", .string("Observation/" + id))]))) }
             }
             if !results.isEmpty { dr.add("result", .array(results)) }
-            var requestKeys: [String] = []
-            if let placer { requestKeys += placer.keys }
-            if let filler { requestKeys += filler.keys }
-            out.append(ReportFacts(kind: .diagnosticReport, resource: .object(dr), observations: observations, requestKeys: requestKeys,
+            out.append(ReportFacts(kind: .diagnosticReport, resource: .object(dr), observations: observations, requestKeys: numbers.keys,
                                    identity: identity, status: status))
         }
         return out
@@ -182,7 +171,7 @@ extension HL7MessageReader {
         case "CE", "CWE", "CNE", "CF":
             return HL7FHIR.codeableConcept(first).map { ("valueCodeableConcept", $0) }
         case "DT", "DTM", "TS":
-            guard let dt = HL7DateTime(first.component(1).text) else { dataType("date/time"); return nil }
+            guard let dt = HL7Timestamp(first.component(1).text) else { dataType("date/time"); return nil }
             return ("valueDateTime", .string(type == "DT" ? dt.fhirDate : dt.fhirDateTime(zone: zone)))
         case "TM":
             let t = first.text

@@ -48,7 +48,7 @@ struct HL7MessageReader {
     mutating func dateTime(_ seg: HL7Segment, _ field: Int, _ component: Int = 0, severity: Issue.Severity = .error) -> String? {
         let e = seg.element(field, component == 0 ? 1 : component)
         guard e.isPresent else { return nil }
-        guard let dt = e.withBytes({ HL7DateTime(bytes: $0) }) else {
+        guard let dt = e.withBytes({ HL7Timestamp(bytes: $0) }) else {
             issues.append(Issue(severity, .dataType, type: "value", at: seg.location(field, component == 0 ? nil : component).description,
                                 "The value is not a valid HL7 date/time (YYYY[MM[DD[HH[MM[SS]]]]][+/-ZZZZ])"))
             return nil
@@ -60,7 +60,7 @@ struct HL7MessageReader {
     mutating func instant(_ seg: HL7Segment, _ field: Int) -> String? {
         let e = seg.element(field, 1)
         guard e.isPresent else { return nil }
-        guard let dt = e.withBytes({ HL7DateTime(bytes: $0) }) else {
+        guard let dt = e.withBytes({ HL7Timestamp(bytes: $0) }) else {
             issues.append(.error(.dataType, type: "value", at: seg.location(field).description,
                                  "The value is not a valid HL7 date/time (YYYY[MM[DD[HH[MM[SS]]]]][+/-ZZZZ])"))
             return nil

@@ -56,8 +56,6 @@ public struct JSONWriter {
         }
     }
 
-    static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Appends `s` as a JSON string literal.
     public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)
@@ -70,8 +68,7 @@ public struct JSONWriter {
             case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
             case 0..<0x20:
                 out.append(contentsOf: "\\u00".utf8)
-                out.append(hex[Int(b >> 4)])
-                out.append(hex[Int(b & 0xF)])
+                Hex.append(b, to: &out)
             default: out.append(b)
             }
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Proleptic Gregorian dates as day counts since 1970-01-01 (Howard Hinnant's civil-date
 /// algorithms): the one conversion the HL7 v2 time zones, the acknowledgement timestamps, the FHIR
 /// instants and the store's search index share, without Foundation calendars on the hot path.
@@ -27,11 +29,48 @@ public enum CivilDate {
 }
 
 extension CivilDate {
+    /// The number of days in a month of a year (proleptic Gregorian).
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
     /// Whether `text` is a real calendar date written `YYYY-MM-DD`.
     public static func isDate(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1...12).contains(m), d >= 1 else { return false }
         return date(days: days(year: y, month: m, day: d)) == (y, m, d)
+    }
+}
+
+extension CivilDate {
+    /// `YYYY-MM-DDThh:mm:ss.sssZ` of milliseconds since 1970-01-01 UTC (the store's sortable form).
+    public static func utcText(milliseconds ms: Int) -> String {
+        let day = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+        let rest = ms - day * 86_400_000
+        let (y, m, d) = date(days: day)
+        let s = rest / 1000, msec = rest % 1000
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, s / 3600, (s / 60) % 60, s % 60, msec)
+    }
+
+    /// A moment's wall-clock time in a zone, to the second, with the zone's offset then.
+    public struct LocalTime: Sendable {
+        public var year, month, day, hour, minute, second: Int
+        /// Seconds east of UTC.
+        public var offsetSeconds: Int
+    }
+
+    /// The wall-clock time of `date` in `zone` (by hand: no calendar on the hot path).
+    public static func local(_ date: Date, in zone: TimeZone) -> LocalTime {
+        let offset = zone.secondsFromGMT(for: date)
+        let local = Int(date.timeIntervalSince1970.rounded(.down)) + offset
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let secs = local - days * 86_400
+        let (y, m, d) = self.date(days: days)
+        return LocalTime(year: y, month: m, day: d, hour: secs / 3600, minute: secs / 60 % 60, second: secs % 60, offsetSeconds: offset)
     }
 }

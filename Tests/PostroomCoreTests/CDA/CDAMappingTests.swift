@@ -121,13 +121,13 @@ import PostroomCore
     }
 
     @Test func timestampsParseAndConvert() {
-        #expect(HL7Timestamp.parse("20141015103026-0500")?.fhirInstant(defaultZone: "Europe/London") == "2014-10-15T10:30:26-05:00")
-        #expect(HL7Timestamp.parse("20170101200000.123+0000")?.fhirInstant(defaultZone: "Europe/London") == "2017-01-01T20:00:00.123+00:00")
-        #expect(HL7Timestamp.parse("201701012000+00")?.hourOnlyOffset == true)
-        #expect(HL7Timestamp.parse("1967")?.fhirDateTime(defaultZone: "Europe/London") == "1967")
-        #expect(HL7Timestamp.parse("20140901")?.fhirInstant(defaultZone: "Europe/London") == nil)
+        #expect(HL7Timestamp("20141015103026-0500", syntax: .v3)?.fhirInstant(defaultZone: "Europe/London") == "2014-10-15T10:30:26-05:00")
+        #expect(HL7Timestamp("20170101200000.123+0000", syntax: .v3)?.fhirInstant(defaultZone: "Europe/London") == "2017-01-01T20:00:00.123+00:00")
+        #expect(HL7Timestamp("201701012000+00", syntax: .v3)?.hourOnlyOffset == true)
+        #expect(HL7Timestamp("1967", syntax: .v3)?.fhirDateTime(defaultZone: "Europe/London") == "1967")
+        #expect(HL7Timestamp("20140901", syntax: .v3)?.fhirInstant(defaultZone: "Europe/London") == nil)
         for bad in ["", "20", "2014-09-01", "20140230", "2014090125", "20140901+5", "200130311x"] {
-            #expect(HL7Timestamp.parse(bad) == nil, "\(bad)")
+            #expect(HL7Timestamp(bad, syntax: .v3) == nil, "\(bad)")
         }
     }
 

@@ -136,13 +136,13 @@ import Testing
 
     @Test func parsesDateTimesWithTheChannelTimeZone() throws {
         let london = HL7TimeZone(identifier: "Europe/London")
-        #expect(try #require(HL7DateTime("20240115103000")).fhirDateTime(zone: london) == "2024-01-15T10:30:00Z")
-        #expect(try #require(HL7DateTime("20240715103000")).fhirDateTime(zone: london) == "2024-07-15T10:30:00+01:00")
-        #expect(try #require(HL7DateTime("202407151030-0500")).fhirDateTime(zone: london) == "2024-07-15T10:30:00-05:00")
-        #expect(try #require(HL7DateTime("20240715103000.25")).fhirDateTime(zone: london) == "2024-07-15T10:30:00.25+01:00")
-        #expect(try #require(HL7DateTime("202407")).fhirDateTime(zone: london) == "2024-07")
-        #expect(HL7DateTime("February 2 2024") == nil)
-        #expect(HL7DateTime("20240230") == nil)
-        #expect(HL7DateTime("2024071525") == nil)
+        #expect(try #require(HL7Timestamp("20240115103000")).fhirDateTime(zone: london) == "2024-01-15T10:30:00Z")
+        #expect(try #require(HL7Timestamp("20240715103000")).fhirDateTime(zone: london) == "2024-07-15T10:30:00+01:00")
+        #expect(try #require(HL7Timestamp("202407151030-0500")).fhirDateTime(zone: london) == "2024-07-15T10:30:00-05:00")
+        #expect(try #require(HL7Timestamp("20240715103000.25")).fhirDateTime(zone: london) == "2024-07-15T10:30:00.25+01:00")
+        #expect(try #require(HL7Timestamp("202407")).fhirDateTime(zone: london) == "2024-07")
+        #expect(HL7Timestamp("February 2 2024") == nil)
+        #expect(HL7Timestamp("20240230") == nil)
+        #expect(HL7Timestamp("2024071525") == nil)
     }
 }

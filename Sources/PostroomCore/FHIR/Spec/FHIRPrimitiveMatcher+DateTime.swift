@@ -1,36 +1,21 @@
 extension FHIRPrimitiveMatcher {
-    /// Matches `date`, `dateTime` and `instant`: a year (not 0000), optional month and day
-    /// (a real calendar day), then for date-times `T`, a time with seconds and a time zone.
+    /// Matches `date`, `dateTime` and `instant` (read by `FHIRDateTime`): a year (not 0000), optional
+    /// month and day (a real calendar day), then for date-times `T`, a time with seconds and a time
+    /// zone (`Z`, or ±hh:mm with hh 00–13 and any minutes, or 14:00).
     func dateTime(allowTime: Bool, requireTime: Bool) -> String? {
         let what = requireTime ? "an instant (YYYY-MM-DDThh:mm:ss with a time zone)"
             : allowTime ? "a dateTime (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with a time zone)"
             : "a date (YYYY, YYYY-MM or YYYY-MM-DD)"
-        var i = 0
-        guard let year = digits(&i, 4), year > 0 else { return "is not \(what)" }
-        if i == bytes.count { return requireTime ? "is not \(what)" : nil }
-        guard bytes[i] == UInt8(ascii: "-") else { return "is not \(what)" }
-        i += 1
-        guard let month = digits(&i, 2), (1...12).contains(month) else { return "is not \(what)" }
-        if i == bytes.count { return requireTime ? "is not \(what)" : nil }
-        guard bytes[i] == UInt8(ascii: "-") else { return "is not \(what)" }
-        i += 1
-        guard let day = digits(&i, 2), day >= 1 else { return "is not \(what)" }
-        guard day <= Self.daysIn(month: month, year: year) else { return "is not a calendar date" }
-        if i == bytes.count { return requireTime ? "is not \(what)" : nil }
-        guard allowTime, bytes[i] == UInt8(ascii: "T") else { return "is not \(what)" }
-        i += 1
-        guard time(&i), timeZone(&i), i == bytes.count else {
-            return "is not \(what)"
+        let value: FHIRDateTime
+        switch FHIRDateTime.parse(bytes: bytes, grammar: .fhir) {
+        case .success(let v): value = v
+        case .failure(.notACalendarDay): return "is not a calendar date"
+        case .failure(.syntax): return "is not \(what)"
         }
-        return nil
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
+        guard value.hour != nil else { return requireTime ? "is not \(what)" : nil }
+        guard allowTime, value.second != nil, let offset = value.offsetMinutes else { return "is not \(what)" }
+        let zone = abs(offset)
+        return zone / 60 <= 13 || zone == 14 * 60 ? nil : "is not \(what)"
     }
 
     /// Reads exactly `count` digits at `i`.
@@ -60,17 +45,5 @@ extension FHIRPrimitiveMatcher {
             if i == start { return false }
         }
         return true
-    }
-
-    /// `Z` or `±hh:mm` with hh 00–13 (any minutes) or 14:00.
-    func timeZone(_ i: inout Int) -> Bool {
-        guard i < bytes.count else { return false }
-        if bytes[i] == UInt8(ascii: "Z") { i += 1; return true }
-        guard bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") else { return false }
-        i += 1
-        guard let h = digits(&i, 2), i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return false }
-        i += 1
-        guard let m = digits(&i, 2), m <= 59 else { return false }
-        return h <= 13 || (h == 14 && m == 0)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import PostroomArchive
 import PostroomCore
 
 /// The configuration in `pipeline.json`, with every path made absolute against the file's folder.
@@ -86,6 +85,11 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable {
     public var key: String
     public var message: String
     public var description: String { key.isEmpty ? message : "\(key): \(message)" }
+
+    public init(key: String, message: String) {
+        self.key = key
+        self.message = message
+    }
 }
 
 extension PipelineConfig {

@@ -1,0 +1,58 @@
+import CCrypto
+import Foundation
+import PostroomCore
+
+/// SHA-256 (and HMAC-SHA256, and the SHA-1 of FHIR `Attachment.hash`) through OpenSSL's libcrypto:
+/// the one wrapper the pipeline and the server share.
+public enum SHA256Digest {
+    /// The raw SHA-256 of `bytes`.
+    public static func bytes(_ input: [UInt8]) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        input.withUnsafeBufferPointer { b in _ = SHA256(b.baseAddress, b.count, &digest) }
+        return digest
+    }
+
+    /// The lower-case hex SHA-256 of `bytes`.
+    public static func hex(_ bytes: [UInt8]) -> String { Hex.lowercase(Self.bytes(bytes)) }
+
+    /// HMAC-SHA256 (RFC 2104) of `message` under `key`.
+    public static func hmac(key: [UInt8], _ message: [UInt8]) -> [UInt8] {
+        var k = key.count > 64 ? bytes(key) : key
+        k += [UInt8](repeating: 0, count: 64 - k.count)
+        let inner = bytes(k.map { $0 ^ 0x36 } + message)
+        return bytes(k.map { $0 ^ 0x5c } + inner)
+    }
+
+    /// The base64 SHA-1 of `bytes` (FHIR `Attachment.hash`).
+    public static func sha1Base64(_ bytes: [UInt8]) -> String {
+        var digest = [UInt8](repeating: 0, count: Int(SHA_DIGEST_LENGTH))
+        bytes.withUnsafeBufferPointer { b in
+            _ = SHA1(b.baseAddress, b.count, &digest)
+        }
+        return Data(digest).base64EncodedString()
+    }
+}
+
+/// SHA-256 over data that arrives in pieces (a file read in chunks).
+public final class SHA256Stream {
+    private let ctx: OpaquePointer
+
+    public init() {
+        ctx = EVP_MD_CTX_new()
+        EVP_DigestInit_ex(ctx, EVP_sha256(), nil)
+    }
+
+    deinit { EVP_MD_CTX_free(ctx) }
+
+    public func update(_ bytes: UnsafeRawBufferPointer) {
+        _ = EVP_DigestUpdate(ctx, bytes.baseAddress, bytes.count)
+    }
+
+    /// The lower-case hex digest (call once).
+    public func finish() -> String {
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var len: UInt32 = 0
+        EVP_DigestFinal_ex(ctx, &digest, &len)
+        return Hex.lowercase(digest.prefix(Int(len)))
+    }
+}
