@@ -17,6 +17,7 @@ enum Schema {
         ("v8-ack-files", v8AckFiles),
         ("v9-search-index-only-searched-parameters", v9SearchIndexOnlySearchedParameters),
         ("v10-canonical-identity-keys", v10CanonicalIdentityKeys),
+        ("v11-view-journal", v11ViewJournal),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -24,7 +25,6 @@ enum Schema {
         for migration in migrations {
             m.registerMigration(migration.name, migrate: migration.migrate)
         }
-        Schema.viewJournalMigrations(&m)
         return m
     }
 }

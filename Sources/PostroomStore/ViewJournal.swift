@@ -63,15 +63,6 @@ final class ViewJournal {
         """
 }
 
-extension Schema {
-    /// The view journal's tables (see `ViewJournal`).
-    static func viewJournalMigrations(_ m: inout DatabaseMigrator) {
-        m.registerMigration("v11-view-journal") { db in
-            try db.execute(sql: ViewJournal.createTables)
-        }
-    }
-}
-
 extension StoreReader {
     /// The newest journalled (not yet materialised) version of a resource, unflushed ones included.
     func journalled(type: String, id: String) throws -> ViewEntry? {
