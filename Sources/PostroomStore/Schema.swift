@@ -300,6 +300,7 @@ enum Schema {
                     """)
             }
         }
+        registerPrescriptions(&m)
         return m
     }
 }

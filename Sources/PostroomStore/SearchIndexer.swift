@@ -18,7 +18,10 @@ enum SearchIndexer {
         var hi: String?
     }
 
-    static let subjectTypes: Set<String> = ["ServiceRequest", "DiagnosticReport", "Observation", "DocumentReference"]
+    static let subjectTypes: Set<String> = ["ServiceRequest", "DiagnosticReport", "Observation", "DocumentReference", "MedicationRequest",
+                                            "MedicationDispense"]
+    /// Types searched by `status`.
+    static let statusTypes: Set<String> = ["ServiceRequest", "Task", "DiagnosticReport", "MedicationRequest", "MedicationDispense"]
     /// Types with rows that another resource's JSON produced (`based-on` of the Observations a
     /// DiagnosticReport lists): such a row may name a resource that was never stored.
     static let producedByOthers: Set<String> = ["Observation"]
@@ -44,8 +47,8 @@ enum SearchIndexer {
             out.append(Row(type: type, id: id, name: name, value: text, lo: p?.lo, hi: p?.hi))
         }
         // Only what `postroom serve` searches (each row costs a write on every resource stored).
-        if type == "ServiceRequest" || type == "Patient" { token("identifier", r["identifier"]) }
-        if type == "ServiceRequest" || type == "Task" || type == "DiagnosticReport", let s = r["status"]?.string {
+        if type == "ServiceRequest" || type == "Patient" || type == "MedicationRequest" { token("identifier", r["identifier"]) }
+        if Self.statusTypes.contains(type), let s = r["status"]?.string {
             out.append(Row(type: type, id: id, name: "status", value: s))
         }
         if subjectTypes.contains(type) {
@@ -77,6 +80,10 @@ enum SearchIndexer {
             reference("based-on", r["basedOn"])
         case "DocumentReference":
             reference("related", r["context"]?["related"])
+        case "MedicationRequest":
+            token("group-identifier", r["groupIdentifier"])
+        case "MedicationDispense":
+            reference("prescription", r["authorizingPrescription"])
         default:
             break
         }
