@@ -281,3 +281,87 @@ import Testing
         #expect(versions == [2, 2])
     }
 }
+
+/// The EPS examples of the corpus (NHS England's own) run through the workflow and end in the expected states.
+@Suite struct PrescriptionCorpusTests {
+    typealias M = EPSMessages
+    static let corpus = repositoryRoot + "/Tests/PostroomCoreTests/Fixtures/fhir/corpus/"
+
+    static func party(_ name: String) -> String {
+        #"{ "name": "\#(name)", "formats": ["fhir"], "role": "filler", "completion": { "mode": "rename" } }"#
+    }
+
+    static func file(_ name: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: URL(fileURLWithPath: corpus + name)))
+    }
+
+    @Test func orderReleaseReturnDispenseAndAWithdrawalOfAnotherNotification() throws {
+        let ws = try Workspace()
+        try WorkflowOptionsTests.config(ws, """
+            { "name": "eps", "formats": ["fhir"], "role": "broker", "completion": { "mode": "rename" }, "taskStateMachine": "nhs",
+              "routes": { "FA565": "pharmacy-fa565", "VNE51": "pharmacy-vne51", "FCG71": "pharmacy-fcg71", "A83008": "gp" } },
+            \(Self.party("pharmacy-fa565")), \(Self.party("pharmacy-vne51")), \(Self.party("pharmacy-fcg71")), \(Self.party("gp"))
+            """)
+        let rx = "24F5DA-A83008-7EFE6Z"
+        typealias P = PrescriptionWorkflowTests
+        #expect(try P.step(ws, "01-order.json", Self.file("eps_1-Process-Request-Send-200_OK.json")) == 0)
+        var t = try P.task(ws, rx)
+        #expect(t.status == "requested" && t.business == "0001" && t.owner == "FA565")
+        #expect(try P.itemStatuses(ws, rx).count == 4)
+        #expect(ws.files(in: "outbox/pharmacy-fa565").count == 1)
+        // Refused orders store no prescription.
+        #expect(try P.step(ws, "02-bad-checksum.json", Self.file("eps_1-Process-Request-Send-400_INVALID_CHECKSUM.json")) == 65)
+        #expect(try P.step(ws, "03-bad-intent.json", Self.file("eps_4-Process-Request-Send-400_invalid_intent.json")) == 65)
+        #expect(try ws.store().read { try $0.prescriptions() }.map(\.id) == [rx])
+
+        #expect(try P.step(ws, "04-release.json", Self.file("eps_1-Task-Request-Release-200_OK.json")) == 0)
+        t = try P.task(ws, rx)
+        #expect(t.status == "accepted" && t.business == "0002" && t.owner == "VNE51")
+        #expect(try P.step(ws, "05-return.json", Self.file("eps_return_acute-primary-example-req.json")) == 0)
+        t = try P.task(ws, rx)
+        #expect(t.status == "ready" && t.business == "0007" && t.owner == nil)
+        #expect(try P.step(ws, "06-release.json", M.release(rx, owner: "VNE51")) == 0)
+        // Two items fully dispensed, one owing, one cancelled: still with the dispenser, active.
+        #expect(try P.step(ws, "07-dispense.json", Self.file("eps_dispense-notification_acute-primary-example-01-req.json")) == 0)
+        t = try P.task(ws, rx)
+        #expect(t.status == "in-progress" && t.business == "0003")
+        let dispensed = try ws.store().read { try $0.dispenseNotifications(prescriptionID: rx) }
+        #expect(dispensed.count == 1 && dispensed[0].dispenses.count == 4)
+        #expect(Set(dispensed[0].dispenses.compactMap(\.itemNumber)) == Set(try ws.store().read { try $0.prescriptionItems(prescriptionID: rx) }.map(\.number)))
+        // The example withdrawal names a notification Postroom never received: refused, nothing changes.
+        #expect(try P.step(ws, "08-withdraw.json", Self.file("eps_withdraw_acute-primary-example-req.json")) == 65)
+        #expect(P.issueCodes(try P.answer(ws, "08-withdraw.json")).contains("dispense-notification-unknown"))
+        t = try P.task(ws, rx)
+        #expect(t.status == "in-progress")
+        #expect(t.history.map(\.to) == ["requested", "accepted", "rejected", "ready", "accepted", "in-progress"])
+        #expect(try P.taskFiles(ws, "gp").map(\.1) == ["0002", "0002", "0003", "0007"])
+    }
+
+    @Test func aNominatedOrderThenItsCancellation() throws {
+        let ws = try Workspace()
+        try WorkflowOptionsTests.config(ws, """
+            { "name": "eps", "formats": ["fhir"], "role": "broker", "completion": { "mode": "rename" }, "taskStateMachine": "nhs",
+              "routes": { "FCG71": "pharmacy-fcg71", "A83008": "gp" } },
+            \(Self.party("pharmacy-fcg71")), \(Self.party("gp"))
+            """)
+        let rx = "58E241-A83008-4E2F8R"
+        typealias P = PrescriptionWorkflowTests
+        #expect(try P.step(ws, "01-order.json", Self.file("eps_cancellations_1-Process-Request-Send-200_OK.json")) == 0)
+        #expect(try P.task(ws, rx).status == "requested")
+        // The example cancellation reuses its order's Bundle.id (both made from one template): refused as such, nothing changes.
+        let cancel = try Self.file("eps_1-Process-Request-Cancel-200_OK.json")
+        #expect(try P.step(ws, "02-cancel.json", cancel) == 65)
+        #expect(P.issueCodes(try P.answer(ws, "02-cancel.json")).contains("bundle-id-reused"))
+        #expect(try P.task(ws, rx).status == "requested")
+        // Sent again as a new message (a Bundle.id of its own), it cancels the prescription.
+        let fresh = String(decoding: cancel, as: UTF8.self)
+            .replacingOccurrences(of: #""id": "0cb82cfa-76c8-4fb2-a08e-bf0e326e5487""#, with: #""id": "0cb82cfa-76c8-4fb2-a08e-bf0e326e5488""#)
+        #expect(fresh != String(decoding: cancel, as: UTF8.self))
+        #expect(try P.step(ws, "03-cancel.json", Array(fresh.utf8)) == 0)
+        let t = try P.task(ws, rx)
+        #expect(t.status == "cancelled" && t.business == "0005")
+        #expect(try P.itemStatuses(ws, rx) == ["cancelled"])
+        #expect(P.issueCodes(try P.answer(ws, "03-cancel.json")).contains("prescription-cancelled"))
+        #expect(ws.files(in: "outbox/pharmacy-fcg71").count == 2)
+    }
+}
