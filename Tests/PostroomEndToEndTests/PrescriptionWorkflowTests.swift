@@ -123,6 +123,16 @@ import Testing
         let drop = try #require(try store.read { try $0.drops(limit: 20) }.first { $0.name == "04-dispense-final.json" })
         let shown = try ws.postroom(["show", drop.id, "--config", ws.config])
         #expect(shown.stdout.contains("in-progress → completed  by message \(drop.id).0"), "\(shown.stdout)")
+        // `requests` lists the prescription with its Task, items and notifications; `--open` no longer does.
+        let listed = try #require(try json(Array(ws.postroom(["requests", "--config", ws.config, "--json"]).stdout.utf8)).array)
+        let entry = try #require(listed.first { $0["prescription"]?.string == rx })
+        #expect(entry["tasks"]?[0]?["status"]?.string == "completed" && entry["businessStatus"]?.string == "0006")
+        #expect(entry["items"]?.array?.compactMap { $0["status"]?.string } == ["completed", "completed"])
+        #expect(entry["dispenseNotifications"]?.array?.count == 2)
+        let open = try #require(try json(Array(ws.postroom(["requests", "--open", "--config", ws.config, "--json"]).stdout.utf8)).array)
+        #expect(!open.contains { $0["prescription"]?.string == rx })
+        let text = try ws.postroom(["requests", "--config", ws.config]).stdout
+        #expect(text.contains(rx) && text.contains("0006"))
         let invalid = try fhirErrors(in: ws, channels: ["eps", "pharmacy-fa565", "gp"])
         #expect(invalid.isEmpty, "\(invalid)")
     }

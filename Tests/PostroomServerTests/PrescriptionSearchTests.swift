@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PostroomCore
+import PostroomServer
+import Testing
+
+/// The Query API over the sample prescription (inbox-sample/prescriptions: ordered nominating FA565,
+/// released, dispensed in part then in full): its MedicationRequests, MedicationDispenses and Task.
+@Suite struct PrescriptionSearchTests {
+    static let rx = "7C21A4-A83008-0001AW"
+    static let items = ["3b1f6a2e-5c4d-4e8f-9a0b-1c2d3e4f5a61", "3b1f6a2e-5c4d-4e8f-9a0b-1c2d3e4f5a62"]
+    let s = FHIRSearchTests()
+
+    @Test func medicationRequestsByItemPrescriptionAndPatient() async throws {
+        try await withServer(SampleData.get()) { (c) async throws in
+            let both = Set(Self.items)
+            #expect(try await s.ids(c, "/MedicationRequest?group-identifier=https://fhir.nhs.uk/Id/prescription-order-number|\(Self.rx)") == both)
+            #expect(try await s.ids(c, "/MedicationRequest?group-identifier=\(Self.rx)") == both)
+            #expect(try await s.ids(c, "/MedicationRequest?group-identifier=7C21A4-A83008-0001AX") == [])
+            #expect(try await s.ids(c, "/MedicationRequest?identifier=https://fhir.nhs.uk/Id/prescription-order-item-number|\(Self.items[0])")
+                    == [Self.items[0]])
+            #expect(try await s.ids(c, "/MedicationRequest?subject:identifier=\(FHIRSearchTests.nhs)|9449304130") == both)
+            #expect(try await s.ids(c, "/MedicationRequest?subject:identifier=\(FHIRSearchTests.nhs)|9990000018") == [])
+            #expect(try await s.ids(c, "/MedicationRequest?status=completed") == both)
+            #expect(try await s.ids(c, "/MedicationRequest?status=active") == [])
+            // Each item's history: ordered active, completed by the final dispense.
+            let history = try await c.get("/MedicationRequest/\(Self.items[1])/_history").json()
+            #expect(history.entries().compactMap { $0["status"]?.string }.sorted() == ["active", "completed"])
+        }
+    }
+
+    @Test func dispensesByTheItemTheyDispenseAndTheTaskByItsFocus() async throws {
+        try await withServer(SampleData.get()) { (c) async throws in
+            // The first item was dispensed in full at once; the second in part, then the rest.
+            #expect(try await s.search(c, "/MedicationDispense?prescription=MedicationRequest/\(Self.items[0])").total == 1)
+            let second = try await s.search(c, "/MedicationDispense?prescription=MedicationRequest/\(Self.items[1])")
+            #expect(second.total == 2)
+            #expect(second.entries(mode: "match").compactMap { $0["type"]?["coding"]?[0]?["code"]?.string }.sorted() == ["0001", "0003"])
+            #expect(try await s.search(c, "/MedicationDispense?prescription=\(Self.items[1])").total == 2)
+            #expect(try await s.search(c, "/MedicationDispense?subject:identifier=\(FHIRSearchTests.nhs)|9449304130&status=completed").total == 3)
+            // The prescription's Task: found by its focus (the first item), completed / 0006, every step a version.
+            let tasks = try await s.search(c, "/Task?focus=MedicationRequest/\(Self.items[0])&_include=Task:focus")
+            #expect(tasks.total == 1)
+            let task = try #require(tasks.entries(mode: "match").first)
+            #expect(task["status"]?.string == "completed")
+            #expect(task["businessStatus"]?["coding"]?[0]?["code"]?.string == "0006")
+            #expect(task["groupIdentifier"]?["value"]?.string == Self.rx)
+            #expect(task["owner"]?["identifier"]?["value"]?.string == "FA565")
+            #expect(tasks.entries(mode: "include").compactMap { $0["id"]?.string } == [Self.items[0]])
+            let id = try #require(task["id"]?.string)
+            let versions = try await c.get("/Task/\(id)/_history").json().entries().compactMap { $0["status"]?.string }
+            #expect(versions.sorted() == ["accepted", "completed", "in-progress", "requested"])
+            #expect(try await s.ids(c, "/Task?owner:identifier=\(FHIRSearchTests.ods)|FA565") == [id])
+        }
+    }
+}
