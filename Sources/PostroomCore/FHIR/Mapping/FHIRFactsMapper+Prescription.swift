@@ -99,11 +99,21 @@ extension FHIRFactsMapper {
         facts.prescriptionID = r["groupIdentifier"]?["value"]?.string?.uppercased()
         facts.focusIdentifier = r["focus"]?["identifier"]?["value"]?.string.map(FHIRFactsMapper.normaliseID)
         facts.owner = odsCode(r["owner"], from: item)
-        facts.sender = odsCode(r["requester"], from: item) ?? facts.owner
+        facts.sender = odsCode(r["requester"], from: item) ?? Self.containedODS(r["requester"], in: r) ?? facts.owner
         facts.reason = Self.conceptText(r["statusReason"])
         facts.task = .object(r)
         facts.taskEntryIndex = item.entryIndex
         return facts
+    }
+
+    /// The ODS code behind a `#id` reference to a contained PractitionerRole (or Organization) whose
+    /// organization is itself contained in the same resource, as EPS return Tasks carry their requester.
+    static func containedODS(_ reference: JSONValue?, in r: JSONObject, depth: Int = 0) -> String? {
+        guard depth < 3, let ref = reference?["reference"]?.string, ref.hasPrefix("#") else { return nil }
+        let id = String(ref.dropFirst())
+        guard let target = r["contained"]?.array?.first(where: { $0["id"]?.string == id }) else { return nil }
+        for identifier in target["identifier"]?.elements ?? [] { if let code = odsValue(identifier) { return code } }
+        return containedODS(target["organization"], in: r, depth: depth + 1)
     }
 
     static func itemNumber(_ r: JSONObject) -> String? {
