@@ -52,6 +52,11 @@ import Testing
             let versions = try await c.get("/Task/\(id)/_history").json().entries().compactMap { $0["status"]?.string }
             #expect(versions.sorted() == ["accepted", "completed", "in-progress", "requested"])
             #expect(try await s.ids(c, "/Task?owner:identifier=\(FHIRSearchTests.ods)|FA565") == [id])
+            // The operator page: the prescription on its Task's page, with its items, notifications and every step.
+            let page = try await c.get("/ui/tasks/\(id)").text
+            #expect(page.contains("Prescription \(Self.rx)") && page.contains("0006 Dispensed") && page.contains("MedicationRequest/\(Self.items[1])"))
+            #expect(page.components(separatedBy: "/MedicationDispense/").count - 1 == 3)
+            #expect(page.contains("requested") && page.contains("dispense notification: all items dispensed"))
         }
     }
 }
