@@ -185,6 +185,29 @@ import Testing
         #expect(try Self.task(ws, rx).history.map(\.to) == ["requested", "cancelled"])
     }
 
+    @Test func cancellingSomeItemsLeavesTheRestToDispense() throws {
+        let ws = try Self.workspace()
+        let rx = M.prescriptionID("B2B2C3", sequence: "00008")
+        let items = [M.uuid(12, 0x17e1), M.uuid(13, 0x17e1)]
+        try Self.step(ws, "01-order.json", M.order(rx, items: items, nominated: nil, id: M.uuid(10, 0x0e)))
+        #expect(try Self.step(ws, "02-cancel.json", M.cancel(rx, items: [items[0]], id: M.uuid(11, 0x0e))) == 0)
+        #expect(try Self.task(ws, rx).status == "ready")
+        #expect(try Self.itemStatuses(ws, rx) == ["cancelled", "active"])
+        #expect(Self.issueCodes(try Self.answer(ws, "02-cancel.json")).contains("prescription-cancelled"))
+        try Self.step(ws, "03-release.json", M.release(rx, owner: "VNE51"))
+        // The one item left, dispensed in full, completes the prescription; the cancelled one stays cancelled.
+        #expect(try Self.step(ws, "04-dispense.json", M.dispense(rx, [(items[1], "0001")], sender: "VNE51", id: M.uuid(13, 0xd0))) == 0)
+        let t = try Self.task(ws, rx)
+        #expect(t.status == "completed" && t.business == "0006")
+        #expect(try Self.itemStatuses(ws, rx) == ["cancelled", "completed"])
+        // A prescription Postroom never received cannot be released.
+        #expect(try Self.step(ws, "05-release.json", M.release(M.prescriptionID("B3B2C3", sequence: "00009"), owner: "VNE51")) == 65)
+        #expect(Self.issueCodes(try Self.answer(ws, "05-release.json")).contains("prescription-unknown"))
+        // Nor ordered twice.
+        #expect(try Self.step(ws, "06-order.json", M.order(rx, items: items, nominated: nil, id: M.uuid(12, 0x0e))) == 65)
+        #expect(Self.issueCodes(try Self.answer(ws, "06-order.json")).contains("prescription-exists"))
+    }
+
     @Test func cancellationWhileDispensingFailsThenCancelsOnReturn() throws {
         let ws = try Self.workspace()
         let rx = M.prescriptionID("D1B2C3", sequence: "00004")
