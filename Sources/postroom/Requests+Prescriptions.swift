@@ -39,6 +39,19 @@ struct PrescriptionRow {
         return .object(o)
     }
 
+    /// `show`'s line for each Task that tracks a prescription.
+    static func lines(_ r: StoreReader, taskIDs: [String]) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for id in taskIDs {
+            guard let p = try r.prescription(taskID: id) else { continue }
+            let items = try r.prescriptionItems(prescriptionID: p.id)
+            let notifications = try r.dispenseNotifications(prescriptionID: p.id)
+            out[id] = "prescription \(p.id)  businessStatus \(p.businessStatus)  items \(items.filter { $0.status == "completed" }.count)/\(items.count) completed"
+                + "  dispense notifications \(notifications.filter { $0.state == "current" }.count)" + (p.dispenser.map { "  with dispenser \($0)" } ?? "")
+        }
+        return out
+    }
+
     static func table(_ rows: [PrescriptionRow], now: Date) -> String {
         var table = [["prescription", "age", "task", "business status", "items", "dispensed", "nominated", "dispenser"]]
         for row in rows {

@@ -123,6 +123,7 @@ import Testing
         let drop = try #require(try store.read { try $0.drops(limit: 20) }.first { $0.name == "04-dispense-final.json" })
         let shown = try ws.postroom(["show", drop.id, "--config", ws.config])
         #expect(shown.stdout.contains("in-progress → completed  by message \(drop.id).0"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("prescription \(rx)  businessStatus 0006  items 2/2 completed  dispense notifications 2  with dispenser FA565"))
         // `requests` lists the prescription with its Task, items and notifications; `--open` no longer does.
         let listed = try #require(try json(Array(ws.postroom(["requests", "--config", ws.config, "--json"]).stdout.utf8)).array)
         let entry = try #require(listed.first { $0["prescription"]?.string == rx })
