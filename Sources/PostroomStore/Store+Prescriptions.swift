@@ -148,6 +148,12 @@ extension StoreReader {
                          arguments: [limit]).map(Self.prescription)
     }
 
+    /// Prescriptions by businessStatus.
+    public func prescriptionCounts() throws -> [(businessStatus: String, count: Int)] {
+        try Row.fetchAll(db, sql: "SELECT business_status, COUNT(*) FROM prescription GROUP BY business_status ORDER BY business_status")
+            .map { ($0[0], $0[1]) }
+    }
+
     public func prescriptionItems(prescriptionID: String) throws -> [PrescriptionItemRecord] {
         try Row.fetchAll(db, sql: """
             SELECT item_number, medication_request_id, status FROM prescription_item WHERE prescription_id = ? ORDER BY rowid

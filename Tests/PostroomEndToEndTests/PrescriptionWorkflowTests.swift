@@ -132,6 +132,11 @@ import Testing
         #expect(entry["dispenseNotifications"]?.array?.count == 2)
         let open = try #require(try json(Array(ws.postroom(["requests", "--open", "--config", ws.config, "--json"]).stdout.utf8)).array)
         #expect(!open.contains { $0["prescription"]?.string == rx })
+        // The run's summary counts prescriptions by business status.
+        try ws.drop(M.order(M.prescriptionID("A1B2C4", sequence: "00010"), items: [M.uuid(30, 0x17e1)], nominated: nil, id: M.uuid(30, 0x0e)),
+                    as: "05-order.json", channel: "eps")
+        let summary = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"]).stdout
+        #expect(summary.contains("Prescriptions (EPS) by business status: 0001 To be Dispensed 1, 0006 Dispensed 1"), "\(summary)")
         let text = try ws.postroom(["requests", "--config", ws.config]).stdout
         #expect(text.contains(rx) && text.contains("0006"))
         let invalid = try fhirErrors(in: ws, channels: ["eps", "pharmacy-fa565", "gp"])
