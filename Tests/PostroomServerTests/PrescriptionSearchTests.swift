@@ -59,4 +59,44 @@ import Testing
             #expect(page.contains("requested") && page.contains("dispense notification: all items dispensed"))
         }
     }
+
+    /// A second prescription (the sample's order with other ids) and its cancellation, and a withdrawal
+    /// of the sample's final dispense notification, in the same run: what the Query API answers after.
+    @Test func aCancellationAndAWithdrawalAsTheQueryAPISeesThem() async throws {
+        let other = "7C21A4-A83008-0002AS"
+        let order = String(decoding: SampleData.sample("prescriptions/01-prescription-order-nominated-pharmacy.json"), as: UTF8.self)
+            .replacingOccurrences(of: Self.rx, with: other)
+            .replacingOccurrences(of: "3b1f6a2e-5c4d-4e8f-9a0b-1c2d3e4f5a6", with: "3b1f6a2e-5c4d-4e8f-9a0b-1c2d3e4f5a7")
+            .replacingOccurrences(of: "5d0e7f3a-1b2c-4d3e-9f4a-5b6c7d8e9f01", with: "5d0e7f3a-1b2c-4d3e-9f4a-5b6c7d8e9f02")
+        let cancel = order.replacingOccurrences(of: "\"prescription-order\"", with: "\"prescription-order-update\"")
+            .replacingOccurrences(of: "\"status\": \"active\"",
+                                  with: "\"status\": \"cancelled\", \"statusReason\": { \"text\": \"Prescribing error\" }")
+            .replacingOccurrences(of: "5d0e7f3a-1b2c-4d3e-9f4a-5b6c7d8e9f02", with: "5d0e7f3a-1b2c-4d3e-9f4a-5b6c7d8e9f03")
+        let withdraw = #"""
+            { "resourceType": "Task", "id": "6a2624a2-321b-470e-91a6-8ae7a065e2f0", "status": "in-progress", "intent": "order",
+              "code": { "coding": [ { "system": "http://hl7.org/fhir/CodeSystem/task-code", "code": "abort" } ] },
+              "groupIdentifier": { "system": "https://fhir.nhs.uk/Id/prescription-order-number", "value": "7C21A4-A83008-0001AW" },
+              "focus": { "identifier": { "system": "https://tools.ietf.org/html/rfc4122", "value": "c4d5e6f7-0819-4a2b-8c3d-4e5f6a7b8c02" } },
+              "owner": { "identifier": { "system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": "FA565" } },
+              "reasonCode": { "coding": [ { "system": "http://snomed.info/sct", "code": "373784005" } ] } }
+            """#
+        let data = try SampleData(extra: [("prescriptions", "05-order.json", Array(order.utf8)), ("prescriptions", "06-cancel.json", Array(cancel.utf8)),
+                                          ("prescriptions", "07-withdraw.json", Array(withdraw.utf8))])
+        try await withServer(data) { (c) async throws in
+            let cancelled = "3b1f6a2e-5c4d-4e8f-9a0b-1c2d3e4f5a71"
+            #expect(try await s.ids(c, "/MedicationRequest?group-identifier=\(other)&status=cancelled").count == 2)
+            let task = try #require(try await s.search(c, "/Task?focus=MedicationRequest/\(cancelled)").entries(mode: "match").first)
+            #expect(task["status"]?.string == "cancelled" && task["businessStatus"]?["coding"]?[0]?["code"]?.string == "0005")
+            #expect(task["statusReason"]?["text"]?.string == "Prescribing error")
+            // The withdrawn notification's dispense is entered-in-error; the sample prescription is back in progress, its items active.
+            let second = "MedicationRequest/\(Self.items[1])"
+            #expect(try await s.search(c, "/MedicationDispense?prescription=\(second)&status=entered-in-error").total == 1)
+            #expect(try await s.search(c, "/MedicationDispense?prescription=\(second)&status=completed").total == 1)
+            let sample = try #require(try await s.search(c, "/Task?focus=MedicationRequest/\(Self.items[0])").entries(mode: "match").first)
+            #expect(sample["status"]?.string == "in-progress" && sample["businessStatus"]?["coding"]?[0]?["code"]?.string == "0003")
+            #expect(try await s.ids(c, "/MedicationRequest?group-identifier=\(Self.rx)&status=active") == Set(Self.items))
+            // The withdraw Task itself is kept, readable by id.
+            #expect(try await c.get("/Task/6a2624a2-321b-470e-91a6-8ae7a065e2f0").status == .ok)
+        }
+    }
 }
