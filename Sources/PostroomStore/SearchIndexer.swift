@@ -4,7 +4,8 @@ import PostroomCore
 /// Computes the FHIR search index rows of a resource from its parsed JSON (no re-parsing in SQLite).
 ///
 /// One row per search parameter value: identifier, status, subject, subject:identifier, authored,
-/// focus, part-of, owner:identifier, requester:identifier, modified, based-on, result, related —
+/// focus, part-of, owner:identifier, requester:identifier, modified, based-on, result, related,
+/// group-identifier (a MedicationRequest's prescription), prescription (a MedicationDispense's item) —
 /// and, for a DiagnosticReport, `based-on` rows for the Observations it lists as results (they are
 /// based on what the report is based on). Dates become UTC periods `[lo, hi)` so partial dates compare.
 enum SearchIndexer {
