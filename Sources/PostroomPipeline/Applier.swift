@@ -39,6 +39,7 @@ struct Applier {
     /// Applies `message` (already validated, with no errors).
     func apply(_ message: InboundMessage) throws -> MessageResult {
         refs.aliases = message.referenceAliases
+        if let prescription = try applyPrescriptionMessage(message) { return prescription }
         var warnings: [Issue] = []
         var held = false
         do {

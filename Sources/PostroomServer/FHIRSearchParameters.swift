@@ -35,12 +35,14 @@ enum FHIRSearchParameters {
 
     static let requestTargets = ["ServiceRequest", "CarePlan", "ImmunizationRecommendation", "MedicationRequest", "NutritionOrder",
                                  "DeviceRequest"]
-    static let anyTarget = ["ServiceRequest", "Task", "DiagnosticReport", "Observation", "DocumentReference", "Patient"]
+    static let anyTarget = ["ServiceRequest", "Task", "DiagnosticReport", "Observation", "DocumentReference", "Patient", "MedicationRequest",
+                            "MedicationDispense"]
 
     static func spec(_ code: String) -> String { "http://hl7.org/fhir/SearchParameter/" + code }
 
     /// The supported types, in the order the CapabilityStatement lists them.
-    static let types = ["ServiceRequest", "Task", "DiagnosticReport", "Observation", "DocumentReference", "Patient"]
+    static let types = ["ServiceRequest", "Task", "DiagnosticReport", "Observation", "DocumentReference", "Patient", "MedicationRequest",
+                        "MedicationDispense"]
 
     /// Above this many matches a search's `total` is left out unless `_total=accurate` asks for it.
     static let totalBound = 10_000
@@ -89,6 +91,22 @@ enum FHIRSearchParameters {
         ],
         "Patient": [
             Parameter(name: "identifier", kind: .token, expression: "Patient.identifier", definition: spec("Patient-identifier")),
+        ],
+        "MedicationRequest": [
+            Parameter(name: "identifier", kind: .token, expression: "MedicationRequest.identifier", definition: spec("clinical-identifier")),
+            // The EPS short-form prescription id (no base SearchParameter: NHS England's EPS API searches by it).
+            Parameter(name: "group-identifier", kind: .token, expression: "MedicationRequest.groupIdentifier",
+                      definition: "https://fhir.nhs.uk/SearchParameter/MedicationRequest-group-identifier"),
+            Parameter(name: "status", kind: .token, codeOnly: true, expression: "MedicationRequest.status", definition: spec("medications-status")),
+            Parameter(name: "subject:identifier", kind: .referenceIdentifier, expression: "MedicationRequest.subject",
+                      definition: spec("MedicationRequest-subject")),
+        ],
+        "MedicationDispense": [
+            Parameter(name: "prescription", kind: .reference, targets: ["MedicationRequest"], expression: "MedicationDispense.authorizingPrescription",
+                      definition: spec("MedicationDispense-prescription")),
+            Parameter(name: "status", kind: .token, codeOnly: true, expression: "MedicationDispense.status", definition: spec("medications-status")),
+            Parameter(name: "subject:identifier", kind: .referenceIdentifier, expression: "MedicationDispense.subject",
+                      definition: spec("MedicationDispense-subject")),
         ],
     ]
 

@@ -46,6 +46,7 @@ extension UIRoutes {
                 [HTML.link("/ui/tasks/\($0.id)", "Task/\($0.id)"), HTML.pill($0.status.rawValue)]
             })
         }
+        body += try store.read { try Self.prescriptionSection($0, taskID: t.id) }
         body += "<h2>History</h2>" + Self.historyTable(history)
         return page("Task \(t.id)", body, context)
     }

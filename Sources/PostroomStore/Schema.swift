@@ -18,6 +18,7 @@ enum Schema {
         ("v9-search-index-only-searched-parameters", v9SearchIndexOnlySearchedParameters),
         ("v10-canonical-identity-keys", v10CanonicalIdentityKeys),
         ("v11-view-journal", v11ViewJournal),
+        ("v12-prescriptions", v12Prescriptions),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -4,7 +4,8 @@ import PostroomCore
 /// Computes the FHIR search index rows of a resource from its parsed JSON (no re-parsing in SQLite).
 ///
 /// One row per search parameter value: identifier, status, subject, subject:identifier, authored,
-/// focus, part-of, owner:identifier, requester:identifier, modified, based-on, result, related —
+/// focus, part-of, owner:identifier, requester:identifier, modified, based-on, result, related,
+/// group-identifier (a MedicationRequest's prescription), prescription (a MedicationDispense's item) —
 /// and, for a DiagnosticReport, `based-on` rows for the Observations it lists as results (they are
 /// based on what the report is based on). Dates become UTC periods `[lo, hi)` so partial dates compare.
 enum SearchIndexer {
@@ -18,7 +19,10 @@ enum SearchIndexer {
         var hi: String?
     }
 
-    static let subjectTypes: Set<String> = ["ServiceRequest", "DiagnosticReport", "Observation", "DocumentReference"]
+    static let subjectTypes: Set<String> = ["ServiceRequest", "DiagnosticReport", "Observation", "DocumentReference", "MedicationRequest",
+                                            "MedicationDispense"]
+    /// Types searched by `status`.
+    static let statusTypes: Set<String> = ["ServiceRequest", "Task", "DiagnosticReport", "MedicationRequest", "MedicationDispense"]
     /// Types with rows that another resource's JSON produced (`based-on` of the Observations a
     /// DiagnosticReport lists): such a row may name a resource that was never stored.
     static let producedByOthers: Set<String> = ["Observation"]
@@ -44,8 +48,8 @@ enum SearchIndexer {
             out.append(Row(type: type, id: id, name: name, value: text, lo: p?.lo, hi: p?.hi))
         }
         // Only what `postroom serve` searches (each row costs a write on every resource stored).
-        if type == "ServiceRequest" || type == "Patient" { token("identifier", r["identifier"]) }
-        if type == "ServiceRequest" || type == "Task" || type == "DiagnosticReport", let s = r["status"]?.string {
+        if type == "ServiceRequest" || type == "Patient" || type == "MedicationRequest" { token("identifier", r["identifier"]) }
+        if Self.statusTypes.contains(type), let s = r["status"]?.string {
             out.append(Row(type: type, id: id, name: "status", value: s))
         }
         if subjectTypes.contains(type) {
@@ -77,6 +81,10 @@ enum SearchIndexer {
             reference("based-on", r["basedOn"])
         case "DocumentReference":
             reference("related", r["context"]?["related"])
+        case "MedicationRequest":
+            token("group-identifier", r["groupIdentifier"])
+        case "MedicationDispense":
+            reference("prescription", r["authorizingPrescription"])
         default:
             break
         }

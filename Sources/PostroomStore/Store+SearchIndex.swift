@@ -13,7 +13,8 @@ import PostroomCore
 /// such as `2026-11` compares correctly.
 public enum SearchIndex {
     /// The resource types the index covers.
-    public static let types = ["ServiceRequest", "Task", "DiagnosticReport", "Observation", "DocumentReference", "Patient"]
+    public static let types = ["ServiceRequest", "Task", "DiagnosticReport", "Observation", "DocumentReference", "Patient",
+                               "MedicationRequest", "MedicationDispense"]
 
     static var typeList: String { types.map { "'\($0)'" }.joined(separator: ", ") }
 

@@ -110,6 +110,7 @@ struct Requests: ParsableCommand {
                  try r.links(requestID: rq.id))
             }
         }
+        let prescriptions = try store.read { try PrescriptionRow.load($0, openOnly: open, patientKey: patientKey) }
         if options.json {
             printJSON(.array(rows.map { rq, keys, reports, tasks, links in .object(JSONObject([
                 "id": .string("ServiceRequest/" + rq.id), "status": .string(rq.status), "channel": .string(rq.channel),
@@ -117,7 +118,7 @@ struct Requests: ParsableCommand {
                 "reports": .array(reports.map { .object(JSONObject(["id": .string($0.kind + "/" + $0.id), "status": .string($0.status)])) }),
                 "links": .array(links.map { Self.link($0, reports: reports) }),
                 "tasks": .array(tasks.map { .object(JSONObject(["id": .string("Task/" + $0.id), "status": .string($0.status.rawValue)])) }),
-            ])) }))
+            ])) } + prescriptions.map(\.json)))
             return
         }
         var table = [["request", "age", "status", "task", "reports", "identifiers"]]
@@ -127,6 +128,10 @@ struct Requests: ParsableCommand {
                           keys.filter { !$0.hasPrefix("ref|") }.joined(separator: " ")])
         }
         print(Table.render(table))
+        if !prescriptions.isEmpty {
+            print("")
+            print(PrescriptionRow.table(prescriptions, now: now))
+        }
     }
 }
 

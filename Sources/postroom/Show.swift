@@ -45,6 +45,8 @@ struct DropView {
     var reprocesses: [DropRecord]
     var messages: [MessageView]
     var histories: [String: [TaskTransition]]
+    /// For a prescription's Task (EPS): one line on the prescription, by Task id.
+    var prescriptions: [String: String] = [:]
 
     static func load(_ drop: DropRecord, only: String?, config: PipelineConfig, store: Store) throws -> DropView {
         try store.read { r in
@@ -77,7 +79,9 @@ struct DropView {
                 views.append(MessageView(record: m, requests: requests, reports: reports, tasks: moved))
             }
             let ack = drop.ackName.flatMap { name in config.channel(named: drop.channel).map { $0.outbox + "/" + name } }
-            return DropView(drop: drop, ackPath: ack, reprocesses: try r.reprocessesOf(drop.id), messages: views, histories: histories)
+            var view = DropView(drop: drop, ackPath: ack, reprocesses: try r.reprocessesOf(drop.id), messages: views, histories: histories)
+            view.prescriptions = try PrescriptionRow.lines(r, taskIDs: Array(histories.keys))
+            return view
         }
     }
 
@@ -116,7 +120,7 @@ struct DropView {
     }
 
     func taskLines(_ t: TaskRecord) -> [String] {
-        ["    Task/\(t.id) status \(t.status.rawValue)"] + (histories[t.id] ?? []).map {
+        ["    Task/\(t.id) status \(t.status.rawValue)"] + (prescriptions[t.id].map { ["      " + $0] } ?? []) + (histories[t.id] ?? []).map {
             "      \($0.at)  \($0.from ?? "(new)") → \($0.to)  by message \($0.messageID ?? "-")  (\($0.reason))"
         }
     }
@@ -134,6 +138,7 @@ struct DropView {
         var o = JSONObject()
         o["id"] = .string("Task/" + t.id)
         o["status"] = .string(t.status.rawValue)
+        if let line = prescriptions[t.id] { o["prescription"] = .string(line) }
         o["history"] = .array(history)
         return .object(o)
     }

@@ -26,6 +26,12 @@ enum SummaryText {
         if let sup = rc["superseded"] { out += "   superseded: \(sup)" }
         out += "\n"
         out += "Tasks: " + (tasks.isEmpty ? "none" : tasks.map { "\($0.status) \($0.count)" }.joined(separator: ", ")) + "\n"
+        let prescriptions = (try? store.read { try $0.prescriptionCounts() }) ?? []
+        if !prescriptions.isEmpty {
+            out += "Prescriptions (EPS) by business status: " + prescriptions.map { p in
+                "\(p.businessStatus) \(PrescriptionPlanner.BusinessStatus(rawValue: p.businessStatus)?.display ?? "") \(p.count)"
+            }.joined(separator: ", ") + "   (postroom requests)\n"
+        }
         out += "Acknowledgements: " + Set(config.channels.map { relative($0.outbox) }).sorted().joined(separator: ", ") + "\n"
         out += "Archive: " + (s.archivePath.map(relative) ?? "none (nothing accepted)")
             + (s.archivePaths.count > 1 ? " (+\(s.archivePaths.count - 1) more part(s))" : "") + "\n"

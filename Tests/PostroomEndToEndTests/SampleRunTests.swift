@@ -24,10 +24,10 @@ import Testing
         let metrics = String(decoding: ws.read("metrics.prom"), as: UTF8.self)
         #expect(metrics.contains("postroom_drops_total{channel=\"lab-orders\",outcome=\"accepted\"} 3"))
         #expect(metrics.contains("postroom_drops_total{channel=\"lab-results\",outcome=\"rejected\"} 1"))
-        #expect(metrics.contains("postroom_tasks{status=\"completed\"} 3"))
+        #expect(metrics.contains("postroom_tasks{status=\"completed\"} 4"))
 
         // Inboxes emptied, markers consumed, work/ empty.
-        for ch in ["lab-orders", "lab-results", "referrals"] {
+        for ch in ["lab-orders", "lab-results", "referrals", "prescriptions"] {
             #expect(ws.files(in: "inbox/" + ch).isEmpty)
             #expect(ws.files(in: "work/" + ch).isEmpty)
         }
@@ -75,9 +75,10 @@ import Testing
         #expect(reports.filter { $0.state == "held" }.count == 1)
         #expect(Set(reports.filter { $0.state == "linked" }.map(\.kind)) == ["DiagnosticReport", "DocumentReference"])
         let tasks = try store.read { try $0.tasks() }
-        #expect(tasks.filter { $0.status == .completed }.count == 3)
+        // Three lab Tasks, and the prescription's (its own checks below).
+        #expect(tasks.filter { $0.status == .completed }.count == 4)
         #expect(tasks.filter { $0.status == .requested }.count == 1)
-        for t in tasks where t.status == .completed {
+        for t in tasks where t.status == .completed && t.channel != "prescriptions" {
             let h = try store.read { try $0.taskHistory(taskID: t.id) }
             #expect(h.map(\.to) == ["requested", "accepted", "in-progress", "completed"])
             #expect(h.allSatisfy { $0.messageID != nil })
@@ -87,13 +88,27 @@ import Testing
         let referral = try #require(tasks.first { $0.status == .requested })
         #expect(referral.channel == "referrals")
 
-        // Archive: the eight accepted originals and a manifest.
+        // The prescription: ordered with a nominated pharmacy, released to it, dispensed in part, then in full.
+        let rx = try #require(try store.read { try $0.prescriptions() }.first)
+        #expect(rx.id == "7C21A4-A83008-0001AW" && rx.nominated == "FA565" && rx.dispenser == "FA565" && rx.businessStatus == "0006")
+        let rxTask = try #require(tasks.first { $0.id == rx.taskID })
+        #expect(rxTask.status == .completed && rxTask.channel == "prescriptions")
+        let rxHistory = try store.read { try $0.taskHistory(taskID: rx.taskID) }
+        #expect(rxHistory.map(\.to) == ["requested", "accepted", "in-progress", "completed"])
+        #expect(Set(rxHistory.compactMap(\.messageID)).count == 4)
+        #expect(try store.read { try $0.prescriptionItems(prescriptionID: rx.id) }.map(\.status) == ["completed", "completed"])
+        #expect(try store.read { try $0.dispenseNotifications(prescriptionID: rx.id) }.map(\.dispenses.count) == [2, 1])
+        // The pharmacy got the Task at each step; the prescriber (A83008, routed to the broker's own outbox) each change.
+        #expect(ws.files(in: "outbox/pharmacy").count == 4)
+        #expect(ws.files(in: "outbox/prescriptions").filter { $0.hasPrefix("Task-") }.count == 3)
+
+        // Archive: the twelve accepted originals and a manifest.
         let archives = try ws.archives()
         #expect(archives.count == 1)
         let members = try #require(archives.values.first)
-        #expect(members.count == 9)
+        #expect(members.count == 13)
         let manifest = try json(try #require(members["manifest.json"]))
-        #expect(manifest["drops"]?.array?.count == 8)
+        #expect(manifest["drops"]?.array?.count == 12)
         for entry in manifest["drops"]?.array ?? [] {
             let member = try #require(entry["member"]?.string)
             let original = try #require(members[member])
@@ -103,7 +118,7 @@ import Testing
         }
 
         // Every FHIR file written and every resource stored is valid R4 by Postroom's own validator.
-        let invalid = try fhirErrors(in: ws, channels: ["lab-orders", "lab-results", "referrals"])
+        let invalid = try fhirErrors(in: ws, channels: ["lab-orders", "lab-results", "referrals", "prescriptions", "pharmacy"])
         #expect(invalid.isEmpty, "\(invalid)")
         let bogus: JSONValue = ["resourceType": "Task", "status": "bogus"]
         let bogusErrors = FHIRValidator().validate(bogus).issues.filter(\.isError)

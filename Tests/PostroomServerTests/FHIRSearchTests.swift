@@ -127,9 +127,10 @@ import Testing
 
     @Test func tasksByEveryParameter() async throws {
         try await withServer(SampleData.get()) { (c) async throws in
-            #expect(try await search(c, "/Task?status=completed").total == 3)
+            // Three lab Tasks and the sample prescription's.
+            #expect(try await search(c, "/Task?status=completed").total == 4)
             #expect(try await ids(c, "/Task?status=requested") == [Self.referralTask])
-            #expect(try await search(c, "/Task?status=completed,requested").total == 4)
+            #expect(try await search(c, "/Task?status=completed,requested").total == 5)
             #expect(try await search(c, "/Task?status=cancelled").total == 0)
             let lipidTask = try await ids(c, "/Task?focus=ServiceRequest/\(Self.lipidRequest)")
             #expect(lipidTask.count == 1)
@@ -138,16 +139,18 @@ import Testing
             #expect(try await ids(c, "/Task?focus=Patient/\(Self.lipidRequest)") == [])
             #expect(try await ids(c, "/Task?owner:identifier=\(Self.ods)|RX1") == [Self.referralTask])
             #expect(try await ids(c, "/Task?owner:identifier=\(Self.ods)|RX2") == [])
-            #expect(try await ids(c, "/Task?requester:identifier=\(Self.ods)|A83008") == [Self.referralTask])
+            // The referral's Task and the prescription's (the prescriber A83008).
+            let fromA83008 = try await ids(c, "/Task?requester:identifier=\(Self.ods)|A83008")
+            #expect(fromA83008.count == 2 && fromA83008.contains(Self.referralTask))
             #expect(try await search(c, "/Task?requester:identifier=G1234567").total == 2)
             #expect(try await ids(c, "/Task?requester:identifier=https://fhir.nhs.uk/Id/sds-user-id|G8133438") == lipidTask)
             // The sample has no sub-tasks: part-of answers an empty set (the positive case is in SearchIndexTests).
             #expect(try await search(c, "/Task?part-of=Task/\(Self.referralTask)").total == 0)
             let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
-            // The three Tasks Postroom made carry lastModified; the referral Task as received has none.
-            #expect(try await search(c, "/Task?modified=ge2000-01-01").total == 3)
+            // The four Tasks Postroom made carry lastModified; the referral Task as received has none.
+            #expect(try await search(c, "/Task?modified=ge2000-01-01").total == 4)
             #expect(try await search(c, "/Task?modified=lt2000").total == 0)
-            #expect(try await search(c, "/Task?modified=le\(today)T23:59:59Z&status=completed").total == 3)
+            #expect(try await search(c, "/Task?modified=le\(today)T23:59:59Z&status=completed").total == 4)
         }
     }
 
@@ -173,7 +176,7 @@ import Testing
             #expect(try await ids(c, "/DocumentReference?subject:identifier=\(Self.nhs)|9990000034") == docs)
             #expect(try await search(c, "/Patient?identifier=\(Self.nhs)|9990000018").total == 1)
             #expect(try await search(c, "/Patient?identifier=\(Self.nhs)|9990000019").total == 0)
-            #expect(try await search(c, "/Patient").total == 5)
+            #expect(try await search(c, "/Patient").total == 6)
         }
     }
 
@@ -188,12 +191,14 @@ import Testing
             #expect(Set(report["result"]?.array?.compactMap { $0["reference"]?.string } ?? [])
                     == Set(included.compactMap { $0["id"]?.string.map { "Observation/" + $0 } }))
             let t = try await search(c, "/Task?status=completed&_include=Task:focus")
-            #expect(t.total == 3)
-            #expect(t.entries(mode: "include").count == 3)
-            #expect(t.entries(mode: "include").allSatisfy { $0["resourceType"]?.string == "ServiceRequest" })
+            #expect(t.total == 4)
+            #expect(t.entries(mode: "include").count == 4)
+            // The lab Tasks' requests, and the prescription Task's first item.
+            #expect(t.entries(mode: "include").compactMap { $0["resourceType"]?.string }.sorted()
+                    == ["MedicationRequest", "ServiceRequest", "ServiceRequest", "ServiceRequest"])
             // An include is not counted in the total and not repeated.
             let page = try await search(c, "/Task?status=completed&_include=Task:focus&_include=Task:focus&_count=1")
-            #expect(page.total == 3 && page.entries(mode: "match").count == 1 && page.entries(mode: "include").count == 1)
+            #expect(page.total == 4 && page.entries(mode: "match").count == 1 && page.entries(mode: "include").count == 1)
         }
     }
 

@@ -39,6 +39,9 @@ extension IssueCode {
         .requestEventNoted, .requestNotFound, .requestUpdated, .taskCreated, .taskFailedAfterStart, .taskFocusUnknown,
         .taskInvalidTransition, .taskOpenSubtasks, .taskOwnerUnroutable, .taskRouted, .taskStatusNotified, .taskStatusUnknown,
         .taskUnassigned,
+        // Prescriptions
+        .dispenseNotificationReplaced, .dispenseNotificationUnknown, .dispenseNotificationWithdrawn, .prescriptionCancelled, .prescriptionCancelPending, .prescriptionDispensed, .prescriptionExists,
+        .prescriptionIDMissing, .prescriptionNotWithDispenser, .prescriptionState, .prescriptionUnknown,
         // API
         .badRequest, .csrfTokenInvalid, .databaseReadOnly, .dropNotFound, .formatUnsupported, .internalError, .pathNotFound,
         .queryInvalid, .readOnly, .resourceNotFound, .resourceTypeUnknown, .searchIncludeUnsupported, .searchIndexMissing,

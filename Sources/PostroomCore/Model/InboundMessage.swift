@@ -34,6 +34,8 @@ public struct InboundMessage: Sendable {
     public var referenceAliases: [String: String] = [:]
     /// For FHIR transaction and batch Bundles: the entries, for a transaction-response / batch-response.
     public var fhirBatch: FHIRBatchContext?
+    /// For EPS messages, release requests and return/withdraw Tasks: what they say about a prescription.
+    public var prescription: PrescriptionFacts?
 
     public init(index: Int = 0, format: PayloadFormat, type: String, dedupeKeys: [String] = [], issues: [Issue] = [],
                 patient: PatientFacts? = nil, requests: [RequestFacts] = [], reports: [ReportFacts] = [],

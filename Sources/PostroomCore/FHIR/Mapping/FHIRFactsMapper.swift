@@ -56,6 +56,7 @@ struct FHIRFactsMapper {
             if let full = item.fullUrl, let id = item.resource["id"]?.string { message.referenceAliases[full] = item.type + "/" + id }
         }
         checkPatientConsistency()
+        message.prescription = prescriptionFacts()
         return message
     }
 
