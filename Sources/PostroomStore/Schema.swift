@@ -300,6 +300,7 @@ enum Schema {
                     """)
             }
         }
+        Schema.appointmentSearchMigration(&m)
         return m
     }
 }

@@ -44,8 +44,8 @@ enum SearchIndexer {
             out.append(Row(type: type, id: id, name: name, value: text, lo: p?.lo, hi: p?.hi))
         }
         // Only what `postroom serve` searches (each row costs a write on every resource stored).
-        if type == "ServiceRequest" || type == "Patient" { token("identifier", r["identifier"]) }
-        if type == "ServiceRequest" || type == "Task" || type == "DiagnosticReport", let s = r["status"]?.string {
+        if type == "ServiceRequest" || type == "Patient" || type == "Appointment" { token("identifier", r["identifier"]) }
+        if type == "ServiceRequest" || type == "Task" || type == "DiagnosticReport" || type == "Appointment", let s = r["status"]?.string {
             out.append(Row(type: type, id: id, name: "status", value: s))
         }
         if subjectTypes.contains(type) {
@@ -77,6 +77,8 @@ enum SearchIndexer {
             reference("based-on", r["basedOn"])
         case "DocumentReference":
             reference("related", r["context"]?["related"])
+        case "Appointment":
+            reference("based-on", r["basedOn"])
         default:
             break
         }

@@ -13,7 +13,7 @@ import PostroomCore
 /// such as `2026-11` compares correctly.
 public enum SearchIndex {
     /// The resource types the index covers.
-    public static let types = ["ServiceRequest", "Task", "DiagnosticReport", "Observation", "DocumentReference", "Patient"]
+    public static let types = ["ServiceRequest", "Task", "DiagnosticReport", "Observation", "DocumentReference", "Patient", "Appointment"]
 
     static var typeList: String { types.map { "'\($0)'" }.joined(separator: ", ") }
 
@@ -97,5 +97,18 @@ extension StoreReader {
     /// Whether the database holds the search index.
     public func hasSearchIndex() throws -> Bool {
         try db.tableExists("search_param")
+    }
+}
+
+extension Schema {
+    /// Appointments became searchable (`based-on`, `identifier`, `status`): indexes those already stored.
+    static func appointmentSearchMigration(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v11-ers-search-index-appointments") { db in
+            guard try db.tableExists("search_param") else { return }
+            for r in try Row.fetchAll(db, sql: "SELECT id, json FROM resource WHERE type = 'Appointment'") {
+                guard let json = try? JSONParser().parse([UInt8](r[1] as Data)) else { continue }
+                try SearchIndex.index(db, type: "Appointment", id: r[0], resource: json)
+            }
+        }
     }
 }

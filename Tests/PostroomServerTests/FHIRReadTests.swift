@@ -16,7 +16,7 @@ import Testing
             #expect(validationErrors(cs) == [])
             let resources = cs["rest"]?[0]?["resource"]?.array ?? []
             #expect(resources.compactMap { $0["type"]?.string }
-                    == ["ServiceRequest", "Task", "DiagnosticReport", "Observation", "DocumentReference", "Patient"])
+                    == ["ServiceRequest", "Task", "DiagnosticReport", "Observation", "DocumentReference", "Patient", "Appointment"])
             func params(_ type: String) -> [String] {
                 resources.first { $0["type"]?.string == type }?["searchParam"]?.array?.compactMap { $0["name"]?.string } ?? []
             }
@@ -26,6 +26,7 @@ import Testing
             #expect(params("Observation") == ["based-on", "subject"])
             #expect(params("DocumentReference") == ["related", "subject"])
             #expect(params("Patient") == ["identifier"])
+            #expect(params("Appointment") == ["based-on", "identifier", "status"])
             let includes = resources.compactMap { $0["searchInclude"]?.array }.flatMap { $0 }.compactMap(\.string)
             #expect(includes == ["Task:focus", "DiagnosticReport:result"])
             let interactions = resources[0]["interaction"]?.array?.compactMap { $0["code"]?.string }

@@ -39,6 +39,9 @@ extension IssueCode {
         .requestEventNoted, .requestNotFound, .requestUpdated, .taskCreated, .taskFailedAfterStart, .taskFocusUnknown,
         .taskInvalidTransition, .taskOpenSubtasks, .taskOwnerUnroutable, .taskRouted, .taskStatusNotified, .taskStatusUnknown,
         .taskUnassigned,
+        // Referrals
+        .appointmentLinked, .appointmentReferralUnknown, .referralAdviceMissing, .referralNotBooked, .referralRejectReasonMissing,
+        .referralTriaged, .ubrnFormat,
         // API
         .badRequest, .csrfTokenInvalid, .databaseReadOnly, .dropNotFound, .formatUnsupported, .internalError, .pathNotFound,
         .queryInvalid, .readOnly, .resourceNotFound, .resourceTypeUnknown, .searchIncludeUnsupported, .searchIndexMissing,
