@@ -24,7 +24,7 @@ import Testing
         let metrics = String(decoding: ws.read("metrics.prom"), as: UTF8.self)
         #expect(metrics.contains("postroom_drops_total{channel=\"lab-orders\",outcome=\"accepted\"} 3"))
         #expect(metrics.contains("postroom_drops_total{channel=\"lab-results\",outcome=\"rejected\"} 1"))
-        #expect(metrics.contains("postroom_tasks{status=\"completed\"} 3"))
+        #expect(metrics.contains("postroom_tasks{status=\"completed\"} 4"))
 
         // Inboxes emptied, markers consumed, work/ empty.
         for ch in ["lab-orders", "lab-results", "referrals"] {
@@ -75,9 +75,10 @@ import Testing
         #expect(reports.filter { $0.state == "held" }.count == 1)
         #expect(Set(reports.filter { $0.state == "linked" }.map(\.kind)) == ["DiagnosticReport", "DocumentReference"])
         let tasks = try store.read { try $0.tasks() }
-        #expect(tasks.filter { $0.status == .completed }.count == 3)
+        // The three orders' Tasks are completed (and the eRS referral's booking sub-task, below).
+        #expect(tasks.filter { $0.status == .completed && $0.partOf == nil }.count == 3)
         #expect(tasks.filter { $0.status == .requested }.count == 1)
-        for t in tasks where t.status == .completed {
+        for t in tasks where t.status == .completed && t.partOf == nil {
             let h = try store.read { try $0.taskHistory(taskID: t.id) }
             #expect(h.map(\.to) == ["requested", "accepted", "in-progress", "completed"])
             #expect(h.allSatisfy { $0.messageID != nil })
@@ -86,14 +87,24 @@ import Testing
         }
         let referral = try #require(tasks.first { $0.status == .requested })
         #expect(referral.channel == "referrals")
+        // The eRS referral: triaged (accept, book later), then booked by a BaRS booking-request.
+        let ers = try #require(tasks.first { $0.status == .inProgress })
+        let ersTask = try #require(try store.read { try $0.resource(type: "Task", id: ers.id) })
+        #expect(ReferralPlanner.businessStatus(of: ersTask) == "BOOKED")
+        #expect(try store.read { try $0.taskHistory(taskID: ers.id) }.map(\.to) == ["requested", "accepted", "in-progress"])
+        let booking = try #require(try store.read { try $0.subtasks(of: ers.id) }.first)
+        #expect(booking.status == .completed)
+        let appointmentRef = try #require(try store.read { try $0.resource(type: "Task", id: booking.id) }?["output"]?[0]?["valueReference"]?["reference"]?.string)
+        let appointment = try #require(try store.read { try $0.resource(type: "Appointment", id: String(appointmentRef.dropFirst(12))) })
+        #expect(appointment["basedOn"]?[0]?["reference"]?.string == "ServiceRequest/" + (ers.focusRequestID ?? "-"))
 
-        // Archive: the eight accepted originals and a manifest.
+        // Archive: the eleven accepted originals and a manifest.
         let archives = try ws.archives()
         #expect(archives.count == 1)
         let members = try #require(archives.values.first)
-        #expect(members.count == 9)
+        #expect(members.count == 12)
         let manifest = try json(try #require(members["manifest.json"]))
-        #expect(manifest["drops"]?.array?.count == 8)
+        #expect(manifest["drops"]?.array?.count == 11)
         for entry in manifest["drops"]?.array ?? [] {
             let member = try #require(entry["member"]?.string)
             let original = try #require(members[member])

@@ -29,7 +29,7 @@ import Testing
         let known = Schema.migrator.migrations
         #expect(applied == Set(known))
         #expect(known.first == "v1-drops-and-workflow")
-        #expect(known.count == 11)
+        #expect(known.count == 12)
         #expect(try store.read { try $0.hasSearchIndex() })
     }
 
