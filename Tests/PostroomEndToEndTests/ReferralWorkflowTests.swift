@@ -259,4 +259,55 @@ import Testing
         let invalid = try fhirErrors(in: ws, channels: ["referrals", "gp"])
         #expect(invalid.isEmpty, "\(invalid)")
     }
+    /// A bookable service: the referral and its Appointment (based on the referral's fullUrl) in one
+    /// transaction; the Appointment sent again as `noshow` is a new version of it: did-not-attend.
+    @Test func aReferralBookedInOneTransactionThenNotAttended() throws {
+        let ws = try workspace()
+        let referral = try json(ReferralMessages.referral(ubrn: Self.ubrn, bundleID: "30000000-0000-4000-8000-000000000031"))
+        let srEntry = try #require(referral["entry"]?[1])
+        let appointmentID = "40000000-0000-4000-8000-000000000031"
+        func appointment(_ status: String, basedOn: JSONValue) -> JSONValue {
+            ["resourceType": "Appointment", "id": .string(appointmentID), "status": .string(status),
+             "start": "2026-12-10T10:30:00+00:00", "end": "2026-12-10T10:50:00+00:00", "basedOn": [basedOn],
+             "participant": [["actor": ["identifier": ["system": "https://fhir.nhs.uk/Id/nhs-number", "value": .string(ReferralMessages.nhs)]],
+                              "status": "accepted"]]]
+        }
+        let transaction: JSONValue = ["resourceType": "Bundle", "type": "transaction", "entry": [
+            ["fullUrl": srEntry["fullUrl"]!, "resource": srEntry["resource"]!, "request": ["method": "POST", "url": "ServiceRequest"]],
+            ["fullUrl": .string("urn:uuid:" + appointmentID),
+             "resource": appointment("booked", basedOn: ["reference": srEntry["fullUrl"]!]),
+             "request": ["method": "POST", "url": "Appointment"]],
+            ["fullUrl": ReferralMessages.patientEntry["fullUrl"]!, "resource": ReferralMessages.patientEntry["resource"]!,
+             "request": ["method": "POST", "url": "Patient"]],
+        ]]
+        #expect(try drop(ws, ReferralMessages.bytes(transaction), "1-transaction.json") == 0)
+        let response = try answer(ws, "1-transaction.json")
+        #expect(response["type"]?.string == "transaction-response")
+        #expect(response["entry"]?[1]?["response"]?["location"]?.string == "Appointment/\(appointmentID)/_history/1")
+        var t = try referralTask(ws)
+        #expect(t.record.status == .inProgress && ReferralPlanner.businessStatus(of: t.resource) == "BOOKED")
+        #expect(t.history.map(\.to) == ["requested", "accepted", "in-progress"])
+        let stored = try #require(try ws.store().read { try $0.resource(type: "Appointment", id: appointmentID) })
+        #expect(stored["basedOn"]?[0]?["reference"]?.string == "ServiceRequest/" + (t.record.focusRequestID ?? "-"))
+
+        let noshow = appointment("noshow", basedOn: ["identifier": ["system": .string(ReferralMessages.ubrnSystem), "value": .string(Self.ubrn)]])
+        #expect(try drop(ws, ReferralMessages.bytes(noshow), "2-noshow.json") == 0)
+        t = try referralTask(ws)
+        #expect(t.record.status == .inProgress && ReferralPlanner.businessStatus(of: t.resource) == "DID_NOT_ATTEND")
+        #expect(try ws.store().read { try $0.resourceIDs(type: "Appointment") } == [appointmentID])
+        #expect(try ws.store().read { try $0.resourceVersion(type: "Appointment", id: appointmentID) } == 2)
+        let invalid = try fhirErrors(in: ws, channels: ["referrals", "gp"])
+        #expect(invalid.isEmpty, "\(invalid)")
+    }
+
+    /// Did-not-attend before any booking is refused and changes nothing.
+    @Test func didNotAttendNeedsABooking() throws {
+        let ws = try workspace()
+        try referred(ws)
+        let dna = ReferralMessages.triage(id: "dna", ubrn: Self.ubrn, status: "requested", businessStatus: "DID_NOT_ATTEND")
+        #expect(try drop(ws, dna, "2-dna.json") == 65)
+        #expect(codes(try answer(ws, "2-dna.json")).contains("referral-not-booked"))
+        let t = try referralTask(ws)
+        #expect(t.record.status == .requested && ReferralPlanner.businessStatus(of: t.resource) == "AWAITING_TRIAGE")
+    }
 }
