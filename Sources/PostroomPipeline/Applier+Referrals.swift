@@ -152,6 +152,11 @@ extension Applier {
             if open == nil { _ = try createBookingTask(parent: parent, requestID: requestID) }
             return []
         case .complete(let output):
+            // The same Appointment again (a resend) completes nothing more.
+            for done in try reader.subtasks(of: parent.id) where done.status == .completed {
+                let outputs = try reader.resource(type: "Task", id: done.id)?["output"]?.array ?? []
+                if outputs.contains(where: { $0["valueReference"]?["reference"]?.string == output }) { return [] }
+            }
             let sub = try open ?? createBookingTask(parent: parent, requestID: requestID)
             guard let path = machine.path(from: sub.status, to: .completed) else {
                 return [machine.refusal(from: sub.status, to: .completed)].map { .warning(.taskInvalidTransition, type: "business-rule", $0.text) }

@@ -39,6 +39,10 @@ import Testing
             let sub = try await search(c, "/Task?part-of=Task/\(ownID)").entries()
             #expect(sub.count == 1 && sub.first?["status"]?.string == "completed")
             #expect(try await search(c, "/Task?part-of=\(ownID)&status=completed").ids.count == 1)
+            // The operator page shows the referral state and the booking sub-task.
+            let page = try await c.get("/ui/tasks/\(ownID)").text
+            #expect(page.contains("business status") && page.contains("BOOKED") && page.contains("Sub-tasks"))
+            #expect(page.contains("[TRIAGED_PROVIDER_TO_ACTION]"))
 
             // The Appointment: by the request it is based on, by the UBRN, by status; and read by id.
             let appointments = try await search(c, "/Appointment?based-on=ServiceRequest/\(request)")
