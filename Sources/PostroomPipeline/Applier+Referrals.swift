@@ -100,6 +100,14 @@ extension Applier {
         case .refused(let issue):
             throw Rejection(issues: [issue])
         case .plan(let plan):
+            let stored = try reader.resource(type: "Task", id: task.id)
+            if plan.path.isEmpty, plan.note == nil, plan.statusReason == nil,
+               ReferralPlanner.businessStatus(of: stored) == plan.state.rawValue {
+                // Said before (a resend): nothing changes, nobody is told again.
+                let issues = try bookingSubtask(plan.subtask, parent: task, requestID: request.id)
+                return ([.information(.referralTriaged, "The referral's Task is already \(task.status.rawValue) (\(plan.state.rawValue))")] + issues,
+                        try reader.resourceVersion(type: "Task", id: task.id) ?? 1)
+            }
             let version = try moveReferralTask(task, plan)
             var issues: [Issue] = [.information(.referralTriaged,
                 "The referral's Task is now \(plan.path.last?.rawValue ?? task.status.rawValue) (\(plan.state.rawValue))")]

@@ -310,4 +310,20 @@ import Testing
         let t = try referralTask(ws)
         #expect(t.record.status == .requested && ReferralPlanner.businessStatus(of: t.resource) == "AWAITING_TRIAGE")
     }
+    /// The same booking sent again (another message, the same Appointment): a new version of the
+    /// Appointment; no second booking sub-task, no new history line, no second notice.
+    @Test func aBookingSentAgainChangesNothingMore() throws {
+        let ws = try workspace()
+        try referred(ws)
+        let appointmentID = "40000000-0000-4000-8000-000000000041"
+        for (n, bundle) in ["30000000-0000-4000-8000-000000000042", "30000000-0000-4000-8000-000000000043"].enumerated() {
+            let book = ReferralMessages.booking(ubrn: Self.ubrn, bundleID: bundle, appointmentID: appointmentID)
+            #expect(try drop(ws, book, "\(n + 2)-booking.json") == 0)
+        }
+        let t = try referralTask(ws)
+        #expect(t.record.status == .inProgress && t.history.map(\.to) == ["requested", "accepted", "in-progress"])
+        #expect(try subtasks(ws, of: t.record.id).map(\.status) == [.completed])
+        #expect(try ws.store().read { try $0.resourceIDs(type: "Appointment") } == [appointmentID])
+        #expect(try notices(ws).count == 1)
+    }
 }
