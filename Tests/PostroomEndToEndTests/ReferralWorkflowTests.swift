@@ -204,6 +204,8 @@ import Testing
         #expect(try drop(ws, ReferralMessages.ref(ubrn: ubrn, control: "REF1"), "1-ref.hl7") == 0)
         var t = try referralTask(ws)
         #expect(t.record.status == .requested && ReferralPlanner.businessStatus(of: t.resource) == "AWAITING_TRIAGE")
+        let sr = try #require(try ws.store().read { try $0.resource(type: "ServiceRequest", id: t.record.focusRequestID ?? "-") })
+        #expect(sr["identifier"]?[0]?["system"]?.string == "https://fhir.nhs.uk/Id/ubrn" && sr["identifier"]?[0]?["value"]?.string == ubrn)
         #expect(try drop(ws, ReferralMessages.rri(status: "R", ubrn: ubrn, control: "RRI1"), "2-rri.hl7") == 65)
         let refusedName = try #require(ws.files(in: "outbox/referrals").first { $0.hasPrefix("2-rri.hl7.") })
         let refused = segments(ws.read("outbox/referrals/" + refusedName))

@@ -13,7 +13,7 @@ extension HL7MessageReader {
         var sr = JSONObject()
         sr["resourceType"] = "ServiceRequest"
         sr["id"] = .string(HL7FHIR.id("v2sr", key.key))
-        var identifiers = [HL7FHIR.identifier(rf1.element(6), type: "PLAC", namespace: key.namespace)]
+        var identifiers = [Self.referralIdentifier(rf1.element(6), namespace: key.namespace)]
         var keys = key.keys
         if let external = orderKey(rf1.element(11), filler: true, defaultNamespace: receiver) {
             identifiers.append(HL7FHIR.identifier(rf1.element(11), type: "FILL", namespace: external.namespace))
@@ -68,7 +68,7 @@ extension HL7MessageReader {
         var identifiers: [JSONValue] = []
         if let own {
             keys += own.keys
-            identifiers.append(HL7FHIR.identifier(rf1.element(6), type: "PLAC", namespace: own.namespace))
+            identifiers.append(Self.referralIdentifier(rf1.element(6), namespace: own.namespace))
         }
         if let external {
             keys += external.keys
@@ -93,6 +93,12 @@ extension HL7MessageReader {
         if let code = HL7FHIR.codeableConcept(rf1.element(3)) { sr["code"] = code }
         if let subject = Self.subject(patient) { sr["subject"] = subject }
         return [RequestFacts(resource: .object(sr), keys: keys, event: event, isReferral: true)]
+    }
+
+    /// RF1-6 as a FHIR Identifier: a UBRN (`<value>^UBRN`) with the NHS UBRN system, as FHIR senders write it.
+    static func referralIdentifier(_ e: HL7Element, namespace: String) -> JSONValue {
+        guard namespace.uppercased() == ReferralPlanner.ubrnNamespace else { return HL7FHIR.identifier(e, type: "PLAC", namespace: namespace) }
+        return ["system": "https://fhir.nhs.uk/Id/ubrn", "value": .string(e.component(1).text)]
     }
 
     /// An RF1-6 in the UBRN namespace (`<value>^UBRN`) must be 12 digits; false (with the issue) when it is not.
