@@ -255,9 +255,28 @@ import Testing
         #expect(try drop(ws, file("ers_ResponseExampleReferral.json"), "2-referral.json") == 0)
         let t = try referralTask(ws)
         #expect(t.record.status == .requested && ReferralPlanner.businessStatus(of: t.resource) == "AWAITING_TRIAGE")
-        // Accepted by UBRN 000000070000 as the corpus spells it (…/Id/UBRN), booked by an Appointment naming the referral's id.
+        // Accepted by UBRN 000000070000 as the corpus spells it (…/Id/UBRN), in the other spelling (…/Id/ubrn).
         #expect(try drop(ws, ReferralMessages.triage(id: "acc", ubrn: "000000070000", status: "accepted"), "3-accept.json") == 0)
         #expect(try referralTask(ws).record.status == .accepted)
+        // The eRS examples share one Bundle.id: a second one is another message under a used id, refused.
+        #expect(try drop(ws, file("ers_ResponseExampleReferralAndAdvice.json"), "4-advice.json") == 65)
+        #expect(codes(try answer(ws, "4-advice.json")).contains("bundle-id-reused"))
+        // On their own: the referral with advice (UBRN 000000070002) gets a Task awaiting triage; an empty result stores nothing.
+        let advice = try workspace()
+        #expect(try drop(advice, file("ers_ResponseExampleReferralAndAdvice.json"), "1-advice.json") == 0)
+        let adviceTask = try referralTask(advice)
+        #expect(adviceTask.record.status == .requested && ReferralPlanner.businessStatus(of: adviceTask.resource) == "AWAITING_TRIAGE")
+        let empty = try workspace()
+        #expect(try drop(empty, file("ers_ResponseExampleEmpty.json"), "1-empty.json") == 0)
+        #expect(try empty.store().read { try $0.tasks() }.isEmpty)
+        // The corpus's faulty BaRS examples are refused with their reasons, changing nothing.
+        for (n, (name, code)) in [("bars_request_ValidationRequest_POST.json", "nhs-number-check-digit"),
+                                  ("bars_response_Booking_HTTP_Response.json", "required-element-missing"),
+                                  ("bars_service_request_PUT-body.json", "json-array-expected")].enumerated() {
+            #expect(try drop(ws, file(name), "\(n + 6)-bad.json") == 65, "\(name)")
+            #expect(codes(try answer(ws, "\(n + 6)-bad.json")).contains(code), "\(name)")
+        }
+        #expect(try ws.store().read { try $0.resourceIDs(type: "Appointment") }.count == 1)
         let invalid = try fhirErrors(in: ws, channels: ["referrals", "gp"])
         #expect(invalid.isEmpty, "\(invalid)")
     }
@@ -327,5 +346,19 @@ import Testing
         #expect(try subtasks(ws, of: t.record.id).map(\.status) == [.completed])
         #expect(try ws.store().read { try $0.resourceIDs(type: "Appointment") } == [appointmentID])
         #expect(try notices(ws).count == 1)
+    }
+    /// A triage outcome inside a transaction: the entry's answer names the referral's Task it updated.
+    @Test func aTriageTaskInATransactionIsAnsweredWithTheReferralsTask() throws {
+        let ws = try workspace()
+        try referred(ws)
+        let task = try json(ReferralMessages.triage(id: "tx-accept", ubrn: Self.ubrn, status: "accepted"))
+        let transaction: JSONValue = ["resourceType": "Bundle", "type": "transaction", "entry": [
+            ["fullUrl": "urn:uuid:50000000-0000-4000-8000-000000000001", "resource": task, "request": ["method": "POST", "url": "Task"]],
+        ]]
+        #expect(try drop(ws, ReferralMessages.bytes(transaction), "2-transaction.json") == 0)
+        let t = try referralTask(ws)
+        #expect(t.record.status == .accepted)
+        let response = try answer(ws, "2-transaction.json")
+        #expect(response["entry"]?[0]?["response"]?["location"]?.string == "Task/\(t.record.id)/_history/2")
     }
 }
