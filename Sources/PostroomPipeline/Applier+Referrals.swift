@@ -64,13 +64,14 @@ extension Applier {
 
     /// An event on a referral in a request message (v2 RRI^I12 RF1-1 `A`/`R`); nil when the
     /// message is not about an eRS referral (the request workflow applies it).
-    func applyReferralEvent(_ r: RequestFacts, patient: PatientFacts?) throws -> [Issue]? {
+    func applyReferralEvent(_ r: RequestFacts, patient: PatientFacts?, patientRef: String?) throws -> [Issue]? {
         guard r.isReferral, let outcome = ReferralPlanner.outcome(ofEvent: r.event),
               let target = try referralTarget(keys: r.keys) else { return nil }
         if let patient, !patient.isEmpty,
            PatientMatch.compare(writer.identity.canonical(patient.keys), writer.identity.canonical(target.request.patientKeys)) == .different {
             throw Rejection(issues: [.error(.patientMismatch, type: "business-rule", "The message names a referral of a different patient")])
         }
+        if case .cancelled = outcome { try updateRequest(target.request, with: r, patientRef: patientRef, status: "revoked") }
         return try applyReferralOutcome(outcome, request: target.request, task: target.task).issues
     }
 
@@ -158,6 +159,12 @@ extension Applier {
             return []
         case .open:
             if open == nil { _ = try createBookingTask(parent: parent, requestID: requestID) }
+            return []
+        case .cancel:
+            if let open {
+                let target: TaskStatus = machine.allows(open.status, .cancelled) ? .cancelled : .failed
+                try transition(open, along: [target], reason: "referral cancelled", statusReason: "Referral cancelled")
+            }
             return []
         case .complete(let output):
             // The same Appointment again (a resend) completes nothing more.

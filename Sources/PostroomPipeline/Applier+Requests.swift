@@ -5,7 +5,7 @@ import PostroomStore
 extension Applier {
     /// Applies a request or an event on one.
     func applyRequest(_ r: RequestFacts, patient: PatientFacts?, patientRef: String?) throws -> [Issue] {
-        if let referral = try applyReferralEvent(r, patient: patient) { return referral }
+        if let referral = try applyReferralEvent(r, patient: patient, patientRef: patientRef) { return referral }
         let matches = try reader.requestMatches(keys: r.keys)
         if matches.count > 1 {
             throw Rejection(issues: [.error(.multipleRequestsMatch, type: "multiple-matches",

@@ -26,6 +26,10 @@ import Testing
         #expect(booked?.path == [.accepted, .inProgress] && booked?.subtask == .complete(output: "Appointment/a1"))
         #expect(plan(.booked(appointment: "Appointment/a2"), .inProgress)?.path == [])
         #expect(plan(.didNotAttend, .inProgress).map { ($0.path, $0.state) } ?? ([.failed], .booked) == ([], .didNotAttend))
+        // Cancelled by the referrer: cancelled before work started, failed after (nothing leads from in-progress to cancelled).
+        #expect(plan(.cancelled(reason: nil), .accepted).map { ($0.path, $0.statusReason ?? "") } ?? ([], "") == ([.cancelled], "Referral cancelled"))
+        #expect(plan(.cancelled(reason: "Patient moved away"), .inProgress)?.path == [.failed])
+        #expect(plan(.cancelled(reason: nil), .inProgress)?.subtask == .cancel)
     }
 
     @Test func refusalsSayWhy() {

@@ -26,7 +26,7 @@ enum ReferralMessages {
     ]]
 
     /// A referral message (BaRS-style `servicerequest-request`): the ServiceRequest keyed by its UBRN.
-    static func referral(ubrn: String, bundleID: String) -> [UInt8] {
+    static func referral(ubrn: String, bundleID: String, status: String = "active") -> [UInt8] {
         let sr = "00000000-0000-4000-8000-" + String(bundleID.suffix(12))
         let header = "10000000-0000-4000-8000-" + String(bundleID.suffix(12))
         return bytes(["resourceType": "Bundle", "id": .string(bundleID), "type": "message", "timestamp": "2026-11-26T09:00:00+00:00",
@@ -35,7 +35,7 @@ enum ReferralMessages {
                         ["fullUrl": .string("urn:uuid:" + sr), "resource": [
                             "resourceType": "ServiceRequest", "id": .string(sr),
                             "identifier": [["system": .string(ubrnSystem), "value": .string(ubrn)]],
-                            "status": "active", "intent": "order",
+                            "status": .string(status), "intent": "order",
                             "category": [["coding": [["system": "https://fhir.nhs.uk/CodeSystem/message-category-servicerequest",
                                                       "code": "referral"]]]],
                             "code": ["text": "Cardiology outpatient referral"],

@@ -361,4 +361,29 @@ import Testing
         let response = try answer(ws, "2-transaction.json")
         #expect(response["entry"]?[0]?["response"]?["location"]?.string == "Task/\(t.record.id)/_history/2")
     }
+    /// The referrer cancels (the referral's ServiceRequest sent again `revoked`): before work started the
+    /// Task is cancelled with its open booking sub-task; once booked it is failed (DOMAIN.md §2.2).
+    @Test func aCancelledReferralCancelsItsTaskOrFailsItOnceBooked() throws {
+        let ws = try workspace()
+        try referred(ws)
+        #expect(try drop(ws, ReferralMessages.triage(id: "acc", ubrn: Self.ubrn, status: "accepted"), "2-accept.json") == 0)
+        let revoked = ReferralMessages.referral(ubrn: Self.ubrn, bundleID: "30000000-0000-4000-8000-000000000051", status: "revoked")
+        #expect(try drop(ws, revoked, "3-cancel.json") == 0)
+        var t = try referralTask(ws)
+        #expect(t.record.status == .cancelled && ReferralPlanner.businessStatus(of: t.resource) == "CANCELLED_REFERRAL")
+        #expect(try subtasks(ws, of: t.record.id).map(\.status) == [.cancelled])
+        #expect(try ws.store().read { try $0.request(id: t.record.focusRequestID ?? "-") }?.status == "revoked")
+        #expect(try notices(ws).last?["status"]?.string == "cancelled")
+
+        let booked = try workspace()
+        try referred(booked)
+        let book = ReferralMessages.booking(ubrn: Self.ubrn, bundleID: "30000000-0000-4000-8000-000000000052",
+                                            appointmentID: "40000000-0000-4000-8000-000000000052")
+        #expect(try drop(booked, book, "2-booking.json") == 0)
+        #expect(try drop(booked, revoked, "3-cancel.json") == 0)
+        t = try referralTask(booked)
+        #expect(t.record.status == .failed && ReferralPlanner.businessStatus(of: t.resource) == "CANCELLED_REFERRAL")
+        #expect(t.resource["statusReason"]?["text"]?.string == "Referral cancelled")
+        #expect(t.history.map(\.to) == ["requested", "accepted", "in-progress", "failed"])
+    }
 }

@@ -24,11 +24,13 @@ extension ReferralPlanner {
         }
     }
 
-    /// An HL7 v2 referral response (RRI^I12): RF1-1 `A` accepted, `R` rejected (the reason from RF1-10 or NTE).
+    /// An HL7 v2 referral response (RRI^I12): RF1-1 `A` accepted, `R` rejected (the reason from RF1-10 or NTE);
+    /// a referral revoked by its referrer (FHIR ServiceRequest `revoked`): cancelled.
     public static func outcome(ofEvent event: RequestEvent) -> Outcome? {
         switch event {
         case .accepted: .accept
         case .rejected(let reason): .reject(reason: reason)
+        case .cancelled(let reason): .cancelled(reason: reason)
         default: nil
         }
     }

@@ -14,6 +14,7 @@ import Foundation
 /// | return with advice (advice mandatory) | `rejected` + note | `TRIAGE_RESPONSE` | — |
 /// | booked (an Appointment based on it) | `in-progress` | `BOOKED` | `completed`, output the Appointment |
 /// | did not attend | stays `in-progress` | `DID_NOT_ATTEND` | — |
+/// | cancelled by the referrer | `cancelled` (`failed` once work started) | `CANCELLED_REFERRAL` | cancelled |
 public enum ReferralPlanner {
     /// The code system of the businessStatus codes (eRS referral states).
     public static let stateSystem = "https://fhir.nhs.uk/STU3/CodeSystem/eRS-ReferralState-1"
@@ -31,6 +32,7 @@ public enum ReferralPlanner {
         case triageResponse = "TRIAGE_RESPONSE"
         case booked = "BOOKED"
         case didNotAttend = "DID_NOT_ATTEND"
+        case cancelled = "CANCELLED_REFERRAL"
 
         /// The text shown beside the code.
         public var display: String {
@@ -42,6 +44,7 @@ public enum ReferralPlanner {
             case .triageResponse: "Returned to referrer with advice"
             case .booked: "Booked"
             case .didNotAttend: "Did not attend"
+            case .cancelled: "Referral cancelled"
             }
         }
     }
@@ -55,6 +58,8 @@ public enum ReferralPlanner {
         /// Booked: the Appointment (`Appointment/<id>`).
         case booked(appointment: String)
         case didNotAttend
+        /// The referrer cancelled the referral (its ServiceRequest revoked).
+        case cancelled(reason: String?)
     }
 
     /// What to do with the booking sub-task.
@@ -64,6 +69,8 @@ public enum ReferralPlanner {
         case open
         /// Complete the open one (or one made for the purpose), with the Appointment as output.
         case complete(output: String)
+        /// Cancel the open one.
+        case cancel
     }
 
     /// The steps for one outcome.
@@ -126,6 +133,12 @@ public enum ReferralPlanner {
                                        "Did-not-attend needs a booked referral; the referral's Task is \(current.rawValue)"))
             }
             return .plan(Plan(path: [], state: .didNotAttend, reason: "patient did not attend", subtask: .none))
+        case .cancelled(let reason):
+            // DOMAIN.md §2.2: nothing leads from in-progress to cancelled; a started referral is failed.
+            let target: TaskStatus = machine.allows(current, .cancelled) ? .cancelled : .failed
+            let why = nonEmpty(reason) ?? "Referral cancelled"
+            return move(current, to: target, machine, Plan(path: [], state: .cancelled, statusReason: why,
+                                                           reason: "referral cancelled by the referrer: " + why, subtask: .cancel))
         }
     }
 
