@@ -78,6 +78,7 @@ extension Applier {
     /// A FHIR Task update on a referral's Task, addressed by its business identifier or id, or by
     /// its focus (the referral's UBRN or id); nil when it is not one (the Task workflow applies it).
     func applyReferralTask(_ t: TaskFacts) throws -> [Issue]? {
+        if let booked = try applyBookingTask(t) { return booked }
         guard let outcome = ReferralPlanner.outcome(ofTask: t.resource) else { return nil }
         let target: (request: RequestRecord, task: TaskRecord)?
         if let byKeys = try reader.task(keys: t.keys) {
@@ -91,6 +92,43 @@ extension Applier {
         let applied = try applyReferralOutcome(outcome, request: target.request, task: target.task)
         locations?.note(t.entryIndex, type: "Task", id: target.task.id, version: applied.version)
         return applied.issues
+    }
+
+    /// The booking sub-task completed by the booking system — a Task naming the sub-task (its business
+    /// identifier or id), or a sub-task `partOf` the referral's Task — with the Appointment as output:
+    /// the referral is booked (the Appointment, when in the same message, is linked after it).
+    func applyBookingTask(_ t: TaskFacts) throws -> [Issue]? {
+        guard t.status == "completed", let appointment = bookedAppointment(t.resource) else { return nil }
+        let referralTask: TaskRecord?
+        var subtask: TaskRecord?
+        if let byKeys = try reader.task(keys: t.keys), let parent = byKeys.partOf {
+            referralTask = try reader.task(id: parent)
+            subtask = byKeys
+        } else {
+            referralTask = t.partOfKeys.isEmpty ? nil : try reader.task(keys: t.partOfKeys)
+        }
+        guard let referralTask, let target = try referral(ofTask: referralTask) else { return nil }
+        if subtask == nil { subtask = try reader.subtasks(of: referralTask.id).last { !$0.status.isTerminal } }
+        if let subtask {
+            try writer.addTaskKeys(t.keys, taskID: subtask.id)
+            if let source = t.resource["id"]?.string { refs.note(type: "Task", source: source, stored: subtask.id) }
+        }
+        let applied = try applyReferralOutcome(.booked(appointment: appointment), request: target.request, task: target.task)
+        let completed = try reader.subtasks(of: referralTask.id).last?.id
+        if let id = subtask?.id ?? completed {
+            locations?.note(t.entryIndex, type: "Task", id: id, version: try reader.resourceVersion(type: "Task", id: id) ?? 1)
+        }
+        return applied.issues
+    }
+
+    /// The Appointment a completed booking Task gives as its output (`Appointment/<id>` as stored).
+    func bookedAppointment(_ task: JSONValue) -> String? {
+        for output in task["output"]?.array ?? [] {
+            guard let ref = output["valueReference"]?["reference"]?.string else { continue }
+            let stored = refs.map[ref] ?? ref
+            if stored.hasPrefix("Appointment/") { return stored }
+        }
+        return nil
     }
 
     /// Carries out one outcome: the Task's move and businessStatus, the booking sub-task, and on a

@@ -386,4 +386,39 @@ import Testing
         #expect(t.resource["statusReason"]?["text"]?.string == "Referral cancelled")
         #expect(t.history.map(\.to) == ["requested", "accepted", "in-progress", "failed"])
     }
+    /// The booking system completes the booking sub-task (named by its business identifier) with the
+    /// Appointment as output, both in one transaction: the referral is booked once.
+    @Test func theBookingSubtaskCompletedWithItsAppointmentBooksTheReferral() throws {
+        let ws = try workspace()
+        try referred(ws)
+        #expect(try drop(ws, ReferralMessages.triage(id: "acc", ubrn: Self.ubrn, status: "accepted"), "2-accept.json") == 0)
+        let parent = try referralTask(ws)
+        let sub = try #require(try subtasks(ws, of: parent.record.id).first)
+        let subIdentifier = try #require(try ws.store().read { try $0.resource(type: "Task", id: sub.id) }?["identifier"]?[0])
+        let appointmentID = "40000000-0000-4000-8000-000000000061"
+        let appointment: JSONValue = ["resourceType": "Appointment", "id": .string(appointmentID), "status": "booked",
+                                      "start": "2026-12-11T09:00:00+00:00", "end": "2026-12-11T09:20:00+00:00",
+                                      "basedOn": [["identifier": ["system": .string(ReferralMessages.ubrnSystem), "value": .string(Self.ubrn)]]],
+                                      "participant": [["actor": ["display": "Cardiology clinic"], "status": "accepted"]]]
+        let done: JSONValue = ["resourceType": "Task", "id": "booking-done", "identifier": [subIdentifier], "status": "completed",
+                               "intent": "order", "partOf": [["reference": .string("Task/" + parent.record.id)]],
+                               "output": [["type": ["text": "Appointment"], "valueReference": ["reference": .string("urn:uuid:" + appointmentID)]]]]
+        let transaction: JSONValue = ["resourceType": "Bundle", "type": "transaction", "entry": [
+            ["fullUrl": "urn:uuid:50000000-0000-4000-8000-000000000061", "resource": done, "request": ["method": "POST", "url": "Task"]],
+            ["fullUrl": .string("urn:uuid:" + appointmentID), "resource": appointment, "request": ["method": "POST", "url": "Appointment"]],
+        ]]
+        #expect(try drop(ws, ReferralMessages.bytes(transaction), "3-booked.json") == 0)
+        let t = try referralTask(ws)
+        #expect(t.record.status == .inProgress && ReferralPlanner.businessStatus(of: t.resource) == "BOOKED")
+        #expect(t.history.map(\.to) == ["requested", "accepted", "in-progress"])
+        #expect(try subtasks(ws, of: parent.record.id).map(\.id) == [sub.id])
+        let completed = try #require(try ws.store().read { try $0.resource(type: "Task", id: sub.id) })
+        #expect(completed["status"]?.string == "completed")
+        #expect(completed["output"]?.array?.count == 1)
+        #expect(completed["output"]?[0]?["valueReference"]?["reference"]?.string == "Appointment/" + appointmentID)
+        let stored = try #require(try ws.store().read { try $0.resource(type: "Appointment", id: appointmentID) })
+        #expect(stored["basedOn"]?[0]?["reference"]?.string == "ServiceRequest/" + (t.record.focusRequestID ?? "-"))
+        let response = try answer(ws, "3-booked.json")
+        #expect(response["entry"]?[0]?["response"]?["location"]?.string?.hasPrefix("Task/\(sub.id)/_history/") == true)
+    }
 }
