@@ -65,4 +65,41 @@ import Testing
             #expect(try await c.get("/Appointment?status=sideways").status == .badRequest)
         }
     }
+    /// Rejected and returned-with-advice referrals (dropped beside the sample) answer the same queries.
+    @Test func rejectedAndAdvisedReferralsAnswerTheirQueries() async throws {
+        func referral(_ ubrn: String, _ n: Int) -> [UInt8] {
+            let text = String(decoding: SampleData.sample("referrals/02-ers-referral-message.json"), as: UTF8.self)
+                .replacingOccurrences(of: Self.ubrn, with: ubrn)
+                .replacingOccurrences(of: "1b3d5f7a-9c0e-4b2d-8f4a-6c8e0a2b4d63", with: "1b3d5f7a-9c0e-4b2d-8f4a-6c8e0a2b4d7\(n)")
+                .replacingOccurrences(of: "0a2c4e6b-8d9f-4b1c-9e3a-5c7e9b1d3f54", with: "0a2c4e6b-8d9f-4b1c-9e3a-5c7e9b1d3f6\(n)")
+                .replacingOccurrences(of: "2c4e6a8b-0d1f-4a3b-9c5d-7e9f1a3b5c72", with: "2c4e6a8b-0d1f-4a3b-9c5d-7e9f1a3b5c8\(n)")
+            return Array(text.utf8)
+        }
+        func triage(_ ubrn: String, _ extra: String) -> [UInt8] {
+            Array(("""
+                {"resourceType": "Task", "status": "rejected", "intent": "order",
+                 "focus": {"identifier": {"system": "\(Self.lower)", "value": "\(ubrn)"}}\(extra)}
+                """).utf8)
+        }
+        let advice = "Manage in primary care; refer again if no better in 6 weeks"
+        var extra: [(channel: String, name: String, bytes: [UInt8])] = []
+        for (name, bytes) in [("10-referral-a.json", referral("000049295730", 1)), ("11-reject.json", triage("000049295730",
+                                  #", "statusReason": {"text": "No capacity"}"#)),
+                              ("12-referral-b.json", referral("000049295731", 2)), ("13-advice.json", triage("000049295731",
+                                  #", "businessStatus": {"coding": [{"system": "https://fhir.nhs.uk/STU3/CodeSystem/eRS-ReferralState-1", "code": "TRIAGE_RESPONSE"}]}, "note": [{"text": "\#(advice)"}]"#))] {
+            extra += [("referrals", name, bytes), ("referrals", name + ".done", [])]
+        }
+        let data = try SampleData(extra: extra)
+        try await withServer(data) { (c) async throws in
+            let rejected = try await search(c, "/Task?focus:identifier=\(Self.upper)|000049295730").entries()
+            #expect(rejected.count == 1 && rejected.first?["status"]?.string == "rejected")
+            #expect(rejected.first?["statusReason"]?["text"]?.string == "No capacity")
+            #expect(ReferralPlanner.businessStatus(of: rejected.first) == "REJECTED")
+            let advised = try await search(c, "/Task?focus:identifier=\(Self.lower)|000049295731&status=rejected").entries()
+            #expect(advised.count == 1 && ReferralPlanner.businessStatus(of: advised.first) == "TRIAGE_RESPONSE")
+            #expect(advised.first?["note"]?[0]?["text"]?.string == advice)
+            #expect(try await search(c, "/Task?status=rejected").ids.count == 2)
+            #expect(try await search(c, "/Appointment?based-on:identifier=\(Self.lower)|000049295730").ids.isEmpty)
+        }
+    }
 }
