@@ -89,21 +89,25 @@ extension Applier {
         guard let target else { return nil }
         try writer.addTaskKeys(t.keys, taskID: target.task.id)
         if let source = t.resource["id"]?.string { refs.note(type: "Task", source: source, stored: target.task.id) }
-        let applied = try applyReferralOutcome(outcome, request: target.request, task: target.task)
+        // The provider's own notes are kept (the advice of a return is the plan's note already).
+        var notes = (t.resource["note"]?.array ?? []).compactMap { $0["text"]?.string }
+        if case .returnWithAdvice = outcome { notes = [] }
+        let applied = try applyReferralOutcome(outcome, request: target.request, task: target.task, notes: notes)
         locations?.note(t.entryIndex, type: "Task", id: target.task.id, version: applied.version)
         return applied.issues
     }
 
     /// Carries out one outcome: the Task's move and businessStatus, the booking sub-task, and on a
     /// broker channel the notice to the referrer's channel. A refusal rejects the message.
-    func applyReferralOutcome(_ outcome: ReferralPlanner.Outcome, request: RequestRecord,
-                              task: TaskRecord) throws -> (issues: [Issue], version: Int) {
+    func applyReferralOutcome(_ outcome: ReferralPlanner.Outcome, request: RequestRecord, task: TaskRecord,
+                              notes: [String] = []) throws -> (issues: [Issue], version: Int) {
         switch ReferralPlanner.plan(outcome, current: task.status, machine: machine) {
         case .refused(let issue):
             throw Rejection(issues: [issue])
-        case .plan(let plan):
+        case .plan(var plan):
+            plan.notes += notes
             let stored = try reader.resource(type: "Task", id: task.id)
-            if plan.path.isEmpty, plan.note == nil, plan.statusReason == nil,
+            if plan.path.isEmpty, plan.notes.isEmpty, plan.statusReason == nil,
                ReferralPlanner.businessStatus(of: stored) == plan.state.rawValue {
                 // Said before (a resend): nothing changes, nobody is told again.
                 let issues = try bookingSubtask(plan.subtask, parent: task, requestID: request.id)
@@ -146,8 +150,8 @@ extension Applier {
         } else if !plan.path.isEmpty {
             o["statusReason"] = nil
         }
-        if let note = plan.note {
-            o["note"] = .array((o["note"]?.array ?? []) + [["time": .string(now), "text": .string(note)]])
+        if !plan.notes.isEmpty {
+            o["note"] = .array((o["note"]?.array ?? []) + plan.notes.map { ["time": .string(now), "text": .string($0)] })
         }
         return try writer.putResource(type: "Task", id: task.id, resource: .object(o), messageID: messageID, at: now)
     }

@@ -20,7 +20,7 @@ import Testing
         #expect(plan(.reject(reason: "No capacity"), .requested)?.statusReason == "No capacity")
         #expect(plan(.reject(reason: "No capacity"), .received)?.path == [.rejected])
         let advice = plan(.returnWithAdvice(advice: "Try X first"), .requested)
-        #expect(advice?.path == [.rejected] && advice?.state == .triageResponse && advice?.note == "Try X first")
+        #expect(advice?.path == [.rejected] && advice?.state == .triageResponse && advice?.notes == ["Try X first"])
         // A booking before triage implies acceptance.
         let booked = plan(.booked(appointment: "Appointment/a1"), .requested)
         #expect(booked?.path == [.accepted, .inProgress] && booked?.subtask == .complete(output: "Appointment/a1"))

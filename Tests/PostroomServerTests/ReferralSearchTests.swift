@@ -35,6 +35,8 @@ import Testing
             let own = try #require(tasks.entries().first { $0["partOf"] == nil })
             #expect(own["status"]?.string == "in-progress")
             #expect(ReferralPlanner.businessStatus(of: own) == "BOOKED")
+            // The triage note the provider wrote is kept on the referral's Task.
+            #expect(own["note"]?[0]?["text"]?.string == "Triaged: accept, clinic to book within 2 weeks")
             let ownID = try #require(own["id"]?.string)
             let sub = try await search(c, "/Task?part-of=Task/\(ownID)").entries()
             #expect(sub.count == 1 && sub.first?["status"]?.string == "completed")

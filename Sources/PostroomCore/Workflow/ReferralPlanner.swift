@@ -79,8 +79,8 @@ public enum ReferralPlanner {
         public var path: [TaskStatus]
         public var state: State
         public var statusReason: String?
-        /// A note added to the Task (the advice).
-        public var note: String?
+        /// Notes added to the Task (the advice of a return).
+        public var notes: [String] = []
         /// The history line's reason.
         public var reason: String
         public var subtask: Subtask
@@ -122,7 +122,7 @@ public enum ReferralPlanner {
                                        "A referral returned with advice must carry the advice; nothing was changed"))
             }
             return move(current, to: .rejected, machine, Plan(path: [], state: .triageResponse, statusReason: "Returned to referrer with advice",
-                                                              note: advice, reason: "referral returned to the referrer with advice",
+                                                              notes: [advice], reason: "referral returned to the referrer with advice",
                                                               subtask: .none))
         case .booked(let appointment):
             return move(current, to: .inProgress, machine, Plan(path: [], state: .booked, reason: "appointment booked: " + appointment,
