@@ -5,6 +5,7 @@ import PostroomStore
 extension Applier {
     /// Applies a request or an event on one.
     func applyRequest(_ r: RequestFacts, patient: PatientFacts?, patientRef: String?) throws -> [Issue] {
+        if let referral = try applyReferralEvent(r, patient: patient, patientRef: patientRef) { return referral }
         let matches = try reader.requestMatches(keys: r.keys)
         if matches.count > 1 {
             throw Rejection(issues: [.error(.multipleRequestsMatch, type: "multiple-matches",
@@ -78,7 +79,9 @@ extension Applier {
         try writer.insertRequest(RequestRecord(id: id, channel: channel.name, status: status, isReferral: r.isReferral,
                                                patientKeys: patient?.keys ?? [], createdAt: now, updatedAt: now, messageID: messageID),
                                  keys: keys)
-        if channel.role == .placer {
+        if r.isReferral, ReferralPlanner.hasUBRN(r.keys, identity: writer.identity) {
+            try createReferralTask(requestID: id, request: resource, patientRef: patientRef)
+        } else if channel.role == .placer {
             try createTask(focusRequestID: id, patientRef: patientRef, requester: resource["requester"], owner: Self.owner(of: resource),
                            status: .requested, reason: r.isReferral ? "new referral" : "new request")
         }

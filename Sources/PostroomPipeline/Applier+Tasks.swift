@@ -6,9 +6,12 @@ import PostroomStore
 extension Applier {
     /// Creates a Task for a request (Option F) and records its first history line. The Task carries
     /// Postroom's business identifier (`taskIdentifierSystem`), by which a filler can address it.
+    /// A sub-task (`partOf`) is not one of its focus request's own Tasks: its record names the parent only.
+    /// `customize` adds to the resource (e.g. a referral's businessStatus and code).
     @discardableResult
     func createTask(focusRequestID: String, patientRef: String?, requester: JSONValue?, owner: JSONValue? = nil, status: TaskStatus,
-                    reason: String) throws -> String {
+                    reason: String, partOf: String? = nil, requesterODS: String? = nil,
+                    customize: (inout JSONObject) -> Void = { _ in }) throws -> String {
         let id = ids.next().lowercased()
         let business = UUIDText.from(id)
         var o = JSONObject([
@@ -25,9 +28,11 @@ extension Applier {
         o["lastModified"] = .string(now)
         if let requester { o["requester"] = requester }
         if let owner { o["owner"] = owner }
+        if let partOf { o["partOf"] = .array([.object(JSONObject(["reference": .string("Task/" + partOf)]))]) }
+        customize(&o)
         try writer.putResource(type: "Task", id: id, resource: .object(o), messageID: messageID, at: now)
-        try writer.insertTask(TaskRecord(id: id, status: status, focusRequestID: focusRequestID, partOf: nil,
-                                         owner: owner?["identifier"]?["value"]?.string, requester: nil,
+        try writer.insertTask(TaskRecord(id: id, status: status, focusRequestID: partOf == nil ? focusRequestID : nil, partOf: partOf,
+                                         owner: owner?["identifier"]?["value"]?.string, requester: requesterODS,
                                          channel: channel.name, createdAt: now, updatedAt: now),
                               keys: [CorrelationKey.reference("Task/" + id), CorrelationKey.identifier(system: taskIdentifierSystem, value: business)])
         try writer.appendTaskHistory(TaskTransition(taskID: id, from: nil, to: status.rawValue, at: now, messageID: messageID, reason: reason))
@@ -113,7 +118,7 @@ extension Applier {
             var outputs = o["output"]?.array ?? []
             if !outputs.contains(where: { $0["valueReference"]?["reference"]?.string == output }) {
                 outputs.append(.object(JSONObject([
-                    "type": .object(JSONObject(["text": .string(output.hasPrefix("DocumentReference") ? "Document" : "Result")])),
+                    "type": .object(JSONObject(["text": .string(Self.outputLabel(output))])),
                     "valueReference": .object(JSONObject(["reference": .string(output)])),
                 ])))
             }
@@ -122,11 +127,18 @@ extension Applier {
         try writer.putResource(type: "Task", id: task.id, resource: .object(o), messageID: messageID, at: now)
     }
 
+    /// How a Task's output is labelled: a document, an appointment (a booking sub-task) or a result.
+    static func outputLabel(_ reference: String) -> String {
+        if reference.hasPrefix("DocumentReference/") { return "Document" }
+        return reference.hasPrefix("Appointment/") ? "Appointment" : "Result"
+    }
+
     /// Applies an explicit Task (filler and broker channels): creates it, or moves the stored one by the state machine.
     func applyTask(_ t: TaskFacts, patient: PatientFacts?) throws -> [Issue] {
         guard let status = TaskStatus(rawValue: t.status) else {
             throw Rejection(issues: [.error(.taskStatusUnknown, type: "code-invalid", at: "Task.status", "Task.status is not an R4 task-status code")])
         }
+        if let referral = try applyReferralTask(t) { return referral }
         let focus = try reader.requestMatches(keys: t.focusKeys).first?.request
         let parent = try reader.task(keys: t.partOfKeys)
         var issues: [Issue] = []

@@ -44,7 +44,7 @@ struct Applier {
         var held = false
         do {
             let patientRef = try storePatient(message.patient)
-            try storeOthers(message.otherResources)
+            let appointments = try storeOthers(message.otherResources)
             for r in message.requests {
                 warnings += try applyRequest(r, patient: message.patient, patientRef: patientRef)
             }
@@ -55,6 +55,10 @@ struct Applier {
             }
             for t in message.tasks {
                 warnings += try applyTask(t, patient: message.patient)
+            }
+            // Appointments last: the referral they are based on may come in the same message.
+            for (appointment, id) in appointments {
+                warnings += try applyAppointment(appointment, id: id)
             }
         } catch let r as Rejection {
             return MessageResult(disposition: .rejected, issues: message.issues + r.issues)
@@ -92,17 +96,20 @@ struct Applier {
 
     /// Stores the resources the workflow has no facts for, as they are (ids kept when free),
     /// so that references to them from the message's other resources are rewritten to where they are.
-    func storeOthers(_ others: [OtherResource]) throws {
+    /// Appointments are only given their ids here: they are returned, to be stored linked to their
+    /// referral once the message's requests are (`applyAppointment`).
+    func storeOthers(_ others: [OtherResource]) throws -> [(OtherResource, String)] {
         var stored: [(OtherResource, String)] = []
         for other in others {
             let id = try newID(type: other.type, proposed: other.resource["id"]?.string)
             if let source = other.resource["id"]?.string { refs.note(type: other.type, source: source, stored: id) }
             stored.append((other, id))
         }
-        for (other, id) in stored {
+        for (other, id) in stored where other.type != "Appointment" {
             let v = try writer.putResource(type: other.type, id: id, resource: refs.rewrite(other.resource), messageID: messageID, at: now)
             locations?.note(other.entryIndex, type: other.type, id: id, version: v)
         }
+        return stored.filter { $0.0.type == "Appointment" }
     }
 
     // MARK: - Helpers

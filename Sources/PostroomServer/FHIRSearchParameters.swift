@@ -36,13 +36,13 @@ enum FHIRSearchParameters {
     static let requestTargets = ["ServiceRequest", "CarePlan", "ImmunizationRecommendation", "MedicationRequest", "NutritionOrder",
                                  "DeviceRequest"]
     static let anyTarget = ["ServiceRequest", "Task", "DiagnosticReport", "Observation", "DocumentReference", "Patient", "MedicationRequest",
-                            "MedicationDispense"]
+                            "MedicationDispense", "Appointment"]
 
     static func spec(_ code: String) -> String { "http://hl7.org/fhir/SearchParameter/" + code }
 
     /// The supported types, in the order the CapabilityStatement lists them.
     static let types = ["ServiceRequest", "Task", "DiagnosticReport", "Observation", "DocumentReference", "Patient", "MedicationRequest",
-                        "MedicationDispense"]
+                        "MedicationDispense", "Appointment"]
 
     /// Above this many matches a search's `total` is left out unless `_total=accurate` asks for it.
     static let totalBound = 10_000
@@ -58,6 +58,7 @@ enum FHIRSearchParameters {
         ],
         "Task": [
             Parameter(name: "focus", kind: .reference, targets: anyTarget, expression: "Task.focus", definition: spec("Task-focus")),
+            Parameter(name: "focus:identifier", kind: .referenceIdentifier, expression: "Task.focus", definition: spec("Task-focus")),
             Parameter(name: "status", kind: .token, codeOnly: true, expression: "Task.status", definition: spec("Task-status")),
             Parameter(name: "owner:identifier", kind: .referenceIdentifier, expression: "Task.owner", definition: spec("Task-owner")),
             Parameter(name: "requester:identifier", kind: .referenceIdentifier, expression: "Task.requester",
@@ -107,6 +108,14 @@ enum FHIRSearchParameters {
             Parameter(name: "status", kind: .token, codeOnly: true, expression: "MedicationDispense.status", definition: spec("medications-status")),
             Parameter(name: "subject:identifier", kind: .referenceIdentifier, expression: "MedicationDispense.subject",
                       definition: spec("MedicationDispense-subject")),
+        ],
+        "Appointment": [
+            Parameter(name: "based-on", kind: .reference, targets: ["ServiceRequest"], expression: "Appointment.basedOn",
+                      definition: spec("Appointment-based-on")),
+            Parameter(name: "based-on:identifier", kind: .referenceIdentifier, expression: "Appointment.basedOn",
+                      definition: spec("Appointment-based-on")),
+            Parameter(name: "identifier", kind: .token, expression: "Appointment.identifier", definition: spec("clinical-identifier")),
+            Parameter(name: "status", kind: .token, codeOnly: true, expression: "Appointment.status", definition: spec("Appointment-status")),
         ],
     ]
 

@@ -20,6 +20,8 @@ struct FHIRSearchRequest: Sendable {
         "Task": Set(TaskStatus.allCases.map(\.rawValue)),
         "DiagnosticReport": ["registered", "partial", "preliminary", "final", "amended", "corrected", "appended", "cancelled",
                              "entered-in-error", "unknown"],
+        "Appointment": ["proposed", "pending", "booked", "arrived", "fulfilled", "cancelled", "noshow", "entered-in-error", "checked-in",
+                        "waitlist"],
     ]
 
     /// Checks a search's parameters; unknown names and bad values throw a `FHIRFailure` (400).
@@ -107,7 +109,7 @@ struct FHIRSearchRequest: Sendable {
             if p.name == "subject:identifier" {
                 return SearchCriterion(name: p.name, match: .subjectIdentifier(tokens))
             }
-            if p.name == "based-on:identifier" || p.name == "related:identifier" {
+            if p.name == "based-on:identifier" || p.name == "related:identifier" || p.name == "focus:identifier" {
                 return SearchCriterion(name: p.name, match: .requestIdentifier(tokens))
             }
             return SearchCriterion(name: p.name, match: .token(tokens, codeOnly: false))

@@ -33,11 +33,13 @@ extension UIRoutes {
             throw FHIRFailure(status: .notFound, type: "not-found", code: .taskNotFound, text: "No Task with this id is stored.")
         }
         let (history, subtasks) = try store.read { (try $0.taskHistory(taskID: t.id), try $0.subtasks(of: t.id)) }
+        let businessStatus = ReferralPlanner.businessStatus(of: try store.read { try $0.resource(type: "Task", id: t.id) })
         var body = "<p>" + HTML.pill(t.status.rawValue) + " " + HTML.link("/Task/\(t.id)", "FHIR resource")
             + " · " + HTML.link("/Task/\(t.id)/_history", "versions") + "</p>"
         body += HTML.facts([
             ("focus", t.focusRequestID.map { HTML.link("/ServiceRequest/\($0)", "ServiceRequest/\($0)") } ?? ""),
             ("part of", t.partOf.map { HTML.link("/ui/tasks/\($0)", "Task/\($0)") } ?? ""),
+            ("business status", HTML.escape(businessStatus ?? "")),
             ("owner", HTML.escape(t.owner ?? "")), ("requester", HTML.escape(t.requester ?? "")),
             ("channel", HTML.escape(t.channel)), ("created", HTML.time(t.createdAt)), ("changed", HTML.time(t.updatedAt)),
         ])

@@ -19,6 +19,7 @@ enum Schema {
         ("v10-canonical-identity-keys", v10CanonicalIdentityKeys),
         ("v11-view-journal", v11ViewJournal),
         ("v12-prescriptions", v12Prescriptions),
+        ("v13-appointment-search", v13AppointmentSearch),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -22,7 +22,7 @@ enum SearchIndexer {
     static let subjectTypes: Set<String> = ["ServiceRequest", "DiagnosticReport", "Observation", "DocumentReference", "MedicationRequest",
                                             "MedicationDispense"]
     /// Types searched by `status`.
-    static let statusTypes: Set<String> = ["ServiceRequest", "Task", "DiagnosticReport", "MedicationRequest", "MedicationDispense"]
+    static let statusTypes: Set<String> = ["ServiceRequest", "Task", "DiagnosticReport", "MedicationRequest", "MedicationDispense", "Appointment"]
     /// Types with rows that another resource's JSON produced (`based-on` of the Observations a
     /// DiagnosticReport lists): such a row may name a resource that was never stored.
     static let producedByOthers: Set<String> = ["Observation"]
@@ -48,7 +48,7 @@ enum SearchIndexer {
             out.append(Row(type: type, id: id, name: name, value: text, lo: p?.lo, hi: p?.hi))
         }
         // Only what `postroom serve` searches (each row costs a write on every resource stored).
-        if type == "ServiceRequest" || type == "Patient" || type == "MedicationRequest" { token("identifier", r["identifier"]) }
+        if type == "ServiceRequest" || type == "Patient" || type == "MedicationRequest" || type == "Appointment" { token("identifier", r["identifier"]) }
         if Self.statusTypes.contains(type), let s = r["status"]?.string {
             out.append(Row(type: type, id: id, name: "status", value: s))
         }
@@ -85,6 +85,8 @@ enum SearchIndexer {
             token("group-identifier", r["groupIdentifier"])
         case "MedicationDispense":
             reference("prescription", r["authorizingPrescription"])
+        case "Appointment":
+            reference("based-on", r["basedOn"])
         default:
             break
         }

@@ -19,6 +19,14 @@ extension StoreReader {
         case .requestIdentifier(let list):
             let keys = canonicalKeys(list)
             guard !keys.isEmpty else { return ("SELECT NULL WHERE 0", []) }
+            if let base = c.name.split(separator: ":").first, type == "Appointment" || type == "Task" {
+                // `Appointment?based-on:identifier=`, `Task?focus:identifier=`: what references a request those identifiers name.
+                let args: [(any DatabaseValueConvertible)?] = [type, String(base)] + keys.map { $0 as (any DatabaseValueConvertible)? }
+                return ("""
+                    SELECT id FROM search_param WHERE type = ? AND name = ? AND value IN
+                    (SELECT 'ServiceRequest/' || request_id FROM request_key WHERE key IN (\(marks(keys.count))))
+                    """, args)
+            }
             let args: [(any DatabaseValueConvertible)?] = [type] + keys.map { $0 as (any DatabaseValueConvertible)? }
             return ("SELECT id FROM report WHERE kind = ? AND request_id IN (SELECT request_id FROM request_key WHERE key IN (\(marks(keys.count))))",
                     args)

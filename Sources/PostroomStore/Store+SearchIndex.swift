@@ -14,7 +14,7 @@ import PostroomCore
 public enum SearchIndex {
     /// The resource types the index covers.
     public static let types = ["ServiceRequest", "Task", "DiagnosticReport", "Observation", "DocumentReference", "Patient",
-                               "MedicationRequest", "MedicationDispense"]
+                               "MedicationRequest", "MedicationDispense", "Appointment"]
 
     static var typeList: String { types.map { "'\($0)'" }.joined(separator: ", ") }
 

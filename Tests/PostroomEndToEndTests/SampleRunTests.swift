@@ -24,7 +24,7 @@ import Testing
         let metrics = String(decoding: ws.read("metrics.prom"), as: UTF8.self)
         #expect(metrics.contains("postroom_drops_total{channel=\"lab-orders\",outcome=\"accepted\"} 3"))
         #expect(metrics.contains("postroom_drops_total{channel=\"lab-results\",outcome=\"rejected\"} 1"))
-        #expect(metrics.contains("postroom_tasks{status=\"completed\"} 4"))
+        #expect(metrics.contains("postroom_tasks{status=\"completed\"} 5"))
 
         // Inboxes emptied, markers consumed, work/ empty.
         for ch in ["lab-orders", "lab-results", "referrals", "prescriptions"] {
@@ -75,10 +75,11 @@ import Testing
         #expect(reports.filter { $0.state == "held" }.count == 1)
         #expect(Set(reports.filter { $0.state == "linked" }.map(\.kind)) == ["DiagnosticReport", "DocumentReference"])
         let tasks = try store.read { try $0.tasks() }
-        // Three lab Tasks, and the prescription's (its own checks below).
-        #expect(tasks.filter { $0.status == .completed }.count == 4)
+        // Three lab Tasks, the prescription's (its own checks below) and the eRS referral's booking sub-task.
+        #expect(tasks.filter { $0.status == .completed }.count == 5)
+        #expect(tasks.filter { $0.status == .completed && $0.partOf == nil && $0.channel != "prescriptions" }.count == 3)
         #expect(tasks.filter { $0.status == .requested }.count == 1)
-        for t in tasks where t.status == .completed && t.channel != "prescriptions" {
+        for t in tasks where t.status == .completed && t.partOf == nil && t.channel != "prescriptions" {
             let h = try store.read { try $0.taskHistory(taskID: t.id) }
             #expect(h.map(\.to) == ["requested", "accepted", "in-progress", "completed"])
             #expect(h.allSatisfy { $0.messageID != nil })
@@ -87,6 +88,16 @@ import Testing
         }
         let referral = try #require(tasks.first { $0.status == .requested })
         #expect(referral.channel == "referrals")
+        // The eRS referral: triaged (accept, book later), then booked by a BaRS booking-request.
+        let ers = try #require(tasks.first { $0.status == .inProgress })
+        let ersTask = try #require(try store.read { try $0.resource(type: "Task", id: ers.id) })
+        #expect(ReferralPlanner.businessStatus(of: ersTask) == "BOOKED")
+        #expect(try store.read { try $0.taskHistory(taskID: ers.id) }.map(\.to) == ["requested", "accepted", "in-progress"])
+        let booking = try #require(try store.read { try $0.subtasks(of: ers.id) }.first)
+        #expect(booking.status == .completed)
+        let appointmentRef = try #require(try store.read { try $0.resource(type: "Task", id: booking.id) }?["output"]?[0]?["valueReference"]?["reference"]?.string)
+        let appointment = try #require(try store.read { try $0.resource(type: "Appointment", id: String(appointmentRef.dropFirst(12))) })
+        #expect(appointment["basedOn"]?[0]?["reference"]?.string == "ServiceRequest/" + (ers.focusRequestID ?? "-"))
 
         // The prescription: ordered with a nominated pharmacy, released to it, dispensed in part, then in full.
         let rx = try #require(try store.read { try $0.prescriptions() }.first)
@@ -102,13 +113,13 @@ import Testing
         #expect(ws.files(in: "outbox/pharmacy").count == 4)
         #expect(ws.files(in: "outbox/prescriptions").filter { $0.hasPrefix("Task-") }.count == 3)
 
-        // Archive: the twelve accepted originals and a manifest.
+        // Archive: the fifteen accepted originals and a manifest.
         let archives = try ws.archives()
         #expect(archives.count == 1)
         let members = try #require(archives.values.first)
-        #expect(members.count == 13)
+        #expect(members.count == 16)
         let manifest = try json(try #require(members["manifest.json"]))
-        #expect(manifest["drops"]?.array?.count == 12)
+        #expect(manifest["drops"]?.array?.count == 15)
         for entry in manifest["drops"]?.array ?? [] {
             let member = try #require(entry["member"]?.string)
             let original = try #require(members[member])

@@ -17,7 +17,7 @@ import Testing
             let resources = cs["rest"]?[0]?["resource"]?.array ?? []
             #expect(resources.compactMap { $0["type"]?.string }
                     == ["ServiceRequest", "Task", "DiagnosticReport", "Observation", "DocumentReference", "Patient", "MedicationRequest",
-                        "MedicationDispense"])
+                        "MedicationDispense", "Appointment"])
             func params(_ type: String) -> [String] {
                 resources.first { $0["type"]?.string == type }?["searchParam"]?.array?.compactMap { $0["name"]?.string } ?? []
             }
@@ -29,6 +29,7 @@ import Testing
             #expect(params("Patient") == ["identifier"])
             #expect(params("MedicationRequest") == ["identifier", "group-identifier", "status", "subject"])
             #expect(params("MedicationDispense") == ["prescription", "status", "subject"])
+            #expect(params("Appointment") == ["based-on", "identifier", "status"])
             let includes = resources.compactMap { $0["searchInclude"]?.array }.flatMap { $0 }.compactMap(\.string)
             #expect(includes == ["Task:focus", "DiagnosticReport:result"])
             let interactions = resources[0]["interaction"]?.array?.compactMap { $0["code"]?.string }

@@ -47,7 +47,7 @@ import Testing
             #expect(try await ids(c, "/ServiceRequest?identifier=ORD1001") == fbc)
             #expect(try await ids(c, "/ServiceRequest?identifier=|SR-2001") == [])
             #expect(try await ids(c, "/ServiceRequest?identifier=SR-2001,ORD1001") == fbc.union([Self.lipidRequest]))
-            #expect(try await search(c, "/ServiceRequest").total == 3)
+            #expect(try await search(c, "/ServiceRequest").total == 4)  // three orders and the eRS referral
         }
     }
 
@@ -104,9 +104,9 @@ import Testing
 
     @Test func serviceRequestByStatusSubjectAndAuthored() async throws {
         try await withServer(SampleData.get()) { (c) async throws in
-            #expect(try await search(c, "/ServiceRequest?status=active").total == 3)
+            #expect(try await search(c, "/ServiceRequest?status=active").total == 4)
             #expect(try await search(c, "/ServiceRequest?status=completed").total == 0)
-            #expect(try await search(c, "/ServiceRequest?status=revoked,active").total == 3)
+            #expect(try await search(c, "/ServiceRequest?status=revoked,active").total == 4)
             let fbc = try await ids(c, "/ServiceRequest?identifier=ORD1001")
             #expect(try await ids(c, "/ServiceRequest?subject:identifier=\(Self.nhs)|9990000018") == fbc)
             #expect(try await ids(c, "/ServiceRequest?subject:identifier=9990000018") == fbc)
@@ -127,30 +127,33 @@ import Testing
 
     @Test func tasksByEveryParameter() async throws {
         try await withServer(SampleData.get()) { (c) async throws in
-            // Three lab Tasks and the sample prescription's.
-            #expect(try await search(c, "/Task?status=completed").total == 4)
+            // Three lab Tasks, the sample prescription's and the eRS referral's booking sub-task are completed;
+            // the referral's own Task is in progress.
+            #expect(try await search(c, "/Task?status=completed").total == 5)
             #expect(try await ids(c, "/Task?status=requested") == [Self.referralTask])
-            #expect(try await search(c, "/Task?status=completed,requested").total == 5)
+            #expect(try await search(c, "/Task?status=completed,requested").total == 6)
+            let ers = try #require(try await ids(c, "/Task?status=in-progress").first)
             #expect(try await search(c, "/Task?status=cancelled").total == 0)
             let lipidTask = try await ids(c, "/Task?focus=ServiceRequest/\(Self.lipidRequest)")
             #expect(lipidTask.count == 1)
             #expect(try await ids(c, "/Task?focus=\(Self.lipidRequest)") == lipidTask)
             #expect(try await ids(c, "/Task?focus=http://elsewhere.example/fhir/ServiceRequest/\(Self.lipidRequest)") == lipidTask)
             #expect(try await ids(c, "/Task?focus=Patient/\(Self.lipidRequest)") == [])
-            #expect(try await ids(c, "/Task?owner:identifier=\(Self.ods)|RX1") == [Self.referralTask])
+            #expect(try await ids(c, "/Task?owner:identifier=\(Self.ods)|RX1") == [Self.referralTask, ers])
             #expect(try await ids(c, "/Task?owner:identifier=\(Self.ods)|RX2") == [])
-            // The referral's Task and the prescription's (the prescriber A83008).
+            // The referral's Task, the eRS referral's and the prescription's (the prescriber A83008).
             let fromA83008 = try await ids(c, "/Task?requester:identifier=\(Self.ods)|A83008")
-            #expect(fromA83008.count == 2 && fromA83008.contains(Self.referralTask))
+            #expect(fromA83008.count == 3 && fromA83008.contains(Self.referralTask) && fromA83008.contains(ers))
             #expect(try await search(c, "/Task?requester:identifier=G1234567").total == 2)
             #expect(try await ids(c, "/Task?requester:identifier=https://fhir.nhs.uk/Id/sds-user-id|G8133438") == lipidTask)
-            // The sample has no sub-tasks: part-of answers an empty set (the positive case is in SearchIndexTests).
+            // The Option G referral Task has no sub-tasks; the eRS referral's Task has its booking sub-task.
             #expect(try await search(c, "/Task?part-of=Task/\(Self.referralTask)").total == 0)
+            #expect(try await search(c, "/Task?part-of=Task/\(ers)").total == 1)
             let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
-            // The four Tasks Postroom made carry lastModified; the referral Task as received has none.
-            #expect(try await search(c, "/Task?modified=ge2000-01-01").total == 4)
+            // The six Tasks Postroom made carry lastModified; the referral Task as received has none.
+            #expect(try await search(c, "/Task?modified=ge2000-01-01").total == 6)
             #expect(try await search(c, "/Task?modified=lt2000").total == 0)
-            #expect(try await search(c, "/Task?modified=le\(today)T23:59:59Z&status=completed").total == 4)
+            #expect(try await search(c, "/Task?modified=le\(today)T23:59:59Z&status=completed").total == 5)
         }
     }
 
@@ -191,14 +194,14 @@ import Testing
             #expect(Set(report["result"]?.array?.compactMap { $0["reference"]?.string } ?? [])
                     == Set(included.compactMap { $0["id"]?.string.map { "Observation/" + $0 } }))
             let t = try await search(c, "/Task?status=completed&_include=Task:focus")
-            #expect(t.total == 4)
-            #expect(t.entries(mode: "include").count == 4)
-            // The lab Tasks' requests, and the prescription Task's first item.
+            #expect(t.total == 5)
+            #expect(t.entries(mode: "include").count == 5)
+            // The lab Tasks' requests, the prescription Task's first item, the eRS booking sub-task's referral.
             #expect(t.entries(mode: "include").compactMap { $0["resourceType"]?.string }.sorted()
-                    == ["MedicationRequest", "ServiceRequest", "ServiceRequest", "ServiceRequest"])
+                    == ["MedicationRequest", "ServiceRequest", "ServiceRequest", "ServiceRequest", "ServiceRequest"])
             // An include is not counted in the total and not repeated.
             let page = try await search(c, "/Task?status=completed&_include=Task:focus&_include=Task:focus&_count=1")
-            #expect(page.total == 4 && page.entries(mode: "match").count == 1 && page.entries(mode: "include").count == 1)
+            #expect(page.total == 5 && page.entries(mode: "match").count == 1 && page.entries(mode: "include").count == 1)
         }
     }
 

@@ -45,7 +45,7 @@ import Testing
             #expect(held.contains("Held results (1)") && held.contains("ORD9999"))
             #expect(held.contains("Outstanding requests"))
             let board = try await c.get("/ui/tasks").text
-            #expect(board.contains(FHIRSearchTests.referralTask) && board.contains("completed</span> 4"))
+            #expect(board.contains(FHIRSearchTests.referralTask) && board.contains("completed</span> 5"))
             let task = try await c.get("/ui/tasks/\(FHIRSearchTests.referralTask)").text
             #expect(task.contains("Task received") && task.contains("owner"))
             let drop = try await c.get("/ui/drops/\(bad.id)").text

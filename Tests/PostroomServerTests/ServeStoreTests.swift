@@ -23,7 +23,7 @@ import Testing
             }
             #expect(lines(r.text) == lines(written))
             #expect(r.text.contains("postroom_drops_total{channel=\"lab-orders\",outcome=\"rejected\"} 1"))
-            #expect(r.text.contains("postroom_tasks{status=\"completed\"} 4"))
+            #expect(r.text.contains("postroom_tasks{status=\"completed\"} 5"))
         }
     }
 
@@ -68,7 +68,7 @@ import Testing
             .replacingOccurrences(of: "ORM-0001", with: "ORM-0999").replacingOccurrences(of: "ORD1001", with: "ORD9999")
             .replacingOccurrences(of: "9990000018", with: "9990000042")
         try await withServer(data) { (c) async throws in
-            #expect(try await c.get("/Task?status=completed").json().total == 4)
+            #expect(try await c.get("/Task?status=completed").json().total == 5)
             #expect(try await c.get("/ServiceRequest?identifier=ORD9999").json().total == 0)
             // The pipeline writes (as a cron run beside `serve` would); the open server's reader sees it.
             try data.drop(Array(order.utf8), as: "09-late-order.hl7", channel: "lab-orders")
@@ -78,7 +78,7 @@ import Testing
             let reports = try await c.get("/DiagnosticReport?based-on=\(request)&_include=DiagnosticReport:result").json()
             #expect(reports.total == 1 && reports.entries(mode: "include").count == 1)
             #expect(try await c.get("/Observation?based-on=ServiceRequest/\(request)").json().total == 1)
-            #expect(try await c.get("/Task?status=completed").json().total == 5)
+            #expect(try await c.get("/Task?status=completed").json().total == 6)
             #expect(try await c.get("/Task?focus=\(request)&status=completed").json().total == 1)
             #expect(!(try await c.get("/ui/held").text.contains("ORD9999<")))
         }

@@ -29,7 +29,7 @@ import Testing
         let known = Schema.migrator.migrations
         #expect(applied == Set(known))
         #expect(known.first == "v1-drops-and-workflow")
-        #expect(known.count == 13)
+        #expect(known.count == 14)
         #expect(try store.read { try $0.hasSearchIndex() })
     }
 

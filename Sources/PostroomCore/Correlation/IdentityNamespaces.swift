@@ -50,9 +50,10 @@ public struct IdentityNamespaces: Sendable, Equatable {
     private let byAlias: [String: String]
 
     /// Namespaces every Postroom knows without configuration: the NHS e-Referral UBRN, spelled
-    /// both `…/Id/ubrn` and `…/Id/UBRN` in the NHS's own examples.
+    /// both `…/Id/ubrn` and `…/Id/UBRN` in the NHS's own examples, and `UBRN` as a v2 EI.2 namespace
+    /// (RF1-6 `000049295712^UBRN` in a REF or RRI^I12).
     public static let builtIn: [Namespace] = [
-        Namespace(name: "UBRN", fhir: ["https://fhir.nhs.uk/Id/ubrn", "https://fhir.nhs.uk/Id/UBRN"]),
+        Namespace(name: "UBRN", v2: ["UBRN"], fhir: ["https://fhir.nhs.uk/Id/ubrn", "https://fhir.nhs.uk/Id/UBRN"]),
     ]
 
     public static let standard = try! IdentityNamespaces([])

@@ -75,7 +75,7 @@ enum HL7FHIR {
         switch e.component(4).text.uppercased() {
         case "ISO": return "urn:oid:" + universal
         case "UUID": return "urn:uuid:" + universal.lowercased()
-        case "": return universal
+        case "", "URI": return universal
         default: return universal + "^" + e.component(4).text
         }
     }

@@ -8,12 +8,12 @@ extension HL7MessageReader {
         }
         let status = rf1.text(1, 1)
         table(rf1, 1, 1, status, HL7Tables.referralStatus.contains, "0283")
-        guard require(rf1, 6, 1, "RF1-6 (originating referral identifier)"),
+        guard require(rf1, 6, 1, "RF1-6 (originating referral identifier)"), checkUBRN(rf1),
               let key = orderKey(rf1.element(6), filler: false, defaultNamespace: sender) else { return [] }
         var sr = JSONObject()
         sr["resourceType"] = "ServiceRequest"
         sr["id"] = .string(HL7FHIR.id("v2sr", key.key))
-        var identifiers = [HL7FHIR.identifier(rf1.element(6), type: "PLAC", namespace: key.namespace)]
+        var identifiers = [Self.referralIdentifier(rf1.element(6), namespace: key.namespace)]
         var keys = key.keys
         if let external = orderKey(rf1.element(11), filler: true, defaultNamespace: receiver) {
             identifiers.append(HL7FHIR.identifier(rf1.element(11), type: "FILL", namespace: external.namespace))
@@ -56,15 +56,27 @@ extension HL7MessageReader {
         let status = rf1.text(1, 1)
         guard require(rf1, 1, 1, "RF1-1 (referral status)"), table(rf1, 1, 1, status, HL7Tables.referralStatus.contains, "0283") else { return [] }
         // The response comes from the referred-to provider: the referral's namespace is the receiver's.
-        guard require(rf1, 6, 1, "RF1-6 (originating referral identifier)"),
-              let key = orderKey(rf1.element(6), filler: false, defaultNamespace: receiver) else { return [] }
-        var keys = key.keys
-        var identifiers = [HL7FHIR.identifier(rf1.element(6), type: "PLAC", namespace: key.namespace)]
-        if let external = orderKey(rf1.element(11), filler: true, defaultNamespace: sender) {
+        // RF1-11 may name the referral's Task by its business identifier (`<value>^^<system>^URI`) instead.
+        guard checkUBRN(rf1) else { return [] }
+        let own = orderKey(rf1.element(6), filler: false, defaultNamespace: receiver)
+        let external = orderKey(rf1.element(11), filler: true, defaultNamespace: sender)
+        guard let key = own ?? external else {
+            _ = require(rf1, 6, 1, "RF1-6 (originating referral identifier)")
+            return []
+        }
+        var keys: [String] = []
+        var identifiers: [JSONValue] = []
+        if let own {
+            keys += own.keys
+            identifiers.append(Self.referralIdentifier(rf1.element(6), namespace: own.namespace))
+        }
+        if let external {
             keys += external.keys
             identifiers.append(HL7FHIR.identifier(rf1.element(11), type: "FILL", namespace: external.namespace))
         }
-        let reasonText = [rf1.text(10, 2), rf1.text(10, 1), rf1.text(3, 2), rf1.text(3, 1)].first { !$0.isEmpty }
+        // The reason of a rejection: RF1-10 (text, then code), else the response's NTE comments (RF1-3 is the referral type, not a reason).
+        let noteText = notes(tree.directSegments).compactMap { $0["text"]?.string }.joined(separator: "\n")
+        let reasonText = [rf1.text(10, 2), rf1.text(10, 1), noteText].first { !$0.isEmpty }
         let event: RequestEvent
         switch status {
         case "A": event = .accepted
@@ -81,5 +93,18 @@ extension HL7MessageReader {
         if let code = HL7FHIR.codeableConcept(rf1.element(3)) { sr["code"] = code }
         if let subject = Self.subject(patient) { sr["subject"] = subject }
         return [RequestFacts(resource: .object(sr), keys: keys, event: event, isReferral: true)]
+    }
+
+    /// RF1-6 as a FHIR Identifier: a UBRN (`<value>^UBRN`) with the NHS UBRN system, as FHIR senders write it.
+    static func referralIdentifier(_ e: HL7Element, namespace: String) -> JSONValue {
+        guard namespace.uppercased() == ReferralPlanner.ubrnNamespace else { return HL7FHIR.identifier(e, type: "PLAC", namespace: namespace) }
+        return ["system": "https://fhir.nhs.uk/Id/ubrn", "value": .string(e.component(1).text)]
+    }
+
+    /// An RF1-6 in the UBRN namespace (`<value>^UBRN`) must be 12 digits; false (with the issue) when it is not.
+    mutating func checkUBRN(_ rf1: HL7Segment) -> Bool {
+        guard rf1.text(6, 2).uppercased() == ReferralPlanner.ubrnNamespace, !ReferralPlanner.isUBRN(rf1.text(6, 1)) else { return true }
+        issues.append(.error(.ubrnFormat, type: "value", at: rf1.location(6).description, "A UBRN must be exactly 12 digits"))
+        return false
     }
 }

@@ -42,6 +42,9 @@ extension IssueCode {
         // Prescriptions
         .dispenseNotificationReplaced, .dispenseNotificationUnknown, .dispenseNotificationWithdrawn, .prescriptionCancelled, .prescriptionCancelPending, .prescriptionDispensed, .prescriptionExists,
         .prescriptionIDMissing, .prescriptionNotWithDispenser, .prescriptionState, .prescriptionUnknown,
+        // Referrals
+        .appointmentLinked, .appointmentReferralUnknown, .referralAdviceMissing, .referralNotBooked, .referralRejectReasonMissing,
+        .referralTriaged, .ubrnFormat,
         // API
         .badRequest, .csrfTokenInvalid, .databaseReadOnly, .dropNotFound, .formatUnsupported, .internalError, .pathNotFound,
         .queryInvalid, .readOnly, .resourceNotFound, .resourceTypeUnknown, .searchIncludeUnsupported, .searchIndexMissing,

@@ -49,7 +49,7 @@ import Testing
         "ers_stu3_createReferral_MinimalRequest.json": .rejected("fhir-stu3-not-supported"),
         "iops_Bundle-Transaction-ClinicalObservations.json": .rejected("nhs-number-check-digit"),  // 9378954317
         "iops_Bundle-message-dailyReport.json": .accepted,
-        "iops_ServiceRequest-virtualWards.json": .accepted,
+        "iops_ServiceRequest-virtualWards.json": .rejected("ubrn-format"),  // a UUID given as a UBRN (e-Referral UBRNs are 12 digits)
         "iops_Task-formComplete-completed.json": .accepted,
         "iops_Task-formComplete.json": .accepted,
         "iops_UKCore-Bundle-MichaelJonesRequest-Example_minimal.json": .accepted,

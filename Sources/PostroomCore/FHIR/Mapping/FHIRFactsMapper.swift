@@ -64,7 +64,13 @@ struct FHIRFactsMapper {
     /// request, report, Task or Patient (the message's patient is stored as such), not an Observation
     /// a report lists.
     func otherResources(_ message: InboundMessage) -> [OtherResource] {
-        guard rootType == "Bundle" else { return [] }
+        guard rootType == "Bundle" else {
+            // A resource on its own (e.g. an Appointment sent again as `noshow`) is kept as one of a Bundle would be.
+            switch rootType {
+            case "MessageHeader", "ServiceRequest", "DiagnosticReport", "Task", "Patient", "OperationOutcome", "": return []
+            default: return [OtherResource(type: rootType, resource: .object(root), entryIndex: nil)]
+            }
+        }
         var covered = Set(message.reports.flatMap(\.observationEntries).compactMap { $0 })
         if let p = message.patient?.entryIndex { covered.insert(p) }
         return items.compactMap { item in

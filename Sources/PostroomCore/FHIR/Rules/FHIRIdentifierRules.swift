@@ -46,6 +46,8 @@ public enum FHIRIdentifierRules {
                 text: "An identifier with system https://tools.ietf.org/html/rfc4122 must be a UUID")
         case prescriptionOrderNumberSystem:
             return prescriptionIDProblem(value)
+        case _ where ReferralPlanner.ubrnSystems.contains(system):
+            return ReferralPlanner.isUBRN(value) ? nil : Problem(.ubrnFormat, type: "value", text: "A UBRN must be exactly 12 digits")
         default:
             return nil
         }
