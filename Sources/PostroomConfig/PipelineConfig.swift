@@ -72,7 +72,7 @@ public struct PipelineConfig: Sendable {
 
     /// `view`: `afterRun` (default) materialises a run's resources once its acknowledgements are placed,
     /// before the run ends; `deferred` leaves them for the next run, a watcher's idle time, or the first
-    /// reader that needs them (`serve`, `postroom view`). Either way reads by id see them at once.
+    /// reader that searches (`serve`). Either way reads by id see them at once.
     public enum ViewTiming: String, Sendable {
         case afterRun, deferred
     }

@@ -16,11 +16,20 @@ extension Pipeline {
     func materialiseView(when: String, upTo last: Int64 = .max) throws {
         checkpoint("view-materialise")
         let started = Date()
-        let records = try store.materialiseView(upTo: last)
+        let records = try store.materialiseView(upTo: last, batch: materialiseBatch) { checkpoint("view-batch") }
         guard records > 0 else { return }
         logger.info("view materialised", metadata: [
             "when": .string(when), "records": .stringConvertible(records),
             "seconds": .string(String(format: "%.3f", Date().timeIntervalSince(started))),
         ])
+    }
+
+    /// Records per materialisation transaction; debug builds take `POSTROOM_VIEW_BATCH` so that the
+    /// crash tests can interrupt a materialisation between two of its transactions.
+    var materialiseBatch: Int {
+        #if DEBUG
+        if let n = ProcessInfo.processInfo.environment["POSTROOM_VIEW_BATCH"].flatMap(Int.init), n > 0 { return n }
+        #endif
+        return Store.materialiseBatch
     }
 }

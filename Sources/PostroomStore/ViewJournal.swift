@@ -170,7 +170,7 @@ struct SearchRowBatch {
 extension Store {
     /// Records materialised per transaction: large enough to amortise the commit, small enough that
     /// a reader waiting to write (`serve`) is not held for long.
-    static let materialiseBatch = 512
+    public static let materialiseBatch = 512
 
     /// Moves every journalled resource version into the view, in order, in transactions of
     /// `materialiseBatch` records. Safe to repeat and to interrupt: each transaction removes the
@@ -178,12 +178,13 @@ extension Store {
     ///
     /// - Parameter last: only records up to this one (those written before a mark, `lastViewRecord`).
     @discardableResult
-    public func materialiseView(upTo last: Int64 = .max) throws -> Int {
+    public func materialiseView(upTo last: Int64 = .max, batch: Int = Store.materialiseBatch, afterBatch: () -> Void = {}) throws -> Int {
         var total = 0
         while true {
-            let n = try write { w in try w.materialiseRecords(limit: Self.materialiseBatch, upTo: last) }
+            let n = try write { w in try w.materialiseRecords(limit: batch, upTo: last) }
+            afterBatch()
             total += n
-            if n < Self.materialiseBatch { return total }
+            if n < batch { return total }
         }
     }
 }
