@@ -12,7 +12,9 @@ extension StoreWriter {
     public func putResource(type: String, id: String, resource: JSONValue, messageID: String?, at: String,
                             unlessUnchanged: Bool = false) throws -> Int {
         let current: Int
-        if let (version, stored) = try reader.currentVersion(type: type, id: id, withJSON: unlessUnchanged) {
+        if journal.fresh.remove(type + "/" + id) != nil {
+            current = 0  // an id `reserveNew` handed out: nothing is stored under it
+        } else if let (version, stored) = try reader.currentVersion(type: type, id: id, withJSON: unlessUnchanged) {
             current = version
             if unlessUnchanged, let stored, Self.sameApartFromMeta(stored, resource) { return current }
         } else {
@@ -33,6 +35,17 @@ extension StoreWriter {
         journal.append(ViewEntry(type: type, id: id, version: version, lastUpdated: at, messageID: messageID,
                                  json: JSONWriter().bytes(.object(JSONObject(members)))))
         return version
+    }
+
+    /// Notes that nothing is stored under `type/id` (an id just generated, or one just checked to be
+    /// free), so that storing it needs no lookup.
+    public func reserveNew(type: String, id: String) {
+        journal.fresh.insert(type + "/" + id)
+    }
+
+    /// Whether `reserveNew` handed out `type/id` and nothing has been stored under it yet.
+    public func isReserved(type: String, id: String) -> Bool {
+        journal.fresh.contains(type + "/" + id)
     }
 
     static func sameApartFromMeta(_ storedJSON: [UInt8], _ resource: JSONValue) -> Bool {
@@ -83,13 +96,11 @@ extension StoreReader {
             return (row[0], [UInt8](row[1] as Data))
         }
         if let e = journal?.latest(type: type, id: id) { return (e.version, nil) }
-        if let v = try Int.fetchOne(db.cachedStatement(sql: """
-            SELECT MAX(version) FROM view_key WHERE type = ? AND id = ? AND record >= \(ViewJournal.oldestRecord)
-            """), arguments: [type, id]) {
-            return (v, nil)
-        }
-        return try Int.fetchOne(db.cachedStatement(sql: "SELECT version FROM resource WHERE type = ? AND id = ?"), arguments: [type, id])
-            .map { ($0, nil) }
+        // A stale key (its record materialised) never names a version newer than the view's.
+        return try Int.fetchOne(db.cachedStatement(sql: """
+            SELECT MAX(v) FROM (SELECT MAX(version) AS v FROM view_key WHERE type = ?1 AND id = ?2
+                                UNION ALL SELECT version FROM resource WHERE type = ?1 AND id = ?2)
+            """), arguments: [type, id]).map { ($0, nil) }
     }
 }
 

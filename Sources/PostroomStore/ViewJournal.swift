@@ -17,6 +17,8 @@ import GRDB
 final class ViewJournal {
     /// Versions written in this transaction and not yet put into a record.
     private(set) var entries: [ViewEntry] = []
+    /// `Type/id`s known to be new in this transaction (`StoreWriter.reserveNew`).
+    var fresh: Set<String> = []
     private let compressor = ViewCompressor()
 
     /// The newest unflushed version of `type/id`.
