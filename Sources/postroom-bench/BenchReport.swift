@@ -26,7 +26,7 @@ struct BenchReport: Sendable {
             var row = [r.load.kind.rawValue, r.program.rawValue, Format.count(r.load.files), Format.count(r.load.messages),
                        Format.fixed(r.wallSeconds, 2), Format.rate(r.filesPerSecond), Format.rate(r.messagesPerSecond),
                        Format.fixed(r.megabytesPerSecond, 1), Format.fixed(r.cpuSeconds, 2), Format.fixed(r.peakRSSBytes / 1_048_576, 1)]
-            if r.program == .postroom {
+            if r.program.isPostroom {
                 row.append(ratioText(r.ratio(to: result(r.load.kind, .floor))))
                 row.append(ratioText(r.ratio(to: result(r.load.kind, .peer))))
                 row.append(ratioText(r.ratio(to: result(r.load.kind, .floorFsync))))
@@ -58,29 +58,52 @@ struct BenchReport: Sendable {
         var status: String
     }
 
-    /// The issue's targets that these loads measure.
+    /// The issue's targets that these loads measure (issue 16), for each Postroom program.
     var targets: [Target] {
         var out: [Target] = []
-        let v2 = result(.v2, .postroom)
-        if let ratio = v2?.ratio(to: result(.v2, .floor)) {
-            out.append(Target(name: "v2 one-message files vs the floor", value: "\(Format.fixed(ratio * 100, 0))% of the floor's files/s",
-                              goal: "≥ 50%, aim 70%", status: ratio >= 0.5 ? "PASS" : "FAIL"))
-        } else {
-            out.append(Target(name: "v2 one-message files vs the floor", value: "not measured", goal: "≥ 50%, aim 70% (needs --compare)", status: "n/a"))
+        for program in [Program.postroom, .postroomDeferred] where results.contains(where: { $0.program == program && !$0.samples.isEmpty }) {
+            out += floorTargets(program)
+            if let batch = result(.batch, program), !batch.samples.isEmpty {
+                let peer = batch.ratio(to: result(.batch, .peer))
+                let ok = batch.messagesPerSecond >= 20_000 && (peer ?? 0) >= 3
+                out.append(Target(name: "\(program.rawValue): v2 batch file",
+                                  value: "\(Format.rate(batch.messagesPerSecond)) messages/s, \(peer.map { Format.fixed($0, 2) + "x" } ?? "n/a") the peer",
+                                  goal: "≥ 20,000 messages/s and ≥ 3x the peer", status: ok ? "PASS" : "FAIL"))
+            }
+            out += stateTargets(program)
         }
-        if let batch = result(.batch, .postroom), !batch.samples.isEmpty {
-            out.append(Target(name: "v2 batch file", value: "\(Format.rate(batch.messagesPerSecond)) messages/s", goal: "≥ 50,000 messages/s",
-                              status: batch.messagesPerSecond >= 50_000 ? "PASS" : "FAIL"))
+        return out
+    }
+
+    /// Throughput against the floor (and the peer for v2) per load.
+    private func floorTargets(_ program: Program) -> [Target] {
+        let goals: [(LoadKind, Double)] = [(.v2, 0.5), (.fhir, 0.8), (.cda, 0.9), (.mixed, 0.7)]
+        return goals.compactMap { kind, goal in
+            guard let r = result(kind, program), !r.samples.isEmpty else { return nil }
+            let name = "\(program.rawValue): \(kind.rawValue) vs the floor" + (kind == .v2 ? " and the peer" : "")
+            guard let floor = r.ratio(to: result(kind, .floor)) else {
+                return Target(name: name, value: "not measured", goal: "needs --compare", status: "n/a")
+            }
+            let peer = r.ratio(to: result(kind, .peer))
+            let ok = floor >= goal && (kind != .v2 || (peer ?? 0) >= 1.5)
+            let value = "\(Format.fixed(floor * 100, 0))% of the floor" + (kind == .v2 ? ", \(peer.map { Format.fixed($0, 2) + "x" } ?? "n/a") the peer" : "")
+            return Target(name: name, value: value, goal: "≥ \(Format.fixed(goal * 100, 0))%" + (kind == .v2 ? " and ≥ 1.5x the peer" : ""),
+                          status: ok ? "PASS" : "FAIL")
         }
-        let measured = results.filter { $0.program == .postroom && !$0.samples.isEmpty }
+    }
+
+    /// Memory on every load, and the mixed load's links.
+    private func stateTargets(_ program: Program) -> [Target] {
+        var out: [Target] = []
+        let measured = results.filter { $0.program == program && !$0.samples.isEmpty }
         if let worst = measured.max(by: { $0.maxRSSBytes < $1.maxRSSBytes }) {
             let mib = Double(worst.maxRSSBytes) / 1_048_576
-            out.append(Target(name: "peak RSS, every load", value: "\(Format.fixed(mib, 1)) MiB at most (load \(worst.load.kind.rawValue))",
+            out.append(Target(name: "\(program.rawValue): peak RSS, every load", value: "\(Format.fixed(mib, 1)) MiB at most (load \(worst.load.kind.rawValue))",
                               goal: "≤ 64 MiB", status: mib <= 64 ? "PASS" : "FAIL"))
         }
-        if let mixed = result(.mixed, .postroom), let last = mixed.samples.last {
+        if let mixed = result(.mixed, program), let last = mixed.samples.last {
             let ok = last.linked == mixed.load.count && last.tasksCompleted == mixed.load.count
-            out.append(Target(name: "mixed load", value: "\(last.linked ?? 0) report(s) linked, \(last.tasksCompleted ?? 0) Task(s) completed",
+            out.append(Target(name: "\(program.rawValue): mixed load", value: "\(last.linked ?? 0) report(s) linked, \(last.tasksCompleted ?? 0) Task(s) completed",
                               goal: "all \(mixed.load.count) (checked on every run)", status: ok ? "PASS" : "FAIL"))
         }
         return out
@@ -103,7 +126,7 @@ struct BenchReport: Sendable {
                 "maxRSSMiB": number(Double(r.maxRSSBytes) / 1_048_576, 1),
             ])
             if r.load.resources > 0 { o["resourcesPerSecond"] = number(r.resourcesPerSecond, 1) }
-            if r.program == .postroom {
+            if r.program.isPostroom {
                 o["ratioToFloor"] = r.ratio(to: result(r.load.kind, .floor)).map { number($0, 3) } ?? .null
                 o["ratioToPeer"] = r.ratio(to: result(r.load.kind, .peer)).map { number($0, 3) } ?? .null
                 o["ratioToFloorFsync"] = r.ratio(to: result(r.load.kind, .floorFsync)).map { number($0, 3) } ?? .null

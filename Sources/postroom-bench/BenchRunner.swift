@@ -28,7 +28,7 @@ struct BenchRunner: Sendable {
                     results[i].samples.append(sample)
                     log(load, program, sample)
                 } catch {
-                    if program == .postroom { throw error }
+                    if program.isPostroom { throw error }
                     results[i].failure = error.description
                     Console.note("\(program.rawValue) failed on load \(load.kind.rawValue), skipped for the rest of it: \(error)")
                 }

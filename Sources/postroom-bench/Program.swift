@@ -1,7 +1,11 @@
 /// The programs measured side by side on the same loads.
 enum Program: String, Sendable, CaseIterable {
-    /// `postroom run --once` on a fresh data folder.
+    /// `postroom run --once` on a fresh data folder (`view: afterRun`, the default: the FHIR view is
+    /// materialised before the run ends).
     case postroom
+    /// The same with `view: deferred`: the run ends once every drop is acknowledged and archived; its
+    /// FHIR view is materialised by the next run or the first search.
+    case postroomDeferred = "postroom-deferred"
     /// The I/O floor in C from `../shared/bench` (claim, read, hash, one row, an ACK file, tar.gz; no parsing).
     case floor
     /// The Python peer from `../shared/bench` (python-hl7, fhir.resources, lxml, sqlite3, tarfile; 2 workers).
@@ -11,6 +15,8 @@ enum Program: String, Sendable, CaseIterable {
     /// The peer with `--fsync`.
     case peerFsync = "peer-fsync"
 
+    /// Whether it is Postroom (either view timing).
+    var isPostroom: Bool { self == .postroom || self == .postroomDeferred }
     /// Whether it is the floor (with or without fsync).
     var isFloor: Bool { self == .floor || self == .floorFsync }
     /// Whether it is the peer (with or without fsync).

@@ -13,8 +13,8 @@ struct ProgramPaths: Sendable {
     /// `groupSize` (nil: Postroom's default).
     var groupSize: Int?
 
-    /// The programs that will run, Postroom first.
+    /// The programs that will run, Postroom first (both view timings).
     var programs: [Program] {
-        [.postroom] + (floor == nil ? [] : [.floor, .floorFsync]) + (peer == nil ? [] : [.peer, .peerFsync])
+        [.postroom, .postroomDeferred] + (floor == nil ? [] : [.floor, .floorFsync]) + (peer == nil ? [] : [.peer, .peerFsync])
     }
 }

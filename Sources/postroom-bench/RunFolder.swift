@@ -12,16 +12,16 @@ struct RunFolder: Sendable {
     var load: LoadManifest
 
     /// Postroom's data folder (inside the run folder), or the reference programs' folder.
-    var dataFolder: String { program == .postroom ? path + "/data" : path }
+    var dataFolder: String { program.isPostroom ? path + "/data" : path }
 
     /// The inbox a load channel's files go to (the reference programs take a single inbox).
     func inbox(_ channel: String) -> String {
-        program == .postroom ? "\(dataFolder)/inbox/\(channel)" : "\(path)/inbox"
+        program.isPostroom ? "\(dataFolder)/inbox/\(channel)" : "\(path)/inbox"
     }
 
     /// The outbox where the answers to a load channel's drops appear.
     func outbox(_ channel: String) -> String {
-        program == .postroom ? "\(dataFolder)/outbox/\(channel)" : "\(path)/outbox"
+        program.isPostroom ? "\(dataFolder)/outbox/\(channel)" : "\(path)/outbox"
     }
 
     /// Empties the folder, then links every file of the load into the inboxes; returns the files per channel.
@@ -37,7 +37,7 @@ struct RunFolder: Sendable {
             for name in names { try Self.linkOrCopy(source + "/" + name, target + "/" + name) }
             counts[channel] = names.count
         }
-        if program == .postroom {
+        if program.isPostroom {
             try FileOutput.write(JSONWriter(pretty: true).bytes(pipelineJSON(paths)), to: path + "/pipeline.json")
         }
         return counts
@@ -49,7 +49,7 @@ struct RunFolder: Sendable {
         let folders = ["--inbox", path + "/inbox", "--work", path + "/work", "--outbox", path + "/outbox",
                        "--archive", path + "/archive", "--error", path + "/error", "--db", path + "/state.sqlite"]
         switch program {
-        case .postroom:
+        case .postroom, .postroomDeferred:
             return ChildProcess(executable: paths.postroom, arguments: ["run", "--once", "--config", path + "/pipeline.json", "--json", "--quiet"],
                                 stdoutPath: out, stderrPath: err)
         case .floor, .floorFsync:
@@ -80,6 +80,7 @@ struct RunFolder: Sendable {
             "endpoint": "urn:postroom:bench", "archive": .object(archive),
         ])
         if let groupSize = paths.groupSize { config["groupSize"] = .number(String(groupSize)) }
+        if program == .postroomDeferred { config["view"] = "deferred" }
         config["channels"] = .array(channels)
         return .object(config)
     }

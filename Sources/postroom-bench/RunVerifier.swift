@@ -23,7 +23,7 @@ struct RunVerifier: Sendable {
         }
         var sample = RunSample(run: run, outcome: outcome, files: 0, messages: 0)
         switch folder.program {
-        case .postroom:
+        case .postroom, .postroomDeferred:
             var rejected = 0, partial = 0, duplicates = 0, held = 0
             for member in json["channels"]?.object?.members ?? [] {
                 let c = member.value
@@ -59,7 +59,7 @@ struct RunVerifier: Sendable {
                 + "of load \(folder.load.kind.rawValue), which has \(folder.load.files) and \(folder.load.messages)" + where_)
         }
         try checkFolders(where_)
-        if folder.program == .postroom { try checkState(&sample, where_) }
+        if folder.program.isPostroom { try checkState(&sample, where_) }
         return sample
     }
 
