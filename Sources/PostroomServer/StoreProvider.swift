@@ -29,6 +29,8 @@ final class StoreProvider: @unchecked Sendable {
         if let opened { return opened }
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
+            // A database an older version wrote is brought to this version's schema first (when it can be written).
+            if writable == nil { writable = try? Store(path: path, identity: identity) }
             indexed = (try? Store.prepareSearchIndex(path: path)) ?? false
             if !indexed {
                 logger.warning("the search index could not be built (the database is read-only here?); searches answer 503 until the pipeline builds it")

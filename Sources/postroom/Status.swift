@@ -25,6 +25,8 @@ struct Status: ParsableCommand {
         let (drops, reports, tasks, runs) = try store.read { r in
             (try r.dropCounts(), try r.reportCounts(), try r.taskCounts(), try r.runs(limit: 5))
         }
+        // Records waiting in the view journal (nil: a database no run of this version has opened yet).
+        let viewPending = try? store.read { try $0.pendingViewRecords() }
         if options.json {
             let o = JSONObject([
                 "drops": .array(drops.map { .object(JSONObject(["channel": .string($0.channel), "outcome": .string($0.outcome), "count": .number("\($0.count)")])) }),
@@ -36,6 +38,7 @@ struct Status: ParsableCommand {
                     "duplicates": .number("\(r.duplicates)"), "held": .number("\(r.held)"),
                 ])) }),
                 "expectations": Expectations.json(expectations),
+                "viewPendingRecords": viewPending.map { .number("\($0)") } ?? .null,
             ])
             print(JSONWriter(pretty: true).string(.object(o)), terminator: "")
             return
@@ -49,6 +52,9 @@ struct Status: ParsableCommand {
             print("Held results: \(held.count), oldest received \(oldest.receivedAt)")
         }
         print("Tasks: " + (tasks.isEmpty ? "none" : tasks.map { "\($0.status) \($0.count)" }.joined(separator: ", ")))
+        if let viewPending, viewPending > 0 {
+            print("FHIR view: \(viewPending) message record(s) waiting to be materialised (by the next run, or before serve's next answer)")
+        }
         var runRows = [["run", "started", "status", "accepted", "rejected", "duplicates", "held"]]
         for r in runs { runRows.append([r.id, r.startedAt, r.status, "\(r.accepted)", "\(r.rejected)", "\(r.duplicates)", "\(r.held)"]) }
         print("\nLast runs\n" + Table.render(runRows))
