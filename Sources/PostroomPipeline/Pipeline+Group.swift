@@ -120,7 +120,7 @@ extension Pipeline {
         for i in group.indices where group[i].streamed { try processStreamed(&group[i], session: session) }
         for g in group { count(g, session: session) }
         session.done += group.count
-        progress?(session.done, max(session.seen.load(ordering: .relaxed), session.done))
+        session.progress?(session.done, max(session.seen.load(ordering: .relaxed), session.done))
         // Answer and place this group on the third stage while the next one is applied.
         let placed = group.map(\.placement)
         try session.placer.submit { [self] in
