@@ -77,9 +77,9 @@ extension Pipeline {
     }
 
     /// Writes a settled drop's outcome from its record (one path for grouped and streamed drops).
-    func markSettled(_ f: InFlight, duplicateOf: String?, writer w: StoreWriter) throws {
-        try w.markProcessed(dropID: f.record.id, outcome: f.outcome, format: f.record.format, duplicateOf: duplicateOf,
-                            issues: f.record.issues, ackName: f.record.ackName, ackBytes: f.ack?.bytes, ackFile: f.record.ackFile,
-                            errorPath: f.errorPath)
+    func markSettled(_ record: DropRecord, _ d: DropDecision, duplicateOf: String?, writer w: StoreWriter) throws {
+        try w.markProcessed(dropID: record.id, outcome: d.outcome, format: record.format, duplicateOf: duplicateOf,
+                            issues: record.issues, ackName: record.ackName, ackBytes: d.ack?.bytes, ackFile: record.ackFile,
+                            errorPath: d.errorPath)
     }
 }

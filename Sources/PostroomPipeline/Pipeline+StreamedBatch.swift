@@ -60,19 +60,20 @@ extension Pipeline {
 
     /// The same batch again: not applied again; its original acknowledgement again.
     func settleStreamedDuplicate(_ f: inout InFlight, of original: DropRecord, now: String) throws {
-        f.outcome = .duplicate
         f.record.issues = [.information(.duplicateDrop, type: "duplicate", "The same content was received before as drop \(original.id)")]
         let suffix = original.ackName.flatMap(Self.ackSuffix)
         f.record.ackName = suffix.map { FileName.ack(name: f.record.name, id: f.record.id, suffix: $0) }
         f.record.ackFile = original.ackFile
-        f.ack = original.ackBytes.flatMap { b in f.record.ackName.map { ($0, b) } }
         f.record.format = "hl7v2"
-        let done = f
+        let name = f.record.ackName
+        let d = DropDecision(outcome: .duplicate, ack: original.ackBytes.flatMap { b in name.map { ($0, b) } })
+        let record = f.record
         try store.write { w in
-            try w.insertMessage(MessageRecord(id: done.record.id + ".0", dropID: done.record.id, index: 0, type: "batch", format: "hl7v2",
-                                              disposition: .duplicate, duplicateOf: original.id, issues: done.record.issues, at: now))
-            try markSettled(done, duplicateOf: original.id, writer: w)
+            try w.insertMessage(MessageRecord(id: record.id + ".0", dropID: record.id, index: 0, type: "batch", format: "hl7v2",
+                                              disposition: .duplicate, duplicateOf: original.id, issues: record.issues, at: now))
+            try markSettled(record, d, duplicateOf: original.id, writer: w)
         }
+        f.stage = .decided(d)
     }
 
     /// A streamed batch after pass 2: its outcome from the messages' tally, its acknowledgement file, marked processed.
@@ -80,19 +81,19 @@ extension Pipeline {
         let t = pass.tally
         let fileIssues = pass.scope.fileIssues
         let total = t.accepted + t.rejected + t.duplicates
-        f.messageCount = total
-        f.heldCount = t.held
-        f.outcome = total == 0 || t.rejected == total || fileIssues.hasErrors ? .rejected
-            : t.rejected > 0 ? .partial : t.duplicates == total ? .duplicate : .accepted
+        var d = DropDecision(outcome: total == 0 || t.rejected == total || fileIssues.hasErrors ? .rejected
+                                : t.rejected > 0 ? .partial : t.duplicates == total ? .duplicate : .accepted,
+                             messageCount: total, held: t.held)
         f.record.issues = fileIssues + (total == 0 ? [.fatal(.noMessages, "The file holds no HL7 v2 message")] : [])
         f.record.ackName = pass.ackName
         f.record.ackFile = pass.ackPath
         f.record.format = "hl7v2"
-        if f.outcome == .rejected { f.errorPath = errorPath(for: f.record, channel: f.channel) }
-        f.record.errorPath = f.errorPath
-        let done = f
-        try store.write { w in try markSettled(done, duplicateOf: nil, writer: w) }
+        if d.outcome == .rejected { d.errorPath = errorPath(for: f.record, channel: f.channel) }
+        f.record.errorPath = d.errorPath
+        let record = f.record
+        try store.write { w in try markSettled(record, d, duplicateOf: nil, writer: w) }
         f.record.state = .processed
-        f.record.outcome = f.outcome
+        f.record.outcome = d.outcome
+        f.stage = .decided(d)
     }
 }
