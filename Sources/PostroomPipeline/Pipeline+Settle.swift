@@ -66,16 +66,18 @@ extension Pipeline {
         return AckFile(suffix: "outcome.json", bytes: JSONWriter(pretty: true).bytes(oo))
     }
 
-    /// The same bytes were applied before: not again; the original acknowledgement again.
-    func settleDuplicateDrop(_ record: DropRecord, of original: DropRecord, now: String, writer w: StoreWriter) throws -> DropVerdict {
-        let duplicateOf = original.duplicateOf ?? original.id
+    /// The same bytes were applied before: not again; the original acknowledgement again (grouped and
+    /// streamed drops; a streamed batch names the earlier drop itself and lists as one `batch` message).
+    func settleDuplicateDrop(_ record: DropRecord, of original: DropRecord, now: String, streamed: Bool = false,
+                             writer w: StoreWriter) throws -> DropVerdict {
+        let duplicateOf = streamed ? original.id : original.duplicateOf ?? original.id
         let issues: [Issue] = [.information(.duplicateDrop, type: "duplicate", "The same content was received before as drop \(duplicateOf)")]
         var ackFile: AckFile?
         if let bytes = original.ackBytes, let suffix = original.ackName.flatMap(Self.ackSuffix) {
             ackFile = AckFile(suffix: suffix, bytes: bytes)
         }
-        try w.insertMessage(MessageRecord(id: record.id + ".0", dropID: record.id, index: 0, type: original.format ?? "",
-                                          format: original.format ?? "", disposition: .duplicate, duplicateOf: duplicateOf,
+        try w.insertMessage(MessageRecord(id: record.id + ".0", dropID: record.id, index: 0, type: streamed ? "batch" : original.format ?? "",
+                                          format: streamed ? "hl7v2" : original.format ?? "", disposition: .duplicate, duplicateOf: duplicateOf,
                                           issues: issues, at: now))
         return DropVerdict(outcome: .duplicate, issues: issues, ackFile: ackFile, duplicateOf: duplicateOf)
     }

@@ -58,21 +58,21 @@ extension Pipeline {
                                 terminator: scanner.terminator)
     }
 
-    /// The same batch again: not applied again; its original acknowledgement again.
+    /// The same batch again: not applied again; its original acknowledgement again (a stored answer, or
+    /// the original's acknowledgement file).
     func settleStreamedDuplicate(_ f: inout InFlight, of original: DropRecord, now: String) throws {
-        f.record.issues = [.information(.duplicateDrop, type: "duplicate", "The same content was received before as drop \(original.id)")]
-        let suffix = original.ackName.flatMap(Self.ackSuffix)
-        f.record.ackName = suffix.map { FileName.ack(name: f.record.name, id: f.record.id, suffix: $0) }
+        f.record.ackName = original.ackName.flatMap(Self.ackSuffix).map { FileName.ack(name: f.record.name, id: f.record.id, suffix: $0) }
         f.record.ackFile = original.ackFile
         f.record.format = "hl7v2"
         let name = f.record.ackName
         let d = DropDecision(outcome: .duplicate, ack: original.ackBytes.flatMap { b in name.map { ($0, b) } })
-        let record = f.record
+        var record = f.record
         try store.write { w in
-            try w.insertMessage(MessageRecord(id: record.id + ".0", dropID: record.id, index: 0, type: "batch", format: "hl7v2",
-                                              disposition: .duplicate, duplicateOf: original.id, issues: record.issues, at: now))
-            try markSettled(record, d, duplicateOf: original.id, writer: w)
+            let verdict = try settleDuplicateDrop(record, of: original, now: now, streamed: true, writer: w)
+            record.issues = verdict.issues
+            try markSettled(record, d, duplicateOf: verdict.duplicateOf, writer: w)
         }
+        f.record = record
         f.stage = .decided(d)
     }
 
