@@ -71,7 +71,7 @@ extension Applier {
            PatientMatch.compare(writer.identity.canonical(patient.keys), writer.identity.canonical(target.request.patientKeys)) == .different {
             throw Rejection(issues: [.error(.patientMismatch, type: "business-rule", "The message names a referral of a different patient")])
         }
-        if case .cancelled = outcome { try updateRequest(target.request, with: r, patientRef: patientRef, status: "revoked") }
+        if case .cancelled = outcome { try updateRequest(target.request, with: r, patientRef: patientRef, status: .revoked) }
         return try applyReferralOutcome(outcome, request: target.request, task: target.task).issues
     }
 

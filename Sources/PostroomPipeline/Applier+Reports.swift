@@ -16,12 +16,12 @@ extension Applier {
         let id = try existing?.id ?? newID(type: type, proposed: rp.resource["id"]?.string)
         var resource = try prepare(rp, id: id, patientRef: patientRef)
         var link: (requestID: String, via: String)?
-        var state = existing?.state ?? "held"
+        var state = existing?.state ?? .held
         switch plan {
         case .refuse(let issue): throw Rejection(issues: [issue])
         case .keep(let rid): link = (rid, "")
-        case .link(let rid, let via): link = (rid, via); state = "linked"
-        case .hold, .awaitParent: state = "held"
+        case .link(let rid, let via): link = (rid, via); state = .linked
+        case .hold, .awaitParent: state = .held
         }
         if let rid = link?.requestID {
             resource = rp.kind == .diagnosticReport ? Self.addingBasedOn(resource, "ServiceRequest/" + rid)
@@ -49,7 +49,7 @@ extension Applier {
         if existing == nil {
             issues += try releaseReplacements(of: rp.identity, parentID: id, type: type)
         }
-        return (state == "held", issues)
+        return (state == .held, issues)
     }
 
     /// What the planner needs to know about a report: its stored version, the document it
@@ -74,7 +74,7 @@ extension Applier {
     }
 
     /// Stores a new version of a report already received (corrections replace, never duplicate).
-    func storeVersion(of existing: ReportRecord, _ rp: ReportFacts, resource: JSONValue, requestID: String?, state: String) throws -> [Issue] {
+    func storeVersion(of existing: ReportRecord, _ rp: ReportFacts, resource: JSONValue, requestID: String?, state: ReportState) throws -> [Issue] {
         var issues: [Issue] = []
         let regression = Self.precedence(rp.status) < Self.precedence(existing.status)
         if regression {
@@ -131,7 +131,7 @@ extension Applier {
             child.note = nil
             switch try correlate(child, inheritedFrom: parent) {
             case .link(let rid, let via):
-                child.state = "linked"
+                child.state = .linked
                 child.requestID = rid
                 child.updatedAt = now
                 try writer.updateReport(child)
@@ -144,11 +144,11 @@ extension Applier {
                 }
                 issues += try advanceTasks(requestID: rid, reportType: child.kind, reportID: child.id, status: child.status)
             case .hold, .awaitParent, .keep:
-                child.state = "held"
+                child.state = .held
                 try writer.updateReport(child)
                 try writer.addHeldKeys(child.requestKeys, reportID: child.id)
             case .refuse(let issue):
-                child.state = "mismatch"
+                child.state = .mismatch
                 child.note = issue.code
                 try writer.updateReport(child)
             }
@@ -191,7 +191,7 @@ extension Applier {
     func supersede(_ parent: ReportRecord, by childID: String, type: String) throws -> [Issue] {
         guard parent.id != childID else { return [] }
         var old = parent
-        old.state = "superseded"
+        old.state = .superseded
         old.supersededBy = childID
         old.updatedAt = now
         try writer.updateReport(old)
@@ -208,10 +208,10 @@ extension Applier {
     func linkHeldReports(requestID: String, keys: [String]) throws -> [Issue] {
         var issues: [Issue] = []
         guard let request = try reader.request(id: requestID) else { return [] }
-        for var report in try reader.heldReports(keys: keys) where report.state == "held" {
+        for var report in try reader.heldReports(keys: keys) where report.state == .held {
             switch ReportPlanner.release(heldPatient: writer.identity.canonical(report.patientKeys), request: candidate(request)) {
             case .link:
-                report.state = "linked"
+                report.state = .linked
                 report.requestID = requestID
                 report.updatedAt = now
                 try writer.updateReport(report)
@@ -228,7 +228,7 @@ extension Applier {
                 issues.append(.information(.heldReportLinked, "A result received earlier was linked to this request"))
                 issues += try advanceTasks(requestID: requestID, reportType: report.kind, reportID: report.id, status: report.status)
             case .refuse(let issue):
-                report.state = "mismatch"
+                report.state = .mismatch
                 report.note = issue.code
                 report.updatedAt = now
                 try writer.updateReport(report)

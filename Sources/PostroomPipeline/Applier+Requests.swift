@@ -39,18 +39,18 @@ extension Applier {
             return [.information(.cancelRequested, "Cancellation requested; the order stays active until the filler confirms")]
         case .cancelled(let reason):
             let req = try required(existing, r)
-            try updateRequest(req, with: r, patientRef: patientRef, status: "revoked")
+            try updateRequest(req, with: r, patientRef: patientRef, status: .revoked)
             return try cancelTasks(of: req.id, reason: reason)
         case .inProgress:
             let req = try required(existing, r)
             return try moveTasks(of: req.id, to: .inProgress, reason: "work in progress at the filler")
         case .onHold:
             let req = try required(existing, r)
-            try updateRequest(req, with: r, patientRef: patientRef, status: "on-hold")
+            try updateRequest(req, with: r, patientRef: patientRef, status: .onHold)
             return try moveTasks(of: req.id, to: .onHold, reason: "put on hold")
         case .released:
             let req = try required(existing, r)
-            try updateRequest(req, with: r, patientRef: patientRef, status: "active")
+            try updateRequest(req, with: r, patientRef: patientRef, status: .active)
             return try moveTasks(of: req.id, to: .inProgress, reason: "released from hold")
         case .noted(let what):
             if let existing { try updateRequest(existing, with: r, patientRef: patientRef) }
@@ -88,7 +88,7 @@ extension Applier {
         return id
     }
 
-    func updateRequest(_ existing: RequestRecord, with r: RequestFacts, patientRef: String?, status: String? = nil) throws {
+    func updateRequest(_ existing: RequestRecord, with r: RequestFacts, patientRef: String?, status: RequestStatus? = nil) throws {
         if let source = r.resource["id"]?.string { refs.note(type: "ServiceRequest", source: source, stored: existing.id) }
         var resource = refs.rewrite(r.resource)
         if r.event != .new, let stored = try reader.resource(type: "ServiceRequest", id: existing.id) {
@@ -96,7 +96,7 @@ extension Applier {
             resource = stored
         }
         if var o = Self.settingReference(resource, key: "subject", to: patientRef).object {
-            if let status { o["status"] = .string(status) }
+            if let status { o["status"] = .string(status.rawValue) }
             o["meta"] = nil
             resource = .object(o)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +9,7 @@ import Glibc
 ///
 /// The kernel drops the lock when the holding process dies, so a stale lock file left by a
 /// crash never blocks the next run.
-public final class DataFolderLock {
+public final class DataFolderLock: Sendable {
     /// Raised when another process holds the lock (exit code 75).
     public struct Busy: Error, CustomStringConvertible, Sendable {
         public var path: String
@@ -18,20 +19,22 @@ public final class DataFolderLock {
         }
     }
 
-    private var fd: Int32
+    /// The lock file's descriptor; -1 once released.
+    private let fd: Atomic<Int32>
     public let path: String
 
     /// Takes the lock or throws `Busy` at once (never waits).
     public init(path: String) throws {
         self.path = path
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        self.fd = Atomic(fd)
         guard fd >= 0 else { throw FileSystemError("cannot open the lock file", path) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let e = errno
             var buf = [UInt8](repeating: 0, count: 32)
             let n = pread(fd, &buf, 32, 0)
             close(fd)
-            fd = -1
+            self.fd.store(-1, ordering: .sequentiallyConsistent)
             if e == EWOULDBLOCK {
                 let holder = n > 0 ? String(decoding: buf[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : nil
                 throw Busy(path: path, holder: holder)
@@ -45,10 +48,10 @@ public final class DataFolderLock {
 
     /// Releases the lock.
     public func release() {
+        let fd = self.fd.exchange(-1, ordering: .sequentiallyConsistent)
         guard fd >= 0 else { return }
         flock(fd, LOCK_UN)
         close(fd)
-        fd = -1
     }
 
     deinit { release() }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -10,7 +11,7 @@ import PostroomConfig
 ///
 /// It never follows or reads symlinks, FIFOs, sockets or directories: it reports them. It keeps
 /// the previous look at each file so `stable` completion can compare two looks.
-public final class InboxScanner {
+public final class InboxScanner: Sendable {
     /// A file ready to be claimed.
     public struct Ready: Sendable, Equatable {
         public var name: String
@@ -40,7 +41,8 @@ public final class InboxScanner {
         var firstSeen: Double
     }
 
-    private var looks: [String: [String: Look]] = [:]
+    /// The previous look at each file, per channel (a scan and a claim may come from different threads).
+    private let looks = Mutex<[String: [String: Look]]>([:])
 
     public init() {}
 
@@ -53,7 +55,7 @@ public final class InboxScanner {
         var heap = OldestHeap(limit: limit)
         var markerSuffixes: [String] = []
         if case .marker(let s) = channel.completion { markerSuffixes = s }
-        let previous = looks[channel.name] ?? [:]
+        let previous = looks.withLock { $0[channel.name] } ?? [:]
         var current: [String: Look] = [:]
         try FileSystem.forEachEntry(in: channel.inbox) { name, dir in
             if markerSuffixes.contains(where: { name.hasSuffix($0) }) { return true }
@@ -96,14 +98,14 @@ public final class InboxScanner {
             }
             return true
         }
-        looks[channel.name] = current
+        looks.withLock { $0[channel.name] = current }
         scan.ready = heap.sorted()
         return scan
     }
 
     /// Forgets a claimed file's look.
     public func forget(channel: String, name: String) {
-        looks[channel]?[name] = nil
+        looks.withLock { $0[channel]?[name] = nil }
     }
 
     /// Whether the name matches one of the channel's ignore patterns (`fnmatch`, e.g. `.*`, `*.tmp`).

@@ -50,17 +50,10 @@ extension Pipeline {
                     return refuse(.archiveTooManyMembers, "The archive has more than \(config.maxArchiveMembers) members")
                 }
                 let name = m.name
-                if name.hasPrefix("/") || name.split(separator: "/").contains("..") || name.contains("\\") {
-                    return refuse(.archiveMemberPath, "Member \(index) has an absolute or parent-relative path; the archive is refused")
-                }
-                if name.unicodeScalars.contains(where: { $0.value < 0x20 }) {
-                    return refuse(.archiveMemberPath, "Member \(index) has control characters in its name; the archive is refused")
-                }
-                switch m.kind {
-                case .directory: continue
-                case .symlink: return refuse(.archiveMemberLink, "Member \(index) is a symbolic link; the archive is refused")
-                case .other: return refuse(.archiveMemberType, "Member \(index) is a link or device; the archive is refused")
-                case .regular: break
+                switch Self.check(member: m, index: index) {
+                case .skip: continue
+                case .refuse(let code, let text): return refuse(code, text)
+                case .take: break
                 }
                 let limit = min(f.channel.maxFileSize, budget - total)
                 let data: [UInt8]
@@ -94,5 +87,25 @@ extension Pipeline {
             return refuse(.archiveEmpty, "The archive holds no files")
         }
         return x
+    }
+
+    /// What a member's name and kind say: taken, skipped (a directory), or the whole archive refused
+    /// (absolute or parent-relative path, control characters, a link or device).
+    enum MemberCheck { case take, skip, refuse(IssueCode, String) }
+
+    static func check(member m: ArchiveReader.Member, index: Int) -> MemberCheck {
+        let name = m.name
+        if name.hasPrefix("/") || name.split(separator: "/").contains("..") || name.contains("\\") {
+            return .refuse(.archiveMemberPath, "Member \(index) has an absolute or parent-relative path; the archive is refused")
+        }
+        if name.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+            return .refuse(.archiveMemberPath, "Member \(index) has control characters in its name; the archive is refused")
+        }
+        switch m.kind {
+        case .directory: return .skip
+        case .symlink: return .refuse(.archiveMemberLink, "Member \(index) is a symbolic link; the archive is refused")
+        case .other: return .refuse(.archiveMemberType, "Member \(index) is a link or device; the archive is refused")
+        case .regular: return .take
+        }
     }
 }

@@ -31,48 +31,55 @@ extension Pipeline {
             result.entryResults = batch.entries.map { .success(method: $0.method, location: locations.byEntry[$0.index]) }
             return result
         case .batch:
-            var entryResults: [FHIRBundleEntryResult] = []
-            var issues: [Issue] = batch.bundleIssues
-            var anyApplied = false
-            var held = false
-            for entry in batch.entries {
-                let entryIssues = entry.issues + (unresolved[entry.index] ?? [])
-                if entryIssues.hasErrors || batch.bundleIssues.hasErrors {
-                    entryResults.append(.failure(entryIssues.isEmpty ? batch.bundleIssues : entryIssues))
-                    continue
-                }
-                var sub = m
-                sub.issues = entryIssues
-                sub.requests = m.requests.filter { $0.entryIndex == entry.index }
-                sub.reports = m.reports.filter { $0.entryIndex == entry.index }
-                sub.tasks = m.tasks.filter { $0.entryIndex == entry.index }
-                var r = MessageResult(disposition: .rejected, issues: [])
-                let entryLog = RoutingLog()
-                var entryApplier = applier
-                entryApplier.routing = entryLog
-                try applier.writer.savepoint({
-                    r = try entryApplier.apply(sub)
-                    if r.disposition == .rejected { throw RollbackSavepoint() }
-                }, onRollback: {})
-                if r.disposition != .rejected { applier.routing.files += entryLog.files }
-                if r.disposition == .rejected {
-                    entryResults.append(.failure(r.issues, code: r.issues.contains { $0.type == "not-found" } ? 404 : 422))
-                } else if let unstored = Self.unstoredEntries([entry], locations), !unstored.isEmpty {
-                    entryResults.append(.failure(unstored, code: 422))
-                } else {
-                    anyApplied = true
-                    held = held || r.disposition == .held
-                    entryResults.append(.success(method: entry.method, location: locations.byEntry[entry.index]))
-                }
-                issues += r.issues.map { i in
-                    var i = i
-                    if i.location == nil { i.location = "Bundle.entry[\(entry.index)]" }
-                    return i
-                }
-            }
-            let disposition: MessageResult.Disposition = anyApplied ? (held ? .held : .accepted) : .rejected
-            return MessageResult(disposition: disposition, issues: issues, entryResults: entryResults)
+            return try applyBatchEntries(m, batch, unresolved: unresolved, applier: applier, locations: locations)
         }
+    }
+
+    /// A `batch` Bundle: each entry applied on its own in a savepoint; the message held when one entry is,
+    /// rejected when none applied.
+    func applyBatchEntries(_ m: InboundMessage, _ batch: FHIRBatchContext, unresolved: [Int: [Issue]], applier: Applier,
+                           locations: EntryLocations) throws -> MessageResult {
+        var entryResults: [FHIRBundleEntryResult] = []
+        var issues: [Issue] = batch.bundleIssues
+        var anyApplied = false
+        var held = false
+        for entry in batch.entries {
+            let entryIssues = entry.issues + (unresolved[entry.index] ?? [])
+            if entryIssues.hasErrors || batch.bundleIssues.hasErrors {
+                entryResults.append(.failure(entryIssues.isEmpty ? batch.bundleIssues : entryIssues))
+                continue
+            }
+            var sub = m
+            sub.issues = entryIssues
+            sub.requests = m.requests.filter { $0.entryIndex == entry.index }
+            sub.reports = m.reports.filter { $0.entryIndex == entry.index }
+            sub.tasks = m.tasks.filter { $0.entryIndex == entry.index }
+            var r = MessageResult(disposition: .rejected, issues: [])
+            let entryLog = RoutingLog()
+            var entryApplier = applier
+            entryApplier.routing = entryLog
+            try applier.writer.savepoint({
+                r = try entryApplier.apply(sub)
+                if r.disposition == .rejected { throw RollbackSavepoint() }
+            }, onRollback: {})
+            if r.disposition != .rejected { applier.routing.files += entryLog.files }
+            if r.disposition == .rejected {
+                entryResults.append(.failure(r.issues, code: r.issues.contains { $0.type == "not-found" } ? 404 : 422))
+            } else if let unstored = Self.unstoredEntries([entry], locations), !unstored.isEmpty {
+                entryResults.append(.failure(unstored, code: 422))
+            } else {
+                anyApplied = true
+                held = held || r.disposition == .held
+                entryResults.append(.success(method: entry.method, location: locations.byEntry[entry.index]))
+            }
+            issues += r.issues.map { i in
+                var i = i
+                if i.location == nil { i.location = "Bundle.entry[\(entry.index)]" }
+                return i
+            }
+        }
+        let disposition: MessageResult.Disposition = anyApplied ? (held ? .held : .accepted) : .rejected
+        return MessageResult(disposition: disposition, issues: issues, entryResults: entryResults)
     }
 
     /// Entries that carried a resource but left nothing stored (a MessageHeader has nothing to store).

@@ -5,33 +5,66 @@ import PostroomCore
 import PostroomDigest
 import PostroomStore
 
-/// A drop in flight within a group.
+/// A drop in flight within a group: where it came from, and the stage of its life it has reached.
 struct InFlight {
     var channel: PipelineConfig.Channel
     var record: DropRecord
-    var bytes: [UInt8]?
-    /// Why the file was refused before decoding (too large, unreadable).
-    var refusal: Issue?
-    var decoded: DecodedDrop?
-    var results: [MessageResult] = []
-    var outcome: DropRecord.Outcome = .rejected
+    /// The claimed file's modification time (the archive member keeps it).
+    var modified: Date?
+    var stage: DropStage
+
+    var isStreaming: Bool {
+        if case .streaming = stage { return true }
+        return false
+    }
+
+    /// What the placing stage needs once the drop is decided (no decoded content).
+    var placement: Placement {
+        let d = decision
+        return Placement(channel: channel, record: record, outcome: d.outcome, ack: d.ack, ackFile: record.ackFile, messageCount: d.messageCount,
+                         original: d.outcome != .rejected && (d.original?.count ?? .max) <= 1 << 20 ? d.original : nil, modified: modified)
+    }
+
+    /// The decision of a decided drop (a drop not decided counts as rejected, as before any decision).
+    var decision: DropDecision {
+        if case .decided(let d) = stage { return d }
+        return DropDecision(outcome: .rejected)
+    }
+}
+
+/// A drop's life as values: claimed and read (or refused, or left to stream), opened or decoded, then
+/// decided in the store; answering and placing it (archive or `error/`) is the placing stage's (`Placement`).
+enum DropStage {
+    /// Claimed and recorded, but refused before decoding (too large, unreadable, an archive in an archive).
+    case refused(Issue)
+    /// Claimed and read whole.
+    case read([UInt8])
+    /// Claimed: a large HL7 v2 file processed in chunks (`processStreamed`), never read whole.
+    case streaming
+    /// A zip/tar archive opened into members (or refused while opening).
+    case opened([UInt8], ArchiveExpansion)
+    /// Decoded (pure), ready to be decided.
+    case decoded([UInt8], DecodedDrop)
+    /// Settled in the store (processed): its outcome and answer decided.
+    case decided(DropDecision)
+}
+
+/// What settling decided about a drop.
+struct DropDecision {
+    var outcome: DropRecord.Outcome
     var ack: (name: String, bytes: [UInt8])?
     var errorPath: String?
     var messageCount = 0
-    /// Set when the drop is a zip/tar archive that was opened.
-    var expansion: ArchiveExpansion?
-    /// A large HL7 v2 file processed in chunks (`processStreamed`), never read whole.
-    var streamed = false
-    /// The claimed file's modification time (the archive member keeps it).
-    var modified: Date?
-    /// Held results of a streamed batch (whose results are not kept in memory).
-    var heldCount: Int?
-
-    /// What the placing stage needs once the drop is settled (no bytes, no decoded content).
-    var placement: Placement {
-        Placement(channel: channel, record: record, outcome: outcome, ack: ack, ackFile: record.ackFile, messageCount: messageCount,
-                  original: outcome != .rejected && (bytes?.count ?? .max) <= 1 << 20 ? bytes : nil, modified: modified)
-    }
+    /// Messages held (waiting for their request).
+    var held = 0
+    /// The original's bytes (nil when streamed or refused unread).
+    var original: [UInt8]?
+    /// The decoded format, for the log.
+    var decodedFormat: String?
+    /// The messages' issues, for the log.
+    var messageIssues: [Issue] = []
+    /// Members of an opened archive: drops of their own.
+    var members: [ArchiveExpansion.Member] = []
 }
 
 /// A settled drop as the placing stage sees it.
@@ -96,13 +129,12 @@ extension Pipeline {
         try store.write { w in for r in fresh { try w.insertDrop(r) } }
         checkpoint("recorded")
 
-        for i in group.indices where group[i].refusal == nil && !group[i].streamed {
-            if let bytes = group[i].bytes, Self.looksLikeArchive(bytes) {
-                if group[i].record.parentDrop != nil {
-                    group[i].refusal = .fatal(.nestedArchive, type: "security", "An archive inside an archive is not opened")
-                } else {
-                    group[i].expansion = expand(group[i])
-                }
+        for i in group.indices {
+            guard case .read(let bytes) = group[i].stage, Self.looksLikeArchive(bytes) else { continue }
+            if group[i].record.parentDrop != nil {
+                group[i].stage = .refused(.fatal(.nestedArchive, type: "security", "An archive inside an archive is not opened"))
+            } else {
+                group[i].stage = .opened(bytes, expand(group[i]))
             }
         }
         decodeInParallel(&group)
@@ -113,14 +145,14 @@ extension Pipeline {
     /// then hands it to the placing stage; members of opened archives follow as groups of their own.
     func settleAndPlace(_ group: inout [InFlight], session: RunSession) throws {
         try store.write { w in
-            for i in group.indices where !group[i].streamed { try settle(&group[i], writer: w) }
+            for i in group.indices where !group[i].isStreaming { try settle(&group[i], writer: w) }
         }
         checkpoint("processed")
         // Large v2 batches, one at a time, each in its own chunked transactions.
-        for i in group.indices where group[i].streamed { try processStreamed(&group[i], session: session) }
+        for i in group.indices where group[i].isStreaming { try processStreamed(&group[i], session: session) }
         for g in group { count(g, session: session) }
         session.done += group.count
-        progress?(session.done, max(session.seen.load(ordering: .relaxed), session.done))
+        session.progress?(session.done, max(session.seen.load(ordering: .relaxed), session.done))
         // Answer and place this group on the third stage while the next one is applied.
         let placed = group.map(\.placement)
         try session.placer.submit { [self] in
@@ -130,8 +162,8 @@ extension Pipeline {
         }
         // Members of archives opened in this group are drops of their own.
         let members: [Intake] = group.flatMap { f -> [Intake] in
-            guard f.outcome == .accepted, let x = f.expansion else { return [] }
-            return x.members.map { .recovered(f.channel, Self.memberRecord($0, of: f.record, run: session.id)) }
+            guard f.decision.outcome == .accepted else { return [] }
+            return f.decision.members.map { .recovered(f.channel, Self.memberRecord($0, of: f.record, run: session.id)) }
         }
         for start in stride(from: 0, to: members.count, by: config.groupSize) {
             try processGroup(Array(members[start..<min(start + config.groupSize, members.count)]), session: session)
@@ -149,164 +181,41 @@ extension Pipeline {
         group.withUnsafeMutableBufferPointer { buf in
             nonisolated(unsafe) let slots = buf
             DispatchQueue.concurrentPerform(iterations: count) { i in
-                guard slots[i].refusal == nil, slots[i].expansion == nil, !slots[i].streamed else { return }
-                slots[i].decoded = Decoder.decode(slots[i].bytes ?? [], accepting: slots[i].channel.formats,
-                                                  options: options(for: slots[i].channel))
+                guard case .read(let bytes) = slots[i].stage else { return }
+                slots[i].stage = .decoded(bytes, Decoder.decode(bytes, accepting: slots[i].channel.formats,
+                                                                options: options(for: slots[i].channel)))
             }
         }
     }
 
     /// Reads a claimed file (unless it is larger than the channel allows) and hashes it.
     func load(channel: PipelineConfig.Channel, record: DropRecord) -> InFlight {
-        var f = InFlight(channel: channel, record: record)
+        var f = InFlight(channel: channel, record: record, stage: .streaming)
         let st = FileSystem.status(record.workPath)
         let size = st?.size ?? record.size
         f.record.size = size
         f.modified = st.map { Date(timeIntervalSince1970: $0.modified) }
         if size > channel.maxFileSize {
-            f.refusal = .fatal(.fileTooLarge, type: "too-long",
-                               "The file is \(size) bytes; this channel accepts at most \(channel.maxFileSize)")
+            f.stage = .refused(.fatal(.fileTooLarge, type: "too-long",
+                               "The file is \(size) bytes; this channel accepts at most \(channel.maxFileSize)"))
             f.record.sha256 = f.record.sha256.isEmpty ? "not-read" : f.record.sha256
             return f
         }
         if size > config.streamAbove, channel.formats.contains(.hl7v2), Self.startsLikeHL7v2(record.workPath) {
-            f.streamed = true
+            f.stage = .streaming
             f.record.sha256 = f.record.sha256.isEmpty ? "streamed" : f.record.sha256
             return f
         }
         do {
             let bytes = try FileSystem.read(record.workPath, limit: channel.maxFileSize)
-            f.bytes = bytes
+            f.stage = .read(bytes)
             f.record.sha256 = SHA256Digest.hex(bytes)
         } catch {
-            f.refusal = .fatal(.fileUnreadable, type: "exception", "The file could not be read")
+            f.stage = .refused(.fatal(.fileUnreadable, type: "exception", "The file could not be read"))
             f.record.sha256 = f.record.sha256.isEmpty ? "not-read" : f.record.sha256
             logger.error("read failed", metadata: ["drop": .string(record.id), "error": .string("\(error)")])
         }
         return f
-    }
-
-    /// Decides a drop's outcome inside the group's transaction: duplicates, per-message apply in savepoints,
-    /// the acknowledgement's bytes, and where a rejected original goes.
-    func settle(_ f: inout InFlight, writer w: StoreWriter) throws {
-        let ch = f.channel
-        let now = StoreTime.string(Date())
-        let isReprocess = f.record.reprocessOf != nil
-        let env = env(for: ch)
-        var duplicateOf: String?
-        var dropIssues: [Issue] = []
-        var ackFile: AckFile?
-
-        if let x = f.expansion {
-            dropIssues = x.issues
-            f.outcome = x.issues.hasErrors ? .rejected : .accepted
-            if f.outcome == .accepted {
-                dropIssues.append(.information(.archiveOpened, type: "informational",
-                                               "The archive was opened into \(x.members.count) drop(s), each answered on its own"))
-                for m in x.members {
-                    try w.insertDrop(Self.memberRecord(m, of: f.record, run: f.record.runID))
-                }
-            }
-            let oo = OperationOutcomeBuilder.build(id: env.makeID(), issues: dropIssues)
-            ackFile = AckFile(suffix: "outcome.json", bytes: JSONWriter(pretty: true).bytes(oo))
-        } else if let refusal = f.refusal {
-            dropIssues = [refusal]
-            f.outcome = .rejected
-            let oo = OperationOutcomeBuilder.build(id: env.makeID(), issues: dropIssues)
-            ackFile = AckFile(suffix: "outcome.json", bytes: JSONWriter(pretty: true).bytes(oo))
-        } else if !isReprocess, let original = try w.reader.appliedDrop(sha256: f.record.sha256, excluding: f.record.id) {
-            // The same bytes were applied before: not again; the original acknowledgement again.
-            duplicateOf = original.duplicateOf ?? original.id
-            f.outcome = .duplicate
-            dropIssues = [.information(.duplicateDrop, type: "duplicate", "The same content was received before as drop \(duplicateOf!)")]
-            if let bytes = original.ackBytes, let suffix = original.ackName.flatMap(Self.ackSuffix) {
-                ackFile = AckFile(suffix: suffix, bytes: bytes)
-            }
-            try w.insertMessage(MessageRecord(id: f.record.id + ".0", dropID: f.record.id, index: 0, type: original.format ?? "",
-                                              format: original.format ?? "", disposition: .duplicate, duplicateOf: duplicateOf,
-                                              issues: dropIssues, at: now))
-        } else if let decoded = f.decoded {
-            dropIssues = decoded.issues
-            f.messageCount = decoded.messages.count
-            var results: [MessageResult] = []
-            var originalAck: [UInt8]?
-            var originalSuffix: String?
-            let applied = isReprocess ? try alreadyApplied(f.record, reader: w.reader) : [:]
-            for m in decoded.messages {
-                let messageID = f.record.id + "." + String(m.index)
-                var result: MessageResult
-                var dupOf: String?
-                if decoded.issues.hasErrors {
-                    result = MessageResult(disposition: .rejected, issues: m.issues + decoded.issues.filter(\.isError))
-                } else if let earlier = applied[m.index] {
-                    result = Self.alreadyAppliedResult(earlier)
-                    dupOf = earlier
-                } else if !isReprocess, let hit = try dedupe(m, reader: w.reader) {
-                    result = hit.result
-                    dupOf = hit.messageID
-                    if decoded.messages.count == 1, let orig = try w.reader.drop(id: hit.dropID),
-                       try w.reader.messages(dropID: hit.dropID).count == 1 {
-                        originalAck = orig.ackBytes
-                        originalSuffix = orig.ackName.flatMap(Self.ackSuffix)
-                    }
-                } else if let batch = m.fhirBatch {
-                    let applier = Applier(writer: w, channel: ch, messageID: messageID, now: now, ids: ids, original: f.bytes ?? [], taskIdentifierSystem: config.taskIdentifierSystem)
-                    result = try applyFHIRBatch(m, batch, applier: applier)
-                    try queueRouted(applier.routing, dropID: f.record.id, writer: w)
-                } else if m.issues.hasErrors {
-                    result = MessageResult(disposition: .rejected, issues: m.issues)
-                } else {
-                    let applier = Applier(writer: w, channel: ch, messageID: messageID, now: now, ids: ids, original: f.bytes ?? [], taskIdentifierSystem: config.taskIdentifierSystem)
-                    var applied = MessageResult(disposition: .rejected, issues: [])
-                    try w.savepoint {
-                        applied = try applier.apply(m)
-                        if applied.disposition == .rejected { throw RollbackSavepoint() }
-                    } onRollback: {}
-                    result = applied
-                    if applied.disposition != .rejected { try queueRouted(applier.routing, dropID: f.record.id, writer: w) }
-                }
-                try w.insertMessage(MessageRecord(id: messageID, dropID: f.record.id, index: m.index, type: m.type, format: m.format.rawValue,
-                                                  disposition: result.disposition, duplicateOf: dupOf, issues: result.issues,
-                                                  raw: m.raw, at: now))
-                if result.disposition == .accepted || result.disposition == .held {
-                    try w.insertDedupeKeys(m.dedupeKeys, messageID: messageID, dropID: f.record.id)
-                }
-                results.append(result)
-            }
-            f.results = results
-            f.outcome = Self.outcome(results, dropIssues: dropIssues)
-            if f.outcome == .accepted, results.contains(where: { $0.entryResults?.contains { !$0.status.hasPrefix("2") } == true }) {
-                f.outcome = .partial
-            }
-            if f.outcome == .duplicate, let originalAck, let originalSuffix {
-                ackFile = AckFile(suffix: originalSuffix, bytes: originalAck)
-            } else {
-                ackFile = Acknowledger.answer(drop: decoded, results: results, env: env, errorsOnly: ch.errorsOnly)
-            }
-            if f.outcome == .duplicate { duplicateOf = decoded.messages.isEmpty ? nil : "message" }
-        }
-        if f.decoded?.messages.isEmpty ?? true, duplicateOf == nil {
-            // A file-level outcome (unreadable, too large, an opened archive) still lists as one message.
-            try w.insertMessage(MessageRecord(id: f.record.id + ".0", dropID: f.record.id, index: 0,
-                                              type: f.expansion != nil ? "archive" : (f.decoded?.format?.rawValue ?? "unreadable"),
-                                              format: f.decoded?.format?.rawValue ?? "", disposition: f.outcome == .rejected ? .rejected : .accepted,
-                                              issues: dropIssues, at: now))
-        }
-        if let ackFile {
-            f.ack = (FileName.ack(name: f.record.name, id: f.record.id, suffix: ackFile.suffix), ackFile.bytes)
-        }
-        if f.outcome == .rejected {
-            f.errorPath = errorPath(for: f.record, channel: ch)
-        }
-        try w.markProcessed(dropID: f.record.id, outcome: f.outcome, format: f.decoded?.format?.rawValue ?? f.record.format,
-                            duplicateOf: duplicateOf == "message" ? nil : duplicateOf, issues: dropIssues,
-                            ackName: f.ack?.name, ackBytes: f.ack?.bytes, errorPath: f.errorPath)
-        f.record.state = .processed
-        f.record.outcome = f.outcome
-        f.record.ackName = f.ack?.name
-        f.record.format = f.decoded?.format?.rawValue ?? f.record.format
-        f.record.errorPath = f.errorPath
-        f.record.issues = dropIssues
     }
 
     /// Queues the files a message routes to other channels (Option H), named so a drop's retry rewrites them.
@@ -374,21 +283,22 @@ extension Pipeline {
 
     func count(_ f: InFlight, session: RunSession) {
         var c = session.summary.channels[f.channel.name] ?? RunSummary.Counts()
-        switch f.outcome {
+        let d = f.decision
+        switch d.outcome {
         case .accepted: c.accepted += 1
         case .rejected: c.rejected += 1
         case .duplicate: c.duplicates += 1
         case .partial: c.partial += 1
         }
-        c.held += f.heldCount ?? f.results.filter { $0.disposition == .held }.count
-        c.messages += max(f.messageCount, 1)
+        c.held += d.held
+        c.messages += max(d.messageCount, 1)
         c.bytes += f.record.size
         session.summary.channels[f.channel.name] = c
         logger.info("drop processed", metadata: [
-            "drop": .string(f.record.id), "channel": .string(f.channel.name), "outcome": .string(f.outcome.rawValue),
-            "format": .string(f.decoded?.format?.rawValue ?? "-"), "bytes": .stringConvertible(f.record.size),
-            "sha256": .string(String(f.record.sha256.prefix(16))), "messages": .stringConvertible(f.messageCount),
-            "issues": .array((f.record.issues + f.results.flatMap(\.issues)).filter { $0.severity >= .warning }.map { .string($0.code) }),
+            "drop": .string(f.record.id), "channel": .string(f.channel.name), "outcome": .string(d.outcome.rawValue),
+            "format": .string(d.decodedFormat ?? "-"), "bytes": .stringConvertible(f.record.size),
+            "sha256": .string(String(f.record.sha256.prefix(16))), "messages": .stringConvertible(d.messageCount),
+            "issues": .array((f.record.issues + d.messageIssues).filter { $0.severity >= .warning }.map { .string($0.code) }),
         ])
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostroomArchive
+import PostroomConfig
 import PostroomCore
 import PostroomStore
 
@@ -11,8 +12,38 @@ extension Pipeline {
     func recover(into session: RunSession) throws {
         try adoptPlacedArchives(session: session)
         let unfinished = try store.read { try $0.unfinishedDrops() }
-        // Run archives that were never finished (their drops are still in work/ and go into this run's
-        // archive), and folders of opened archives whose members are all done.
+        clearStaging(unfinished: unfinished, session: session)
+        var work = try sortUnfinished(unfinished)
+        var known = Set(unfinished.map(\.id))
+        for ch in config.channels {
+            work.toProcess += try orphans(of: ch, known: &known, session: session).map { .recovered(ch, $0) }
+        }
+        // Routed files decided by a committed transaction but not yet written.
+        let routed = try store.read { try $0.pendingOutbound() }.filter { r in !unfinished.contains { $0.id == r.dropID && $0.state == .claimed } }
+        for r in routed {
+            if let ch = config.channel(named: r.channel) { work.acks.append(OutboxFile(directory: ch.outbox, name: r.name, bytes: r.bytes, outboundSeq: r.seq)) }
+        }
+        guard !work.isEmpty else { return }
+        try session.record()
+        logger.warning("recovering unfinished work", metadata: [
+            "claimed": .stringConvertible(work.toProcess.count), "acks": .stringConvertible(work.acks.count),
+            "errors": .stringConvertible(work.toError.count), "archive": .stringConvertible(work.toArchive.count),
+        ])
+        try finish(work, session: session)
+    }
+
+    /// What recovery has to do: drops to process again, answers to write, originals to place.
+    struct RecoveryWork {
+        var toProcess: [Intake] = []
+        var acks: [OutboxFile] = []
+        var toError: [DropRecord] = []
+        var toArchive: [DropRecord] = []
+        var isEmpty: Bool { toProcess.count + acks.count + toError.count + toArchive.count == 0 }
+    }
+
+    /// Run archives that were never finished (their drops are still in work/ and go into this run's
+    /// archive), and folders of opened archives whose members are all done.
+    func clearStaging(unfinished: [DropRecord], session: RunSession) {
         let staging = config.workFolder + "/.staging"
         let busy = Set(unfinished.compactMap(\.parentDrop) + unfinished.map(\.id))
         try? FileSystem.forEachEntry(in: staging) { name in
@@ -24,11 +55,12 @@ extension Pipeline {
             }
             return true
         }
-        var known = Set(unfinished.map(\.id))
-        var toProcess: [Intake] = []
-        var acks: [OutboxFile] = []
-        var toError: [DropRecord] = []
-        var toArchive: [DropRecord] = []
+    }
+
+    /// Sorts unfinished drops by what each still needs: claimed ones are processed again; processed ones
+    /// answered (when not yet) and placed.
+    func sortUnfinished(_ unfinished: [DropRecord]) throws -> RecoveryWork {
+        var work = RecoveryWork()
         for d in unfinished {
             guard let ch = config.channel(named: d.channel) else {
                 logger.error("unfinished drop of an unknown channel left in place", metadata: ["drop": .string(d.id), "channel": .string(d.channel)])
@@ -36,26 +68,17 @@ extension Pipeline {
             }
             switch d.state {
             case .claimed:
-                if FileSystem.status(d.workPath) == nil, let oldID = d.reprocessOf,
-                   let old = try store.read({ try $0.drop(id: oldID) }) {
-                    // A reprocess recorded just before a crash: place its original again.
-                    try? materializeReprocess(d, original: old)
-                }
-                if FileSystem.status(d.workPath) != nil {
-                    toProcess.append(d.reprocessOf != nil ? .reprocess(ch, d) : .recovered(ch, d))
-                } else {
-                    logger.error("claimed drop has no work file", metadata: ["drop": .string(d.id)])
-                }
+                if let intake = try reclaim(d, channel: ch) { work.toProcess.append(intake) }
             case .processed:
                 if !d.ackWritten, let name = d.ackName, let bytes = d.ackBytes {
-                    acks.append(OutboxFile(directory: ch.outbox, name: name, bytes: bytes, dropID: d.id))
+                    work.acks.append(OutboxFile(directory: ch.outbox, name: name, bytes: bytes, dropID: d.id))
                 } else if !d.ackWritten, let name = d.ackName, let file = d.ackFile {
-                    acks.append(OutboxFile(directory: ch.outbox, name: name, source: file, dropID: d.id))
+                    work.acks.append(OutboxFile(directory: ch.outbox, name: name, source: file, dropID: d.id))
                 }
                 if d.outcome == .rejected {
-                    toError.append(d)
+                    work.toError.append(d)
                 } else if FileSystem.status(d.workPath) != nil {
-                    toArchive.append(d)
+                    work.toArchive.append(d)
                 } else {
                     logger.error("processed drop has no work file", metadata: ["drop": .string(d.id)])
                 }
@@ -63,55 +86,64 @@ extension Pipeline {
                 break
             }
         }
-        // Files in work/ that no record names: claimed just before a crash, never recorded.
-        for ch in config.channels {
-            let dir = config.workFolder + "/" + ch.name
-            var orphans: [DropRecord] = []
-            try FileSystem.forEachEntry(in: dir) { name in
-                guard let sep = name.firstIndex(of: "_"), name.distance(from: name.startIndex, to: sep) == 26 else { return true }
-                let id = String(name[..<sep])
-                guard !known.contains(id) else { return true }
-                let path = dir + "/" + name
-                if let existing = try store.read({ try $0.drop(id: id) }) {
-                    // Done already (crash between recording and removing the work file): the copy is not needed.
-                    if existing.state == .done { try? FileSystem.remove(path) }
-                    return true
-                }
-                known.insert(id)
-                let size = FileSystem.status(path)?.size ?? 0
-                orphans.append(DropRecord(id: id, runID: session.id, channel: ch.name, name: String(name[name.index(after: sep)...]),
-                                          size: size, sha256: "", receivedAt: StoreTime.string(Date()), workPath: path))
+        return work
+    }
+
+    /// A claimed drop to process again (a reprocess's original placed again first), or nil when its work file is gone.
+    func reclaim(_ d: DropRecord, channel ch: PipelineConfig.Channel) throws -> Intake? {
+        if FileSystem.status(d.workPath) == nil, let oldID = d.reprocessOf,
+           let old = try store.read({ try $0.drop(id: oldID) }) {
+            // A reprocess recorded just before a crash: place its original again.
+            try? materializeReprocess(d, original: old)
+        }
+        if FileSystem.status(d.workPath) != nil {
+            return d.reprocessOf != nil ? .reprocess(ch, d) : .recovered(ch, d)
+        }
+        logger.error("claimed drop has no work file", metadata: ["drop": .string(d.id)])
+        return nil
+    }
+
+    /// Files in a channel's work/ folder that no record names: claimed just before a crash, never recorded.
+    func orphans(of ch: PipelineConfig.Channel, known: inout Set<String>, session: RunSession) throws -> [DropRecord] {
+        let dir = config.workFolder + "/" + ch.name
+        var orphans: [DropRecord] = []
+        try FileSystem.forEachEntry(in: dir) { name in
+            guard let sep = name.firstIndex(of: "_"), name.distance(from: name.startIndex, to: sep) == 26 else { return true }
+            let id = String(name[..<sep])
+            guard !known.contains(id) else { return true }
+            let path = dir + "/" + name
+            if let existing = try store.read({ try $0.drop(id: id) }) {
+                // Done already (crash between recording and removing the work file): the copy is not needed.
+                if existing.state == .done { try? FileSystem.remove(path) }
                 return true
             }
-            toProcess += orphans.map { .recovered(ch, $0) }
+            known.insert(id)
+            let size = FileSystem.status(path)?.size ?? 0
+            orphans.append(DropRecord(id: id, runID: session.id, channel: ch.name, name: String(name[name.index(after: sep)...]),
+                                      size: size, sha256: "", receivedAt: StoreTime.string(Date()), workPath: path))
+            return true
         }
-        // Routed files decided by a committed transaction but not yet written.
-        let routed = try store.read { try $0.pendingOutbound() }.filter { r in !unfinished.contains { $0.id == r.dropID && $0.state == .claimed } }
-        for r in routed {
-            if let ch = config.channel(named: r.channel) { acks.append(OutboxFile(directory: ch.outbox, name: r.name, bytes: r.bytes, outboundSeq: r.seq)) }
-        }
-        let count = toProcess.count + acks.count + toError.count + toArchive.count
-        guard count > 0 else { return }
-        try session.record()
-        logger.warning("recovering unfinished work", metadata: [
-            "claimed": .stringConvertible(toProcess.count), "acks": .stringConvertible(acks.count),
-            "errors": .stringConvertible(toError.count), "archive": .stringConvertible(toArchive.count),
-        ])
+        return orphans
+    }
+
+    /// Answers, places and processes what recovery found.
+    func finish(_ work: RecoveryWork, session: RunSession) throws {
         // One drop whose outputs cannot be placed must not stop this run taking new files (DESIGN.md §3.8):
         // it is left, named in the summary, for the next run.
-        let unanswered = Set(isolating(acks, step: "acknowledgement", session: session, dropID: \.dropID) { try placeOutboxFiles($0) }
+        let unanswered = Set(isolating(work.acks, step: "acknowledgement", session: session, dropID: \.dropID) { try placeOutboxFiles($0) }
             .compactMap(\.dropID))
-        isolating(toError.filter { !unanswered.contains($0.id) }, step: "error folder", session: session, dropID: \.id) {
+        isolating(work.toError.filter { !unanswered.contains($0.id) }, step: "error folder", session: session, dropID: \.id) {
             try moveToError($0, session: session)
         }
-        for d in toArchive where !unanswered.contains(d.id) {
+        for d in work.toArchive where !unanswered.contains(d.id) {
             let n = try store.read { try $0.messages(dropID: d.id).count }
             try session.archive(drop: d, manifestEntry: Self.manifestEntry(d, messages: n))
         }
+        let toProcess = work.toProcess
         for group in stride(from: 0, to: toProcess.count, by: config.groupSize) {
             try processGroup(Array(toProcess[group..<min(group + config.groupSize, toProcess.count)]), session: session)
         }
-        session.summary.recovered = toProcess.count + toError.count + toArchive.count
+        session.summary.recovered = toProcess.count + work.toError.count + work.toArchive.count
     }
 
     /// A run killed after its archive was renamed into place but before its drops were marked:

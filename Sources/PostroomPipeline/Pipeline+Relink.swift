@@ -12,7 +12,7 @@ extension Pipeline {
         let now = StoreTime.string(Date())
         var linked = 0
         try store.write { w in
-            for report in try w.reader.reports(state: "held") where report.note == nil {
+            for report in try w.reader.reports(state: .held) where report.note == nil {
                 let matches = try w.reader.requestMatches(keys: report.requestKeys)
                 guard matches.count == 1, let request = matches.first?.request,
                       let channel = config.channel(named: request.channel) else { continue }

@@ -23,12 +23,29 @@ extension Pipeline {
     /// as a file in `<data>/acks/`. A crash restarts the drop; messages applied before the crash are
     /// then recognised by their business keys and not applied again.
     func processStreamed(_ f: inout InFlight, session: RunSession) throws {
-        let ch = f.channel
-        let env = env(for: ch)
-        let opts = options(for: ch)
         let isReprocess = f.record.reprocessOf != nil
+        let envelope = try scanStreamed(&f)
+        let now = StoreTime.string(Date())
+        let sha = f.record.sha256
+        let record0 = f.record
+        let (original, applied) = try store.write { w -> (DropRecord?, [Int: String]) in
+            try w.setDropHash(dropID: record0.id, sha256: sha)
+            return isReprocess ? (nil, try alreadyApplied(record0, reader: w.reader))
+                : (try w.reader.appliedDrop(sha256: sha, excluding: record0.id), [:])
+        }
+        if let original {
+            try settleStreamedDuplicate(&f, of: original, now: now)
+            return
+        }
+        let scope = MessageScope(channel: f.channel, dropID: f.record.id, fileIssues: envelope.issues, applied: applied,
+                                 isReprocess: isReprocess, now: now)
+        let pass = try StreamedPass(pipeline: self, drop: f.record, scope: scope, envelope: envelope)
+        try pass.run()
+        try settleStreamed(&f, pass)
+    }
 
-        // Pass 1: hash and envelope.
+    /// Pass 1 of a streamed batch: its hash (set on the record) and its envelope.
+    func scanStreamed(_ f: inout InFlight) throws -> StreamedEnvelope {
         var scanner = HL7BatchScanner(collectMessages: false)
         let hash = SHA256Stream()
         try FileSystem.forEachChunk(of: f.record.workPath) { chunk in
@@ -37,152 +54,46 @@ extension Pipeline {
         }
         _ = scanner.finish()
         f.record.sha256 = hash.finish()
-        let fileIssues = scanner.envelope.check()
-        let batch = scanner.envelope.context ?? HL7BatchContext(hasBatchHeader: false)
-        let now = StoreTime.string(Date())
-        let sha = f.record.sha256
-        let id = f.record.id
-        let record0 = f.record
-        let (original, applied) = try store.write { w -> (DropRecord?, [Int: String]) in
-            try w.setDropHash(dropID: id, sha256: sha)
-            return isReprocess ? (nil, try alreadyApplied(record0, reader: w.reader)) : (try w.reader.appliedDrop(sha256: sha, excluding: id), [:])
-        }
-        if let original {
-            // The same batch again: not applied again; its original acknowledgement again.
-            f.outcome = .duplicate
-            f.record.issues = [.information(.duplicateDrop, type: "duplicate", "The same content was received before as drop \(original.id)")]
-            let suffix = original.ackName.flatMap(Self.ackSuffix)
-            f.record.ackName = suffix.map { FileName.ack(name: f.record.name, id: f.record.id, suffix: $0) }
-            f.record.ackFile = original.ackFile
-            f.ack = original.ackBytes.flatMap { b in f.record.ackName.map { ($0, b) } }
-            let record = f.record
-            try store.write { w in
-                try w.insertMessage(MessageRecord(id: record.id + ".0", dropID: record.id, index: 0, type: "batch", format: "hl7v2",
-                                                  disposition: .duplicate, duplicateOf: original.id, issues: record.issues, at: now))
-                try w.markProcessed(dropID: record.id, outcome: .duplicate, format: "hl7v2", duplicateOf: original.id, issues: record.issues,
-                                    ackName: record.ackName, ackBytes: f.ack?.bytes, ackFile: record.ackFile, errorPath: nil)
-            }
-            return
-        }
+        return StreamedEnvelope(issues: scanner.envelope.check(), batch: scanner.envelope.context ?? HL7BatchContext(hasBatchHeader: false),
+                                terminator: scanner.terminator)
+    }
 
-        // Pass 2: messages in chunks.
-        let ackDir = config.dataFolder + "/acks"
-        try FileSystem.makeDirectory(ackDir)
-        let ackName = FileName.ack(name: f.record.name, id: f.record.id, suffix: "ack.hl7")
-        let ackPath = ackDir + "/" + f.record.id + ".ack.hl7"
-        let ackOut = try BufferedFileWriter(path: ackPath + ".part")
-        try ackOut.write(HL7AckBuilder.batchHeader(batch, fileIssues: fileIssues, env: env))
-        var ackCount = 0, accepted = 0, rejected = 0, duplicates = 0, held = 0, index = 0
-        var pending: [[UInt8]] = []
-        let record = f.record
-
-        func flush() throws {
-            guard !pending.isEmpty else { return }
-            var decoded = [InboundMessage?](repeating: nil, count: pending.count)
-            let first = index
-            let terminator = scanner.terminator
-            let raw = pending
-            decoded.withUnsafeMutableBufferPointer { out in
-                nonisolated(unsafe) let slots = out
-                DispatchQueue.concurrentPerform(iterations: raw.count) { i in
-                    slots[i] = HL7v2Decoder.decodeMessage(raw[i], index: first + i, options: opts, terminator: terminator)
-                }
-            }
-            index += pending.count
-            var entries: [[UInt8]] = []
-            try store.write { w in
-                for (i, maybe) in decoded.enumerated() {
-                    guard let m = maybe else { continue }
-                    let messageID = record.id + "." + String(m.index)
-                    var result: MessageResult
-                    var dupOf: String?
-                    if let earlier = try w.reader.message(id: messageID) {
-                        // Applied by an attempt that was interrupted: its chunk committed whole, so keep its result.
-                        let r = MessageResult(disposition: earlier.disposition, issues: earlier.issues)
-                        switch r.disposition {
-                        case .accepted: accepted += 1
-                        case .held: held += 1; accepted += 1
-                        case .duplicate: duplicates += 1
-                        case .rejected: rejected += 1
-                        }
-                        let entry = HL7AckBuilder.batchEntry(for: m.answer, result: r, fileIssues: fileIssues, errorsOnly: ch.errorsOnly, env: env)
-                        ackCount += entry.count
-                        entries.append(entry.bytes)
-                        continue
-                    }
-                    if fileIssues.hasErrors {
-                        result = MessageResult(disposition: .rejected, issues: m.issues + fileIssues.filter(\.isError))
-                    } else if let earlier = applied[m.index] {
-                        result = Self.alreadyAppliedResult(earlier)
-                        dupOf = earlier
-                    } else if !isReprocess, let hit = try dedupe(m, reader: w.reader) {
-                        result = hit.result
-                        dupOf = hit.messageID
-                    } else if m.issues.hasErrors {
-                        result = MessageResult(disposition: .rejected, issues: m.issues)
-                    } else {
-                        let applier = Applier(writer: w, channel: ch, messageID: messageID, now: now, ids: ids, original: pending[i], taskIdentifierSystem: config.taskIdentifierSystem)
-                        var applied = MessageResult(disposition: .rejected, issues: [])
-                        try w.savepoint({
-                            applied = try applier.apply(m)
-                            if applied.disposition == .rejected { throw RollbackSavepoint() }
-                        }, onRollback: {})
-                        result = applied
-                        if applied.disposition != .rejected { try queueRouted(applier.routing, dropID: record.id, writer: w) }
-                    }
-                    // The raw message is kept only when it was rejected (for a reprocess); the file is archived whole.
-                    try w.insertMessage(MessageRecord(id: messageID, dropID: record.id, index: m.index, type: m.type, format: "hl7v2",
-                                                      disposition: result.disposition, duplicateOf: dupOf, issues: result.issues,
-                                                      raw: result.disposition == .rejected ? pending[i] : nil, at: now))
-                    switch result.disposition {
-                    case .accepted: accepted += 1
-                    case .held: held += 1; accepted += 1
-                    case .duplicate: duplicates += 1
-                    case .rejected: rejected += 1
-                    }
-                    if result.disposition == .accepted || result.disposition == .held {
-                        try w.insertDedupeKeys(m.dedupeKeys, messageID: messageID, dropID: record.id)
-                    }
-                    let entry = HL7AckBuilder.batchEntry(for: m.answer, result: result, fileIssues: fileIssues, errorsOnly: ch.errorsOnly, env: env)
-                    ackCount += entry.count
-                    entries.append(entry.bytes)
-                }
-            }
-            for e in entries { try ackOut.write(e) }
-            pending.removeAll(keepingCapacity: true)
-            checkpoint("batch-chunk")
-        }
-
-        var scanner2 = HL7BatchScanner(terminator: scanner.terminator)
-        try FileSystem.forEachChunk(of: f.record.workPath) { chunk in
-            for message in scanner2.push(chunk) {
-                pending.append(message)
-                if pending.count >= Self.streamedChunk { try flush() }
-            }
-        }
-        pending += scanner2.finish()
-        try flush()
-        try ackOut.write(HL7AckBuilder.batchTrailer(batch, count: ackCount))
-        try ackOut.finish()
-        try FileSystem.rename(ackPath + ".part", ackPath)
-
-        let total = accepted + rejected + duplicates
-        f.messageCount = total
-        f.heldCount = held
-        f.outcome = total == 0 || rejected == total || fileIssues.hasErrors ? .rejected
-            : rejected > 0 ? .partial : duplicates == total ? .duplicate : .accepted
-        f.record.issues = fileIssues + (total == 0 ? [.fatal(.noMessages, "The file holds no HL7 v2 message")] : [])
-        f.record.ackName = ackName
-        f.record.ackFile = ackPath
+    /// The same batch again: not applied again; its original acknowledgement again (a stored answer, or
+    /// the original's acknowledgement file).
+    func settleStreamedDuplicate(_ f: inout InFlight, of original: DropRecord, now: String) throws {
+        f.record.ackName = original.ackName.flatMap(Self.ackSuffix).map { FileName.ack(name: f.record.name, id: f.record.id, suffix: $0) }
+        f.record.ackFile = original.ackFile
         f.record.format = "hl7v2"
-        if f.outcome == .rejected { f.errorPath = errorPath(for: f.record, channel: ch) }
-        f.record.errorPath = f.errorPath
-        let done = f
+        let name = f.record.ackName
+        let d = DropDecision(outcome: .duplicate, ack: original.ackBytes.flatMap { b in name.map { ($0, b) } })
+        var record = f.record
         try store.write { w in
-            try w.markProcessed(dropID: done.record.id, outcome: done.outcome, format: "hl7v2", duplicateOf: nil, issues: done.record.issues,
-                                ackName: ackName, ackBytes: nil, ackFile: ackPath, errorPath: done.errorPath)
+            let verdict = try settleDuplicateDrop(record, of: original, now: now, streamed: true, writer: w)
+            record.issues = verdict.issues
+            try markSettled(record, d, duplicateOf: verdict.duplicateOf, writer: w)
         }
+        f.record = record
+        f.stage = .decided(d)
+    }
+
+    /// A streamed batch after pass 2: its outcome from the messages' tally, its acknowledgement file, marked processed.
+    func settleStreamed(_ f: inout InFlight, _ pass: StreamedPass) throws {
+        let t = pass.tally
+        let fileIssues = pass.scope.fileIssues
+        let total = t.accepted + t.rejected + t.duplicates
+        var d = DropDecision(outcome: total == 0 || t.rejected == total || fileIssues.hasErrors ? .rejected
+                                : t.rejected > 0 ? .partial : t.duplicates == total ? .duplicate : .accepted,
+                             messageCount: total, held: t.held)
+        f.record.issues = fileIssues + (total == 0 ? [.fatal(.noMessages, "The file holds no HL7 v2 message")] : [])
+        f.record.ackName = pass.ackName
+        f.record.ackFile = pass.ackPath
+        f.record.format = "hl7v2"
+        if d.outcome == .rejected { d.errorPath = errorPath(for: f.record, channel: f.channel) }
+        f.record.errorPath = d.errorPath
+        let record = f.record
+        try store.write { w in try markSettled(record, d, duplicateOf: nil, writer: w) }
         f.record.state = .processed
-        f.record.outcome = f.outcome
+        f.record.outcome = d.outcome
+        f.stage = .decided(d)
     }
 }

@@ -14,7 +14,7 @@ import PostroomStore
 /// acknowledgement files (temp, one syncfs, rename) → originals into the run's archive or `error/`
 /// → at the end of the run the archive is closed, synced and renamed into place, the drops marked
 /// done and the work files removed. A crash at any point leaves state the next run finishes.
-public final class Pipeline: @unchecked Sendable {
+public final class Pipeline: Sendable {
     public let config: PipelineConfig
     public let store: Store
     let logger: Logger
@@ -23,8 +23,6 @@ public final class Pipeline: @unchecked Sendable {
     let lock: DataFolderLock
     /// Set to stop after the group of drops in hand (graceful shutdown of `watch`).
     public let stop = StopFlag()
-    /// Called with (drops done, drops seen) during long runs (the CLI draws a progress bar).
-    public var progress: ((Int, Int) -> Void)?
     /// Test-only fault injection: the process exits at once when the named point is reached
     /// for the n-th time (`POSTROOM_CRASH_AT=point:n`).
     let crashPoint: (name: String, count: Int)?
@@ -90,8 +88,9 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     /// Processes what is in the inboxes now (and anything an earlier run left unfinished), then returns.
-    public func runOnce(mode: String = "once") throws -> RunSummary {
-        let session = try RunSession(pipeline: self, mode: mode)
+    /// `progress` is called with (drops done, drops seen) after each group (the CLI draws a progress bar).
+    public func runOnce(mode: String = "once", progress: (@Sendable (_ done: Int, _ seen: Int) -> Void)? = nil) throws -> RunSummary {
+        let session = try RunSession(pipeline: self, mode: mode, progress: progress)
         try recover(into: session)
         let viewMark = try store.read { try $0.lastViewRecord() }
         try takeQueuedReprocessRequests(session: session)

@@ -41,9 +41,13 @@ final class RunSession: @unchecked Sendable {
     private let recordedFlag = Mutex(false)
     var recorded: Bool { recordedFlag.withLock { $0 } }
 
-    init(pipeline: Pipeline, mode: String) throws {
+    /// Told (drops done, drops seen) after each group.
+    let progress: (@Sendable (_ done: Int, _ seen: Int) -> Void)?
+
+    init(pipeline: Pipeline, mode: String, progress: (@Sendable (_ done: Int, _ seen: Int) -> Void)? = nil) throws {
         self.pipeline = pipeline
         self.mode = mode
+        self.progress = progress
         id = pipeline.ids.next()
         started = Date()
         summary = RunSummary(runID: id, startedAt: StoreTime.string(started))

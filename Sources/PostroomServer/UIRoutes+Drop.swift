@@ -84,11 +84,11 @@ extension UIRoutes {
             for rp in reports {
                 let links = try store.read { try $0.links(reportID: rp.id) }
                 out += "<p>" + HTML.link("/\(rp.kind)/\(rp.id)", "\(rp.kind)/\(rp.id)") + " " + HTML.pill(rp.status)
-                    + " version \(rp.version) " + HTML.pill(rp.state) + "</p>"
+                    + " version \(rp.version) " + HTML.pill(rp.state.rawValue) + "</p>"
                 out += HTML.table(["linked to", "via", "at"], links.map {
                     [HTML.link("/ServiceRequest/\($0.requestID)", "ServiceRequest/\($0.requestID)"), "<code>\(HTML.escape($0.via))</code>",
                      HTML.time($0.at)]
-                }, empty: rp.state == "held" ? "Held: no request matches yet." : "No link.")
+                }, empty: rp.state == .held ? "Held: no request matches yet." : "No link.")
                 if let s = rp.supersededBy { out += "<p>Superseded by " + HTML.link("/\(rp.kind)/\(s)", "\(rp.kind)/\(s)") + "</p>" }
                 if let rid = rp.requestID { out += try tasksOf(requestID: rid, store: store) }
             }

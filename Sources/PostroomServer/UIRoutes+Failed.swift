@@ -67,7 +67,7 @@ extension UIRoutes {
             let open = try r.requests(openOnly: true, limit: 500)
             var tasks: [String: [TaskRecord]] = [:]
             for q in open { tasks[q.id] = try r.tasks(focusRequestID: q.id) }
-            return (try r.reports(state: "held", limit: 500), try r.reports(state: "mismatch", limit: 500), open, tasks)
+            return (try r.reports(state: .held, limit: 500), try r.reports(state: .mismatch, limit: 500), open, tasks)
         }
         func reportRow(_ rp: ReportRecord) -> [String] {
             [HTML.link("/\(rp.kind)/\(rp.id)", "\(rp.kind)/\(rp.id)"), HTML.pill(rp.status), HTML.time(rp.receivedAt),

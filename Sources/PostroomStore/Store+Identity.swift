@@ -39,7 +39,7 @@ extension StoreWriter {
     /// Rebuilds the held index from the held reports' literal request keys.
     func rekeyHeld() throws {
         try db.execute(sql: "DELETE FROM held_key")
-        for report in try reader.reports(state: "held") {
+        for report in try reader.reports(state: .held) {
             if report.note == "awaiting-replaced-document", let parent = report.replaces {
                 try addHeldKeys([parent], reportID: report.id)
             } else {

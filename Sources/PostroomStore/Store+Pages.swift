@@ -44,9 +44,9 @@ extension StoreReader {
     }
 
     /// Reports in a state, oldest first, at most `limit`.
-    public func reports(state: String, limit: Int) throws -> [ReportRecord] {
+    public func reports(state: ReportState, limit: Int) throws -> [ReportRecord] {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.reportColumns) FROM report WHERE state = ? ORDER BY received_at, id LIMIT ?"),
-                         arguments: [state, limit]).map(Self.report)
+                         arguments: [state.rawValue, limit]).map(Self.report)
     }
 
     /// Requests, reports and Task transitions of a set of messages (a page of a drop), one query each.

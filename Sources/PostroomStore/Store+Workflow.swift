@@ -47,7 +47,7 @@ extension StoreWriter {
             INSERT INTO report (id, kind, identity, status, version, state, request_id, patient_keys, request_keys, replaces,
                 superseded_by, received_at, updated_at, message_id, note)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [r.id, r.kind, r.identity, r.status, r.version, r.state, r.requestID, encodeKeys(r.patientKeys),
+            """).execute(arguments: [r.id, r.kind, r.identity, r.status, r.version, r.state.rawValue, r.requestID, encodeKeys(r.patientKeys),
                              encodeKeys(r.requestKeys), r.replaces, r.supersededBy, r.receivedAt, r.updatedAt, r.messageID, r.note])
     }
 
@@ -56,7 +56,7 @@ extension StoreWriter {
         try db.cachedStatement(sql: """
             UPDATE report SET status = ?, version = ?, state = ?, request_id = ?, patient_keys = ?, request_keys = ?,
                 superseded_by = ?, updated_at = ?, message_id = ?, note = ? WHERE id = ?
-            """).execute(arguments: [r.status, r.version, r.state, r.requestID, encodeKeys(r.patientKeys), encodeKeys(r.requestKeys),
+            """).execute(arguments: [r.status, r.version, r.state.rawValue, r.requestID, encodeKeys(r.patientKeys), encodeKeys(r.requestKeys),
                              r.supersededBy, r.updatedAt, r.messageID, r.note, r.id])
     }
 
@@ -161,7 +161,7 @@ extension StoreReader {
         """
 
     static func report(_ r: Row) -> ReportRecord {
-        ReportRecord(id: r[0], kind: r[1], identity: r[2], status: r[3], version: r[4], state: r[5], requestID: r[6],
+        ReportRecord(id: r[0], kind: r[1], identity: r[2], status: r[3], version: r[4], state: ReportState(rawValue: r[5]) ?? .held, requestID: r[6],
                      patientKeys: Set(decodeKeys(r[7])), requestKeys: decodeKeys(r[8]), replaces: r[9], supersededBy: r[10],
                      receivedAt: r[11], updatedAt: r[12], messageID: r[13], note: r[14])
     }
@@ -187,10 +187,10 @@ extension StoreReader {
     }
 
     /// Reports in a state (e.g. `held`), oldest first.
-    public func reports(state: String? = nil, requestID: String? = nil) throws -> [ReportRecord] {
+    public func reports(state: ReportState? = nil, requestID: String? = nil) throws -> [ReportRecord] {
         var sql = "SELECT \(Self.reportColumns) FROM report WHERE 1"
         var args: [(any DatabaseValueConvertible)?] = []
-        if let state { sql += " AND state = ?"; args.append(state) }
+        if let state { sql += " AND state = ?"; args.append(state.rawValue) }
         if let requestID { sql += " AND request_id = ?"; args.append(requestID) }
         sql += " ORDER BY received_at, id"
         return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(Self.report)

@@ -129,7 +129,7 @@ public struct ReportRecord: Sendable, Equatable {
     public var identity: String
     public var status: String
     public var version: Int
-    public var state: String
+    public var state: ReportState
     public var requestID: String?
     public var patientKeys: Set<String>
     public var requestKeys: [String]
@@ -140,7 +140,7 @@ public struct ReportRecord: Sendable, Equatable {
     public var messageID: String
     public var note: String?
 
-    public init(id: String, kind: String, identity: String, status: String, version: Int, state: String, requestID: String? = nil, patientKeys: Set<String>, requestKeys: [String], replaces: String? = nil, supersededBy: String? = nil, receivedAt: String, updatedAt: String, messageID: String, note: String? = nil) {
+    public init(id: String, kind: String, identity: String, status: String, version: Int, state: ReportState, requestID: String? = nil, patientKeys: Set<String>, requestKeys: [String], replaces: String? = nil, supersededBy: String? = nil, receivedAt: String, updatedAt: String, messageID: String, note: String? = nil) {
         self.id = id
         self.kind = kind
         self.identity = identity

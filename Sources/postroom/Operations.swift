@@ -143,11 +143,11 @@ struct Held: ParsableCommand {
 
     func run() throws {
         let store = try options.open().store
-        let rows = try store.read { r in try r.reports(state: "held") + r.reports(state: "mismatch") }
+        let rows = try store.read { r in try r.reports(state: .held) + r.reports(state: .mismatch) }
         let now = Date()
         if options.json {
             printJSON(.array(rows.map { rp in .object(JSONObject([
-                "id": .string(rp.kind + "/" + rp.id), "state": .string(rp.state), "status": .string(rp.status),
+                "id": .string(rp.kind + "/" + rp.id), "state": .string(rp.state.rawValue), "status": .string(rp.status),
                 "received": .string(rp.receivedAt), "ageSeconds": .number(String(Int(Age.seconds(since: rp.receivedAt, now: now)))),
                 "waitingFor": .array(rp.requestKeys.map { .string($0) }), "message": .string(rp.messageID),
             ])) }))
@@ -156,7 +156,7 @@ struct Held: ParsableCommand {
         if rows.isEmpty { print("No held results."); return }
         var table = [["report", "state", "age", "waiting for", "message"]]
         for rp in rows {
-            table.append([rp.kind + "/" + rp.id, rp.state, Age.text(since: rp.receivedAt, now: now),
+            table.append([rp.kind + "/" + rp.id, rp.state.rawValue, Age.text(since: rp.receivedAt, now: now),
                           rp.requestKeys.joined(separator: " "), rp.messageID])
         }
         print(Table.render(table))

@@ -20,8 +20,7 @@ struct Run: ParsableCommand {
         let (config, pipeline) = try options.open(before: MemoryPolicy.apply)
         defer { pipeline.close() }
         let bar = ProgressBar()
-        pipeline.progress = { done, total in bar.update(done: done, total: total) }
-        let summary = try pipeline.runOnce()
+        let summary = try pipeline.runOnce { done, total in bar.update(done: done, total: total) }
         bar.finish()
         if options.json {
             print(SummaryText.json(summary, store: pipeline.store))

@@ -108,8 +108,8 @@ struct DropView {
                 for t in tasks { out += taskLines(t) }
             }
             for (rp, versions, tasks) in m.reports {
-                let where_ = rp.requestID.map { "linked to ServiceRequest/\($0)" } ?? rp.state
-                out.append("  \(rp.kind)/\(rp.id) status \(rp.status), \(versions) version(s), \(rp.state == "superseded" ? "superseded" : where_)")
+                let where_ = rp.requestID.map { "linked to ServiceRequest/\($0)" } ?? rp.state.rawValue
+                out.append("  \(rp.kind)/\(rp.id) status \(rp.status), \(versions) version(s), \(rp.state == .superseded ? "superseded" : where_)")
                 if let s = rp.supersededBy { out.append("    superseded by \(rp.kind)/\(s)") }
                 if let r = rp.replaces { out.append("    replaces \(r)") }
                 for t in tasks { out += taskLines(t) }
@@ -161,7 +161,7 @@ struct DropView {
             var r = JSONObject()
             r["id"] = .string(rp.kind + "/" + rp.id)
             r["status"] = .string(rp.status)
-            r["state"] = .string(rp.state)
+            r["state"] = .string(rp.state.rawValue)
             r["versions"] = .number("\(versions)")
             r["request"] = rp.requestID.map { .string("ServiceRequest/" + $0) } ?? .null
             r["supersededBy"] = rp.supersededBy.map { .string($0) } ?? .null

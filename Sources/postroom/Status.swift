@@ -47,7 +47,7 @@ struct Status: ParsableCommand {
         for d in drops { rows.append([d.channel, d.outcome, "\(d.count)"]) }
         print("Drops\n" + Table.render(rows))
         print("\nReports: " + (reports.isEmpty ? "none" : reports.map { "\($0.state) \($0.count)" }.joined(separator: ", ")))
-        let held = try store.read { try $0.reports(state: "held") }
+        let held = try store.read { try $0.reports(state: .held) }
         if let oldest = held.first {
             print("Held results: \(held.count), oldest received \(oldest.receivedAt)")
         }

@@ -81,7 +81,7 @@ import Glibc
         // Applied exactly once.
         let (requests, reports, tasks) = try store.read { r in (try r.requests(openOnly: false), try r.reports(), try r.tasks()) }
         #expect(requests.count == orders, "\(context): requests")
-        #expect(reports.count == orders && reports.allSatisfy { $0.state == "linked" }, "\(context): reports")
+        #expect(reports.count == orders && reports.allSatisfy { $0.state == .linked }, "\(context): reports")
         #expect(tasks.count == orders && tasks.allSatisfy { $0.status == .completed }, "\(context): tasks")
         for t in tasks {
             let h = try store.read { try $0.taskHistory(taskID: t.id) }

@@ -70,13 +70,13 @@ import Testing
             let request = try #require(try store.read { try $0.requestMatches(keys: ["plac|EPR|\(c.number)"]).first?.request }, "\(c)")
             let reports = try store.read { try $0.reports(requestID: request.id) }
             if c.samePatient {
-                #expect(reports.count == 1 && reports.first?.state == "linked", "\(c): linked")
+                #expect(reports.count == 1 && reports.first?.state == .linked, "\(c): linked")
                 #expect(try store.read { try $0.tasks(focusRequestID: request.id) }.map(\.status) == [.completed], "\(c): Task completed")
                 #expect(try store.read { try $0.links(requestID: request.id) }.count == 1, "\(c): one link")
             } else {
                 #expect(reports.isEmpty, "\(c): never linked to another patient's request")
                 if c.resultFirst {
-                    let parked = try store.read { try $0.reports(state: "mismatch") }
+                    let parked = try store.read { try $0.reports(state: .mismatch) }
                         .filter { $0.requestKeys.contains { $0.hasSuffix("|" + c.number) } }
                     #expect(parked.count == 1 && parked.first?.note == "patient-mismatch", "\(c): the held result is refused and reported")
                 } else {
@@ -87,7 +87,7 @@ import Testing
                 #expect(try store.read { try $0.tasks(focusRequestID: request.id) }.map(\.status) == [.requested], "\(c): Task untouched")
             }
         }
-        #expect(try store.read { try $0.reports(state: "held") }.isEmpty, "nothing is left waiting")
+        #expect(try store.read { try $0.reports(state: .held) }.isEmpty, "nothing is left waiting")
     }
 
     @Test func aFillerMovesTheOptionFTaskByItsBusinessIdentifierAlone() throws {
@@ -138,7 +138,7 @@ import Testing
         let store = try Store(path: ws.data + "/postroom.sqlite", readOnly: true, identity: Self.identity)
         let request = try #require(try store.read { try $0.requestMatches(keys: ["plac|EPR|PLC9101"]).first?.request })
         let reports = try store.read { try $0.reports(requestID: request.id) }
-        #expect(reports.map(\.kind) == ["DocumentReference"] && reports.first?.state == "linked")
+        #expect(reports.map(\.kind) == ["DocumentReference"] && reports.first?.state == .linked)
         #expect(try store.read { try $0.tasks(focusRequestID: request.id) }.map(\.status) == [.completed])
     }
 
@@ -180,15 +180,15 @@ import Testing
         try ws.drop(CrossFormat.request(.v2Order, "PLC9301", nhs: Self.same).bytes, as: "order.hl7", channel: "orders")
         try ws.drop(CrossFormat.result(.cda, "PLC9301", nhs: Self.same).bytes, as: "report.xml", channel: "results")
         #expect(try ws.run().code == 0)
-        #expect(try ws.store().read { try $0.reports(state: "held") }.count == 1, "EPR and the OID are not known to be one namespace yet")
+        #expect(try ws.store().read { try $0.reports(state: .held) }.count == 1, "EPR and the OID are not known to be one namespace yet")
         let with = try Self.workspace()
         try FileManager.default.removeItem(atPath: ws.config)
         try FileManager.default.copyItem(atPath: with.config, toPath: ws.config)
         #expect(try ws.run().code == 0)
         let store = try Store(path: ws.data + "/postroom.sqlite", readOnly: true, identity: Self.identity)
-        #expect(try store.read { try $0.reports(state: "held") }.isEmpty)
+        #expect(try store.read { try $0.reports(state: .held) }.isEmpty)
         let request = try #require(try store.read { try $0.requestMatches(keys: ["plac|EPR|PLC9301"]).first?.request })
-        #expect(try store.read { try $0.reports(requestID: request.id) }.map(\.state) == ["linked"])
+        #expect(try store.read { try $0.reports(requestID: request.id) }.map(\.state) == [.linked])
         #expect(try store.read { try $0.tasks(focusRequestID: request.id) }.map(\.status) == [.completed])
     }
 }

@@ -71,9 +71,9 @@ import Testing
         // Links, held result, Tasks and their history.
         let store = try ws.store()
         let reports = try store.read { try $0.reports() }
-        #expect(reports.filter { $0.state == "linked" }.count == 3)
-        #expect(reports.filter { $0.state == "held" }.count == 1)
-        #expect(Set(reports.filter { $0.state == "linked" }.map(\.kind)) == ["DiagnosticReport", "DocumentReference"])
+        #expect(reports.filter { $0.state == .linked }.count == 3)
+        #expect(reports.filter { $0.state == .held }.count == 1)
+        #expect(Set(reports.filter { $0.state == .linked }.map(\.kind)) == ["DiagnosticReport", "DocumentReference"])
         let tasks = try store.read { try $0.tasks() }
         // Three lab Tasks, the prescription's (its own checks below) and the eRS referral's booking sub-task.
         #expect(tasks.filter { $0.status == .completed }.count == 5)
@@ -183,7 +183,7 @@ import Testing
         #expect(r.code == 0, "\(r.stdout)")
         let store = try ws.store()
         let report = try #require(try store.read { try $0.reports().first })
-        #expect(report.state == "linked")
+        #expect(report.state == .linked)
         #expect(try store.read { try $0.tasks().first?.status } == .completed)
         // The ACK of the result (enhanced mode: MSH-15/16 = AL) answers its MSH-10.
         let ack = try #require(ws.files(in: "outbox/lab-results").first)

@@ -34,7 +34,7 @@ import Testing
         let r = try h.apply(Facts.message(reports: [Facts.report("ORD1")]))
         #expect(r.disposition == .accepted)
         let report = try #require(try h.read { try $0.reports().first })
-        #expect(report.state == "linked")
+        #expect(report.state == .linked)
         let task = try #require(try h.read { try $0.tasks().first })
         #expect(task.status == .completed)
         let history = try h.read { try $0.taskHistory(taskID: task.id) }
@@ -53,12 +53,12 @@ import Testing
         let h = try WorkflowHarness()
         let first = try h.apply(Facts.message(reports: [Facts.report("ORD7")]))
         #expect(first.disposition == .held)
-        #expect(try h.read { try $0.reports(state: "held") }.count == 1)
+        #expect(try h.read { try $0.reports(state: .held) }.count == 1)
         let second = try h.apply(Facts.message(requests: [Facts.request("ORD7")]))
         #expect(second.disposition == .accepted)
         #expect(second.issues.contains { $0.code == "held-report-linked" })
-        #expect(try h.read { try $0.reports(state: "held") }.isEmpty)
-        #expect(try h.read { try $0.reports(state: "linked") }.count == 1)
+        #expect(try h.read { try $0.reports(state: .held) }.isEmpty)
+        #expect(try h.read { try $0.reports(state: .linked) }.count == 1)
         #expect(try h.read { try $0.tasks().first?.status } == .completed)
     }
 
@@ -79,7 +79,7 @@ import Testing
         let r = try h.apply(Facts.message(patient: Facts.alice, requests: [Facts.request("ORD9")]))
         #expect(r.disposition == .accepted)
         #expect(r.issues.contains { $0.code == "patient-mismatch" })
-        #expect(try h.read { try $0.reports(state: "mismatch") }.count == 1)
+        #expect(try h.read { try $0.reports(state: .mismatch) }.count == 1)
         #expect(try h.read { try $0.tasks().first?.status } == .requested)
     }
 

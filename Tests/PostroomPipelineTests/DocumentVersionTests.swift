@@ -23,8 +23,8 @@ import Testing
         #expect(reports.count == 2)
         let parent = try #require(reports.first { $0.identity.hasSuffix("DOC-1") })
         let child = try #require(reports.first { $0.identity.hasSuffix("DOC-2") })
-        #expect(parent.state == "superseded" && parent.supersededBy == child.id)
-        #expect(child.state == "linked" && child.requestID == parent.requestID)
+        #expect(parent.state == .superseded && parent.supersededBy == child.id)
+        #expect(child.state == .linked && child.requestID == parent.requestID)
         let parentJSON = try #require(try h.read { try $0.resource(type: "DocumentReference", id: parent.id) })
         #expect(parentJSON["status"]?.string == "superseded")
         // The Task completed with the first report stays completed.
@@ -44,8 +44,8 @@ import Testing
         let reports = try h.read { try $0.reports() }
         let p = try #require(reports.first { $0.identity.hasSuffix("DOC-1") })
         let c = try #require(reports.first { $0.identity.hasSuffix("DOC-2") })
-        #expect(p.state == "superseded" && p.supersededBy == c.id)
-        #expect(c.state == "linked")
+        #expect(p.state == .superseded && p.supersededBy == c.id)
+        #expect(c.state == .linked)
         #expect(try h.read { try $0.tasks().first?.status } == .completed)
     }
 
@@ -63,6 +63,6 @@ import Testing
         try h.apply(Facts.message(reports: [Self.document("DOC-1")]))
         try h.apply(Facts.message(reports: [Self.document("DOC-3", status: "appended")]))
         let reports = try h.read { try $0.reports() }
-        #expect(reports.count == 2 && reports.allSatisfy { $0.state == "linked" })
+        #expect(reports.count == 2 && reports.allSatisfy { $0.state == .linked })
     }
 }

@@ -75,5 +75,12 @@ import Testing
         #expect(acks.count == 2)
         #expect(FileManager.default.contents(atPath: outbox + "/" + acks[0]) == FileManager.default.contents(atPath: outbox + "/" + acks[1]))
         #expect(try h.pipeline.store.read { try $0.reports().count } == 300)
+        // The repeat names the first drop and lists as one duplicate `batch` message (the settle path shared with grouped drops).
+        let drops = try h.drops().sorted { $0.receivedAt < $1.receivedAt || ($0.receivedAt == $1.receivedAt && $0.id < $1.id) }
+        let (first, again) = (drops[0], drops[1])
+        #expect(again.outcome == .duplicate && again.duplicateOf == first.id && again.format == "hl7v2")
+        #expect(again.issues.map(\.code) == [IssueCode.duplicateDrop.code])
+        let messages = try h.pipeline.store.read { try $0.messages(dropID: again.id) }
+        #expect(messages.map(\.type) == ["batch"] && messages.first?.disposition == .duplicate && messages.first?.duplicateOf == first.id)
     }
 }

@@ -32,8 +32,8 @@ import Testing
         for i in 0..<10 {
             try h.drop(String(format: "m%02d.hl7", i), Array(String(decoding: sampleORM, as: UTF8.self).replacingOccurrences(of: "C1", with: "C\(i)").utf8))
         }
-        h.pipeline.progress = { done, _ in if done >= 4 { h.pipeline.stop.set() } }
-        let s = try h.pipeline.runOnce()
+        let stop = h.pipeline.stop
+        let s = try h.pipeline.runOnce { done, _ in if done >= 4 { stop.set() } }
         #expect(s.total.accepted == 4)  // one group of 4
         #expect(h.inboxNames().count == 6)
         #expect(try h.drops().allSatisfy { $0.state == .done })

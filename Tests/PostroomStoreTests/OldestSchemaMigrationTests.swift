@@ -62,7 +62,7 @@ import Testing
         defer { cleanUp() }
         #expect(try store.read { try $0.heldReports(keys: ["plac|LAB|Q2"]) }.map(\.id) == ["dr1"])
         #expect(try store.read { try $0.heldReports(keys: ["plac|urn:oid:1.2.3|Q2"]) }.map(\.id) == ["dr1"], "the OID spelling meets the FHIR one")
-        #expect(try store.read { try $0.report(identity: "v2|LAB|R1") }?.state == "held")
+        #expect(try store.read { try $0.report(identity: "v2|LAB|R1") }?.state == .held)
     }
 
     @Test func theTaskAndItsHistoryAreIntact() throws {

@@ -48,7 +48,7 @@ import Testing
             try w.addHeldKeys(["plac|LAB|P1"], reportID: "d2")
         }
         #expect(try t.read { try $0.heldReports(keys: ["plac|LAB|P9", "plac|LAB|P1"]) }.map(\.id) == ["d1", "d2"])
-        #expect(try t.read { try $0.reports(state: "held") }.map(\.id) == ["d2", "d1"], "oldest first")
+        #expect(try t.read { try $0.reports(state: .held) }.map(\.id) == ["d2", "d1"], "oldest first")
         #expect(try t.read { try $0.report(identity: "v2|LAB|d1") }?.requestKeys == ["plac|LAB|P1", "plac|LAB|P9"])
         try t.write { try $0.removeHeldKeys(reportID: "d1") }
         #expect(try t.read { try $0.heldReports(keys: ["plac|LAB|P9", "plac|LAB|P1"]) }.map(\.id) == ["d2"])
@@ -59,7 +59,7 @@ import Testing
             try w.insertRequest(sampleRequest("r1"), keys: ["plac|LAB|P1"])
             try w.insertReport(sampleReport("d1", requestKeys: ["plac|LAB|P1"]))
             var linked = try #require(try w.reader.report(id: "d1"))
-            linked.state = "linked"
+            linked.state = .linked
             linked.requestID = "r1"
             linked.version = 2
             linked.note = "linked late"
@@ -69,7 +69,7 @@ import Testing
             try w.insertLink(reportID: "d1", requestID: "r1", via: "other", at: at(6), messageID: "m10")
         }
         let d1 = try #require(try t.read { try $0.report(id: "d1") })
-        #expect(d1.state == "linked")
+        #expect(d1.state == .linked)
         #expect(d1.requestID == "r1")
         #expect(d1.version == 2)
         #expect(d1.note == "linked late")

@@ -60,7 +60,7 @@ func sampleRequest(_ id: String, status: String = "active", patient: String = "n
 func sampleReport(_ id: String, requestID: String? = nil, requestKeys: [String] = [], receivedAt: String = at(0),
                   message: String = "m-report") -> ReportRecord {
     ReportRecord(id: id, kind: "DiagnosticReport", identity: "v2|LAB|\(id)", status: "final", version: 1,
-                 state: requestID == nil ? "held" : "linked", requestID: requestID, patientKeys: ["nhs|9990000018"],
+                 state: requestID == nil ? .held : .linked, requestID: requestID, patientKeys: ["nhs|9990000018"],
                  requestKeys: requestKeys, receivedAt: receivedAt, updatedAt: receivedAt, messageID: message)
 }
 

@@ -1,0 +1,121 @@
+import Dispatch
+import Foundation
+import PostroomCore
+import PostroomStore
+
+/// Pass 1's findings about a streamed batch: the envelope's issues, its header and the segment terminator.
+struct StreamedEnvelope {
+    var issues: [Issue]
+    var batch: HL7BatchContext
+    var terminator: HL7Segmenter.Terminator?
+}
+
+/// How a streamed batch's messages fared (its results are not kept in memory).
+struct StreamTally {
+    var accepted = 0, rejected = 0, duplicates = 0, held = 0
+    /// Entries written to the batch acknowledgement.
+    var acked = 0
+
+    mutating func add(_ d: MessageResult.Disposition) {
+        switch d {
+        case .accepted: accepted += 1
+        case .held: held += 1; accepted += 1
+        case .duplicate: duplicates += 1
+        case .rejected: rejected += 1
+        }
+    }
+}
+
+/// Pass 2 of a streamed batch: its messages decoded and settled in chunks of `Pipeline.streamedChunk`,
+/// one transaction each, each message's ACK appended to the batch acknowledgement file.
+final class StreamedPass {
+    let pipeline: Pipeline
+    let drop: DropRecord
+    let scope: MessageScope
+    let envelope: StreamedEnvelope
+    let env: AckEnvironment
+    let ackName: String
+    let ackPath: String
+    let ackOut: BufferedFileWriter
+    private(set) var tally = StreamTally()
+    private var pending: [[UInt8]] = []
+    private var index = 0
+
+    init(pipeline: Pipeline, drop: DropRecord, scope: MessageScope, envelope: StreamedEnvelope) throws {
+        self.pipeline = pipeline
+        self.drop = drop
+        self.scope = scope
+        self.envelope = envelope
+        env = pipeline.env(for: scope.channel)
+        let ackDir = pipeline.config.dataFolder + "/acks"
+        try FileSystem.makeDirectory(ackDir)
+        ackName = FileName.ack(name: drop.name, id: drop.id, suffix: "ack.hl7")
+        ackPath = ackDir + "/" + drop.id + ".ack.hl7"
+        ackOut = try BufferedFileWriter(path: ackPath + ".part")
+    }
+
+    /// Reads the file again, settles its messages chunk by chunk and places the finished acknowledgement file.
+    func run() throws {
+        try ackOut.write(HL7AckBuilder.batchHeader(envelope.batch, fileIssues: scope.fileIssues, env: env))
+        var scanner = HL7BatchScanner(terminator: envelope.terminator)
+        try FileSystem.forEachChunk(of: drop.workPath) { chunk in
+            for message in scanner.push(chunk) {
+                pending.append(message)
+                if pending.count >= Pipeline.streamedChunk { try flush() }
+            }
+        }
+        pending += scanner.finish()
+        try flush()
+        try ackOut.write(HL7AckBuilder.batchTrailer(envelope.batch, count: tally.acked))
+        try ackOut.finish()
+        try FileSystem.rename(ackPath + ".part", ackPath)
+    }
+
+    /// Decodes the pending messages on all cores, settles them in one transaction and appends their ACKs.
+    func flush() throws {
+        guard !pending.isEmpty else { return }
+        let decoded = decodePending()
+        index += pending.count
+        var entries: [[UInt8]] = []
+        try pipeline.store.write { w in
+            for (i, maybe) in decoded.enumerated() {
+                guard let m = maybe else { continue }
+                entries.append(try settle(m, raw: pending[i], writer: w))
+            }
+        }
+        for e in entries { try ackOut.write(e) }
+        pending.removeAll(keepingCapacity: true)
+        pipeline.checkpoint("batch-chunk")
+    }
+
+    /// One message: kept as it was when an interrupted attempt committed its chunk, else settled; its ACK entry.
+    func settle(_ m: InboundMessage, raw: [UInt8], writer w: StoreWriter) throws -> [UInt8] {
+        let result: MessageResult
+        if let earlier = try w.reader.message(id: drop.id + "." + String(m.index)) {
+            // Applied by an attempt that was interrupted: its chunk committed whole, so keep its result.
+            result = MessageResult(disposition: earlier.disposition, issues: earlier.issues)
+        } else {
+            // The raw message is kept only when it was rejected (for a reprocess); the file is archived whole.
+            result = try pipeline.settleMessage(m, in: scope, original: raw, format: "hl7v2",
+                                                raw: { $0.disposition == .rejected ? raw : nil }, writer: w).result
+        }
+        tally.add(result.disposition)
+        let entry = HL7AckBuilder.batchEntry(for: m.answer, result: result, fileIssues: scope.fileIssues,
+                                             errorsOnly: scope.channel.errorsOnly, env: env)
+        tally.acked += entry.count
+        return entry.bytes
+    }
+
+    private func decodePending() -> [InboundMessage?] {
+        var decoded = [InboundMessage?](repeating: nil, count: pending.count)
+        let first = index, terminator = envelope.terminator, raw = pending
+        let opts = pipeline.options(for: scope.channel)
+        decoded.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let slots = out
+            DispatchQueue.concurrentPerform(iterations: raw.count) { i in
+                slots[i] = HL7v2Decoder.decodeMessage(raw[i], index: first + i, options: opts, terminator: terminator)
+            }
+        }
+        return decoded
+    }
+}
