@@ -38,7 +38,8 @@ extension Applier {
         var issues: [Issue] = [.information(.appointmentLinked, at: "Appointment.basedOn",
                                             "The Appointment was stored as Appointment/\(id) and linked to its referral")]
         if let task = try referralTask(of: request.id), try isERSReferral(request),
-           let outcome = ReferralPlanner.outcome(ofAppointment: resource["status"]?.string, reference: "Appointment/" + id) {
+           let outcome = ReferralPlanner.outcome(ofAppointment: resource["status"]?.string, reference: "Appointment/" + id,
+                                                cancelationReason: resource["cancelationReason"]) {
             issues += try applyReferralOutcome(outcome, request: request, task: task).issues
         }
         return issues

@@ -53,7 +53,13 @@ extension Applier {
             try updateRequest(req, with: r, patientRef: patientRef, status: .active)
             return try moveTasks(of: req.id, to: .inProgress, reason: "released from hold")
         case .noted(let what):
-            if let existing { try updateRequest(existing, with: r, patientRef: patientRef) }
+            if let existing {
+                try updateRequest(existing, with: r, patientRef: patientRef)
+            } else {
+                // Never answered as accepted without being kept: stored as it is, with no Task (e.g. a completed
+                // advice-and-guidance request beside its referral).
+                _ = try createRequest(r, patient: patient, patientRef: patientRef, withTask: false)
+            }
             return [.information(.requestEventNoted, "Order event \(what) recorded; no workflow change")]
         }
     }
@@ -66,8 +72,8 @@ extension Applier {
         return existing
     }
 
-    /// Stores a new request, and on a placer channel its Task (Option F).
-    func createRequest(_ r: RequestFacts, patient: PatientFacts?, patientRef: String?) throws -> String {
+    /// Stores a new request, and (`withTask`) on a placer channel its Task (Option F), for a referral with a UBRN its eRS Task.
+    func createRequest(_ r: RequestFacts, patient: PatientFacts?, patientRef: String?, withTask: Bool = true) throws -> String {
         let id = try newID(type: "ServiceRequest", proposed: r.resource["id"]?.string)
         if let source = r.resource["id"]?.string { refs.note(type: "ServiceRequest", source: source, stored: id) }
         let resource = refs.rewrite(Self.settingReference(r.resource, key: "subject", to: patientRef))
@@ -79,7 +85,9 @@ extension Applier {
         try writer.insertRequest(RequestRecord(id: id, channel: channel.name, status: status, isReferral: r.isReferral,
                                                patientKeys: patient?.keys ?? [], createdAt: now, updatedAt: now, messageID: messageID),
                                  keys: keys)
-        if r.isReferral, ReferralPlanner.hasUBRN(r.keys, identity: writer.identity) {
+        if !withTask {
+            return id
+        } else if r.isReferral, ReferralPlanner.hasUBRN(r.keys, identity: writer.identity) {
             try createReferralTask(requestID: id, request: resource, patientRef: patientRef)
         } else if channel.role == .placer {
             try createTask(focusRequestID: id, patientRef: patientRef, requester: resource["requester"], owner: Self.owner(of: resource),

@@ -39,6 +39,7 @@ struct Applier {
     /// Applies `message` (already validated, with no errors).
     func apply(_ message: InboundMessage) throws -> MessageResult {
         refs.aliases = message.referenceAliases
+        if let refusal = unkeptPrescriptionStep(message) { return MessageResult(disposition: .rejected, issues: message.issues + refusal.issues) }
         if let prescription = try applyPrescriptionMessage(message) { return prescription }
         var warnings: [Issue] = []
         var held = false

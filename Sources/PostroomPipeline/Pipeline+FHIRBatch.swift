@@ -54,6 +54,7 @@ extension Pipeline {
             sub.requests = m.requests.filter { $0.entryIndex == entry.index }
             sub.reports = m.reports.filter { $0.entryIndex == entry.index }
             sub.tasks = m.tasks.filter { $0.entryIndex == entry.index }
+            sub.otherResources = m.otherResources.filter { $0.entryIndex == entry.index }
             var r = MessageResult(disposition: .rejected, issues: [])
             let entryLog = RoutingLog()
             var entryApplier = applier

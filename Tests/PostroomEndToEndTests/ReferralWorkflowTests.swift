@@ -176,6 +176,9 @@ import Testing
         #expect(ReferralPlanner.businessStatus(of: t.resource) == "TRIAGE_RESPONSE")
         #expect(t.resource["note"]?.array?.last?["text"]?.string == advice)
         #expect(try notices(ws).last?["note"]?[0]?["text"]?.string == advice)
+        #expect(t.history.map(\.to) == ["requested", "rejected"])
+        #expect(t.history.last?.reason.contains("TRIAGE_RESPONSE") == true)
+        #expect(Set(t.history.compactMap(\.messageID)).count == 2)
     }
 
     /// Accept and book later, addressed by the Task's business identifier (as told in the referral's answer).

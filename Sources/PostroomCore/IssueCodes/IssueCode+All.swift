@@ -41,7 +41,7 @@ extension IssueCode {
         .taskUnassigned,
         // Prescriptions
         .dispenseNotificationReplaced, .dispenseNotificationUnknown, .dispenseNotificationWithdrawn, .prescriptionCancelled, .prescriptionCancelPending, .prescriptionDispensed, .prescriptionExists,
-        .prescriptionIDMissing, .prescriptionNotWithDispenser, .prescriptionState, .prescriptionUnknown,
+        .prescriptionIDMissing, .prescriptionInBatch, .prescriptionNeedsBroker, .prescriptionNotWithDispenser, .prescriptionState, .prescriptionUnknown,
         // Referrals
         .appointmentLinked, .appointmentReferralUnknown, .referralAdviceMissing, .referralNotBooked, .referralRejectReasonMissing,
         .referralTriaged, .ubrnFormat,

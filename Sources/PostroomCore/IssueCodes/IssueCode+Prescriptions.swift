@@ -2,6 +2,10 @@
 
 /// The EPS prescription workflow (DOMAIN.md §5.4) on a broker channel.
 extension IssueCode {
+    public static let prescriptionNeedsBroker = IssueCode("prescription-needs-broker", [.error], in: [.fhir], types: ["not-supported"],
+        "An EPS release request (Parameters) is an operation, not a resource to keep: it is run only on a channel with role broker and the nhs state machine")
+    public static let prescriptionInBatch = IssueCode("prescription-in-batch", [.error], in: [.fhir], types: ["not-supported"],
+        "An EPS message, release, return or withdrawal inside a batch or transaction Bundle is not run as a prescription step; send it as a file of its own")
     public static let dispenseNotificationReplaced = IssueCode("dispense-notification-replaced", [.information], in: [.fhir], types: ["informational"],
         "A dispense notification replaced an earlier one (replacementOf); the earlier dispenses are kept as versions")
     public static let dispenseNotificationWithdrawn = IssueCode("dispense-notification-withdrawn", [.information], in: [.fhir], types: ["informational"],

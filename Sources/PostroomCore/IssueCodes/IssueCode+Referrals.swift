@@ -10,7 +10,7 @@ extension IssueCode {
     public static let referralAdviceMissing = IssueCode("referral-advice-missing", [.error], in: [.anyFormat], types: ["business-rule"],
         "A referral returned to the referrer with advice (TRIAGE_RESPONSE) must carry the advice (Task.note or statusReason)")
     public static let referralNotBooked = IssueCode("referral-not-booked", [.error], in: [.anyFormat], types: ["business-rule"],
-        "Did-not-attend is recorded only on a referral whose appointment is booked")
+        "Did-not-attend and a cancelled appointment are recorded only on a referral whose appointment is booked")
     public static let referralTriaged = IssueCode("referral-triaged", [.information], in: [.anyFormat], types: ["informational"],
         "The referral's triage or booking outcome was recorded on its Task")
     public static let appointmentLinked = IssueCode("appointment-linked", [.information], in: [.fhir], types: ["informational"],

@@ -36,13 +36,24 @@ extension ReferralPlanner {
     }
 
     /// An Appointment based on a referral: booked (or later in its life: arrived, checked-in, fulfilled)
-    /// books it; `noshow` is did-not-attend. Nil: stored and linked, no Task change (proposed, pending, cancelled…).
-    public static func outcome(ofAppointment status: String?, reference: String) -> Outcome? {
+    /// books it; `noshow` is did-not-attend; `cancelled` is the eRS state `APPT_CANCELLED_BY_PATIENT`
+    /// when its `cancelationReason` is a patient's (R4 appointment-cancellation-reason `pat…`), else
+    /// `APPT_CANCELLED_BY_PROVIDER`. Nil: stored and linked, no Task change (proposed, pending, waitlist…).
+    public static func outcome(ofAppointment status: String?, reference: String, cancelationReason: JSONValue? = nil) -> Outcome? {
         switch status {
         case "booked", "arrived", "checked-in", "fulfilled": .booked(appointment: reference)
         case "noshow": .didNotAttend
+        case "cancelled": .appointmentCancelled(appointment: reference, byPatient: cancelledByPatient(cancelationReason))
         default: nil
         }
+    }
+
+    /// Whether an Appointment's `cancelationReason` names the patient: a code `pat` or `pat-…`, or text saying "patient".
+    static func cancelledByPatient(_ reason: JSONValue?) -> Bool {
+        for coding in reason?["coding"]?.array ?? [] {
+            if let code = coding["code"]?.string?.lowercased(), code == "pat" || code.hasPrefix("pat-") { return true }
+        }
+        return reason?["text"]?.string?.lowercased().contains("patient") ?? false
     }
 
     /// The code of a Task's businessStatus (its first coding's code, else its text).

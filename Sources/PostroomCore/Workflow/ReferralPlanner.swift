@@ -14,6 +14,7 @@ import Foundation
 /// | return with advice (advice mandatory) | `rejected` + note | `TRIAGE_RESPONSE` | — |
 /// | booked (an Appointment based on it) | `in-progress` | `BOOKED` | `completed`, output the Appointment |
 /// | did not attend | stays `in-progress` | `DID_NOT_ATTEND` | — |
+/// | appointment cancelled | stays `in-progress` | `APPT_CANCELLED_BY_PATIENT` / `…_BY_PROVIDER` | a new one opened, to rebook |
 /// | cancelled by the referrer | `cancelled` (`failed` once work started) | `CANCELLED_REFERRAL` | cancelled |
 public enum ReferralPlanner {
     /// The code system of the businessStatus codes (eRS referral states).
@@ -33,6 +34,8 @@ public enum ReferralPlanner {
         case booked = "BOOKED"
         case didNotAttend = "DID_NOT_ATTEND"
         case cancelled = "CANCELLED_REFERRAL"
+        case appointmentCancelledByPatient = "APPT_CANCELLED_BY_PATIENT"
+        case appointmentCancelledByProvider = "APPT_CANCELLED_BY_PROVIDER"
 
         /// The text shown beside the code.
         public var display: String {
@@ -45,6 +48,8 @@ public enum ReferralPlanner {
             case .booked: "Booked"
             case .didNotAttend: "Did not attend"
             case .cancelled: "Referral cancelled"
+            case .appointmentCancelledByPatient: "Appointment cancelled by the patient"
+            case .appointmentCancelledByProvider: "Appointment cancelled by the provider"
             }
         }
     }
@@ -58,6 +63,8 @@ public enum ReferralPlanner {
         /// Booked: the Appointment (`Appointment/<id>`).
         case booked(appointment: String)
         case didNotAttend
+        /// The booked Appointment (`Appointment/<id>`) was cancelled, by the patient or else by the provider.
+        case appointmentCancelled(appointment: String, byPatient: Bool)
         /// The referrer cancelled the referral (its ServiceRequest revoked).
         case cancelled(reason: String?)
     }
@@ -133,6 +140,13 @@ public enum ReferralPlanner {
                                        "Did-not-attend needs a booked referral; the referral's Task is \(current.rawValue)"))
             }
             return .plan(Plan(path: [], state: .didNotAttend, reason: "patient did not attend", subtask: .none))
+        case .appointmentCancelled(let appointment, let byPatient):
+            guard current == .inProgress else {
+                return .refused(.error(.referralNotBooked, type: "business-rule", at: "Appointment.status",
+                                       "A cancelled appointment needs a booked referral; the referral's Task is \(current.rawValue)"))
+            }
+            let state: State = byPatient ? .appointmentCancelledByPatient : .appointmentCancelledByProvider
+            return .plan(Plan(path: [], state: state, reason: "appointment cancelled: " + appointment, subtask: .open))
         case .cancelled(let reason):
             // DOMAIN.md §2.2: nothing leads from in-progress to cancelled; a started referral is failed.
             let target: TaskStatus = machine.allows(current, .cancelled) ? .cancelled : .failed

@@ -5,10 +5,29 @@ extension FHIRFactsMapper {
     /// A ServiceRequest as a request: keys, the event its status means, and whether it is a referral.
     func requestFacts(_ item: Item) -> RequestFacts {
         let status = item.resource["status"]?.string ?? "unknown"
-        return RequestFacts(resource: .object(item.resource),
-                            keys: Self.identityKeys(of: item.resource, type: item.type, fullUrl: item.fullUrl),
+        let isReferral = Self.isReferral(item.resource)
+        var keys = Self.identityKeys(of: item.resource, type: item.type, fullUrl: item.fullUrl)
+        if !isReferral { keys = Self.qualifyingUBRNKeys(keys, of: item.resource) }
+        return RequestFacts(resource: .object(item.resource), keys: keys,
                             event: Self.requestEvent(status: status, resource: item.resource),
-                            isReferral: Self.isReferral(item.resource), entryIndex: item.entryIndex)
+                            isReferral: isReferral, entryIndex: item.entryIndex)
+    }
+
+    /// eRS gives an advice-and-guidance request the UBRN of the referral it goes with (corpus
+    /// `ers_ResponseExampleReferralAndAdvice.json`): the UBRN names the referral, so a request that
+    /// is not a referral is keyed by the UBRN qualified with its code (`…/Id/UBRN#advice-and-guidance`),
+    /// a request of its own that is neither the referral nor an update of it.
+    static func qualifyingUBRNKeys(_ keys: [String], of resource: JSONObject) -> [String] {
+        let kind = resource["code"]?["coding"]?.array?.first?["code"]?.string ?? "request"
+        return keys.map { key in
+            for system in ReferralPlanner.ubrnSystems {
+                let prefix = CorrelationKey.identifier(system: system, value: "")
+                if key.hasPrefix(prefix) {
+                    return CorrelationKey.identifier(system: system + "#" + kind, value: String(key.dropFirst(prefix.count)))
+                }
+            }
+            return key
+        }
     }
 
     /// ServiceRequest.status → request event: active/draft new, revoked/entered-in-error cancelled,

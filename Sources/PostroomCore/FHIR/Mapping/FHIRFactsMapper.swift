@@ -65,9 +65,10 @@ struct FHIRFactsMapper {
     /// a report lists.
     func otherResources(_ message: InboundMessage) -> [OtherResource] {
         guard rootType == "Bundle" else {
-            // A resource on its own (e.g. an Appointment sent again as `noshow`) is kept as one of a Bundle would be.
+            // A resource on its own (e.g. an Appointment sent again as `noshow`) is kept as one of a Bundle would be;
+            // so is an OperationOutcome (a peer's answer: kept, readable by id, never answered).
             switch rootType {
-            case "MessageHeader", "ServiceRequest", "DiagnosticReport", "Task", "Patient", "OperationOutcome", "": return []
+            case "MessageHeader", "ServiceRequest", "DiagnosticReport", "Task", "Patient", "": return []
             default: return [OtherResource(type: rootType, resource: .object(root), entryIndex: nil)]
             }
         }

@@ -6,6 +6,14 @@ public enum EPSMessageRules {
     /// The MedicationRequest intents a prescription order may use (plan and reflex-order are refused).
     public static let orderIntents: Set<String> = ["order", "original-order", "instance-order"]
 
+    /// Whether a resource is an EPS message: a `message` Bundle whose MessageHeader's event is an NHS message event.
+    public static func isEPSMessage(_ resource: JSONValue) -> Bool {
+        guard resource["resourceType"]?.string == "Bundle", resource["type"]?.string == "message" else { return false }
+        return (resource["entry"]?.array ?? []).contains { e in
+            e["resource"]?["resourceType"]?.string == "MessageHeader" && e["resource"]?["eventCoding"]?["system"]?.string == eventSystem
+        }
+    }
+
     /// The issues of an EPS message Bundle (empty for other Bundles and other events).
     ///
     /// - `prescription-order`: every MedicationRequest `active`, with an order intent, and all
