@@ -97,6 +97,15 @@ extension StoreReader {
         try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM view_record") ?? 0
     }
 
+    /// The journal's keys: of versions waiting, and stale ones (their record already materialised).
+    public func viewKeys() throws -> (waiting: Int, stale: Int) {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT COUNT(*) FILTER (WHERE record >= \(ViewJournal.oldestRecord)), COUNT(*) FILTER (WHERE record < \(ViewJournal.oldestRecord))
+            FROM view_key
+            """)
+        return (row?[0] ?? 0, row?[1] ?? 0)
+    }
+
     /// How many records wait to be materialised.
     public func pendingViewRecords() throws -> Int {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM view_record") ?? 0
@@ -135,6 +144,16 @@ extension StoreWriter {
             }
         }
         return rows.count
+    }
+}
+
+extension StoreWriter {
+    /// Removes the keys of records already materialised while others still wait (when the journal
+    /// empties, `materialiseRecords` removes them all): under a steady load with `view: deferred` the
+    /// journal may never be empty, and stale keys would otherwise pile up. One scan of `view_key`,
+    /// once per materialisation.
+    func forgetStaleKeys() throws {
+        try db.execute(sql: "DELETE FROM view_key WHERE record < \(ViewJournal.oldestRecord)")
     }
 }
 
@@ -186,7 +205,10 @@ extension Store {
             let n = try write { w in try w.materialiseRecords(limit: batch, upTo: last) }
             afterBatch()
             total += n
-            if n < batch { return total }
+            if n < batch {
+                if total > 0 { try write { w in try w.forgetStaleKeys() } }
+                return total
+            }
         }
     }
 }

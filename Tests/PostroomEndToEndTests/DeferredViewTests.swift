@@ -128,6 +128,21 @@ import Testing
         #expect(try Self.answers(try ws.store()) == (try Self.answers(try reference.store())))
     }
 
+    @Test func underASteadyLoadTheDeferredJournalKeepsNoStaleKeys() throws {
+        let ws = try Self.workspace(view: "deferred")
+        #expect(try ws.run().code == 0)
+        let first = try Self.pending(ws)
+        // More drops arrive; this run materialises what the first left and leaves its own.
+        for n in 100..<104 {
+            try ws.drop(Loads.order(n), as: String(format: "order-%03d.hl7", n), channel: "orders")
+        }
+        #expect(try ws.run().code == 0)
+        let left = try Self.pending(ws)
+        #expect(first > 0 && left == 4, "\(first) then \(left) records waiting")
+        let keys = try ws.store().read { try $0.viewKeys() }
+        #expect(keys.waiting > 0 && keys.stale == 0, "\(keys)")
+    }
+
     /// How many versions each resource has (as a sorted list of "Type: depth"), journal and view together.
     static func historyDepths(_ ws: Workspace) throws -> [String] {
         try ws.store().read { r in
