@@ -191,7 +191,7 @@ struct SearchRowBatch {
 extension Store {
     /// Records materialised per transaction: large enough to amortise the commit, small enough that
     /// a reader waiting to write (`serve`) is not held for long.
-    public static let materialiseBatch = 128
+    public static let materialiseBatch = 96
 
     /// Moves every journalled resource version into the view, in order, in transactions of
     /// `materialiseBatch` records. Safe to repeat and to interrupt: each transaction removes the
