@@ -30,7 +30,7 @@ final class StoreProvider: @unchecked Sendable {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
             // A database an older version wrote is brought to this version's schema first (when it can be written).
-            if writable == nil { writable = try? Store(path: path, identity: identity) }
+            _ = openWritable(logFailure: false)
             indexed = (try? Store.prepareSearchIndex(path: path)) ?? false
             if !indexed {
                 logger.warning("the search index could not be built (the database is read-only here?); searches answer 503 until the pipeline builds it")
@@ -52,13 +52,18 @@ final class StoreProvider: @unchecked Sendable {
     func writer() -> Store? {
         lock.lock()
         defer { lock.unlock() }
+        return openWritable()
+    }
+
+    /// The writable handle, opened once (the caller holds `lock`).
+    private func openWritable(logFailure: Bool = true) -> Store? {
         if let writable { return writable }
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
             writable = try Store(path: path, identity: identity)
             return writable
         } catch {
-            logger.error("cannot open the database for writing", metadata: ["error": .string(String(describing: type(of: error)))])
+            if logFailure { logger.error("cannot open the database for writing", metadata: ["error": .string(String(describing: type(of: error)))]) }
             return nil
         }
     }

@@ -78,9 +78,7 @@ extension StoreWriter {
             """)
         try upsert.execute(arguments: [e.type, e.id, e.version, e.lastUpdated, Data(e.json), e.messageID])
         guard SearchIndex.types.contains(e.type) else { return }
-        if existing != nil {
-            try db.cachedStatement(sql: "DELETE FROM search_param WHERE src_type = ? AND src_id = ?").execute(arguments: [e.type, e.id])
-        }
+        if existing != nil { try SearchIndex.forget(db, type: e.type, id: e.id) }
         let parsed = try? JSONParser().parse(e.json)
         searchRows.set(type: e.type, id: e.id, rows: parsed.map { SearchIndexer.rows(type: e.type, id: e.id, resource: $0) } ?? [])
     }

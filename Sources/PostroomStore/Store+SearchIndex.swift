@@ -48,11 +48,14 @@ public enum SearchIndex {
         }
     }
 
+    /// Removes the index rows that `type/id` produced.
+    static func forget(_ db: Database, type: String, id: String) throws {
+        try db.cachedStatement(sql: "DELETE FROM search_param WHERE src_type = ? AND src_id = ?").execute(arguments: [type, id])
+    }
+
     /// Replaces the index rows that `type/id` produced (`replacing: false` for a resource stored for the first time).
     static func index(_ db: Database, type: String, id: String, resource: JSONValue, replacing: Bool = true) throws {
-        if replacing {
-            try db.cachedStatement(sql: "DELETE FROM search_param WHERE src_type = ? AND src_id = ?").execute(arguments: [type, id])
-        }
+        if replacing { try forget(db, type: type, id: id) }
         let insert = try db.cachedStatement(sql: """
             INSERT INTO search_param (src_type, src_id, type, id, name, system, value, lo, hi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
