@@ -3,13 +3,19 @@ import Foundation
 import PostroomCore
 
 /// An error from libarchive, with its message.
-public struct ArchiveError: Error, CustomStringConvertible, Sendable {
+public struct ArchiveError: Error, CustomStringConvertible, LogRedactable, Sendable {
     public var description: String
-    init(_ what: String, _ a: OpaquePointer?) {
+    /// Without member or file names (libarchive's own text may quote them): what a log may show.
+    public var logSafeDescription: String
+    init(_ what: String, _ a: OpaquePointer?, redacted: String? = nil) {
         let detail = a.flatMap { archive_error_string($0) }.map { String(cString: $0) } ?? "unknown error"
         description = "\(what): \(detail)"
+        logSafeDescription = redacted ?? what
     }
-    init(_ what: String) { description = what }
+    init(_ what: String, redacted: String? = nil) {
+        description = what
+        logSafeDescription = redacted ?? what
+    }
 }
 
 /// Writes a tar archive (gzip or zstd compressed) through libarchive, member by member.
@@ -76,13 +82,13 @@ public final class ArchiveWriter {
 
     /// Adds a regular file member by streaming the file at `path` (bounded memory for huge files).
     public func add(name: String, contentsOf filePath: String, size: Int64, modified: Date) throws {
-        guard let fh = FileHandle(forReadingAtPath: filePath) else { throw ArchiveError("cannot read \(filePath)") }
+        guard let fh = FileHandle(forReadingAtPath: filePath) else { throw ArchiveError("cannot read \(filePath)", redacted: "cannot read \(LogRedaction.path(filePath))") }
         defer { try? fh.close() }
         try header(name: name, size: size, modified: modified)
         var remaining = size
         while remaining > 0 {
             let chunk = try fh.read(upToCount: Int(min(remaining, 1 << 20))) ?? Data()
-            if chunk.isEmpty { throw ArchiveError("\(filePath) is shorter than expected") }
+            if chunk.isEmpty { throw ArchiveError("\(filePath) is shorter than expected", redacted: "\(LogRedaction.path(filePath)) is shorter than expected") }
             try chunk.withUnsafeBytes { try writeAll($0) }
             remaining -= Int64(chunk.count)
         }
@@ -98,7 +104,7 @@ public final class ArchiveWriter {
         archive_entry_set_perm(entry, 0o644)
         let t = modified.timeIntervalSince1970
         archive_entry_set_mtime(entry, time_t(t), Int(t.truncatingRemainder(dividingBy: 1) * 1e9))
-        guard archive_write_header(a, entry) == ARCHIVE_OK else { throw ArchiveError("cannot add \(name)", a) }
+        guard archive_write_header(a, entry) == ARCHIVE_OK else { throw ArchiveError("cannot add \(name)", a, redacted: "cannot add \(LogRedaction.path(name))") }
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import PostroomCore
 
 #if canImport(Glibc)
 import Glibc
@@ -12,15 +13,27 @@ import Glibc
 private func c_syncfs(_ fd: Int32) -> Int32
 
 /// An I/O failure, naming the path and the system's reason.
-public struct FileSystemError: Error, CustomStringConvertible, Sendable {
+public struct FileSystemError: Error, CustomStringConvertible, LogRedactable, Sendable {
     public var description: String
+    /// The same with the file's name replaced by a hash of it (what a log may show).
+    public var logSafeDescription: String
     /// The system's error number, when the failure came from a system call.
     public var code: Int32?
-    init(_ what: String, _ path: String, errno e: Int32 = errno) {
-        description = "\(what) \(path): \(String(cString: strerror(e)))"
+    init(_ what: String, _ path: String, to target: String? = nil, errno e: Int32 = errno) {
+        let reason = String(cString: strerror(e))
+        description = "\(what) \(path)" + (target.map { " to \($0)" } ?? "") + ": \(reason)"
+        logSafeDescription = "\(what) \(LogRedaction.path(path))" + (target.map { " to \(LogRedaction.path($0))" } ?? "") + ": \(reason)"
         code = e
     }
-    init(_ description: String) { self.description = description }
+    /// A failure that is not a system call's: its text built around the path, once as is and once redacted.
+    init(path: String, _ text: (String) -> String) {
+        description = text(path)
+        logSafeDescription = text(LogRedaction.path(path))
+    }
+    init(_ description: String) {
+        self.description = description
+        logSafeDescription = description
+    }
 }
 
 /// Thin POSIX helpers: no symlink following, atomic renames, grouped durability.
@@ -81,7 +94,7 @@ public enum FileSystem {
 
     /// `rename(2)`: atomic within one file system.
     public static func rename(_ from: String, _ to: String) throws {
-        guard Glibc.rename(from, to) == 0 else { throw FileSystemError("cannot rename to \(to):", from) }
+        guard Glibc.rename(from, to) == 0 else { throw FileSystemError("cannot rename", from, to: to) }
     }
 
     /// Removes a file; a missing file is not an error.
@@ -97,9 +110,9 @@ public enum FileSystem {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw FileSystemError("cannot stat", path) }
-        guard st.st_mode & S_IFMT == S_IFREG else { throw FileSystemError("not a regular file: \(path)") }
+        guard st.st_mode & S_IFMT == S_IFREG else { throw FileSystemError(path: path) { "not a regular file: \($0)" } }
         let size = Int64(st.st_size)
-        guard size <= limit else { throw FileSystemError("\(path) is larger than \(limit) bytes") }
+        guard size <= limit else { throw FileSystemError(path: path) { "\($0) is larger than \(limit) bytes" } }
         var out = [UInt8](repeating: 0, count: Int(size))
         var off = 0
         while off < out.count {

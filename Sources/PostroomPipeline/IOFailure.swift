@@ -1,4 +1,5 @@
 import Foundation
+import PostroomCore
 import PostroomStore
 
 #if canImport(Glibc)
@@ -21,7 +22,7 @@ public enum IOFailure {
 
     /// The message for an operator: what failed and that nothing is lost.
     public static func message(_ error: any Error) -> String {
-        let what = (error as? CustomStringConvertible)?.description ?? String(describing: error)
+        let what = LogRedaction.describe(error)
         return "cannot read or write what it needs (\(what)). Nothing is lost: what this run did not finish stays in work/ "
             + "or the inbox, and the next run finishes it once the cause (a full disk, a permission, a read-only folder) is fixed."
     }

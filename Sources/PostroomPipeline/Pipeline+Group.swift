@@ -104,7 +104,7 @@ extension Pipeline {
                     try FileSystem.rename(ready.path, work)
                 } catch {
                     // Gone (taken or removed by someone else) or not ours to move: nothing was claimed.
-                    logger.warning("claim failed", metadata: ["channel": .string(ch.name), "error": .string("\(error)")])
+                    logger.warning("claim failed", metadata: ["channel": .string(ch.name), "error": .string(LogRedaction.describe(error))])
                     session.unclaimable.insert(ready.path)
                     continue
                 }
@@ -213,7 +213,7 @@ extension Pipeline {
         } catch {
             f.stage = .refused(.fatal(.fileUnreadable, type: "exception", "The file could not be read"))
             f.record.sha256 = f.record.sha256.isEmpty ? "not-read" : f.record.sha256
-            logger.error("read failed", metadata: ["drop": .string(record.id), "error": .string("\(error)")])
+            logger.error("read failed", metadata: ["drop": .string(record.id), "error": .string(LogRedaction.describe(error))])
         }
         return f
     }

@@ -35,15 +35,11 @@ public final class Pipeline: Sendable {
         self.logger = logger
         try FileSystem.makeDirectory(config.dataFolder)
         lock = try DataFolderLock(path: config.lockFile)
-        for dir in [config.workFolder, config.archiveFolder, config.errorFolder, config.workFolder + "/.staging"] {
-            try FileSystem.makeDirectory(dir)
-        }
+        try Self.makeDataFolders(config)
         let workDevice = FileSystem.status(config.workFolder)?.device
         for ch in config.channels {
             try FileSystem.makeDirectory(ch.inbox)
             try FileSystem.makeDirectory(ch.outbox)
-            try FileSystem.makeDirectory(config.workFolder + "/" + ch.name)
-            try FileSystem.makeDirectory(config.errorFolder + "/" + ch.name)
             if FileSystem.status(ch.inbox)?.device != workDevice {
                 throw ConfigError(key: "channels.\(ch.name).inbox",
                                   message: "the inbox and the work folder \(config.workFolder) are on different file systems; claiming by rename needs one")
@@ -90,6 +86,10 @@ public final class Pipeline: Sendable {
     /// Processes what is in the inboxes now (and anything an earlier run left unfinished), then returns.
     /// `progress` is called with (drops done, drops seen) after each group (the CLI draws a progress bar).
     public func runOnce(mode: String = "once", progress: (@Sendable (_ done: Int, _ seen: Int) -> Void)? = nil) throws -> RunSummary {
+        // A watcher lives long: folders of the data folder removed meanwhile are made again, so that
+        // neither recovery nor the claims of this run fail for want of them. One that cannot be made
+        // fails only the steps that need it, drop by drop, as before.
+        try? Self.makeDataFolders(config, eachOnItsOwn: true)
         let session = try RunSession(pipeline: self, mode: mode, progress: progress)
         try recover(into: session)
         let viewMark = try store.read { try $0.lastViewRecord() }
@@ -117,7 +117,7 @@ public final class Pipeline: Sendable {
                     scan = try scanner.scan(ch, limit: scanLimit, notAfter: startedAt)
                 } catch {
                     // One channel's folder being unavailable must not stop the others.
-                    logger.error("inbox unavailable", metadata: ["channel": .string(ch.name), "error": .string("\(error)")])
+                    logger.error("inbox unavailable", metadata: ["channel": .string(ch.name), "error": .string(LogRedaction.describe(error))])
                     if !session.unavailable.contains(ch.name) { session.unavailable.append(ch.name) }
                     continue
                 }
@@ -150,6 +150,17 @@ public final class Pipeline: Sendable {
 }
 
 extension Pipeline {
+    /// The folders of the data folder Postroom owns: `work/` (and one per channel, and `.staging`),
+    /// `archive/`, `error/` (and one per channel). Inboxes and outboxes may be shares that are not
+    /// mounted, so they are made only when the pipeline opens, never again behind a share's back.
+    static func makeDataFolders(_ config: PipelineConfig, eachOnItsOwn: Bool = false) throws {
+        let dirs = [config.workFolder, config.archiveFolder, config.errorFolder, config.workFolder + "/.staging"]
+            + config.channels.flatMap { [config.workFolder + "/" + $0.name, config.errorFolder + "/" + $0.name] }
+        for dir in dirs {
+            if eachOnItsOwn { try? FileSystem.makeDirectory(dir) } else { try FileSystem.makeDirectory(dir) }
+        }
+    }
+
     /// Candidates one scan of an inbox keeps (the oldest); a huge inbox is taken in several passes.
     var scanLimit: Int { max(config.groupSize * 4, 16_384) }
 

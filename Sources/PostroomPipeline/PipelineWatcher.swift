@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PostroomCore
 import ServiceLifecycle
 import Synchronization
 
@@ -44,7 +45,7 @@ public final class PipelineWatcher: Service, @unchecked Sendable {
                 onRun?(summary)
             case .failure(let error):
                 failures += 1
-                logger.error("run failed; backing off", metadata: ["error": .string("\(error)"), "failures": .stringConvertible(failures)])
+                logger.error("run failed; backing off", metadata: ["error": .string(LogRedaction.describe(error)), "failures": .stringConvertible(failures)])
             }
             if pipeline.stop.isSet { break }
             let delay = failures == 0 ? interval : min(interval * (1 << min(failures, 10)), .seconds(300))
