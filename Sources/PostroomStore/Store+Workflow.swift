@@ -146,13 +146,27 @@ extension StoreReader {
                  AND t.status IN ('completed', 'failed', 'cancelled', 'rejected', 'entered-in-error'))
                 """
         }
-        if let patientKey { sql += " AND r.patient_keys LIKE ?"; args.append("%\"\(patientKey)\"%") }
+        if let patientKey {
+            // The key as the JSON array spells it, its LIKE wildcards escaped: `%` or `_` in a key match only themselves.
+            sql += " AND r.patient_keys LIKE ? ESCAPE '\\'"
+            args.append("%" + Self.likeEscaped(JSONWriter().string(.string(patientKey))) + "%")
+        }
         sql += " ORDER BY created_at DESC LIMIT ?"
         args.append(limit)
         return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map {
             RequestRecord(id: $0[0], channel: $0[1], status: $0[2], isReferral: $0[3], patientKeys: Set(decodeKeys($0[4])),
                           createdAt: $0[5], updatedAt: $0[6], messageID: $0[7])
+        }.filter { patientKey == nil || $0.patientKeys.contains(patientKey!) }
+    }
+
+    /// `s` with `\`, `%` and `_` escaped for a `LIKE … ESCAPE '\'` pattern.
+    static func likeEscaped(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            if c == "\\" || c == "%" || c == "_" { out.append("\\") }
+            out.append(c)
         }
+        return out
     }
 
     static let reportColumns = """
