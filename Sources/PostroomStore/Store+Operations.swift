@@ -17,6 +17,10 @@ public struct PruneCounts: Sendable, Equatable {
     public var dedupeKeys = 0
     public var runs = 0
     public var resourceVersions = 0
+    /// Files sent besides acknowledgements (routed Tasks), already written, of pruned drops.
+    public var outbound = 0
+    /// Finished operator reprocess requests.
+    public var reprocessRequests = 0
     public init() {}
 }
 
@@ -87,10 +91,21 @@ extension StoreWriter {
             DELETE FROM message WHERE drop_id IN (SELECT id FROM drop_file WHERE received_at < ? AND state = 'done')
             """, arguments: [cutoff])
         c.messages = db.changesCount
+        // Routed files carry patient data: once written, they go with their drop.
+        try db.execute(sql: """
+            DELETE FROM outbound WHERE written = 1 AND drop_id IN (SELECT id FROM drop_file WHERE received_at < ? AND state = 'done')
+            """, arguments: [cutoff])
+        c.outbound = db.changesCount
         try db.execute(sql: "DELETE FROM drop_file WHERE received_at < ? AND state = 'done'", arguments: [cutoff])
         c.drops = db.changesCount
-        try db.execute(sql: "DELETE FROM run WHERE started_at < ? AND status != 'running'", arguments: [cutoff])
+        // A run goes once none of its drops is left (a drop received after the cutoff keeps its run).
+        try db.execute(sql: """
+            DELETE FROM run WHERE started_at < ? AND status != 'running'
+            AND NOT EXISTS (SELECT 1 FROM drop_file d WHERE d.run_id = run.id)
+            """, arguments: [cutoff])
         c.runs = db.changesCount
+        try db.execute(sql: "DELETE FROM reprocess_request WHERE requested_at < ? AND state != 'pending'", arguments: [cutoff])
+        c.reprocessRequests = db.changesCount
         try db.execute(sql: """
             DELETE FROM resource_history WHERE last_updated < ?
             AND version < (SELECT r.version FROM resource r WHERE r.type = resource_history.type AND r.id = resource_history.id)

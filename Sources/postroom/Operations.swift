@@ -185,6 +185,7 @@ struct Prune: ParsableCommand {
                 "cutoff": .string(cutoff), "archives": .number("\(result.archives)"), "errorFiles": .number("\(result.errorFiles)"),
                 "drops": .number("\(result.rows.drops)"), "messages": .number("\(result.rows.messages)"),
                 "runs": .number("\(result.rows.runs)"), "resourceVersions": .number("\(result.rows.resourceVersions)"),
+                "outbound": .number("\(result.rows.outbound)"), "reprocessRequests": .number("\(result.rows.reprocessRequests)"),
                 "bytesReclaimed": .number("\(result.bytesReclaimed)"),
             ])))
             return
@@ -193,6 +194,7 @@ struct Prune: ParsableCommand {
             Pruned everything before \(cutoff):
               archives removed: \(result.archives)   error files removed: \(result.errorFiles)
               drops: \(result.rows.drops)   messages: \(result.rows.messages)   runs: \(result.rows.runs)   old resource versions: \(result.rows.resourceVersions)
+              sent files: \(result.rows.outbound)   reprocess requests: \(result.rows.reprocessRequests)
               bytes reclaimed: \(result.bytesReclaimed)
             """)
     }

@@ -71,6 +71,34 @@ import Testing
         #expect(try t.read { try $0.auditTrail() }.count == 1)
     }
 
+    /// Routed files (patient data) go with their pruned drop once written; unwritten ones stay to be
+    /// sent. Finished reprocess requests go; pending ones stay. A run with a drop left keeps its record.
+    @Test func sentFilesFinishedRequestsAndRunsWithoutDropsGo() throws {
+        try t.write { w in
+            try w.insertRun(id: "old-run-with-new-drop", startedAt: at(0), mode: "watch")
+            try w.finishRun(id: "old-run-with-new-drop", finishedAt: at(500), status: "ok", accepted: 1, rejected: 0, duplicates: 0,
+                            held: 0, archivePath: nil)
+            try w.insertDrop(sampleDrop("late", run: "old-run-with-new-drop", receivedAt: at(160)))
+            try w.markErrored(dropID: "late")
+            try w.queueOutbound(dropID: "old", channel: "lab", name: "sent.json", bytes: [1])
+            try w.queueOutbound(dropID: "old", channel: "lab", name: "unsent.json", bytes: [2])
+            try w.queueOutbound(dropID: "new", channel: "lab", name: "new.json", bytes: [3])
+        }
+        let sent = try t.read { try $0.pendingOutbound() }.filter { $0.name != "unsent.json" }.map(\.seq)
+        try t.write { w in
+            try w.markOutboundWritten(sent)
+            let done = try w.requestReprocess(dropID: "old", actor: "ops", at: at(0))
+            try w.finishReprocessRequest(seq: done, state: "done", result: nil)
+            _ = try w.requestReprocess(dropID: "old", actor: "ops", at: at(1))
+            _ = try w.requestReprocess(dropID: "new", actor: "ops", at: at(150))
+        }
+        let c = try t.write { try $0.prune(before: cutoff) }
+        #expect(c.outbound == 1 && c.reprocessRequests == 1, "\(c)")
+        #expect(try t.read { try $0.pendingOutbound() }.map(\.name) == ["unsent.json"])
+        #expect(try t.read { try $0.pendingReprocessRequests() }.count == 2)
+        #expect(try t.read { try $0.runs() }.map(\.id).sorted() == ["new-run", "old-run-with-new-drop", "old-running"])
+    }
+
     @Test func aSupersededVersionNewerThanTheCutoffStays() throws {
         try t.write { try $0.putResource(type: "Patient", id: "p1", resource: json(#"{"gender":"male"}"#), messageID: nil, at: at(300)) }
         try t.write { try $0.putResource(type: "Patient", id: "p1", resource: json(#"{"gender":"female"}"#), messageID: nil, at: at(400)) }
