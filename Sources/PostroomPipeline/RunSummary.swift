@@ -58,11 +58,13 @@ public struct RunSummary: Sendable {
         }
     }
 
-    /// Exit code of `run --once`: 0 when everything was accepted, 65 (EX_DATAERR) when something was rejected.
-    /// 74 (EX_IOERR) when an inbox could not be read at all, or a drop's outputs could not be placed.
+    /// Exit code of `run --once`: 74 (EX_IOERR) when an inbox could not be read at all, or a drop's outputs
+    /// could not be placed; else 65 (EX_DATAERR) when something was rejected; else 0.
     public var exitCode: Int32 {
+        // An inbox that could not be read or an output that could not be placed needs the operator;
+        // a rejected drop is answered and in error/ already: 74 wins over 65.
+        if !unavailable.isEmpty || !unplaced.isEmpty { return 74 }
         let t = total
-        if t.rejected > 0 || t.partial > 0 { return 65 }
-        return unavailable.isEmpty && unplaced.isEmpty ? 0 : 74
+        return t.rejected > 0 || t.partial > 0 ? 65 : 0
     }
 }

@@ -123,6 +123,7 @@ import Testing
         let s = try h.pipeline.runOnce()
         #expect(s.total.accepted == 1 && s.total.rejected == 1)
         #expect(s.unplaced.count == 1 && s.unplaced[0].contains("error folder"))
+        #expect(s.exitCode == 74, "an output left unplaced needs the operator more than a rejected drop does")
         let stuck = try #require(try h.drops().first { $0.name == "stuck.hl7" })
         #expect(stuck.state == .processed && FileManager.default.fileExists(atPath: stuck.workPath))
         #expect(Self.names(h.config.channels[0].outbox).count == 2)
