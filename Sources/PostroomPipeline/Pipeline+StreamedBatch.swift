@@ -73,6 +73,8 @@ extension Pipeline {
             try markSettled(record, d, duplicateOf: verdict.duplicateOf, writer: w)
         }
         f.record = record
+        f.record.state = .processed
+        f.record.outcome = .duplicate
         f.stage = .decided(d)
     }
 

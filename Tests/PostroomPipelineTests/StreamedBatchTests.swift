@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PostroomArchive
 import PostroomCore
 @testable import PostroomPipeline
 import PostroomStore
@@ -82,5 +83,14 @@ import Testing
         #expect(again.issues.map(\.code) == [IssueCode.duplicateDrop.code])
         let messages = try h.pipeline.store.read { try $0.messages(dropID: again.id) }
         #expect(messages.map(\.type) == ["batch"] && messages.first?.disposition == .duplicate && messages.first?.duplicateOf == first.id)
+        // The run's archive says so too.
+        let archive = try #require(s.archivePaths.first)
+        let reader = try ArchiveReader(path: archive)
+        var manifest: JSONValue?
+        while let m = try reader.next() {
+            if m.name == "manifest.json" { manifest = try JSONParser().parse(String(decoding: try reader.readData(limit: 1 << 20), as: UTF8.self)) }
+        }
+        let entry = try #require(manifest?["drops"]?.array?.first { $0["drop"]?.string == again.id })
+        #expect(entry["outcome"]?.string == "duplicate", "\(entry)")
     }
 }
