@@ -14,10 +14,10 @@ extension HL7Timestamp {
 
     /// The CDA mapping's FHIR `instant` (`YYYY-MM-DDThh:mm:ss[.fff]±hh:mm`) when the value is
     /// precise to the hour or better (missing minutes and seconds are written as zero); `zone` (an
-    /// IANA name) gives the offset of values that carry none, as Foundation's calendar resolves it.
+    /// IANA name) gives the offset of values that carry none, as for v2 times (`HL7TimeZone`).
     public func fhirInstant(defaultZone zone: String) -> String? {
         guard let month, let day, let hour else { return nil }
-        let offset = offsetMinutes ?? calendarOffset(zone: zone, month: month, day: day, hour: hour)
+        let offset = offsetMinutes ?? localOffset(zone: zone, month: month, day: day, hour: hour)
         return render(offset: offset, zulu: false)
     }
 
@@ -58,13 +58,9 @@ extension HL7Timestamp {
         }
     }
 
-    /// The zone's offset at this local time as Foundation's Gregorian calendar resolves it.
-    private func calendarOffset(zone: String, month: Int, day: Int, hour: Int) -> Int {
-        let tz = TimeZone(identifier: zone) ?? TimeZone(identifier: "Europe/London") ?? .gmt
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = tz
-        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute ?? 0, second: second ?? 0)
-        guard let date = calendar.date(from: components) else { return 0 }
-        return tz.secondsFromGMT(for: date) / 60
+    /// The offset of this local time in `zone`, as v2 times are resolved (`HL7TimeZone`): a local time
+    /// means the same instant whichever format carried it, in the changeover hours too.
+    private func localOffset(zone: String, month: Int, day: Int, hour: Int) -> Int {
+        HL7TimeZone.shared(zone).offsetMinutes(year: year, month: month, day: day, hour: hour, minute: minute ?? 0)
     }
 }

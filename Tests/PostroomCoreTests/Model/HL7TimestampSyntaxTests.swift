@@ -27,6 +27,16 @@ import Testing
         #expect(HL7Timestamp("2024")?.fhirDateTime(zone: HL7TimeZone(identifier: "UTC")) == "2024")
     }
 
+    /// A local time without an offset means the same instant in a v2 message and a CDA document,
+    /// in the hour the clocks go forward (a time that does not exist) and back (one that exists twice).
+    @Test(arguments: ["20260329013000", "20261025013000", "20260329023000", "20261025003000", "20260715120000"])
+    func v2AndCDAResolveALocalTimeToTheSameInstant(_ value: String) throws {
+        let v2 = try #require(HL7Timestamp(value)).fhirDateTime(zone: HL7TimeZone(identifier: "Europe/London"))
+        let v3 = try #require(HL7Timestamp(value, syntax: .v3)).fhirDateTime(defaultZone: "Europe/London")
+        // The two spell UTC differently (`Z`, `+00:00`); the offsets agree.
+        #expect(v2.replacingOccurrences(of: "Z", with: "+00:00") == v3, "\(v2) vs \(v3)")
+    }
+
     @Test func daysInAMonthFollowTheGregorianLeapYears() {
         #expect(CivilDate.daysIn(month: 2, year: 2024) == 29)
         #expect(CivilDate.daysIn(month: 2, year: 1900) == 28)
