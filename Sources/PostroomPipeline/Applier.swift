@@ -159,6 +159,11 @@ final class ReferenceMap {
         for (alias, target) in aliases where target == from { map[alias] = to }
     }
 
+    /// Starts from references already resolved (a streamed Bundle's earlier groups).
+    func seed(_ resolved: [String: String]) {
+        for (k, v) in resolved { map[k] = v }
+    }
+
     func rewrite(_ v: JSONValue) -> JSONValue {
         ReferenceRewriter.rewrite(v, map)
     }
