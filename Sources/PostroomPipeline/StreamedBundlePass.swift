@@ -112,7 +112,8 @@ final class StreamedBundlePass {
         try pipeline.queueRouted(applier.routing, dropID: scope.dropID, writer: w)
         for (k, v) in applier.refs.map where FHIRBundleIndex.isURN(k) { stored[k] = v }
         // Issues of the Bundle as a whole are found again in every group: kept once.
-        issues += first == 0 ? result.issues : result.issues.filter { FHIRBatchContext.entryIndex(of: $0.location) != nil }
+        let repeated = first == 0 ? [] : batch.bundleIssues
+        issues += result.issues.filter { !repeated.contains($0) }
         held = held || result.disposition == .held
         for r in result.entryResults ?? [] {
             if r.status.hasPrefix("2") { anyApplied = true } else { anyFailed = true }

@@ -9,7 +9,7 @@ import Testing
 /// and a broken file is rejected whole and kept.
 @Suite struct StreamedBundleTests {
     static func org(_ n: Int) -> String {
-        #"{"fullUrl":"urn:uuid:00000000-0000-4000-8000-\#(String(format: "%012d", n))","resource":{"resourceType":"Organization","id":"org-\#(n)","identifier":[{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"X\#(n)"}],"name":"Lab \#(n)"},"request":{"method":"POST","url":"Organization"}}"#
+        #"{"fullUrl":"urn:uuid:00000000-0000-4000-8000-\#(String(format: "%012d", n))","resource":{"resourceType":"Organization","id":"org-\#(n)","identifier":[{"system":"https://example.org/labs","value":"X\#(n)"}],"name":"Lab \#(n)"},"request":{"method":"POST","url":"Organization"}}"#
     }
 
     /// An Appointment whose participant is the Organization of entry `target` (a urn: reference, often to an earlier group).
@@ -76,7 +76,12 @@ import Testing
         let (streamed, drop, answer) = try run(bytes, streamed: true)
         let (whole, wholeDrop, _) = try run(bytes, streamed: false)
         #expect(drop.ackFile != nil && wholeDrop.ackFile == nil, "one streamed, one read whole")
-        #expect(streamed == whole)
+        #expect(streamed.outcome == whole.outcome)
+        #expect(streamed.issues == whole.issues)
+        #expect(streamed.statuses == whole.statuses)
+        #expect(streamed.locations == whole.locations)
+        #expect(streamed.resources.count == whole.resources.count)
+        #expect(streamed.resources.filter { whole.resources[$0.key] != $0.value }.keys.sorted().prefix(5) == [])
         #expect(answer["type"]?.string == type + "-response")
         #expect(streamed.statuses.count == 900)
         #expect(streamed.outcome == (type == "batch" ? .partial : .accepted))
@@ -129,9 +134,11 @@ import Testing
         let bytes = Self.bundle("batch", count: 400)
         try h.drop("a.json", bytes)
         _ = try h.pipeline.runOnce()
+        let stored = try h.pipeline.store.read { try $0.resourceCounts() }.map(\.count)
+        #expect(stored.reduce(0, +) >= 400)
         try h.drop("b.json", bytes)
         let s = try h.pipeline.runOnce()
         #expect(s.total.duplicates == 1)
-        #expect(try h.pipeline.store.read { try $0.resourceIDs(type: "Organization") }.count == 400)
+        #expect(try h.pipeline.store.read { try $0.resourceCounts() }.map(\.count) == stored)
     }
 }
