@@ -14,7 +14,7 @@ def org(n):
     text = "Laboratory %d. " % n * 40
     return ('{"fullUrl":"urn:uuid:00000000-0000-4000-8000-%012d","resource":{"resourceType":"Organization","id":"org-%d",'
             '"text":{"status":"generated","div":"<div xmlns=\\"http://www.w3.org/1999/xhtml\\">%s</div>"},'
-            '"identifier":[{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"X%d"}],"name":"Lab %d"},'
+            '"identifier":[{"system":"https://example.org/labs","value":"X%d"}],"name":"Lab %d"},'
             '"request":{"method":"POST","url":"Organization"}}' % (n, n, text, n, n))
 
 

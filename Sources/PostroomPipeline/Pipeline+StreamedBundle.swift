@@ -6,7 +6,7 @@ import PostroomStore
 /// What pass 1 found in a large JSON file.
 enum BundleScan {
     /// A `batch` or `transaction` Bundle, sound in structure: settled group by group.
-    case bundle(FHIRBundleEnvelope, FHIRBatchContext.Kind, fullUrls: Set<String>)
+    case bundle(FHIRBundleEnvelope, FHIRBatchContext.Kind, fullUrls: Set<Int>)
     /// Not JSON, truncated, or an entry that does not parse: rejected with this issue, nothing applied.
     case broken(Issue)
     /// Another resource or Bundle type: decoded whole as before (bounded by `maxFileSize`).
@@ -14,8 +14,9 @@ enum BundleScan {
 }
 
 extension Pipeline {
-    /// Entries decoded and applied per group of a streamed Bundle (with at most 1 MiB of their JSON).
-    static let bundleGroupEntries = 256
+    /// Entries decoded and applied per group of a streamed Bundle (with at most 256 KiB of their JSON).
+    static let bundleGroupEntries = 64
+    static let bundleGroupBytes = 256 << 10
 
     /// Whether a file's first bytes say JSON (FHIR), after a BOM and blanks.
     static func startsLikeJSON(_ path: String) -> Bool {
@@ -57,7 +58,7 @@ extension Pipeline {
     func scanBundle(_ f: inout InFlight) throws -> BundleScan {
         var scanner = JSONBundleStreamScanner()
         let hash = SHA256Stream()
-        var fullUrls = Set<String>()
+        var fullUrls = Set<Int>()
         var broken: Issue?
         // A root member too large to hold apart (a large single resource): decoded whole as before.
         var whole = false

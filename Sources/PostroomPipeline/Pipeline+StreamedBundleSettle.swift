@@ -8,7 +8,7 @@ extension Pipeline {
     /// stops (a refused transaction, another FHIR version, a duplicate) everything it applied is rolled back
     /// and the drop is settled on its own with an OperationOutcome.
     func applyStreamedBundle(_ f: inout InFlight, envelope: FHIRBundleEnvelope, kind: FHIRBatchContext.Kind,
-                             fullUrls: Set<String>, now: String) throws {
+                             fullUrls: Set<Int>, now: String) throws {
         let record0 = f.record
         let isReprocess = record0.reprocessOf != nil
         var applied: [Int: String] = [:]

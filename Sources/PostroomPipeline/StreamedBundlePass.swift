@@ -13,7 +13,7 @@ struct StreamedBundleStop: Error {
 }
 
 /// Pass 2 of a large `batch`/`transaction` Bundle: its entries read again from the file, decoded and
-/// applied in groups (`Pipeline.bundleGroupEntries` entries or 1 MiB of JSON, whichever comes first), all
+/// applied in groups (`Pipeline.bundleGroupEntries` entries or `bundleGroupBytes` of JSON, whichever comes first), all
 /// inside the one store transaction of `run` — so a transaction is all or nothing and a crash leaves
 /// nothing half applied — each group's response entries appended to the answer file.
 final class StreamedBundlePass {
@@ -22,7 +22,7 @@ final class StreamedBundlePass {
     let scope: MessageScope
     let envelope: FHIRBundleEnvelope
     let kind: FHIRBatchContext.Kind
-    let fullUrls: Set<String>
+    let fullUrls: Set<Int>
     let env: AckEnvironment
     let responsePath: String
     private var out: BufferedFileWriter?
@@ -39,7 +39,7 @@ final class StreamedBundlePass {
     private var next = 0
 
     init(pipeline: Pipeline, drop: DropRecord, scope: MessageScope, envelope: FHIRBundleEnvelope, kind: FHIRBatchContext.Kind,
-         fullUrls: Set<String>, responsePath: String) {
+         fullUrls: Set<Int>, responsePath: String) {
         self.pipeline = pipeline
         self.drop = drop
         self.scope = scope
@@ -59,7 +59,7 @@ final class StreamedBundlePass {
             for e in entries {
                 pendingBytes += e.count
                 pending.append(e)
-                if pending.count >= Pipeline.bundleGroupEntries || pendingBytes >= 1 << 20 { try flush(w) }
+                if pending.count >= Pipeline.bundleGroupEntries || pendingBytes >= Pipeline.bundleGroupBytes { try flush(w) }
             }
         }
         try scanner.finish()
@@ -110,7 +110,11 @@ final class StreamedBundlePass {
             throw StreamedBundleStop(result: MessageResult(disposition: .rejected, issues: issues + result.issues))
         }
         try pipeline.queueRouted(applier.routing, dropID: scope.dropID, writer: w)
-        for (k, v) in applier.refs.map where FHIRBundleIndex.isURN(k) { stored[k] = v }
+        // The group's own fullUrls and where they were stored, for later groups (the shared base let go first).
+        applier.refs.seed([:])
+        for url in m.referenceAliases.keys where FHIRBundleIndex.isURN(url) {
+            if let target = applier.refs.map[url] { stored[url] = target }
+        }
         // Issues of the Bundle as a whole are found again in every group: kept once.
         let repeated = first == 0 ? [] : batch.bundleIssues
         issues += result.issues.filter { !repeated.contains($0) }

@@ -48,14 +48,14 @@ public struct FHIRBundleEnvelope: Sendable {
 }
 
 public enum FHIRStreamedBundle {
-    /// What one entry adds to the first pass: its fullUrl (normalised as references are compared), when it has one.
-    public static func fullUrl(ofEntry entry: JSONValue) -> String? {
-        entry["fullUrl"]?.string.map(FHIRBundleIndex.normalise)
+    /// What one entry adds to the first pass: the hash of its fullUrl (normalised as references are compared).
+    public static func fullUrl(ofEntry entry: JSONValue) -> Int? {
+        entry["fullUrl"]?.string.map { FHIRBundleIndex.normalise($0).hashValue }
     }
 
     /// Decodes one group of entries (starting at entry `first` of the file) as the whole-file path decodes a
     /// Bundle; file-level issues (not JSON, another FHIR version) come back as `fileIssues`.
-    public static func decodeGroup(_ envelope: FHIRBundleEnvelope, entries: [[UInt8]], first: Int, fullUrls: Set<String>,
+    public static func decodeGroup(_ envelope: FHIRBundleEnvelope, entries: [[UInt8]], first: Int, fullUrls: Set<Int>,
                                    options: DecodeOptions) -> (message: InboundMessage?, fileIssues: [Issue]) {
         let bytes = envelope.bundleBytes(entries)
         let root: JSONValue

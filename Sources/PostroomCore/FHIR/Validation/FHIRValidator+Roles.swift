@@ -57,7 +57,7 @@ extension FHIRWalker {
         }
         guard let frame = bundles.last, FHIRBundleIndex.isURN(reference) else { return }
         if frame.index.resolve(reference, from: frame.currentEntry) == nil,
-           bundles.count > 1 || !externalFullUrls.contains(FHIRBundleIndex.normalise(FHIRBundleIndex.stripHistory(reference))) {
+           bundles.count > 1 || !externalFullUrls.contains(FHIRBundleIndex.normalise(FHIRBundleIndex.stripHistory(reference)).hashValue) {
             report(IssueCode.referenceNotFound, type: "not-found", at: "reference",
                    "Reference to a URN that no entry of the Bundle has as its fullUrl")
         }

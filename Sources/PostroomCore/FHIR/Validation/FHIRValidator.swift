@@ -16,9 +16,9 @@ public struct FHIRValidator: Sendable {
 
     /// The definitions validated against.
     public let spec: FHIRSpec
-    /// fullUrls of entries outside the Bundle validated (normalised): a group of a streamed Bundle's entries
-    /// resolves `urn:` references to the rest of the file through them.
-    public var externalFullUrls: Set<String> = []
+    /// Hashes of the fullUrls (normalised) of entries outside the Bundle validated: a group of a streamed
+    /// Bundle's entries resolves `urn:` references to the rest of the file through them (8 bytes an entry).
+    public var externalFullUrls: Set<Int> = []
 
     public init(spec: FHIRSpec = .r4) {
         self.spec = spec
