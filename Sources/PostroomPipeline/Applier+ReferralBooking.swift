@@ -37,7 +37,7 @@ extension Applier {
     func bookedAppointment(_ task: JSONValue) -> String? {
         for output in task["output"]?.array ?? [] {
             guard let ref = output["valueReference"]?["reference"]?.string else { continue }
-            let stored = refs.map[ref] ?? ref
+            let stored = refs.resolved(ref) ?? ref
             if stored.hasPrefix("Appointment/") { return stored }
         }
         return nil

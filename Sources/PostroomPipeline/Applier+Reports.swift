@@ -294,10 +294,14 @@ extension ReportPlanner.Plan {
 enum ReferenceRewriter {
     static func rewrite(_ v: JSONValue, _ map: [String: String]) -> JSONValue {
         guard !map.isEmpty else { return v }
+        return rewrite(v) { map[$0] }
+    }
+
+    static func rewrite(_ v: JSONValue, _ map: (String) -> String?) -> JSONValue {
         switch v {
         case .object(var o):
             for i in o.members.indices {
-                if o.members[i].key == "reference", let s = o.members[i].value.string, let new = map[s] {
+                if o.members[i].key == "reference", let s = o.members[i].value.string, let new = map(s) {
                     o.members[i].value = .string(new)
                 } else {
                     o.members[i].value = rewrite(o.members[i].value, map)

@@ -159,8 +159,20 @@ final class ReferenceMap {
         for (alias, target) in aliases where target == from { map[alias] = to }
     }
 
+    /// References resolved by a streamed Bundle's earlier groups, consulted after `map` (shared, never copied).
+    private(set) var base: [String: String] = [:]
+
+    func seed(_ resolved: [String: String]) {
+        base = resolved
+    }
+
+    /// Where a reference of the message now points, if it was rewritten.
+    func resolved(_ reference: String) -> String? {
+        map[reference] ?? base[reference]
+    }
+
     func rewrite(_ v: JSONValue) -> JSONValue {
-        ReferenceRewriter.rewrite(v, map)
+        base.isEmpty ? ReferenceRewriter.rewrite(v, map) : ReferenceRewriter.rewrite(v, resolved)
     }
 }
 

@@ -39,7 +39,7 @@ enum DropStage {
     case refused(Issue)
     /// Claimed and read whole.
     case read([UInt8])
-    /// Claimed: a large HL7 v2 file processed in chunks (`processStreamed`), never read whole.
+    /// Claimed: a large HL7 v2 file or JSON Bundle processed in chunks (`processStreamed`), never read whole.
     case streaming
     /// A zip/tar archive opened into members (or refused while opening).
     case opened([UInt8], ArchiveExpansion)
@@ -209,7 +209,8 @@ extension Pipeline {
             f.record.sha256 = f.record.sha256.isEmpty ? "not-read" : f.record.sha256
             return f
         }
-        if size > config.streamAbove, channel.formats.contains(.hl7v2), Self.startsLikeHL7v2(record.workPath) {
+        if size > config.streamAbove, channel.formats.contains(.hl7v2) && Self.startsLikeHL7v2(record.workPath)
+            || channel.formats.contains(.fhir) && Self.startsLikeJSON(record.workPath) {
             f.stage = .streaming
             f.record.sha256 = f.record.sha256.isEmpty ? "streamed" : f.record.sha256
             return f

@@ -23,6 +23,7 @@ extension Pipeline {
     /// as a file in `<data>/acks/`. A crash restarts the drop; messages applied before the crash are
     /// then recognised by their business keys and not applied again.
     func processStreamed(_ f: inout InFlight, session: RunSession) throws {
+        if !Self.startsLikeHL7v2(f.record.workPath) { return try processStreamedBundle(&f, session: session) }
         let isReprocess = f.record.reprocessOf != nil
         let envelope = try scanStreamed(&f)
         let now = StoreTime.string(Date())

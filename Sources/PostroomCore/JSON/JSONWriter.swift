@@ -13,6 +13,13 @@ public struct JSONWriter {
         return out
     }
 
+    /// The JSON text of `value` as it reads nested `indent` levels deep in a pretty document (no newline after it).
+    public func bytes(_ value: JSONValue, indent: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        write(value, into: &out, indent: indent)
+        return out
+    }
+
     /// The JSON text of `value`.
     public func string(_ value: JSONValue) -> String {
         String(decoding: bytes(value), as: UTF8.self)

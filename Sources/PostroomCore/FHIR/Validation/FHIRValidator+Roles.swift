@@ -56,7 +56,8 @@ extension FHIRWalker {
             return
         }
         guard let frame = bundles.last, FHIRBundleIndex.isURN(reference) else { return }
-        if frame.index.resolve(reference, from: frame.currentEntry) == nil {
+        if frame.index.resolve(reference, from: frame.currentEntry) == nil,
+           bundles.count > 1 || !externalFullUrls.contains(FHIRBundleIndex.normalise(FHIRBundleIndex.stripHistory(reference)).hashValue) {
             report(IssueCode.referenceNotFound, type: "not-found", at: "reference",
                    "Reference to a URN that no entry of the Bundle has as its fullUrl")
         }

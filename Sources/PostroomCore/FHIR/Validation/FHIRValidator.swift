@@ -16,6 +16,9 @@ public struct FHIRValidator: Sendable {
 
     /// The definitions validated against.
     public let spec: FHIRSpec
+    /// Hashes of the fullUrls (normalised) of entries outside the Bundle validated: a group of a streamed
+    /// Bundle's entries resolves `urn:` references to the rest of the file through them (8 bytes an entry).
+    public var externalFullUrls: Set<Int> = []
 
     public init(spec: FHIRSpec = .r4) {
         self.spec = spec
@@ -24,6 +27,7 @@ public struct FHIRValidator: Sendable {
     /// Validates one resource (a Bundle included) and everything inside it.
     public func validate(_ resource: JSONValue) -> Report {
         var walker = FHIRWalker(spec: spec)
+        walker.externalFullUrls = externalFullUrls
         walker.walkResource(resource, contained: false)
         return Report(issues: walker.issues, conditionalReferences: walker.conditionals)
     }

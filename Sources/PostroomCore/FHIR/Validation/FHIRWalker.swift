@@ -11,6 +11,8 @@ struct FHIRWalker {
     var conditionals: [FHIRConditionalReferenceUse] = []
     var location = FHIRLocation()
     var bundles: [BundleFrame] = []
+    /// fullUrls of the rest of a streamed Bundle (see `FHIRValidator.externalFullUrls`).
+    var externalFullUrls: Set<Int> = []
     /// Ids of the contained resources of the resources being walked (contained ones share their container's).
     var containedIDs: [[String]] = []
     let elementStructure: Int

@@ -1,0 +1,144 @@
+import Foundation
+import PostroomCore
+@testable import PostroomPipeline
+import PostroomStore
+import Testing
+
+/// Large FHIR Bundles (above `limits.streamAbove`) are read entry by entry and applied in groups: the
+/// same stored resources and outcome as the whole-file path, a refused transaction applies nothing,
+/// and a broken file is rejected whole and kept.
+@Suite struct StreamedBundleTests {
+    static func org(_ n: Int) -> String {
+        #"{"fullUrl":"urn:uuid:00000000-0000-4000-8000-\#(String(format: "%012d", n))","resource":{"resourceType":"Organization","id":"org-\#(n)","identifier":[{"system":"https://example.org/labs","value":"X\#(n)"}],"name":"Lab \#(n)"},"request":{"method":"POST","url":"Organization"}}"#
+    }
+
+    /// An Appointment whose participant is the Organization of entry `target` (a urn: reference, often to an earlier group).
+    static func appointment(_ n: Int, target: Int, status: String = "proposed") -> String {
+        #"{"fullUrl":"urn:uuid:00000000-0000-4000-9000-\#(String(format: "%012d", n))","resource":{"resourceType":"Appointment","id":"appt-\#(n)","status":"\#(status)","participant":[{"actor":{"reference":"urn:uuid:00000000-0000-4000-8000-\#(String(format: "%012d", target))"},"status":"needs-action"}]},"request":{"method":"POST","url":"Appointment"}}"#
+    }
+
+    /// A Bundle of `count` entries: Organizations, and every third entry an Appointment naming one stored 300 entries earlier.
+    static func bundle(_ type: String, count: Int, bad: Set<Int> = []) -> [UInt8] {
+        var entries: [String] = []
+        for n in 0..<count {
+            if n % 3 == 2, n >= 300 {
+                entries.append(appointment(n, target: n - 299, status: bad.contains(n) ? "wishful" : "proposed"))
+            } else {
+                entries.append(bad.contains(n) ? org(n).replacingOccurrences(of: #""name":"#, with: #""name":7,"alias":"#) : org(n))
+            }
+        }
+        return Array(#"{"resourceType":"Bundle","id":"b-\#(type)-\#(count)","type":"\#(type)","entry":[\#n\#(entries.joined(separator: ",\n"))]}"#.utf8)
+    }
+
+    func harness(streamed: Bool) throws -> PipelineHarness {
+        try PipelineHarness(extra: streamed ? #", "limits": { "streamAbove": 1000 }"# : "", maxFileSize: 1 << 24)
+    }
+
+    /// What a run left: the drop, its message's issue codes, every stored resource (by type and id, without meta), the answer.
+    struct Result: Equatable {
+        var outcome: DropRecord.Outcome?
+        var issues: [String]
+        var resources: [String: String]
+        var statuses: [String]
+        var locations: [String]
+    }
+
+    func run(_ bytes: [UInt8], streamed: Bool) throws -> (Result, DropRecord, JSONValue) {
+        let h = try harness(streamed: streamed)
+        try h.drop("big.json", bytes)
+        _ = try h.pipeline.runOnce()
+        let drop = try #require(try h.drops().first)
+        let messages = try h.pipeline.store.read { try $0.messages(dropID: drop.id) }
+        var resources: [String: String] = [:]
+        try h.pipeline.store.read { r in
+            for (type, _) in try r.resourceCounts() {
+                for id in try r.resourceIDs(type: type) {
+                    guard var o = try r.resource(type: type, id: id)?.object else { continue }
+                    o["meta"] = nil
+                    resources[type + "/" + id] = JSONWriter().string(.object(o))
+                }
+            }
+        }
+        let outbox = h.config.channels[0].outbox
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: outbox).first)
+        let answer = try JSONParser().parse([UInt8](FileManager.default.contents(atPath: outbox + "/" + name)!))
+        let entries = answer["entry"]?.array ?? []
+        let result = Result(outcome: drop.outcome, issues: messages.flatMap(\.issues).map { $0.code + "@" + ($0.location ?? "") },
+                            resources: resources,
+                            statuses: entries.map { $0["response"]?["status"]?.string ?? "" },
+                            locations: entries.map { $0["response"]?["location"]?.string ?? "" })
+        return (result, drop, answer)
+    }
+
+    @Test(arguments: ["batch", "transaction"])
+    func aLargeBundleStoresWhatTheWholeFilePathStores(type: String) throws {
+        let bytes = Self.bundle(type, count: 900, bad: type == "batch" ? [5, 602] : [])
+        let (streamed, drop, answer) = try run(bytes, streamed: true)
+        let (whole, wholeDrop, _) = try run(bytes, streamed: false)
+        #expect(drop.ackFile != nil && wholeDrop.ackFile == nil, "one streamed, one read whole")
+        #expect(streamed.outcome == whole.outcome)
+        #expect(streamed.issues == whole.issues)
+        #expect(streamed.statuses == whole.statuses)
+        #expect(streamed.locations == whole.locations)
+        #expect(streamed.resources.count == whole.resources.count)
+        #expect(streamed.resources.filter { whole.resources[$0.key] != $0.value }.keys.sorted().prefix(5) == [])
+        #expect(answer["type"]?.string == type + "-response")
+        #expect(streamed.statuses.count == 900)
+        #expect(streamed.outcome == (type == "batch" ? .partial : .accepted))
+        #expect(streamed.resources.keys.filter { $0.hasPrefix("Organization/") || $0.hasPrefix("Appointment/") }.count
+                == (type == "batch" ? 898 : 900))
+        // An Appointment's urn: reference to an Organization of an earlier group points where it was stored.
+        let appointment = try #require(streamed.resources["Appointment/appt-899"])
+        #expect(appointment.contains(#""reference":"Organization/org-600""#), "\(appointment)")
+    }
+
+    @Test func aTransactionWithABadEntryLateInTheFileAppliesNothing() throws {
+        let bytes = Self.bundle("transaction", count: 900, bad: [881])
+        let (streamed, drop, answer) = try run(bytes, streamed: true)
+        let (whole, _, _) = try run(bytes, streamed: false)
+        #expect(drop.ackFile == nil)
+        #expect(streamed.outcome == .rejected)
+        #expect(streamed.resources.isEmpty)
+        #expect(answer["resourceType"]?.string == "OperationOutcome")
+        #expect(streamed.issues.contains { $0.hasSuffix("@Bundle.entry[881].resource.status") }, "\(streamed.issues)")
+        #expect(whole.outcome == .rejected && whole.resources.isEmpty)
+        #expect(Set(streamed.issues.filter { $0.contains("entry[881]") }) == Set(whole.issues.filter { $0.contains("entry[881]") }))
+    }
+
+    @Test(arguments: ["truncated", "bad entry", "trailing"])
+    func aBrokenLargeBundleIsRejectedWholeAndKept(kind: String) throws {
+        var bytes = Self.bundle("batch", count: 600)
+        switch kind {
+        case "truncated": bytes = Array(bytes.prefix(bytes.count * 2 / 3))
+        case "bad entry": bytes = Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: #""name":"Lab 450""#, with: #""name":Lab 450"#).utf8)
+        default: bytes += Array("{}".utf8)
+        }
+        let h = try harness(streamed: true)
+        try h.drop("broken.json", bytes)
+        let s = try h.pipeline.runOnce()
+        #expect(s.total.rejected == 1)
+        #expect(try h.pipeline.store.read { try $0.resourceCounts() }.allSatisfy { $0.count == 0 })
+        let drop = try #require(try h.drops().first)
+        let issues = try h.pipeline.store.read { try $0.messages(dropID: drop.id) }.flatMap(\.issues)
+        let syntax = try #require(issues.first { $0.code == IssueCode.jsonSyntax.code })
+        if kind == "bad entry" { #expect(syntax.location == "Bundle.entry[450]") }
+        let kept = try #require(drop.errorPath)
+        #expect(FileManager.default.contents(atPath: kept) == Data(bytes), "the original is kept as it was")
+        let outbox = h.config.channels[0].outbox
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: outbox).first)
+        #expect(name.hasSuffix("outcome.json"))
+    }
+
+    @Test func theSameLargeBundleAgainIsADuplicate() throws {
+        let h = try harness(streamed: true)
+        let bytes = Self.bundle("batch", count: 400)
+        try h.drop("a.json", bytes)
+        _ = try h.pipeline.runOnce()
+        let stored = try h.pipeline.store.read { try $0.resourceCounts() }.map(\.count)
+        #expect(stored.reduce(0, +) >= 400)
+        try h.drop("b.json", bytes)
+        let s = try h.pipeline.runOnce()
+        #expect(s.total.duplicates == 1)
+        #expect(try h.pipeline.store.read { try $0.resourceCounts() }.map(\.count) == stored)
+    }
+}
