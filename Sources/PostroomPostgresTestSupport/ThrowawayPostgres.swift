@@ -103,7 +103,7 @@ public final class ThrowawayPostgres: @unchecked Sendable {
         let options = ["-k", folder, "-p", "\(port)", "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
                        "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=60",
                        "-c", "shared_buffers=16MB", "-c", "unix_socket_permissions=0777"].joined(separator: " ")
-        startWatchdog()
+        try startWatchdog()
         try runServerTool("pg_ctl", ["-D", folder + "/data", "-l", folder + "/server.log", "-w", "-t", "60", "-o", options, "start"])
     }
 
@@ -126,39 +126,27 @@ public final class ThrowawayPostgres: @unchecked Sendable {
 
     /// Runs a program to its end; as the unprivileged user when `asServer` under root.
     private func run(_ program: String, _ args: [String], asServer: Bool) throws(ServerFailure) {
-        var command = [program] + args
-        if asServer, let runAs {
-            command = ["/usr/bin/setpriv", "--reuid=\(runAs.uid)", "--regid=\(runAs.gid)", "--clear-groups", "--"] + command
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: command[0])
-        p.arguments = Array(command.dropFirst())
-        p.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        p.standardInput = FileHandle.nullDevice
-        do { try p.run() } catch { throw ServerFailure("cannot start \(program): \(error)") }
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw ServerFailure("\(URL(fileURLWithPath: program).lastPathComponent) exited \(p.terminationStatus): \(text)\n\(log())")
+        let output = folder + "/tools.log"
+        let before = (try? Data(contentsOf: URL(fileURLWithPath: output)).count) ?? 0
+        let status = try ChildProcess.run(dropPrivileges(asServer) + [program] + args, directory: folder, output: output)
+        guard status == 0 else {
+            let text = (try? Data(contentsOf: URL(fileURLWithPath: output)).dropFirst(before)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            throw ServerFailure("\(URL(fileURLWithPath: program).lastPathComponent) exited \(status): \(text)\n\(log())")
         }
     }
 
+    /// `setpriv` to the unprivileged user when this process is root and the program is the server's.
+    private func dropPrivileges(_ asServer: Bool) -> [String] {
+        guard asServer, let runAs else { return [] }
+        return ["/usr/bin/setpriv", "--reuid=\(runAs.uid)", "--regid=\(runAs.gid)", "--clear-groups", "--"]
+    }
+
     /// A shell that waits for this process to end, then stops the server and deletes the folder. It runs
-    /// in its own session with its output on /dev/null, so nothing waits for it.
-    private func startWatchdog() {
-        let stop = (runAs.map { "/usr/bin/setpriv --reuid=\($0.uid) --regid=\($0.gid) --clear-groups -- " } ?? "")
-            + "\(bin)/pg_ctl -D \(folder)/data -m immediate -w stop"
-        let script = "while kill -0 \(getpid()) 2>/dev/null; do sleep 0.5; done; \(stop) >/dev/null 2>&1; rm -rf \(folder)"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-        p.arguments = ["/bin/sh", "-c", script]
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try? p.run()
+    /// in its own session (a Ctrl-C to the tests does not stop it first) with its output on /dev/null.
+    private func startWatchdog() throws(ServerFailure) {
+        let stop = dropPrivileges(true).joined(separator: " ") + " \(bin)/pg_ctl -D \(folder)/data -m immediate -w stop"
+        let script = "cat >/dev/null; \(stop) >/dev/null 2>&1; rm -rf \(folder)"
+        try ChildProcess.startWatching(["/bin/sh", "-c", script])
     }
 
     static func unprivilegedUser() -> (uid: uid_t, gid: gid_t)? {
