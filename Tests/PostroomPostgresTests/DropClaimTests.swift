@@ -84,6 +84,25 @@ struct DropClaimTests {
         #expect(try PostgresNode.claims(setup).isEmpty)
     }
 
+    /// The token, not the node's name, fences: a process that hung is replaced by a new process under the
+    /// same `--node` name, which takes the old claims over; the old process wakes with the right name but
+    /// old tokens, and its commits are refused.
+    @Test func aReplacedProcessUnderTheSameNameIsFencedByItsToken() throws {
+        let (loc, setup) = try migratedDatabase("samename")
+        let old = try PostgresNode.register(setup, name: "hub", staleAfter: 0.2)
+        let oldSession = try PostgresSession(loc)
+        let held = try claim(old, oldSession, "d", lease: 0.2)
+        Thread.sleep(forTimeInterval: 0.4)  // the old process hangs: no heartbeat, the lease runs out
+        let new = try PostgresNode.register(setup, name: "hub", staleAfter: 0.2)
+        #expect(new.incarnation == old.incarnation + 1)
+        let taken = try #require(try new.takeOverExpired(setup, limit: 5, lease: 30).first)
+        #expect(taken.node == "hub" && taken.takenOverFrom == "hub" && taken.token != held.token)
+        #expect(throws: NodeFailure.claimLost(dropID: "d", token: held.token, holder: "hub")) { try commit(old, oldSession, held) }
+        #expect(try old.renew(oldSession, [held], lease: 30).lost == [held])
+        try commit(new, setup, taken)
+        #expect(try committed(setup) == ["d": "hub"])
+    }
+
     /// The commit guard locks the claim's row until the commit: a takeover running meanwhile skips it
     /// (SKIP LOCKED) instead of taking a drop whose commit is under way, and takes it only if the commit
     /// then fails.
