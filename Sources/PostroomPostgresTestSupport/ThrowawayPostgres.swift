@@ -102,7 +102,9 @@ public final class ThrowawayPostgres: @unchecked Sendable {
                                      "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync"])
         let options = ["-k", folder, "-p", "\(port)", "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
                        "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=60",
-                       "-c", "shared_buffers=16MB", "-c", "unix_socket_permissions=0777"].joined(separator: " ")
+                       "-c", "shared_buffers=16MB", "-c", "unix_socket_permissions=0777",
+                       // A test that waits on a lock forever fails after a minute instead of hanging the run.
+                       "-c", "lock_timeout=60s"].joined(separator: " ")
         try startWatchdog()
         try runServerTool("pg_ctl", ["-D", folder + "/data", "-l", folder + "/server.log", "-w", "-t", "60", "-o", options, "start"])
     }
