@@ -9,6 +9,9 @@ APT_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev zlib1g-dev pkg-config
 # of `postroom serve`'s web page; where it cannot be installed that one test is skipped, saying why.
 OPTIONAL_APT_PACKAGES :=
 test: OPTIONAL_APT_PACKAGES += chromium systemd
+# `make test` needs PostgreSQL's programs (initdb, pg_ctl): the PostgreSQL tests start a throwaway server
+# of their own in a temporary folder (docs/POSTGRES.md) and, under `make test`, must not be skipped.
+test: APT_PACKAGES += postgresql
 
 .PHONY: run test test-deps build deps bench fhir-tables issue-codes clean-demo serve install fuzz
 
@@ -59,7 +62,7 @@ serve: build
 ## Build and run every test (Swift Testing).
 test: deps test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --disable-xctest
+	POSTROOM_REQUIRE_POSTGRES=1 $(SWIFT) test --skip-build --disable-xctest
 
 ## Install the binary and the service files (contrib/): `make install PREFIX=/usr/local CONFIG_PATH=/etc/postroom/pipeline.json
 ## DATA_DIR=/var/lib/postroom`. DESTDIR stages the files elsewhere; INSTALL_BUILD=debug installs the debug build,

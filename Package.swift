@@ -19,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Pulled in by Hummingbird; named for NIOCore (the bound port of the listening channel).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // The PostgreSQL state store (issue 15; docs/POSTGRES.md).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Pulled in by postgres-nio; named for the TLS settings of `store.url`'s sslmode.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // C libraries from the system (Debian: libarchive-dev, libssl-dev).
@@ -44,6 +48,19 @@ let package = Package(
         // `pipeline.json` read and checked (PipelineConfig), and the channels' expected files evaluated
         // against the store (Expectations): what the pipeline, the server and the commands share.
         .target(name: "PostroomConfig", dependencies: ["PostroomCore", "PostroomStore"]),
+        // PostgreSQL as the state store of several nodes (docs/POSTGRES.md): its migrations, node registry,
+        // drop claims with leases and fencing tokens. Phase 1: not yet used by the pipeline.
+        .target(name: "PostroomPostgres", dependencies: [
+            "PostroomCore", "PostroomConfig",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // A throwaway PostgreSQL server for tests (initdb into a temporary folder, a Unix socket, stopped at exit).
+        .target(name: "PostroomPostgresTestSupport"),
         // Intake, the stage runner, outbox writing.
         .target(name: "PostroomPipeline", dependencies: [
             "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomArchive", "PostroomDigest",
@@ -93,6 +110,11 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "InMemoryLogging", package: "swift-log"),
+        ]),
+        // The PostgreSQL store against a real throwaway server: migrations, nodes, claims, fencing.
+        .testTarget(name: "PostroomPostgresTests", dependencies: [
+            "PostroomPostgres", "PostroomPostgresTestSupport", "PostroomConfig", "PostroomCore", "PostroomStore",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Drives the real `postroom` executable on real folders.
         .testTarget(name: "PostroomEndToEndTests", dependencies: ["PostroomStore", "PostroomArchive", "PostroomCore"],

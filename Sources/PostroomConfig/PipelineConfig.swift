@@ -69,6 +69,8 @@ public struct PipelineConfig: Sendable {
     public var serve: JSONValue?
     /// When the FHIR view is brought up to date with the view journal (`view`).
     public var view: ViewTiming = .afterRun
+    /// Where the state lives (`store`): SQLite at `database` (default) or PostgreSQL (docs/POSTGRES.md).
+    public var store: StoreConfig = .sqlite
 
     /// `view`: `afterRun` (default) materialises a run's resources once its acknowledgements are placed,
     /// before the run ends; `deferred` leaves them for the next run, a watcher's idle time, or the first
@@ -112,7 +114,7 @@ extension PipelineConfig {
     public static func parse(_ json: JSONValue, base: String, configPath: String) throws(ConfigError) -> PipelineConfig {
         let r = ConfigReader(json, key: "")
         try r.only(["data", "database", "timeZone", "archive", "groupSize", "application", "facility", "endpoint", "channels", "limits",
-                    "serve", "namespaces", "taskIdentifierSystem", "holidays", "view"])
+                    "serve", "namespaces", "taskIdentifierSystem", "holidays", "view", "store"])
         let data = resolve(try r.string("data") ?? "data", base)
         let database = resolve(try r.string("database") ?? "postroom.sqlite", data)
         let timeZone = try r.string("timeZone") ?? "Europe/London"
@@ -171,7 +173,7 @@ extension PipelineConfig {
                 throw ConfigError(key: "channels[\(i)].routes.\(ods)", message: "no channel is named \"\(target)\"")
             }
         }
-        return PipelineConfig(
+        var config = PipelineConfig(
             configPath: configPath, dataFolder: data, database: database, workFolder: data + "/work", archiveFolder: data + "/archive",
             errorFolder: data + "/error", lockFile: data + "/postroom.lock", metricsFile: data + "/metrics.prom",
             compression: compression, archivePartDrops: partDrops, groupSize: groupSize, application: try r.string("application") ?? "POSTROOM",
@@ -180,6 +182,8 @@ extension PipelineConfig {
             streamAbove: streamAbove, holidays: try holidays(r), identity: try namespaces(try r.array("namespaces")),
             taskIdentifierSystem: try taskSystem(r, endpoint: endpoint),
             serve: try r.object("serve"), view: try viewTiming(r))
+        config.store = try store(r, base: base)
+        return config
     }
 
     static func viewTiming(_ r: ConfigReader) throws(ConfigError) -> ViewTiming {
