@@ -50,16 +50,22 @@ extension InboxScanner {
             heap = OldestHeap(limit: rules.limit)
         }
 
-        /// Takes batches from `directory` until it is exhausted.
-        func read(_ directory: DirectoryBatches) throws {
+        /// Takes batches from `directory` until it is exhausted (or `batches` of them are taken);
+        /// returns whether it took as many as asked.
+        @discardableResult
+        func read(_ directory: DirectoryBatches, batches: Int = .max) throws -> Bool {
             let buffer = DirectoryBatches.Buffer(capacity: batchBytes)
-            while let (batch, count) = try directory.next(into: buffer) {
+            var taken = 0
+            while taken < batches {
+                guard let (batch, count) = try directory.next(into: buffer) else { return false }
+                taken += 1
                 var index = 0
                 buffer.forEach(count: count) { entry in
                     take(entry, in: directory.fd, batch: batch, index: index)
                     index += 1
                 }
             }
+            return true
         }
 
         /// Judges one entry (the former per-entry body of `scan`, on the raw name).

@@ -73,6 +73,14 @@ public final class InboxScanner: Sendable {
             }
         }
         if let failure = parts.lazy.compactMap(\.failure).first { throw failure }
+        let (scan, current) = Self.merge(parts)
+        looks.withLock { $0[channel.name] = current }
+        return scan
+    }
+
+    /// Puts the threads' shares together: the oldest `limit` of all, the rest counted as waiting,
+    /// refusals back in directory order.
+    static func merge(_ parts: [Part]) -> (Scan, [String: Look]) {
         var scan = Scan()
         var heap = parts[0].heap
         var current = parts[0].current
@@ -83,10 +91,9 @@ public final class InboxScanner: Sendable {
             current.merge(part.current) { a, _ in a }
             refused += part.refused
         }
-        looks.withLock { $0[channel.name] = current }
         scan.ready = heap.sorted()
         scan.refused = refused.sorted { ($0.batch, $0.index) < ($1.batch, $1.index) }.map(\.refused)
-        return scan
+        return (scan, current)
     }
 
     /// Threads a scan uses: both cores of a small machine (a large inbox is mostly `fstatat` time).

@@ -84,6 +84,30 @@ import Glibc
         #expect(bounded.waiting == 600 - 37)
     }
 
+    /// The merge of the threads' shares, made deterministic: three shares take the batches in turn,
+    /// so each holds some of the oldest files, a refusal and its own evictions.
+    @Test func sharesTakingBatchesInTurnMergeToTheSingleThreadedAnswer() throws {
+        let h = try Self.mixedInbox(count: 300)
+        for name in ["d1", "d2", "d3", "d4"] {
+            try FileManager.default.createDirectory(atPath: h.inbox + "/" + name, withIntermediateDirectories: false)
+        }
+        let expected = try Self.reference(h.inbox)
+        let single = try InboxScanner(batchBytes: 1024).scan(h.config.channels[0], limit: 25, threads: 1)
+        let rules = InboxScanner.Rules(channel: h.config.channels[0], limit: 25, now: 0, notAfter: nil, previous: [:])
+        let parts = (0..<3).map { _ in InboxScanner.Part(rules, batchBytes: 1024) }
+        let directory = try DirectoryBatches(h.inbox)
+        var turn = 0
+        while try parts[turn % 3].read(directory, batches: 1) { turn += 1 }
+        #expect(turn > 6)  // many batches, every share took some
+        #expect(parts.allSatisfy { !$0.heap.sorted().isEmpty })
+        let (merged, _) = InboxScanner.merge(parts)
+        #expect(merged.ready.map(\.name) == Array(expected.prefix(25)))
+        #expect(merged.ready == single.ready)
+        #expect(merged.waiting == 300 - 25 && merged.waiting == single.waiting)
+        #expect(merged.refused == single.refused)
+        #expect(Set(merged.refused.map(\.name)) == ["d1", "d2", "d3", "d4"])
+    }
+
     @Test(arguments: [1, 2])
     func nonRegularEntriesAndTemporaryNamesAreNeverCandidates(threads: Int) throws {
         let h = try PipelineHarness()
