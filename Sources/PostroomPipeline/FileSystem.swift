@@ -71,6 +71,13 @@ public enum FileSystem {
         return status(st)
     }
 
+    /// The same for a raw NUL-terminated name (a directory batch's, without a `String`).
+    static func status(in directory: Int32, name: UnsafePointer<CChar>) -> Status? {
+        var st = stat()
+        guard fstatat(directory, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        return status(st)
+    }
+
     private static func status(_ st: stat) -> Status {
         let kind: Status.Kind
         switch st.st_mode & S_IFMT {

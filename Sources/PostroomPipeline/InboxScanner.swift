@@ -1,9 +1,9 @@
 import Foundation
+import PostroomConfig
 import Synchronization
 
 #if canImport(Glibc)
 import Glibc
-import PostroomConfig
 #endif
 
 /// Finds complete files in a channel's inbox, oldest first (mtime, then name), never holding
@@ -36,7 +36,7 @@ public final class InboxScanner: Sendable {
         public var refused: [Refused] = []
     }
 
-    private struct Look {
+    struct Look {
         var status: FileSystem.Status
         var firstSeen: Double
     }
@@ -44,74 +44,66 @@ public final class InboxScanner: Sendable {
     /// The previous look at each file, per channel (a scan and a claim may come from different threads).
     private let looks = Mutex<[String: [String: Look]]>([:])
 
-    public init() {}
+    /// Bytes of directory entries each scan thread reads with one `getdents64` (about 8,000 names).
+    let batchBytes: Int
+
+    public init() { batchBytes = 256 << 10 }
+
+    /// A scanner reading smaller batches (tests: many batches from a small folder).
+    init(batchBytes: Int) { self.batchBytes = batchBytes }
 
     /// Scans a channel's inbox. `now` is the monotonic-enough wall clock in seconds.
     ///
+    /// The directory is read in large `getdents64` batches by up to `threads` threads at once, each
+    /// looking at (`fstatat`) the names of its own batches and keeping its own oldest `limit`; the
+    /// shares are merged at the end, so the result is the one a single pass in directory order gives.
+    ///
     /// - Parameter notAfter: files modified after this time (seconds since the epoch) wait for a later scan.
     public func scan(_ channel: PipelineConfig.Channel, limit: Int, now: Double = Date().timeIntervalSince1970,
-                     notAfter: Double? = nil) throws -> Scan {
-        var scan = Scan()
-        var heap = OldestHeap(limit: limit)
-        var markerSuffixes: [String] = []
-        if case .marker(let s) = channel.completion { markerSuffixes = s }
-        let previous = looks.withLock { $0[channel.name] } ?? [:]
-        var current: [String: Look] = [:]
-        try FileSystem.forEachEntry(in: channel.inbox) { name, dir in
-            if markerSuffixes.contains(where: { name.hasSuffix($0) }) { return true }
-            if Self.ignored(name, channel.ignore) { return true }
-            guard let st = FileSystem.status(in: dir, name: name) else { return true }
-            var path: String { channel.inbox + "/" + name }
-            switch st.kind {
-            case .regular: break
-            case .symlink: scan.refused.append(Refused(name: name, reason: "symbolic link (not followed)")); return true
-            case .fifo: scan.refused.append(Refused(name: name, reason: "FIFO (not read)")); return true
-            case .directory: scan.refused.append(Refused(name: name, reason: "directory (not entered)")); return true
-            case .other: scan.refused.append(Refused(name: name, reason: "not a regular file")); return true
+                     notAfter: Double? = nil, threads: Int = InboxScanner.defaultThreads) throws -> Scan {
+        let rules = Rules(channel: channel, limit: limit, now: now, notAfter: notAfter,
+                          previous: looks.withLock { $0[channel.name] } ?? [:])
+        let directory = try DirectoryBatches(channel.inbox)
+        let parts = (0..<max(1, threads)).map { _ in Part(rules, batchBytes: batchBytes) }
+        if parts.count == 1 {
+            try parts[0].read(directory)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: parts.count) { i in
+                do { try parts[i].read(directory) } catch { parts[i].failure = error }
             }
-            if let notAfter, st.modified > notAfter {
-                scan.waiting += 1
-                return true
-            }
-            var marker: String?
-            switch channel.completion {
-            case .rename:
-                break
-            case .marker(let suffixes):
-                guard let m = suffixes.first(where: { FileSystem.status(in: dir, name: name + $0)?.kind == .regular }) else {
-                    scan.waiting += 1
-                    return true
-                }
-                marker = path + m
-            case .stable(let seconds):
-                let seen = previous[name]
-                let look = Look(status: st, firstSeen: seen.map { $0.status == st ? $0.firstSeen : now } ?? now)
-                if heap.wouldKeep(modified: st.modified, name: name) { current[name] = look }
-                guard let seen, seen.status == st, now - look.firstSeen >= seconds else {
-                    scan.waiting += 1
-                    return true
-                }
-            }
-            if !heap.wouldKeep(modified: st.modified, name: name)
-                || heap.insert(Ready(name: name, path: path, size: st.size, modified: st.modified, marker: marker)) != nil {
-                scan.waiting += 1
-            }
-            return true
         }
+        if let failure = parts.lazy.compactMap(\.failure).first { throw failure }
+        let (scan, current) = Self.merge(parts)
         looks.withLock { $0[channel.name] = current }
-        scan.ready = heap.sorted()
         return scan
     }
+
+    /// Puts the threads' shares together: the oldest `limit` of all, the rest counted as waiting,
+    /// refusals back in directory order.
+    static func merge(_ parts: [Part]) -> (Scan, [String: Look]) {
+        var scan = Scan()
+        var heap = parts[0].heap
+        var current = parts[0].current
+        var refused = parts[0].refused
+        scan.waiting = parts[0].waiting
+        for part in parts.dropFirst() {
+            scan.waiting += part.waiting + heap.absorb(part.heap)
+            current.merge(part.current) { a, _ in a }
+            refused += part.refused
+        }
+        scan.ready = heap.sorted()
+        scan.refused = refused.sorted { ($0.batch, $0.index) < ($1.batch, $1.index) }.map(\.refused)
+        return (scan, current)
+    }
+
+    /// Threads a scan uses: both cores of a small machine (a large inbox is mostly `fstatat` time).
+    public static let defaultThreads = min(max(1, ProcessInfo.processInfo.activeProcessorCount), 4)
 
     /// Forgets a claimed file's look.
     public func forget(channel: String, name: String) {
         looks.withLock { $0[channel]?[name] = nil }
     }
 
-    /// Whether the name matches one of the channel's ignore patterns (`fnmatch`, e.g. `.*`, `*.tmp`).
-    static func ignored(_ name: String, _ patterns: [String]) -> Bool {
-        patterns.contains { fnmatch($0, name, 0) == 0 }
-    }
 }
 
 /// Keeps the `limit` oldest files (by mtime, then name) seen in a stream of directory entries.
@@ -126,9 +118,19 @@ struct OldestHeap {
         a.modified != b.modified ? a.modified > b.modified : a.name > b.name
     }
 
-    func wouldKeep(modified: Double, name: String) -> Bool {
+    /// Whether a file of this mtime and name would be kept (`name` is only asked for on a tie of mtimes).
+    func wouldKeep(modified: Double, name: @autoclosure () -> String) -> Bool {
         guard items.count >= limit, let root = items.first else { return true }
-        return root.modified != modified ? modified < root.modified : name < root.name
+        return root.modified != modified ? modified < root.modified : name() < root.name
+    }
+
+    /// Takes in another heap's files; returns how many did not fit.
+    mutating func absorb(_ other: OldestHeap) -> Int {
+        var dropped = 0
+        for r in other.items where !wouldKeep(modified: r.modified, name: r.name) || insert(r) != nil {
+            dropped += 1
+        }
+        return dropped
     }
 
     /// Inserts; returns the item that no longer fits (the youngest), if any.
