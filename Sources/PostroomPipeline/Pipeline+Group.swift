@@ -89,11 +89,12 @@ extension Pipeline {
         try settleAndPlace(&group, session: session)
     }
 
-    /// First stage: claims (rename into `work/`), reads and hashes (on all cores), records the drops
-    /// (one transaction, before any processing), opens archives and decodes.
+    /// First stage: claims (rename into `work/`), reads and hashes, records the drops (one
+    /// transaction, before any processing), opens archives and decodes.
     func prepare(_ intakes: [Intake], session: RunSession) throws -> [InFlight] {
         try session.record()
-        var claimed: [(channel: PipelineConfig.Channel, record: DropRecord, fresh: Bool)] = []
+        var group: [InFlight] = []
+        var fresh: [DropRecord] = []
         for intake in intakes {
             switch intake {
             case .inbox(let ch, let ready):
@@ -110,16 +111,19 @@ extension Pipeline {
                 scanner.forget(channel: ch.name, name: ready.name)
                 if let marker = ready.marker { try? FileSystem.remove(marker) }
                 checkpoint("claimed")
-                claimed.append((ch, DropRecord(id: id, runID: session.id, channel: ch.name, name: ready.name, size: ready.size,
-                                               sha256: "", receivedAt: StoreTime.string(Date()), workPath: work), true))
+                var inflight = load(channel: ch, record: DropRecord(id: id, runID: session.id, channel: ch.name, name: ready.name,
+                                                                   size: ready.size, sha256: "", receivedAt: StoreTime.string(Date()),
+                                                                   workPath: work))
+                inflight.record.runID = session.id
+                fresh.append(inflight.record)
+                group.append(inflight)
             case .recovered(let ch, let record), .reprocess(let ch, let record):
-                let fresh = record.state == .claimed && (try? store.read({ try $0.drop(id: record.id) })) == nil
-                claimed.append((ch, record, fresh))
+                var inflight = load(channel: ch, record: record)
+                inflight.record.runID = session.id
+                if record.state == .claimed && (try? store.read({ try $0.drop(id: record.id) })) == nil { fresh.append(inflight.record) }
+                group.append(inflight)
             }
         }
-        var group = loadInParallel(claimed.map { ($0.channel, $0.record) })
-        for i in group.indices { group[i].record.runID = session.id }
-        let fresh = group.indices.filter { claimed[$0].fresh }.map { group[$0].record }
         guard !group.isEmpty else { return [] }
         // Recorded before any processing.
         try store.write { w in for r in fresh { try w.insertDrop(r) } }
@@ -169,18 +173,6 @@ extension Pipeline {
     static func memberRecord(_ m: ArchiveExpansion.Member, of parent: DropRecord, run: String) -> DropRecord {
         DropRecord(id: m.id, runID: run, channel: parent.channel, name: m.name, size: m.size, sha256: "",
                    receivedAt: parent.receivedAt, workPath: m.path, parentDrop: parent.id)
-    }
-
-    /// Reads and hashes the claimed files on all cores (each slot written only by its own iteration).
-    func loadInParallel(_ claimed: [(PipelineConfig.Channel, DropRecord)]) -> [InFlight] {
-        var out = claimed.map { InFlight(channel: $0.0, record: $0.1, stage: .streaming) }
-        out.withUnsafeMutableBufferPointer { buf in
-            nonisolated(unsafe) let slots = buf
-            DispatchQueue.concurrentPerform(iterations: claimed.count) { i in
-                slots[i] = load(channel: claimed[i].0, record: claimed[i].1)
-            }
-        }
-        return out
     }
 
     /// Decodes the group's drops on all cores (decoding is pure; each drop is written only by its own iteration).
