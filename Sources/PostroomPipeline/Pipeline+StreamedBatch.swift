@@ -6,7 +6,7 @@ import PostroomStore
 extension Pipeline {
     /// Messages decoded and applied per transaction while streaming (bounds memory: 512 peaked at 64 MiB
     /// on a 200,000-message batch, 256 at 56 MiB, at the same speed).
-    static let streamedChunk = 128
+    static let streamedChunk = 256
 
     /// Whether a file's first bytes say HL7 v2 (after a BOM, MLLP start byte or blank lines).
     static func startsLikeHL7v2(_ path: String) -> Bool {

@@ -28,10 +28,6 @@ struct StreamTally {
 
 /// Pass 2 of a streamed batch: its messages decoded and settled in chunks of `Pipeline.streamedChunk`,
 /// one transaction each, each message's ACK appended to the batch acknowledgement file.
-///
-/// Decoding and settling overlap: while one chunk is settled by the writer, the next is decoded on the
-/// other cores (`ChunkDecoding`). Chunks are still settled one after another, in file order, one
-/// transaction each, so a crash leaves the same state as before: whole chunks, oldest first.
 final class StreamedPass {
     let pipeline: Pipeline
     let drop: DropRecord
@@ -44,8 +40,6 @@ final class StreamedPass {
     private(set) var tally = StreamTally()
     private var pending: [[UInt8]] = []
     private var index = 0
-    /// The chunk being decoded while the one before it is settled.
-    private var decoding: ChunkDecoding?
 
     init(pipeline: Pipeline, drop: DropRecord, scope: MessageScope, envelope: StreamedEnvelope) throws {
         self.pipeline = pipeline
@@ -64,7 +58,6 @@ final class StreamedPass {
     func run() throws {
         try ackOut.write(HL7AckBuilder.batchHeader(envelope.batch, fileIssues: scope.fileIssues, env: env))
         var scanner = HL7BatchScanner(terminator: envelope.terminator)
-        defer { decoding?.wait() }
         try FileSystem.forEachChunk(of: drop.workPath) { chunk in
             for message in scanner.push(chunk) {
                 pending.append(message)
@@ -73,37 +66,25 @@ final class StreamedPass {
         }
         pending += scanner.finish()
         try flush()
-        try settleDecoded()
         try ackOut.write(HL7AckBuilder.batchTrailer(envelope.batch, count: tally.acked))
         try ackOut.finish()
         try FileSystem.rename(ackPath + ".part", ackPath)
     }
 
-    /// Starts decoding the pending messages in the background, then settles the chunk decoded before them.
+    /// Decodes the pending messages on all cores, settles them in one transaction and appends their ACKs.
     func flush() throws {
         guard !pending.isEmpty else { return }
-        let next = ChunkDecoding(raw: pending, first: index, options: pipeline.options(for: scope.channel),
-                                 terminator: envelope.terminator)
+        let decoded = decodePending()
         index += pending.count
-        pending = []
-        pending.reserveCapacity(Pipeline.streamedChunk)
-        try settleDecoded()
-        decoding = next
-    }
-
-    /// Settles the chunk in decoding (waiting for it) in one transaction and appends its ACKs.
-    func settleDecoded() throws {
-        guard let chunk = decoding else { return }
-        decoding = nil
-        let decoded = chunk.wait()
         var entries: [[UInt8]] = []
         try pipeline.store.write { w in
             for (i, maybe) in decoded.enumerated() {
                 guard let m = maybe else { continue }
-                entries.append(try settle(m, raw: chunk.raw[i], writer: w))
+                entries.append(try settle(m, raw: pending[i], writer: w))
             }
         }
         for e in entries { try ackOut.write(e) }
+        pending.removeAll(keepingCapacity: true)
         pipeline.checkpoint("batch-chunk")
     }
 
@@ -124,35 +105,16 @@ final class StreamedPass {
         tally.acked += entry.count
         return entry.bytes
     }
-}
 
-/// One chunk of a streamed batch being decoded in the background (decoding is pure), on all cores.
-final class ChunkDecoding: @unchecked Sendable {
-    let raw: [[UInt8]]
-    private var decoded: [InboundMessage?]
-    private let done = DispatchSemaphore(value: 0)
-    private var waited = false
-
-    init(raw: [[UInt8]], first: Int, options: DecodeOptions, terminator: HL7Segmenter.Terminator?) {
-        self.raw = raw
-        decoded = [InboundMessage?](repeating: nil, count: raw.count)
-        DispatchQueue.global().async { [self] in
-            decoded.withUnsafeMutableBufferPointer { out in
-                nonisolated(unsafe) let slots = out
-                DispatchQueue.concurrentPerform(iterations: raw.count) { i in
-                    slots[i] = HL7v2Decoder.decodeMessage(raw[i], index: first + i, options: options, terminator: terminator)
-                }
+    private func decodePending() -> [InboundMessage?] {
+        var decoded = [InboundMessage?](repeating: nil, count: pending.count)
+        let first = index, terminator = envelope.terminator, raw = pending
+        let opts = pipeline.options(for: scope.channel)
+        decoded.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let slots = out
+            DispatchQueue.concurrentPerform(iterations: raw.count) { i in
+                slots[i] = HL7v2Decoder.decodeMessage(raw[i], index: first + i, options: opts, terminator: terminator)
             }
-            done.signal()
-        }
-    }
-
-    /// The decoded messages (nil where a message could not be decoded), once decoding has finished.
-    @discardableResult
-    func wait() -> [InboundMessage?] {
-        if !waited {
-            done.wait()
-            waited = true
         }
         return decoded
     }
