@@ -13,9 +13,10 @@ struct InFlight {
     var modified: Date?
     var stage: DropStage
 
-    var isStreaming: Bool {
-        if case .streaming = stage { return true }
-        return false
+    /// How the drop is streamed, when it is too large to be read whole.
+    var streamed: StreamedFormat? {
+        if case .streaming(let format) = stage { return format }
+        return nil
     }
 
     /// What the placing stage needs once the drop is decided (no decoded content).
@@ -40,7 +41,7 @@ enum DropStage {
     /// Claimed and read whole.
     case read([UInt8])
     /// Claimed: a large HL7 v2 file or JSON Bundle processed in chunks (`processStreamed`), never read whole.
-    case streaming
+    case streaming(StreamedFormat)
     /// A zip/tar archive opened into members (or refused while opening).
     case opened([UInt8], ArchiveExpansion)
     /// Decoded (pure), ready to be decided.
@@ -145,11 +146,13 @@ extension Pipeline {
     /// then hands it to the placing stage; members of opened archives follow as groups of their own.
     func settleAndPlace(_ group: inout [InFlight], session: RunSession) throws {
         try store.write { w in
-            for i in group.indices where !group[i].isStreaming { try settle(&group[i], writer: w) }
+            for i in group.indices where group[i].streamed == nil { try settle(&group[i], writer: w) }
         }
         checkpoint("processed")
         // Large v2 batches, one at a time, each in its own chunked transactions.
-        for i in group.indices where group[i].isStreaming { try processStreamed(&group[i], session: session) }
+        for i in group.indices {
+            if let format = group[i].streamed { try processStreamed(&group[i], as: format, session: session) }
+        }
         for g in group { count(g, session: session) }
         session.done += group.count
         session.progress?(session.done, max(session.seen.load(ordering: .relaxed), session.done))
@@ -190,7 +193,7 @@ extension Pipeline {
 
     /// Reads a claimed file (unless it is larger than the channel allows) and hashes it.
     func load(channel: PipelineConfig.Channel, record: DropRecord) -> InFlight {
-        var f = InFlight(channel: channel, record: record, stage: .streaming)
+        var f = InFlight(channel: channel, record: record, stage: .refused(.fatal(.fileUnreadable, type: "exception", "The file could not be read")))
         let st = FileSystem.status(record.workPath)
         let size = st?.size ?? record.size
         f.record.size = size
@@ -201,9 +204,8 @@ extension Pipeline {
             f.record.sha256 = f.record.sha256.isEmpty ? "not-read" : f.record.sha256
             return f
         }
-        if size > config.streamAbove, channel.formats.contains(.hl7v2) && Self.startsLikeHL7v2(record.workPath)
-            || channel.formats.contains(.fhir) && Self.startsLikeJSON(record.workPath) {
-            f.stage = .streaming
+        if size > config.streamAbove, let format = Self.streamedFormat(record.workPath, accepting: channel.formats) {
+            f.stage = .streaming(format)
             f.record.sha256 = f.record.sha256.isEmpty ? "streamed" : f.record.sha256
             return f
         }

@@ -3,16 +3,35 @@ import PostroomCore
 import PostroomDigest
 import PostroomStore
 
+/// The two kinds of file that are streamed rather than read whole.
+enum StreamedFormat {
+    /// An HL7 v2 file (a batch of messages): settled in chunks of messages.
+    case hl7v2
+    /// A FHIR JSON file: a `batch` or `transaction` Bundle settled in groups of entries, anything else decoded whole.
+    case fhirJSON
+}
+
 extension Pipeline {
     /// Messages decoded and applied per transaction while streaming (bounds memory: 512 peaked at 64 MiB
     /// on a 200,000-message batch, 256 at 56 MiB, at the same speed).
     static let streamedChunk = 256
 
-    /// Whether a file's first bytes say HL7 v2 (after a BOM, MLLP start byte or blank lines).
-    static func startsLikeHL7v2(_ path: String) -> Bool {
-        guard let fh = FileHandle(forReadingAtPath: path), let head = try? fh.read(upToCount: 64) else { return false }
+    /// How a large file is streamed, from its first bytes (read once): an HL7 v2 file (after a BOM,
+    /// MLLP start byte or blank lines) or a FHIR JSON file, when the channel takes that format; nil
+    /// for anything else (read whole, bounded by `maxFileSize`).
+    static func streamedFormat(_ path: String, accepting formats: Set<PayloadFormat>) -> StreamedFormat? {
+        guard let fh = FileHandle(forReadingAtPath: path), let head = try? fh.read(upToCount: 64) else { return nil }
         try? fh.close()
-        return PayloadFormat.sniff([UInt8](head)) == .hl7v2
+        switch PayloadFormat.sniff([UInt8](head)) {
+        case .hl7v2 where formats.contains(.hl7v2):
+            return .hl7v2
+        case .fhir where formats.contains(.fhir):
+            // JSON only: FHIR XML is refused whole, as before.
+            let blanks: Set<UInt8> = [0xEF, 0xBB, 0xBF, 0x0B, 0x20, 0x09, 0x0A, 0x0D]
+            return head.first { !blanks.contains($0) } == UInt8(ascii: "{") ? .fhirJSON : nil
+        default:
+            return nil
+        }
     }
 
     /// Processes one large HL7 v2 file (a batch of thousands of messages) with bounded memory.
@@ -22,8 +41,8 @@ extension Pipeline {
     /// one transaction each, appending each message's ACK to the batch acknowledgement, which is kept
     /// as a file in `<data>/acks/`. A crash restarts the drop; messages applied before the crash are
     /// then recognised by their business keys and not applied again.
-    func processStreamed(_ f: inout InFlight, session: RunSession) throws {
-        if !Self.startsLikeHL7v2(f.record.workPath) { return try processStreamedBundle(&f, session: session) }
+    func processStreamed(_ f: inout InFlight, as format: StreamedFormat, session: RunSession) throws {
+        if format == .fhirJSON { return try processStreamedBundle(&f, session: session) }
         let isReprocess = f.record.reprocessOf != nil
         let envelope = try scanStreamed(&f)
         let now = StoreTime.string(Date())

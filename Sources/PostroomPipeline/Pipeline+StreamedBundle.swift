@@ -18,14 +18,6 @@ extension Pipeline {
     static let bundleGroupEntries = 64
     static let bundleGroupBytes = 256 << 10
 
-    /// Whether a file's first bytes say JSON (FHIR), after a BOM and blanks.
-    static func startsLikeJSON(_ path: String) -> Bool {
-        guard let fh = FileHandle(forReadingAtPath: path), let head = try? fh.read(upToCount: 64) else { return false }
-        try? fh.close()
-        let blanks: Set<UInt8> = [0xEF, 0xBB, 0xBF, 0x20, 0x09, 0x0A, 0x0D]
-        return head.first { !blanks.contains($0) } == UInt8(ascii: "{")
-    }
-
     /// Processes one large FHIR JSON file with bounded memory (DESIGN: the streamed path of v2 batches).
     ///
     /// Pass 1 reads it in chunks to hash it, check its structure and parse each entry on its own (a
@@ -40,16 +32,16 @@ extension Pipeline {
             try w.setDropHash(dropID: record0.id, sha256: record0.sha256)
             return record0.reprocessOf == nil ? try w.reader.appliedDrop(sha256: record0.sha256, excluding: record0.id) : nil
         }
-        switch scan {
-        case .whole:
+        switch (scan, earlier) {
+        case (.whole, _):
             let bytes = try FileSystem.read(f.record.workPath, limit: f.channel.maxFileSize)
             try settleWhole(&f, bytes: bytes, Decoder.decode(bytes, accepting: f.channel.formats, options: options(for: f.channel)))
-        case .broken(let issue) where earlier == nil:
-            try settleWhole(&f, bytes: [], DecodedDrop(format: .fhir, messages: [], issues: [issue]))
-        case .broken, .bundle where earlier != nil:
+        case (_, .some):
             // The same bytes applied before: `settle` answers as for any duplicate drop.
             try settleWhole(&f, bytes: [], DecodedDrop(format: .fhir, messages: [], issues: []))
-        case .bundle(let envelope, let kind, let fullUrls):
+        case (.broken(let issue), nil):
+            try settleWhole(&f, bytes: [], DecodedDrop(format: .fhir, messages: [], issues: [issue]))
+        case (.bundle(let envelope, let kind, let fullUrls), nil):
             try applyStreamedBundle(&f, envelope: envelope, kind: kind, fullUrls: fullUrls, now: now)
         }
     }

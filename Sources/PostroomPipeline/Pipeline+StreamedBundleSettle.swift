@@ -29,8 +29,7 @@ extension Pipeline {
                 record.ackName = FileName.ack(name: record.name, id: record.id, suffix: "response.json")
                 record.ackFile = responsePath
                 let outcome: DropRecord.Outcome = result.disposition == .rejected ? .rejected : pass.anyFailed ? .partial : .accepted
-                let d = try recordStreamedBundle(&record, result, outcome: outcome, pass: pass, duplicateOf: nil, writer: w)
-                return d
+                return try recordStreamedBundle(&record, result, outcome: outcome, pass: pass, duplicateOf: nil, writer: w)
             }
         } catch let stop as StreamedBundleStop {
             try? FileSystem.remove(responsePath + ".part")
