@@ -35,7 +35,7 @@ public final class Pipeline: Sendable {
         self.logger = logger
         try FileSystem.makeDirectory(config.dataFolder)
         lock = try DataFolderLock(path: config.lockFile)
-        try Self.makeDataFolders(config)
+        for dir in Self.dataFolders(config) { try FileSystem.makeDirectory(dir) }
         let workDevice = FileSystem.status(config.workFolder)?.device
         for ch in config.channels {
             try FileSystem.makeDirectory(ch.inbox)
@@ -89,7 +89,7 @@ public final class Pipeline: Sendable {
         // A watcher lives long: folders of the data folder removed meanwhile are made again, so that
         // neither recovery nor the claims of this run fail for want of them. One that cannot be made
         // fails only the steps that need it, drop by drop, as before.
-        try? Self.makeDataFolders(config, eachOnItsOwn: true)
+        for dir in Self.dataFolders(config) { try? FileSystem.makeDirectory(dir) }
         let session = try RunSession(pipeline: self, mode: mode, progress: progress)
         try recover(into: session)
         let viewMark = try store.read { try $0.lastViewRecord() }
@@ -153,12 +153,9 @@ extension Pipeline {
     /// The folders of the data folder Postroom owns: `work/` (and one per channel, and `.staging`),
     /// `archive/`, `error/` (and one per channel). Inboxes and outboxes may be shares that are not
     /// mounted, so they are made only when the pipeline opens, never again behind a share's back.
-    static func makeDataFolders(_ config: PipelineConfig, eachOnItsOwn: Bool = false) throws {
-        let dirs = [config.workFolder, config.archiveFolder, config.errorFolder, config.workFolder + "/.staging"]
+    static func dataFolders(_ config: PipelineConfig) -> [String] {
+        [config.workFolder, config.archiveFolder, config.errorFolder, config.workFolder + "/.staging"]
             + config.channels.flatMap { [config.workFolder + "/" + $0.name, config.errorFolder + "/" + $0.name] }
-        for dir in dirs {
-            if eachOnItsOwn { try? FileSystem.makeDirectory(dir) } else { try FileSystem.makeDirectory(dir) }
-        }
     }
 
     /// Candidates one scan of an inbox keeps (the oldest); a huge inbox is taken in several passes.

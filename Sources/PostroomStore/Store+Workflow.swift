@@ -153,10 +153,12 @@ extension StoreReader {
         }
         sql += " ORDER BY created_at DESC LIMIT ?"
         args.append(limit)
-        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map {
+        let requests = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map {
             RequestRecord(id: $0[0], channel: $0[1], status: $0[2], isReferral: $0[3], patientKeys: Set(decodeKeys($0[4])),
                           createdAt: $0[5], updatedAt: $0[6], messageID: $0[7])
-        }.filter { patientKey == nil || $0.patientKeys.contains(patientKey!) }
+        }
+        guard let patientKey else { return requests }
+        return requests.filter { $0.patientKeys.contains(patientKey) }
     }
 
     /// `s` with `\`, `%` and `_` escaped for a `LIKE … ESCAPE '\'` pattern.

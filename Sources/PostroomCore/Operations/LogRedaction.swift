@@ -21,8 +21,8 @@ public enum LogRedaction {
         return "<name #" + String(repeating: "0", count: 8 - hex.count) + hex + ">"
     }
 
-    /// What of `error` may be logged: its redacted form when it has one, else its type only when it
-    /// could carry content (its description is then left out), else its description.
+    /// What of `error` may be logged: its redacted form when it has one (errors that name files),
+    /// else its description.
     public static func describe(_ error: any Error) -> String {
         if let r = error as? LogRedactable { return r.logSafeDescription }
         return String(describing: error)
