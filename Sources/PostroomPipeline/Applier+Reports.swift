@@ -298,20 +298,40 @@ enum ReferenceRewriter {
     }
 
     static func rewrite(_ v: JSONValue, _ map: (String) -> String?) -> JSONValue {
+        rewritten(v, map) ?? v
+    }
+
+    /// The value with its references rewritten, or nil when none changes: an unchanged subtree is
+    /// shared, never copied (most of a resource holds no reference).
+    static func rewritten(_ v: JSONValue, _ map: (String) -> String?) -> JSONValue? {
         switch v {
-        case .object(var o):
+        case .object(let o):
+            var copy: JSONObject?
             for i in o.members.indices {
-                if o.members[i].key == "reference", let s = o.members[i].value.string, let new = map(s) {
-                    o.members[i].value = .string(new)
+                let member = o.members[i]
+                let new: JSONValue?
+                if member.key == "reference", let s = member.value.string {
+                    new = map(s).map { .string($0) }
                 } else {
-                    o.members[i].value = rewrite(o.members[i].value, map)
+                    new = rewritten(member.value, map)
+                }
+                if let new {
+                    if copy == nil { copy = o }
+                    copy!.members[i].value = new
                 }
             }
-            return .object(o)
+            return copy.map { .object($0) }
         case .array(let a):
-            return .array(a.map { rewrite($0, map) })
+            var copy: [JSONValue]?
+            for i in a.indices {
+                if let new = rewritten(a[i], map) {
+                    if copy == nil { copy = a }
+                    copy![i] = new
+                }
+            }
+            return copy.map { .array($0) }
         default:
-            return v
+            return nil
         }
     }
 }

@@ -160,15 +160,15 @@ final class ReferenceMap {
     }
 
     /// References resolved by a streamed Bundle's earlier groups, consulted after `map` (shared, never copied).
-    private(set) var base: [String: String] = [:]
+    private(set) var base = StoredReferences()
 
-    func seed(_ resolved: [String: String]) {
+    func seed(_ resolved: StoredReferences) {
         base = resolved
     }
 
     /// Where a reference of the message now points, if it was rewritten.
     func resolved(_ reference: String) -> String? {
-        map[reference] ?? base[reference]
+        map[reference] ?? (base.isEmpty ? nil : base[url: reference])
     }
 
     func rewrite(_ v: JSONValue) -> JSONValue {

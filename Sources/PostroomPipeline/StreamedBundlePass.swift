@@ -33,7 +33,7 @@ final class StreamedBundlePass {
     private(set) var messageType = "Bundle"
     private(set) var dedupeKeys: [String] = []
     /// `urn:` fullUrls of entries stored by earlier groups → where they were stored (`Type/id`).
-    private var stored: [String: String] = [:]
+    private var stored = StoredReferences()
     private var pending: [[UInt8]] = []
     private var pendingBytes = 0
     private var next = 0
@@ -111,9 +111,9 @@ final class StreamedBundlePass {
         }
         try pipeline.queueRouted(applier.routing, dropID: scope.dropID, writer: w)
         // The group's own fullUrls and where they were stored, for later groups (the shared base let go first).
-        applier.refs.seed([:])
+        applier.refs.seed(StoredReferences())
         for url in m.referenceAliases.keys where FHIRBundleIndex.isURN(url) {
-            if let target = applier.refs.map[url] { stored[url] = target }
+            if let target = applier.refs.map[url] { stored.set(url, to: target) }
         }
         // Issues of the Bundle as a whole are found again in every group: kept once.
         let repeated = first == 0 ? [] : batch.bundleIssues

@@ -32,8 +32,8 @@ extension StoreWriter {
         let members = [JSONObject.Member("resourceType", .string(type)), JSONObject.Member("id", .string(id)),
                        JSONObject.Member("meta", .object(meta))] + o.members
         // The version goes to the view journal; `materialise` puts it in the view (see `ViewJournal`).
-        journal.append(ViewEntry(type: type, id: id, version: version, lastUpdated: at, messageID: messageID,
-                                 json: JSONWriter().bytes(.object(JSONObject(members)))))
+        journal.append(JournalEntry(type: type, id: id, version: version, lastUpdated: at, messageID: messageID,
+                                    resource: .object(JSONObject(members))))
         return version
     }
 

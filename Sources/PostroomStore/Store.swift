@@ -18,6 +18,8 @@ public final class Store: Sendable {
     public let identity: IdentityNamespaces
     /// Whether opening re-derived the keys (an older database, or changed namespaces).
     public let rekeyed: Bool
+    /// Makes the view records of write transactions off the writer thread.
+    let encoder = ViewRecordEncoder()
 
     /// Opens (creating and migrating when needed) the database at `path`.
     ///
@@ -46,10 +48,10 @@ public final class Store: Sendable {
                 }
                 try Schema.migrator.migrate(pool)
                 rekeyed = try pool.write { db in
-                    let w = StoreWriter(db: db, identity: identity)
-                    defer { w.journal.truncate(to: 0) }
+                    let w = StoreWriter(db: db, identity: identity, encoder: ViewRecordEncoder())
                     let r = try w.rekeyIfNeeded()
                     try w.journal.flush(db)
+                    try w.journal.writeRecords(db)
                     return r
                 }
             } else {
@@ -72,9 +74,10 @@ public final class Store: Sendable {
     /// Runs `body` in one write transaction; everything it does commits together or not at all.
     public func write<T>(_ body: (StoreWriter) throws -> T) throws -> T {
         try pool.write { db in
-            let w = StoreWriter(db: db, identity: identity)
+            let w = StoreWriter(db: db, identity: identity, encoder: encoder)
             let result = try body(w)
             try w.journal.flush(db)
+            try w.journal.writeRecords(db)
             return result
         }
     }
@@ -108,11 +111,12 @@ public struct StoreWriter {
     /// The canonical keys of identifiers (see `IdentityNamespaces`).
     public let identity: IdentityNamespaces
     /// The resource versions written in this transaction, on their way to the view journal.
-    let journal = ViewJournal()
+    let journal: ViewJournal
 
-    init(db: Database, identity: IdentityNamespaces) {
+    init(db: Database, identity: IdentityNamespaces, encoder: ViewRecordEncoder) {
         self.db = db
         self.identity = identity
+        journal = ViewJournal(encoder: encoder)
     }
 
     /// Read access within the same transaction.
@@ -122,17 +126,20 @@ public struct StoreWriter {
     /// versions it wrote become one view record (a message's record).
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
         var result: T?
-        let mark = journal.entries.count
+        let mark = journal.mark
+        journal.savepointDepth += 1
         do {
+            defer { journal.savepointDepth -= 1 }
             try db.inSavepoint {
                 result = try body()
-                try journal.flush(db, from: mark)
+                try journal.flush(db, from: mark.entries)
                 return .commit
             }
         } catch {
-            journal.truncate(to: mark)
+            journal.rollBack(to: mark)
             throw error
         }
+        try journal.writeEncodedRecords(db)
         return result!
     }
 }

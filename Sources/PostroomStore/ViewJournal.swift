@@ -16,34 +16,89 @@ import GRDB
 /// searches and history listings run only on a materialised view.
 final class ViewJournal {
     /// Versions written in this transaction and not yet put into a record.
-    private(set) var entries: [ViewEntry] = []
+    private(set) var entries: [JournalEntry] = []
     /// `Type/id`s known to be new in this transaction (`StoreWriter.reserveNew`).
     var fresh: Set<String> = []
-    private let compressor = ViewCompressor()
+    /// This transaction's records, encoded off the writer thread and inserted by `writeRecords`.
+    private let records: ViewRecordEncoder.Batch
+    /// The seq the next record takes (the table's next rowid), read at the first flush.
+    private var nextSeq: Int64?
+
+    init(encoder: ViewRecordEncoder) {
+        records = encoder.batch()
+    }
 
     /// The newest unflushed version of `type/id`.
     func latest(type: String, id: String) -> ViewEntry? {
-        entries.last { $0.type == type && $0.id == id }
+        entries.last { $0.type == type && $0.id == id }?.viewEntry
     }
 
-    func append(_ e: ViewEntry) { entries.append(e) }
+    func append(_ e: JournalEntry) { entries.append(e) }
 
     /// Forgets what was added after `count` entries (a savepoint rolled back).
     func truncate(to count: Int) {
         if entries.count > count { entries.removeSubrange(count...) }
     }
 
-    /// Writes the entries added after `from` as one record with their keys, and forgets them.
+    /// Where a savepoint starts: its entries and its records.
+    struct Mark {
+        var entries: Int
+        var seq: Int64?
+    }
+
+    var mark: Mark { Mark(entries: entries.count, seq: nextSeq) }
+
+    /// Forgets what a rolled-back savepoint added: its entries and the records it flushed.
+    func rollBack(to mark: Mark) {
+        truncate(to: mark.entries)
+        if nextSeq != mark.seq { records.forget(from: mark.seq ?? .min) }
+        nextSeq = mark.seq
+    }
+
+    /// Makes the entries added after `from` one record: its keys are written now (reads by id see it
+    /// at once), its data is encoded on the encoder's thread and inserted by `writeRecords`.
     func flush(_ db: Database, from: Int = 0) throws {
         guard entries.count > from else { return }
-        let slice = entries[from...]
-        let data = try compressor.deflate(ViewRecord.encode(slice))
-        try db.cachedStatement(sql: "INSERT INTO view_record (message_id, data) VALUES (?, ?)")
-            .execute(arguments: [slice.first?.messageID, Data(data)])
-        let seq = db.lastInsertedRowID
+        let slice = Array(entries[from...])
+        let seq = try nextSeq ?? (Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM view_record")) ?? 1)
+        nextSeq = seq + 1
         let key = try db.cachedStatement(sql: "INSERT OR REPLACE INTO view_key (type, id, version, record) VALUES (?, ?, ?, ?)")
         for e in slice { try key.execute(arguments: [e.type, e.id, e.version, seq]) }
+        records.submit(seq: seq, messageID: slice.first?.messageID, entries: slice)
         truncate(to: from)
+    }
+
+    /// The entries of a record of this transaction not yet inserted, if `seq` is one.
+    func pendingRecord(_ seq: Int64) throws -> [ViewEntry]? {
+        try records.entries(seq: seq)
+    }
+
+    /// Savepoints open around the writer now. Records are inserted only outside every savepoint: a
+    /// record inserted inside one that then rolls back would be lost with it, though its own (earlier)
+    /// savepoint committed.
+    var savepointDepth = 0
+
+    /// Inserts the records encoded so far, without waiting for the others (outside savepoints only),
+    /// so that a transaction of many messages — a streamed Bundle's thousands of entries — does not
+    /// hold its records in memory until it commits.
+    func writeEncodedRecords(_ db: Database) throws {
+        guard savepointDepth == 0 else { return }
+        try insert(records.takeEncoded(), db)
+    }
+
+    /// Inserts this transaction's remaining records (waiting for the last ones to be encoded): the
+    /// last step before the commit.
+    func writeRecords(_ db: Database) throws {
+        try insert(records.finish(), db)
+        nextSeq = nil
+    }
+
+    private func insert(_ done: [(seq: Int64, messageID: String?, data: [UInt8])], _ db: Database) throws {
+        guard !done.isEmpty else { return }
+        let insert = try db.cachedStatement(sql: "INSERT INTO view_record (seq, message_id, data) VALUES (?, ?, ?)")
+        for r in done {
+            try insert.execute(arguments: [r.seq, r.messageID, Data(r.data)])
+        }
     }
 
     /// SQL for the oldest record still in the journal: keys of older records are stale.
@@ -80,12 +135,15 @@ extension StoreReader {
     func journalledVersions(type: String, id: String) throws -> [ViewEntry] {
         let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT version, record FROM view_key WHERE type = ? AND id = ? AND record >= \(ViewJournal.oldestRecord) ORDER BY version DESC"),
                                     arguments: [type, id])
-        var out = (journal?.entries ?? []).filter { $0.type == type && $0.id == id }.reversed().map { $0 }
+        var out = (journal?.entries ?? []).filter { $0.type == type && $0.id == id }.reversed().map(\.viewEntry)
         for r in rows { if let e = try journalEntry(type: type, id: id, version: r[0], record: r[1]) { out.append(e) } }
         return out
     }
 
     private func journalEntry(type: String, id: String, version: Int, record: Int64) throws -> ViewEntry? {
+        if let entries = try journal?.pendingRecord(record) {
+            return entries.last { $0.type == type && $0.id == id && $0.version == version }
+        }
         guard let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM view_record WHERE seq = ?"), arguments: [record]) else {
             return nil
         }

@@ -112,8 +112,9 @@ final class ViewCompressor {
                 return o.count - Int(stream.avail_out)
             }
         }
-        out.removeSubrange(written...)
-        return out
+        // A copy of the written part: the bound's spare capacity would otherwise stay allocated for as
+        // long as the record waits to be inserted.
+        return Array(out[..<written])
     }
 
     /// Inflates a record (any size; grows the output as needed).

@@ -20,6 +20,11 @@ public struct JSONWriter {
         return out
     }
 
+    /// Appends the JSON text of `value` to `out` (one element of a longer text written piece by piece).
+    public func append(_ value: JSONValue, to out: inout [UInt8]) {
+        write(value, into: &out, indent: 0)
+    }
+
     /// The JSON text of `value`.
     public func string(_ value: JSONValue) -> String {
         String(decoding: bytes(value), as: UTF8.self)

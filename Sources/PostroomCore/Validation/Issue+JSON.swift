@@ -19,8 +19,34 @@ extension Issue {
     }
 
     /// Encodes issues as compact JSON text.
+    ///
+    /// One issue at a time: a streamed Bundle's message can carry tens of thousands, and the whole list as
+    /// one JSON tree cost more memory than the text (PERFORMANCE.md, "Large single files").
     public static func encode(_ issues: [Issue]) -> String {
-        JSONWriter().string(.array(issues.map(\.json)))
+        let writer = JSONWriter()
+        var scratch: [UInt8] = []
+        // Measured first, so that the text is written once into a string of its exact size.
+        var size = 2 + max(issues.count - 1, 0)
+        for issue in issues {
+            scratch.removeAll(keepingCapacity: true)
+            writer.append(issue.json, to: &scratch)
+            size += scratch.count
+        }
+        return String(unsafeUninitializedCapacity: size) { text in
+            var at = 0
+            func put(_ bytes: some Collection<UInt8>) {
+                for b in bytes { text[at] = b; at += 1 }
+            }
+            put(CollectionOfOne(0x5B))
+            for (i, issue) in issues.enumerated() {
+                if i > 0 { put(CollectionOfOne(0x2C)) }
+                scratch.removeAll(keepingCapacity: true)
+                writer.append(issue.json, to: &scratch)
+                put(scratch)
+            }
+            put(CollectionOfOne(0x5D))
+            return at
+        }
     }
 
     /// Decodes issues written by `encode`; unreadable text gives no issues.

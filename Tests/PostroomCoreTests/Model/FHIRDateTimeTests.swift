@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PostroomCore
 
@@ -49,5 +50,25 @@ import Testing
         #expect(check("2026-01-01", "instant") != nil)
         #expect(check("2026-01-01T10:00:00Z", "date") != nil)
         #expect(check("2026", "date") == nil)
+    }
+}
+
+/// `utcText` is written by hand (no `String(format:)` on the hot path): it must give what `%04d…` gives.
+@Suite struct CivilDateUTCTextTests {
+    @Test func itMatchesThePrintfFormOverAWideRange() {
+        var x: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var samples: [Int] = [0, -1, 1, 86_399_999, -86_400_000, 253_402_300_799_999, -62_135_596_800_000, 1_733_300_000_123]
+        for _ in 0..<2_000 {
+            x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            samples.append(Int(Int64(bitPattern: x >> 1) % 300_000_000_000_000) - 150_000_000_000_000)
+        }
+        for ms in samples {
+            let day = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+            let rest = ms - day * 86_400_000
+            let (y, m, d) = CivilDate.date(days: day)
+            let s = rest / 1000
+            let expected = String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, s / 3600, (s / 60) % 60, s % 60, rest % 1000)
+            #expect(CivilDate.utcText(milliseconds: ms) == expected, "\(ms)")
+        }
     }
 }

@@ -1,0 +1,122 @@
+import Foundation
+import PostroomCore
+@testable import PostroomStore
+import Testing
+
+/// View records are encoded off the writer thread (`ViewRecordEncoder`) and inserted outside savepoints:
+/// what commits must be exactly what the savepoints that committed wrote, readable inside the
+/// transaction and after it, journalled and materialised.
+@Suite struct ViewRecordEncoderTests {
+    struct Boom: Error {}
+    let t: TempStore
+    init() throws { t = try TempStore() }
+
+    func organization(_ n: Int) throws -> JSONValue {
+        try json(#"{"resourceType":"Organization","name":"Lab \#(n)","identifier":[{"system":"urn:x","value":"\#(n)"}]}"#)
+    }
+
+    func name(_ v: JSONValue?) -> String? { v?["name"]?.string }
+
+    /// Savepoints, one a resource; every seventh rolls back after its record was flushed. The rest are
+    /// read back inside the transaction (while records wait to be encoded or inserted) and after it.
+    @Test func rolledBackSavepointsLeaveNoRecordAndTheOthersKeepTheirs() throws {
+        let count = 400
+        try t.write { w in
+            for n in 0..<count {
+                let body = { () throws -> Void in
+                    try w.putResource(type: "Organization", id: "o\(n)", resource: try organization(n), messageID: "m\(n)", at: at(0))
+                    if n % 7 == 3 { throw Boom() }
+                }
+                if n % 7 == 3 { #expect(throws: Boom.self) { try w.savepoint(body) } } else { try w.savepoint(body) }
+                if n % 50 == 49 {
+                    for k in stride(from: 0, through: n, by: 10) {
+                        #expect(try name(w.reader.resource(type: "Organization", id: "o\(k)")) == (k % 7 == 3 ? nil : "Lab \(k)"))
+                    }
+                }
+            }
+        }
+        func check() throws {
+            try t.read { (r: StoreReader) throws in
+                for n in 0..<count {
+                    #expect(try name(r.resource(type: "Organization", id: "o\(n)")) == (n % 7 == 3 ? nil : "Lab \(n)"), "o\(n)")
+                }
+            }
+        }
+        try check()
+        let kept = (0..<count).filter { $0 % 7 != 3 }.count
+        #expect(try t.read { try $0.pendingViewRecords() } == kept)
+        try t.store.materialiseView()
+        try check()
+        #expect(try t.read { try $0.resourceCounts() }.first { $0.type == "Organization" }?.count == kept)
+    }
+
+    /// A savepoint rolled back hands its record's seq to the next one: the encoding of the first must
+    /// never stand for the second.
+    @Test func aSeqTakenAgainAfterARollbackCarriesTheNewRecord() throws {
+        try t.write { w in
+            for round in 0..<50 {
+                #expect(throws: Boom.self) {
+                    try w.savepoint {
+                        try w.putResource(type: "Organization", id: "gone\(round)", resource: try organization(-round), messageID: "x", at: at(0))
+                        throw Boom()
+                    }
+                }
+                try w.savepoint {
+                    try w.putResource(type: "Organization", id: "kept\(round)", resource: try organization(round), messageID: "y", at: at(0))
+                }
+            }
+        }
+        try t.store.materialiseView()
+        try t.read { (r: StoreReader) throws in
+            for round in 0..<50 {
+                #expect(try r.resource(type: "Organization", id: "gone\(round)") == nil)
+                #expect(try name(r.resource(type: "Organization", id: "kept\(round)")) == "Lab \(round)")
+            }
+        }
+    }
+
+    /// A transaction that fails after many records were encoded and inserted leaves none of them.
+    @Test func aFailedTransactionLeavesNoRecord() throws {
+        #expect(throws: Boom.self) {
+            try t.write { w in
+                for n in 0..<100 {
+                    try w.savepoint {
+                        try w.putResource(type: "Organization", id: "o\(n)", resource: try organization(n), messageID: "m", at: at(0))
+                    }
+                }
+                throw Boom()
+            }
+        }
+        #expect(try t.read { try $0.pendingViewRecords() } == 0)
+        try t.write { w in try w.putResource(type: "Organization", id: "after", resource: try organization(1), messageID: "m", at: at(0)) }
+        #expect(try name(t.read { try $0.resource(type: "Organization", id: "after") }) == "Lab 1")
+        #expect(try t.read { try $0.resource(type: "Organization", id: "o5") } == nil)
+    }
+
+    /// Records are inserted outside every savepoint: one inserted inside an outer savepoint that then
+    /// rolls back would be lost with it, though the savepoint that wrote it committed.
+    @Test func recordsOfCommittedSavepointsSurviveAnOuterSavepointRolledBack() throws {
+        try t.write { w in
+            for n in 0..<(ViewRecordEncoder.chunk * 3) {
+                try w.savepoint {
+                    try w.putResource(type: "Organization", id: "o\(n)", resource: try organization(n), messageID: "m", at: at(0))
+                }
+            }
+            usleep(200_000)  // the encoder thread has encoded them: they wait to be inserted
+            #expect(throws: Boom.self) {
+                try w.savepoint {
+                    try w.savepoint {
+                        try w.putResource(type: "Organization", id: "inner", resource: try organization(99), messageID: "m", at: at(0))
+                    }
+                    throw Boom()
+                }
+            }
+        }
+        try t.read { (r: StoreReader) throws in
+            for n in 0..<(ViewRecordEncoder.chunk * 3) {
+                #expect(try name(r.resource(type: "Organization", id: "o\(n)")) == "Lab \(n)")
+            }
+            #expect(try r.resource(type: "Organization", id: "inner") == nil)
+        }
+    }
+}
