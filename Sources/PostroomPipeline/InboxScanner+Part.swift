@@ -75,8 +75,14 @@ extension InboxScanner {
             var unicode: String?
             if !ascii {
                 let s = String(cString: entry.name)
-                // A name that is not UTF-8 has no String naming it (its look would fail): not taken, as before.
-                guard s.utf8.elementsEqual(bytes) else { return }
+                guard s.utf8.elementsEqual(bytes) else {
+                    // A name that is not UTF-8 has no String naming it, so it cannot be claimed: it stays,
+                    // and is told (the run's summary and its log) rather than left in silence.
+                    if !rules.ignored(entry.name) {
+                        refused.append((batch, index, Refused(name: String(decoding: bytes, as: UTF8.self), reason: Self.notUTF8)))
+                    }
+                    return
+                }
                 unicode = s
             }
             func name() -> String { unicode ?? String(decoding: bytes, as: UTF8.self) }
@@ -112,6 +118,9 @@ extension InboxScanner {
                 waiting += 1
             }
         }
+
+        /// Why an entry whose name is not UTF-8 is not taken.
+        static let notUTF8 = "file name is not UTF-8 (not read; rename it to be taken)"
 
         /// The entry's status when it is a regular file; anything else is refused (by `d_type` when
         /// the file system gives it, without a `stat`). Nil when it is refused or gone.

@@ -137,4 +137,20 @@ import Glibc
         let listed = try FileManager.default.contentsOfDirectory(atPath: h.inbox).filter { refused[$0] != nil }
         #expect(scan.refused.map(\.name) == listed)
     }
+
+    /// A name that is not UTF-8 cannot be claimed (no String names it): it is left where it is and
+    /// told as not taken, never passed over in silence; the files beside it are taken as usual.
+    @Test func aNameThatIsNotUTF8IsToldAndLeft() throws {
+        let h = try PipelineHarness()
+        #expect(FileManager.default.createFile(atPath: h.inbox + "/good.hl7", contents: Data("x".utf8)))
+        // "bé.hl7" in Latin-1: 0xE9 alone is not UTF-8.
+        let path = Array(h.inbox.utf8) + [0x2F, 0x62, 0xE9, 0x2E, 0x68, 0x6C, 0x37]
+        let fd = (path.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) }
+        #expect(fd >= 0)
+        close(fd)
+        let scan = try InboxScanner(batchBytes: 1024).scan(h.config.channels[0], limit: 100, threads: 1)
+        #expect(scan.ready.map(\.name) == ["good.hl7"])
+        #expect(scan.refused.map(\.name) == ["b\u{FFFD}.hl7"])
+        #expect(scan.refused.map(\.reason) == [InboxScanner.Part.notUTF8])
+    }
 }
