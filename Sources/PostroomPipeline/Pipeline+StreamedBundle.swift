@@ -6,7 +6,7 @@ import PostroomStore
 /// What pass 1 found in a large JSON file.
 enum BundleScan {
     /// A `batch` or `transaction` Bundle, sound in structure: settled group by group.
-    case bundle(FHIRBundleEnvelope, FHIRBatchContext.Kind, fullUrls: Set<Int>)
+    case bundle(FHIRBundleEnvelope, FHIRBatchContext.Kind, index: FHIRStreamedBundleIndex)
     /// Not JSON, truncated, or an entry that does not parse: rejected with this issue, nothing applied.
     case broken(Issue)
     /// Another resource or Bundle type: decoded whole as before (bounded by `maxFileSize`).
@@ -41,8 +41,8 @@ extension Pipeline {
             try settleWhole(&f, bytes: [], DecodedDrop(format: .fhir, messages: [], issues: []))
         case (.broken(let issue), nil):
             try settleWhole(&f, bytes: [], DecodedDrop(format: .fhir, messages: [], issues: [issue]))
-        case (.bundle(let envelope, let kind, let fullUrls), nil):
-            try applyStreamedBundle(&f, envelope: envelope, kind: kind, fullUrls: fullUrls, now: now)
+        case (.bundle(let envelope, let kind, let index), nil):
+            try applyStreamedBundle(&f, envelope: envelope, kind: kind, index: index, now: now)
         }
     }
 
@@ -50,7 +50,7 @@ extension Pipeline {
     func scanBundle(_ f: inout InFlight) throws -> BundleScan {
         var scanner = JSONBundleStreamScanner()
         let hash = SHA256Stream()
-        var fullUrls = Set<Int>()
+        var index = FHIRStreamedBundleIndex()
         var broken: Issue?
         // A root member too large to hold apart (a large single resource): decoded whole as before.
         var whole = false
@@ -61,7 +61,7 @@ extension Pipeline {
             guard broken == nil, !whole else { return }
             do {
                 for entry in try chunk.withMemoryRebound(to: UInt8.self, { try scanner.push($0) }) {
-                    if let url = FHIRStreamedBundle.fullUrl(ofEntry: try parser.parse(entry)) { fullUrls.insert(url) }
+                    index.note(entry: try parser.parse(entry), at: parsed)
                     parsed += 1
                 }
             } catch let e as JSONBundleStreamScanner.Failure where e.oversizedMember {
@@ -85,7 +85,7 @@ extension Pipeline {
         if let broken { return .broken(broken) }
         let envelope = FHIRBundleEnvelope(members: scanner.members)
         guard let kind = envelope.batchKind else { return .whole }
-        return .bundle(envelope, kind, fullUrls: fullUrls)
+        return .bundle(envelope, kind, index: index)
     }
 
     /// Settles a drop by the grouped path's `settle` (a file decoded whole, refused, or a duplicate drop).

@@ -8,7 +8,7 @@ extension Pipeline {
     /// stops (a refused transaction, another FHIR version, a duplicate) everything it applied is rolled back
     /// and the drop is settled on its own with an OperationOutcome.
     func applyStreamedBundle(_ f: inout InFlight, envelope: FHIRBundleEnvelope, kind: FHIRBatchContext.Kind,
-                             fullUrls: Set<Int>, now: String) throws {
+                             index: FHIRStreamedBundleIndex, now: String) throws {
         let record0 = f.record
         let isReprocess = record0.reprocessOf != nil
         var applied: [Int: String] = [:]
@@ -19,7 +19,7 @@ extension Pipeline {
         try FileSystem.makeDirectory(ackDir)
         let responsePath = ackDir + "/" + record0.id + ".response.json"
         let pass = StreamedBundlePass(pipeline: self, drop: record0, scope: scope, envelope: envelope, kind: kind,
-                                      fullUrls: fullUrls, responsePath: responsePath)
+                                      index: index, responsePath: responsePath)
         var record = record0
         record.format = "fhir"
         var d: DropDecision

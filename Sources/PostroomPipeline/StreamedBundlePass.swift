@@ -22,7 +22,8 @@ final class StreamedBundlePass {
     let scope: MessageScope
     let envelope: FHIRBundleEnvelope
     let kind: FHIRBatchContext.Kind
-    let fullUrls: Set<Int>
+    /// What pass 1 learnt of the whole file (fullUrls, repeated entries).
+    let index: FHIRStreamedBundleIndex
     let env: AckEnvironment
     let responsePath: String
     private var out: BufferedFileWriter?
@@ -39,13 +40,13 @@ final class StreamedBundlePass {
     private var next = 0
 
     init(pipeline: Pipeline, drop: DropRecord, scope: MessageScope, envelope: FHIRBundleEnvelope, kind: FHIRBatchContext.Kind,
-         fullUrls: Set<Int>, responsePath: String) {
+         index: FHIRStreamedBundleIndex, responsePath: String) {
         self.pipeline = pipeline
         self.drop = drop
         self.scope = scope
         self.envelope = envelope
         self.kind = kind
-        self.fullUrls = fullUrls
+        self.index = index
         self.responsePath = responsePath
         env = pipeline.env(for: scope.channel)
     }
@@ -74,7 +75,7 @@ final class StreamedBundlePass {
         guard !pending.isEmpty else { return }
         let first = next
         next += pending.count
-        let (decoded, fileIssues) = FHIRStreamedBundle.decodeGroup(envelope, entries: pending, first: first, fullUrls: fullUrls,
+        let (decoded, fileIssues) = FHIRStreamedBundle.decodeGroup(envelope, entries: pending, first: first, index: index,
                                                                    options: pipeline.options(for: scope.channel))
         pending.removeAll(keepingCapacity: true)
         pendingBytes = 0

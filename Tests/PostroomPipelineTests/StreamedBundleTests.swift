@@ -92,6 +92,63 @@ import Testing
         #expect(appointment.contains(#""reference":"Organization/org-600""#), "\(appointment)")
     }
 
+    /// Entries that repeat an earlier entry of another group — its fullUrl (bdl-7), or in a transaction
+    /// the resource it acts on — are found as the whole-file path finds them (pass 1 sees the whole file).
+    @Test(arguments: ["batch", "transaction"])
+    func repeatsAcrossGroupsAreFoundAsInTheWholeFile(type: String) throws {
+        var text = String(decoding: Self.bundle(type, count: 600), as: UTF8.self)
+        // Entry 501 takes entry 3's fullUrl; entry 504 takes it too with a versionId (still a repeat of 3);
+        // entries 502 and 505 each PUT an Organization id already PUT by entries 7 and 8 (all Organizations).
+        func put(_ n: Int, id: String) -> String {
+            #"{"fullUrl":"urn:uuid:00000000-0000-4000-7000-\#(String(format: "%012d", n))","resource":{"resourceType":"Organization","id":"\#(id)","name":"Lab \#(n)"},"request":{"method":"PUT","url":"Organization/\#(id)"}}"#
+        }
+        for (n, replacement) in [(7, put(7, id: "shared-a")), (8, put(8, id: "shared-b")), (502, put(502, id: "shared-a")),
+                                 (505, put(505, id: "shared-b"))] {
+            text = text.replacingOccurrences(of: Self.org(n), with: replacement)
+        }
+        func urn(_ n: Int) -> String { "urn:uuid:00000000-0000-4000-8000-" + String(format: "%012d", n) }
+        text = text.replacingOccurrences(of: #""fullUrl":"\#(urn(501))""#, with: #""fullUrl":"\#(urn(3))""#)
+        text = text.replacingOccurrences(of: #""fullUrl":"\#(urn(504))","resource":{"resourceType":"Organization","#,
+                                         with: #""fullUrl":"\#(urn(3))","resource":{"resourceType":"Organization","meta":{"versionId":"2"},"#)
+        let bytes = Array(text.utf8)
+        let (streamed, _, _) = try run(bytes, streamed: true)
+        let (whole, _, _) = try run(bytes, streamed: false)
+        let repeats = ["bdl-7@Bundle.entry[501].fullUrl", "bdl-7@Bundle.entry[504].fullUrl"]
+        #expect(streamed.outcome == whole.outcome)
+        // Entries 502 and 505 are stored under ids Postroom makes (theirs are taken): compared by content.
+        func byContent(_ r: [String: String]) -> [String] {
+            r.map { key, value in
+                let id = key.split(separator: "/").last.map(String.init) ?? key
+                return id.count == 26 && id.allSatisfy({ $0.isLetter || $0.isNumber }) ? value.replacingOccurrences(of: id, with: "*") : key + " " + value
+            }.sorted()
+        }
+        // One difference, by design: appt-302 (an earlier group) names fullUrl 3, which entries 501 and 504
+        // repeat. The whole file sees three entries with it and leaves the reference as it came; the stream,
+        // at appt-302, has stored only entry 3 (the others are refused when they come) and points to it.
+        let reference = #"{"reference":"urn:uuid:00000000-0000-4000-8000-000000000003"}"#
+        #expect(type == "transaction" || whole.resources["Appointment/appt-302"]?.contains(reference) == true)
+        var expected = whole.resources
+        expected["Appointment/appt-302"] = expected["Appointment/appt-302"]?.replacingOccurrences(of: reference, with: #"{"reference":"Organization/org-3"}"#)
+        #expect(byContent(streamed.resources) == byContent(expected))
+        if type == "transaction" {
+            // Refused whole on both paths (the streamed one stops at the first group that fails, so it
+            // lists that group's issues only).
+            #expect(whole.outcome == .rejected)
+            #expect(whole.issues.filter { $0.hasPrefix("bdl-7@") } == repeats, "\(whole.issues)")
+            #expect(streamed.issues.filter { $0.hasPrefix("bdl-7@") } == repeats, "\(streamed.issues)")
+            let overlaps = ["transaction-identity-overlap@Bundle.entry[502].request", "transaction-identity-overlap@Bundle.entry[505].request"]
+            #expect(whole.issues.filter { $0.hasPrefix("transaction-identity-overlap@") } == overlaps, "\(whole.issues)")
+            #expect(streamed.issues.filter { $0.hasPrefix("transaction-identity-overlap@") } == overlaps, "\(streamed.issues)")
+            #expect(streamed.resources.isEmpty)
+        } else {
+            // A batch answers each entry: the repeated ones fail on both paths, the rest are stored alike.
+            #expect(streamed.issues == whole.issues)
+            #expect(streamed.statuses == whole.statuses)
+            #expect(whole.outcome == .partial)
+            #expect([501, 504].allSatisfy { !streamed.statuses[$0].hasPrefix("2") }, "\(streamed.statuses[500...505])")
+        }
+    }
+
     @Test func aTransactionWithABadEntryLateInTheFileAppliesNothing() throws {
         let bytes = Self.bundle("transaction", count: 900, bad: [881])
         let (streamed, drop, answer) = try run(bytes, streamed: true)

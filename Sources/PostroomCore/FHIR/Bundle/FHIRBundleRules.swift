@@ -17,7 +17,9 @@ public enum FHIRBundleRules {
     static let responseTypes: Set<String> = ["batch-response", "transaction-response", "history"]
 
     /// Every broken rule of a Bundle (entries' contents are checked by the validator's walk).
-    public static func check(_ bundle: JSONObject, index: FHIRBundleIndex) -> [Finding] {
+    ///
+    /// - Parameter repeats: entries known to repeat an entry outside `bundle` (a streamed Bundle's earlier groups).
+    public static func check(_ bundle: JSONObject, index: FHIRBundleIndex, repeats: FHIRStreamedBundleIndex.Local = .init()) -> [Finding] {
         var out: [Finding] = []
         func add(_ code: IssueCode, _ type: String, _ location: String, _ text: String) {
             out.append(Finding(code: code.code, type: type, location: location, text: text))
@@ -57,7 +59,8 @@ public enum FHIRBundleRules {
                 }
                 if type != "history" {
                     let earlier = seenFullUrls[fullUrl] ?? []
-                    if !earlier.isEmpty, e?.versionId == nil || earlier.contains(where: { $0 == nil || $0 == e?.versionId }) {
+                    if !earlier.isEmpty && (e?.versionId == nil || earlier.contains(where: { $0 == nil || $0 == e?.versionId }))
+                        || repeats.fullUrls.contains(i) {
                         add(.bdl7, "invariant", at + ".fullUrl", "fullUrl must be unique in a Bundle unless versionIds differ (bdl-7)")
                     }
                     seenFullUrls[fullUrl, default: []].append(e?.versionId)
@@ -67,7 +70,8 @@ public enum FHIRBundleRules {
                 }
             }
             if type == "transaction" || type == "batch", let request = entry["request"]?.object {
-                out.append(contentsOf: requestFindings(request, entry: e, at: at, type: type, identities: &identities))
+                out.append(contentsOf: requestFindings(request, entry: e, at: at, type: type, identities: &identities,
+                                                       repeated: repeats.identities.contains(i)))
             }
         }
         let first = index.entries.first
@@ -91,7 +95,7 @@ public enum FHIRBundleRules {
 
     /// Transaction/batch requests: the method fits the url and the resource.
     static func requestFindings(_ request: JSONObject, entry: FHIRBundleIndex.Entry?, at: String, type: String,
-                                identities: inout Set<String>) -> [Finding] {
+                                identities: inout Set<String>, repeated: Bool = false) -> [Finding] {
         guard let method = request["method"]?.string, let url = request["url"]?.string else { return [] }
         var out: [Finding] = []
         func add(_ text: String, _ code: IssueCode = .bundleRequestInvalid) {
@@ -117,20 +121,25 @@ public enum FHIRBundleRules {
         default:
             break
         }
-        if type == "transaction", method != "GET", method != "HEAD", segments.count == 2, !url.contains("?") {
-            let identity = segments[0] + "/" + segments[1]
-            if !identities.insert(identity).inserted {
-                add("Two entries of the transaction act on \(segments[0]) with the same id", IssueCode.transactionIdentityOverlap)
-            }
+        if type == "transaction", let identity = transactionIdentity(request), !identities.insert(identity).inserted || repeated {
+            add("Two entries of the transaction act on \(segments[0]) with the same id", IssueCode.transactionIdentityOverlap)
         }
         return out
+    }
+
+    /// The `Type/id` a transaction entry's request acts on (not a read, not conditional), if any.
+    public static func transactionIdentity(_ request: JSONObject) -> String? {
+        guard let method = request["method"]?.string, let url = request["url"]?.string, method != "GET", method != "HEAD",
+              !url.contains("?") else { return nil }
+        let segments = url.split(separator: "/")
+        return segments.count == 2 ? segments[0] + "/" + segments[1] : nil
     }
 }
 
 extension FHIRWalker {
     /// Reports the Bundle rules at the Bundle's location.
-    mutating func checkBundleRules(_ bundle: JSONObject, index: FHIRBundleIndex) {
-        for f in FHIRBundleRules.check(bundle, index: index) {
+    mutating func checkBundleRules(_ bundle: JSONObject, index: FHIRBundleIndex, repeats: FHIRStreamedBundleIndex.Local) {
+        for f in FHIRBundleRules.check(bundle, index: index, repeats: repeats) {
             report(f.code, type: f.type, at: f.location, f.text)
         }
     }

@@ -55,7 +55,7 @@ public enum FHIRStreamedBundle {
 
     /// Decodes one group of entries (starting at entry `first` of the file) as the whole-file path decodes a
     /// Bundle; file-level issues (not JSON, another FHIR version) come back as `fileIssues`.
-    public static func decodeGroup(_ envelope: FHIRBundleEnvelope, entries: [[UInt8]], first: Int, fullUrls: Set<Int>,
+    public static func decodeGroup(_ envelope: FHIRBundleEnvelope, entries: [[UInt8]], first: Int, index: FHIRStreamedBundleIndex,
                                    options: DecodeOptions) -> (message: InboundMessage?, fileIssues: [Issue]) {
         let bytes = envelope.bundleBytes(entries)
         let root: JSONValue
@@ -69,7 +69,8 @@ public enum FHIRStreamedBundle {
         let otherVersion = FHIRVersionDetector.evidence(in: root)
         if !otherVersion.isEmpty { return (nil, otherVersion) }
         var validator = FHIRValidator()
-        validator.externalFullUrls = fullUrls
+        validator.externalFullUrls = index.fullUrls
+        validator.externalRepeats = index.local(first: first, count: entries.count)
         var message = FHIRDecoder.message(for: object, root: root, validator: validator)
         message.shiftEntries(by: first)
         return (message, [])

@@ -19,6 +19,8 @@ public struct FHIRValidator: Sendable {
     /// Hashes of the fullUrls (normalised) of entries outside the Bundle validated: a group of a streamed
     /// Bundle's entries resolves `urn:` references to the rest of the file through them (8 bytes an entry).
     public var externalFullUrls: Set<Int> = []
+    /// Entries of the Bundle validated that repeat one outside it (a streamed Bundle's earlier groups).
+    public var externalRepeats = FHIRStreamedBundleIndex.Local()
 
     public init(spec: FHIRSpec = .r4) {
         self.spec = spec
@@ -28,6 +30,7 @@ public struct FHIRValidator: Sendable {
     public func validate(_ resource: JSONValue) -> Report {
         var walker = FHIRWalker(spec: spec)
         walker.externalFullUrls = externalFullUrls
+        walker.externalRepeats = externalRepeats
         walker.walkResource(resource, contained: false)
         return Report(issues: walker.issues, conditionalReferences: walker.conditionals)
     }

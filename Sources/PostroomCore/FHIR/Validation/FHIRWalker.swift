@@ -13,6 +13,8 @@ struct FHIRWalker {
     var bundles: [BundleFrame] = []
     /// fullUrls of the rest of a streamed Bundle (see `FHIRValidator.externalFullUrls`).
     var externalFullUrls: Set<Int> = []
+    /// Entries that repeat one outside the Bundle (see `FHIRValidator.externalRepeats`).
+    var externalRepeats = FHIRStreamedBundleIndex.Local()
     /// Ids of the contained resources of the resources being walked (contained ones share their container's).
     var containedIDs: [[String]] = []
     let elementStructure: Int
@@ -66,7 +68,8 @@ struct FHIRWalker {
         if type == "Bundle" {
             let index = FHIRBundleIndex(bundle: object)
             bundles.append(BundleFrame(index: index, currentEntry: nil))
-            checkBundleRules(object, index: index)
+            // Repeats outside the Bundle concern the outermost one only, never a Bundle inside an entry.
+            checkBundleRules(object, index: index, repeats: bundles.count == 1 ? externalRepeats : .init())
             walkObject(object, structure: structure, isResource: true)
             bundles.removeLast()
         } else {
