@@ -46,10 +46,10 @@ public final class Store: Sendable {
                 }
                 try Schema.migrator.migrate(pool)
                 rekeyed = try pool.write { db in
-                    let w = StoreWriter(db: db, identity: identity)
+                    let w = StoreWriter(db: GRDBExecutor(db), identity: identity)
                     defer { w.journal.truncate(to: 0) }
                     let r = try w.rekeyIfNeeded()
-                    try w.journal.flush(db)
+                    try w.journal.flush(w.db)
                     return r
                 }
             } else {
@@ -72,16 +72,16 @@ public final class Store: Sendable {
     /// Runs `body` in one write transaction; everything it does commits together or not at all.
     public func write<T>(_ body: (StoreWriter) throws -> T) throws -> T {
         try pool.write { db in
-            let w = StoreWriter(db: db, identity: identity)
+            let w = StoreWriter(db: GRDBExecutor(db), identity: identity)
             let result = try body(w)
-            try w.journal.flush(db)
+            try w.journal.flush(w.db)
             return result
         }
     }
 
     /// Runs `body` on a read snapshot.
     public func read<T>(_ body: (StoreReader) throws -> T) throws -> T {
-        try pool.read { db in try body(StoreReader(db: db, identity: identity)) }
+        try pool.read { db in try body(StoreReader(db: GRDBExecutor(db), identity: identity)) }
     }
 
     /// Checkpoints the WAL and reclaims free pages (after pruning).
@@ -95,7 +95,8 @@ public final class Store: Sendable {
 
 /// Read access to the store (any snapshot).
 public struct StoreReader {
-    let db: Database
+    /// The connection, inside the read's transaction (see `SQLExecutor`).
+    let db: any SQLExecutor
     /// The canonical keys of identifiers (see `IdentityNamespaces`).
     public let identity: IdentityNamespaces
     /// The writer's versions not yet in a view record (reads inside a write transaction see them).
@@ -104,13 +105,14 @@ public struct StoreReader {
 
 /// Write access inside one transaction.
 public struct StoreWriter {
-    let db: Database
+    /// The connection, inside the write's transaction (see `SQLExecutor`).
+    let db: any SQLExecutor
     /// The canonical keys of identifiers (see `IdentityNamespaces`).
     public let identity: IdentityNamespaces
     /// The resource versions written in this transaction, on their way to the view journal.
     let journal = ViewJournal()
 
-    init(db: Database, identity: IdentityNamespaces) {
+    init(db: any SQLExecutor, identity: IdentityNamespaces) {
         self.db = db
         self.identity = identity
     }
@@ -124,10 +126,9 @@ public struct StoreWriter {
         var result: T?
         let mark = journal.entries.count
         do {
-            try db.inSavepoint {
+            try db.savepoint {
                 result = try body()
                 try journal.flush(db, from: mark)
-                return .commit
             }
         } catch {
             journal.truncate(to: mark)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The FHIR view off the critical path (DESIGN.md §5, PERFORMANCE.md "Deferred FHIR view").
 ///
@@ -34,15 +33,14 @@ final class ViewJournal {
     }
 
     /// Writes the entries added after `from` as one record with their keys, and forgets them.
-    func flush(_ db: Database, from: Int = 0) throws {
+    func flush(_ db: any SQLExecutor, from: Int = 0) throws {
         guard entries.count > from else { return }
         let slice = entries[from...]
         let data = try compressor.deflate(ViewRecord.encode(slice))
-        try db.cachedStatement(sql: "INSERT INTO view_record (message_id, data) VALUES (?, ?)")
-            .execute(arguments: [slice.first?.messageID, Data(data)])
-        let seq = db.lastInsertedRowID
-        let key = try db.cachedStatement(sql: "INSERT OR REPLACE INTO view_key (type, id, version, record) VALUES (?, ?, ?, ?)")
-        for e in slice { try key.execute(arguments: [e.type, e.id, e.version, seq]) }
+        try db.execute(.cached("INSERT INTO view_record (message_id, data) VALUES (?, ?)"), [slice.first?.messageID, Data(data)])
+        let seq = db.lastInsertedID
+        let key: SQL = .cached("INSERT OR REPLACE INTO view_key (type, id, version, record) VALUES (?, ?, ?, ?)")
+        for e in slice { try db.execute(key, [e.type, e.id, e.version, seq]) }
         truncate(to: from)
     }
 
@@ -69,24 +67,23 @@ extension StoreReader {
     /// The newest journalled (not yet materialised) version of a resource, unflushed ones included.
     func journalled(type: String, id: String) throws -> ViewEntry? {
         if let e = journal?.latest(type: type, id: id) { return e }
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+        guard let row = try db.row(.cached("""
             SELECT version, record FROM view_key WHERE type = ? AND id = ? AND record >= \(ViewJournal.oldestRecord)
             ORDER BY version DESC LIMIT 1
-            """), arguments: [type, id]) else { return nil }
+            """), [type, id]) else { return nil }
         return try journalEntry(type: type, id: id, version: row[0], record: row[1])
     }
 
     /// Every journalled version of a resource, newest first.
     func journalledVersions(type: String, id: String) throws -> [ViewEntry] {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT version, record FROM view_key WHERE type = ? AND id = ? AND record >= \(ViewJournal.oldestRecord) ORDER BY version DESC"),
-                                    arguments: [type, id])
+        let rows = try db.rows(.cached("SELECT version, record FROM view_key WHERE type = ? AND id = ? AND record >= \(ViewJournal.oldestRecord) ORDER BY version DESC"), [type, id])
         var out = (journal?.entries ?? []).filter { $0.type == type && $0.id == id }.reversed().map { $0 }
         for r in rows { if let e = try journalEntry(type: type, id: id, version: r[0], record: r[1]) { out.append(e) } }
         return out
     }
 
     private func journalEntry(type: String, id: String, version: Int, record: Int64) throws -> ViewEntry? {
-        guard let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM view_record WHERE seq = ?"), arguments: [record]) else {
+        guard let data = try db.value(Data.self, .cached("SELECT data FROM view_record WHERE seq = ?"), [record]) else {
             return nil
         }
         return try ViewRecord.decode(ViewCompressor.inflate([UInt8](data)))?.last { $0.type == type && $0.id == id && $0.version == version }
@@ -94,12 +91,12 @@ extension StoreReader {
 
     /// The newest record in the journal (0 when it is empty): a mark for `materialiseView(upTo:)`.
     public func lastViewRecord() throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM view_record") ?? 0
+        try db.value(Int64.self, "SELECT MAX(seq) FROM view_record") ?? 0
     }
 
     /// The journal's keys: of versions waiting, and stale ones (their record already materialised).
     public func viewKeys() throws -> (waiting: Int, stale: Int) {
-        let row = try Row.fetchOne(db, sql: """
+        let row = try db.row("""
             SELECT COUNT(*) FILTER (WHERE record >= \(ViewJournal.oldestRecord)), COUNT(*) FILTER (WHERE record < \(ViewJournal.oldestRecord))
             FROM view_key
             """)
@@ -108,12 +105,12 @@ extension StoreReader {
 
     /// How many records wait to be materialised.
     public func pendingViewRecords() throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM view_record") ?? 0
+        try db.value(Int.self, "SELECT COUNT(*) FROM view_record") ?? 0
     }
 
     /// Whether every resource version is in the view (the search index and the resource tables).
     public func viewIsMaterialised() throws -> Bool {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM view_record LIMIT 1")) == nil
+        try db.value(Int.self, .cached("SELECT 1 FROM view_record LIMIT 1")) == nil
     }
 }
 
@@ -125,8 +122,7 @@ extension StoreWriter {
     /// are not deleted one by one: a key whose record is gone is stale (every query of `view_key`
     /// ignores keys older than the oldest record), and all keys go when the journal is empty.
     func materialiseRecords(limit: Int, upTo last: Int64 = .max) throws -> Int {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, data FROM view_record WHERE seq <= ? ORDER BY seq LIMIT ?"),
-                                    arguments: [last, limit])
+        let rows = try db.rows(.cached("SELECT seq, data FROM view_record WHERE seq <= ? ORDER BY seq LIMIT ?"), [last, limit])
         var searchRows = SearchRowBatch()
         for r in rows {
             let seq: Int64 = r[0]
@@ -138,9 +134,9 @@ extension StoreWriter {
         try searchRows.insert(db)
         if let last = rows.last {
             let seq: Int64 = last[0]
-            try db.cachedStatement(sql: "DELETE FROM view_record WHERE seq <= ?").execute(arguments: [seq])
-            if try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM view_record LIMIT 1")) == nil {
-                try db.execute(sql: "DELETE FROM view_key")
+            try db.execute(.cached("DELETE FROM view_record WHERE seq <= ?"), [seq])
+            if try db.value(Int.self, .cached("SELECT 1 FROM view_record LIMIT 1")) == nil {
+                try db.execute("DELETE FROM view_key")
             }
         }
         return rows.count
@@ -153,7 +149,7 @@ extension StoreWriter {
     /// journal may never be empty, and stale keys would otherwise pile up. One scan of `view_key`,
     /// once per materialisation.
     func forgetStaleKeys() throws {
-        try db.execute(sql: "DELETE FROM view_key WHERE record < \(ViewJournal.oldestRecord)")
+        try db.execute("DELETE FROM view_key WHERE record < \(ViewJournal.oldestRecord)")
     }
 }
 
@@ -167,19 +163,19 @@ struct SearchRowBatch {
     }
 
     /// Inserts the rows through a temporary table, so that SQLite sorts them by the index's key.
-    func insert(_ db: Database) throws {
+    func insert(_ db: any SQLExecutor) throws {
         guard !bySource.isEmpty else { return }
-        try db.execute(sql: """
+        try db.execute("""
             CREATE TEMP TABLE IF NOT EXISTS search_param_batch (src_type TEXT, src_id TEXT, type TEXT, id TEXT, name TEXT,
                 system TEXT, value TEXT, lo TEXT, hi TEXT)
             """)
-        let stage = try db.cachedStatement(sql: """
+        let stage: SQL = .cached("""
             INSERT INTO temp.search_param_batch (src_type, src_id, type, id, name, system, value, lo, hi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for (_, s) in bySource {
-            for r in s.rows { try stage.execute(arguments: [s.type, s.id, r.type, r.id, r.name, r.system, r.value, r.lo, r.hi]) }
+            for r in s.rows { try db.execute(stage, [s.type, s.id, r.type, r.id, r.name, r.system, r.value, r.lo, r.hi]) }
         }
-        try db.execute(sql: """
+        try db.execute("""
             INSERT INTO search_param (src_type, src_id, type, id, name, system, value, lo, hi)
                 SELECT src_type, src_id, type, id, name, system, value, lo, hi FROM temp.search_param_batch
                 ORDER BY type, name, value, system, id;
