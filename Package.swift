@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "PostroomStore", dependencies: [
             "PostroomCore", "CZlib",
             .product(name: "GRDB", package: "GRDB.swift"),
+            // The C API, to bind and read values straight on GRDB's prepared statements (SQL/GRDBExecutor+Binding.swift).
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         // SHA-256, HMAC-SHA256 and SHA-1 through libcrypto: the one wrapper.

@@ -13,7 +13,7 @@ public struct OutboundFile: Sendable, Equatable {
 extension StoreWriter {
     /// Queues a file for a channel's outbox; it is written after the transaction commits.
     public func queueOutbound(dropID: String, channel: String, name: String, bytes: [UInt8]) throws {
-        try db.execute("INSERT INTO outbound (drop_id, channel, name, bytes) VALUES (?, ?, ?, ?)", [dropID, channel, name, Data(bytes)])
+        try db.execute("INSERT INTO outbound (drop_id, channel, name, bytes) VALUES (?, ?, ?, ?)", [dropID, channel, name, bytes])
     }
 
     /// Notes that queued files are in place.
@@ -36,12 +36,12 @@ extension StoreReader {
         } else {
             rows = try db.rows("SELECT seq, drop_id, channel, name, bytes, written FROM outbound WHERE written = 0 ORDER BY seq")
         }
-        return rows.map { OutboundFile(seq: $0[0], dropID: $0[1], channel: $0[2], name: $0[3], bytes: [UInt8]($0[4] as Data), written: $0[5]) }
+        return rows.map { OutboundFile(seq: $0[0], dropID: $0[1], channel: $0[2], name: $0[3], bytes: $0[4] as [UInt8], written: $0[5]) }
     }
 
     /// Every file sent because of a drop.
     public func outbound(dropID: String) throws -> [OutboundFile] {
         try db.rows("SELECT seq, drop_id, channel, name, bytes, written FROM outbound WHERE drop_id = ? ORDER BY seq", [dropID])
-            .map { OutboundFile(seq: $0[0], dropID: $0[1], channel: $0[2], name: $0[3], bytes: [UInt8]($0[4] as Data), written: $0[5]) }
+            .map { OutboundFile(seq: $0[0], dropID: $0[1], channel: $0[2], name: $0[3], bytes: $0[4] as [UInt8], written: $0[5]) }
     }
 }

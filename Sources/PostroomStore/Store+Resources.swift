@@ -74,7 +74,7 @@ extension StoreWriter {
             ON CONFLICT (type, id) DO UPDATE SET version = excluded.version, last_updated = excluded.last_updated,
                 json = excluded.json, message_id = excluded.message_id
             """)
-        try db.execute(upsert, [e.type, e.id, e.version, e.lastUpdated, Data(e.json), e.messageID])
+        try db.execute(upsert, [e.type, e.id, e.version, e.lastUpdated, e.json, e.messageID])
         guard SearchIndex.types.contains(e.type) else { return }
         if existing != nil { try SearchIndex.forget(db, type: e.type, id: e.id) }
         let parsed = try? JSONParser().parse(e.json)
@@ -88,7 +88,7 @@ extension StoreReader {
         if withJSON {
             if let e = try journalled(type: type, id: id) { return (e.version, e.json) }
             guard let row = try db.row(.cached("SELECT version, json FROM resource WHERE type = ? AND id = ?"), [type, id]) else { return nil }
-            return (row[0], [UInt8](row[1] as Data))
+            return (row[0], row[1] as [UInt8])
         }
         if let e = journal?.latest(type: type, id: id) { return (e.version, nil) }
         // A stale key (its record materialised) never names a version newer than the view's.
@@ -103,7 +103,7 @@ extension StoreReader {
     /// The current version of a resource.
     public func resource(type: String, id: String) throws -> JSONValue? {
         if let e = try journalled(type: type, id: id) { return try? JSONParser().parse(e.json) }
-        guard let data = try db.value(Data.self, .cached("SELECT json FROM resource WHERE type = ? AND id = ?"), [type, id]) else {
+        guard let data = try db.value([UInt8].self, .cached("SELECT json FROM resource WHERE type = ? AND id = ?"), [type, id]) else {
             return nil
         }
         return try? JSONParser().parse(data)
@@ -111,7 +111,7 @@ extension StoreReader {
 
     /// Every version of a resource, newest first (the current one, then the history).
     public func resourceHistory(type: String, id: String) throws -> [JSONValue] {
-        try journalledVersions(type: type, id: id).compactMap { try? JSONParser().parse($0.json) } + db.values(Data.self, .cached("""
+        try journalledVersions(type: type, id: id).compactMap { try? JSONParser().parse($0.json) } + db.values([UInt8].self, .cached("""
             SELECT json FROM (SELECT version, json FROM resource WHERE type = ?1 AND id = ?2
                               UNION ALL SELECT version, json FROM resource_history WHERE type = ?1 AND id = ?2)
             ORDER BY version DESC

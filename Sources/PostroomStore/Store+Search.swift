@@ -37,7 +37,7 @@ extension StoreReader {
         let rows = try db.rows(SQL("SELECT r.id, r.json " + page + " ORDER BY r.id LIMIT ? OFFSET ?"), pageArgs + [limit + 1, offset])
         let more = rows.count > limit
         let shown = rows.prefix(limit)
-        return SearchPage(total: counted, resources: shown.compactMap { try? JSONParser().parse($0[1] as Data) },
+        return SearchPage(total: counted, resources: shown.compactMap { try? JSONParser().parse($0[1] as [UInt8]) },
                           nextAfter: more ? shown.last?[0] : nil)
     }
 
@@ -134,7 +134,7 @@ extension StoreReader {
             UNION ALL SELECT version, last_updated, json FROM resource_history WHERE type = ?1 AND id = ?2
             ORDER BY version DESC
             """, [type, id]).compactMap { row in
-            guard let v = try? JSONParser().parse(row[2] as Data) else { return nil }
+            guard let v = try? JSONParser().parse(row[2] as [UInt8]) else { return nil }
             return ResourceVersion(version: row[0], lastUpdated: row[1], resource: v)
         }
     }
@@ -149,7 +149,7 @@ extension StoreReader {
             SELECT version, last_updated, json FROM resource WHERE type = ?1 AND id = ?2 AND version = ?3
             UNION ALL SELECT version, last_updated, json FROM resource_history WHERE type = ?1 AND id = ?2 AND version = ?3
             """, [type, id, version]).flatMap { row in
-            guard let v = try? JSONParser().parse(row[2] as Data) else { return nil }
+            guard let v = try? JSONParser().parse(row[2] as [UInt8]) else { return nil }
             return ResourceVersion(version: row[0], lastUpdated: row[1], resource: v)
         }
     }

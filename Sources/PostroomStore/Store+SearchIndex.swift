@@ -43,7 +43,7 @@ public enum SearchIndex {
         let rows = try db.rows("SELECT type, id, json FROM resource WHERE type IN (\(typeList))")
         for r in rows {
             let type: String = r[0], id: String = r[1]
-            guard let json = try? JSONParser().parse([UInt8](r[2] as Data)) else { continue }
+            guard let json = try? JSONParser().parse(r[2] as [UInt8]) else { continue }
             try index(db, type: type, id: id, resource: json)
         }
     }

@@ -57,7 +57,7 @@ extension StoreReader {
             """, [type] + args + [limit + 1, offset])
         let more = rows.count > limit
         let shown = rows.prefix(limit)
-        return SearchPage(total: counted, resources: shown.compactMap { try? JSONParser().parse($0[1] as Data) },
+        return SearchPage(total: counted, resources: shown.compactMap { try? JSONParser().parse($0[1] as [UInt8]) },
                           nextAfter: more ? shown.last?[0] : nil)
     }
 }

@@ -37,7 +37,7 @@ final class ViewJournal {
         guard entries.count > from else { return }
         let slice = entries[from...]
         let data = try compressor.deflate(ViewRecord.encode(slice))
-        try db.execute(.cached("INSERT INTO view_record (message_id, data) VALUES (?, ?)"), [slice.first?.messageID, Data(data)])
+        try db.execute(.cached("INSERT INTO view_record (message_id, data) VALUES (?, ?)"), [slice.first?.messageID, data])
         let seq = db.lastInsertedID
         let key: SQL = .cached("INSERT OR REPLACE INTO view_key (type, id, version, record) VALUES (?, ?, ?, ?)")
         for e in slice { try db.execute(key, [e.type, e.id, e.version, seq]) }
@@ -83,10 +83,10 @@ extension StoreReader {
     }
 
     private func journalEntry(type: String, id: String, version: Int, record: Int64) throws -> ViewEntry? {
-        guard let data = try db.value(Data.self, .cached("SELECT data FROM view_record WHERE seq = ?"), [record]) else {
+        guard let data = try db.value([UInt8].self, .cached("SELECT data FROM view_record WHERE seq = ?"), [record]) else {
             return nil
         }
-        return try ViewRecord.decode(ViewCompressor.inflate([UInt8](data)))?.last { $0.type == type && $0.id == id && $0.version == version }
+        return try ViewRecord.decode(ViewCompressor.inflate(data))?.last { $0.type == type && $0.id == id && $0.version == version }
     }
 
     /// The newest record in the journal (0 when it is empty): a mark for `materialiseView(upTo:)`.
@@ -126,7 +126,7 @@ extension StoreWriter {
         var searchRows = SearchRowBatch()
         for r in rows {
             let seq: Int64 = r[0]
-            guard let entries = try ViewRecord.decode(ViewCompressor.inflate([UInt8](r[1] as Data))) else {
+            guard let entries = try ViewRecord.decode(ViewCompressor.inflate(r[1] as [UInt8])) else {
                 throw ViewRecordFailure(description: "view record \(seq) cannot be read")
             }
             for e in entries { try materialise(e, into: &searchRows) }

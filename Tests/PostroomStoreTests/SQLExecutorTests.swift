@@ -25,7 +25,7 @@ import Testing
             try x.execute(.cached("INSERT INTO t (i, d, s, b) VALUES (?, ?, ?, ?)"), [Int64.max, 2.5, "héllo ✓", bytes])
             return try x.row("SELECT i, d, s, b FROM t")
         }
-        #expect(row?.values == [.int(Int64.max), .double(2.5), .text("héllo ✓"), .blob(Data(bytes))])
+        #expect(row?.values == [.int(Int64.max), .double(2.5), .text("héllo ✓"), .blob(bytes)])
         #expect(row?.columns == ["i", "d", "s", "b"])
         let r = try #require(row)
         #expect(r[0] as Int64 == Int64.max)

@@ -7,8 +7,9 @@ public enum SQLValue: Sendable, Hashable {
     case int(Int64)
     case double(Double)
     case text(String)
-    /// Bytes, as `Data`: what SQLite hands over and takes without another copy.
-    case blob(Data)
+    /// Bytes, as the store holds them (JSON, deflated records, acknowledgements): bound and read
+    /// without a conversion through `Data`.
+    case blob([UInt8])
 }
 
 /// A Swift value that can be bound as a statement argument.
@@ -86,20 +87,20 @@ extension String: SQLValueConvertible, SQLDecodable {
 }
 
 extension Data: SQLValueConvertible, SQLDecodable {
-    public var sqlValue: SQLValue { .blob(self) }
-    public static func decode(_ value: SQLValue) -> Data? {
-        switch value {
-        case .blob(let b): return b
-        case .text(let s): return Data(s.utf8)
-        default: return nil
-        }
-    }
+    public var sqlValue: SQLValue { .blob([UInt8](self)) }
+    public static func decode(_ value: SQLValue) -> Data? { [UInt8].decode(value).map { Data($0) } }
 }
 
 extension Array: SQLValueConvertible where Element == UInt8 {
-    public var sqlValue: SQLValue { .blob(Data(self)) }
+    public var sqlValue: SQLValue { .blob(self) }
 }
 
 extension Array: SQLDecodable where Element == UInt8 {
-    public static func decode(_ value: SQLValue) -> [UInt8]? { Data.decode(value).map { [UInt8]($0) } }
+    public static func decode(_ value: SQLValue) -> [UInt8]? {
+        switch value {
+        case .blob(let b): return b
+        case .text(let s): return Array(s.utf8)
+        default: return nil
+        }
+    }
 }
