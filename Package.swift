@@ -53,7 +53,7 @@ let package = Package(
         // PostgreSQL as the state store of several nodes (docs/POSTGRES.md): its migrations, node registry,
         // drop claims with leases and fencing tokens. Phase 1: not yet used by the pipeline.
         .target(name: "PostroomPostgres", dependencies: [
-            "PostroomCore", "PostroomConfig",
+            "PostroomCore", "PostroomConfig", "PostroomStore",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -116,6 +116,11 @@ let package = Package(
         // The PostgreSQL store against a real throwaway server: migrations, nodes, claims, fencing.
         .testTarget(name: "PostroomPostgresTests", dependencies: [
             "PostroomPostgres", "PostroomPostgresTestSupport", "PostroomConfig", "PostroomCore", "PostroomStore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // The store's tests (links to PostroomStoreTests' files) run on PostgreSQL through PostgresStoreBackend.
+        .testTarget(name: "PostroomStorePostgresTests", dependencies: [
+            "PostroomStore", "PostroomPostgres", "PostroomPostgresTestSupport", "PostroomConfig", "PostroomCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Drives the real `postroom` executable on real folders.

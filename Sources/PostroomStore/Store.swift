@@ -12,12 +12,31 @@ public final class Store: Sendable {
         public var description: String
     }
 
-    let pool: DatabasePool
+    /// Where the state lives: the SQLite file (GRDB's pool) or another database behind a `StoreBackend`.
+    enum Backend: Sendable {
+        case sqlite(DatabasePool)
+        case other(any StoreBackend)
+    }
+
+    let backend: Backend
+    /// The SQLite pool (the SQLite store only: migrations, maintenance and tests of the file).
+    var pool: DatabasePool {
+        guard case .sqlite(let pool) = backend else { preconditionFailure("not a SQLite store") }
+        return pool
+    }
+    /// The database file, or for another backend its location (never a password).
     public let path: String
     /// How identifiers of one namespace meet across formats (the keys the store indexes).
     public let identity: IdentityNamespaces
     /// Whether opening re-derived the keys (an older database, or changed namespaces).
     public let rekeyed: Bool
+
+    init(backend: Backend, path: String, identity: IdentityNamespaces, rekeyed: Bool) {
+        self.backend = backend
+        self.path = path
+        self.identity = identity
+        self.rekeyed = rekeyed
+    }
 
     /// Opens (creating and migrating when needed) the database at `path`.
     ///
@@ -37,7 +56,8 @@ public final class Store: Sendable {
         // against power loss by the pipeline's `syncfs` of the database's file system, which comes
         // before any acknowledgement is renamed into place (see `FileSystem.writeAtomically`).
         do {
-            pool = try DatabasePool(path: path, configuration: config)
+            let pool = try DatabasePool(path: path, configuration: config)
+            backend = .sqlite(pool)
             if !readOnly {
                 try pool.writeWithoutTransaction { db in
                     try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -71,24 +91,37 @@ public final class Store: Sendable {
 
     /// Runs `body` in one write transaction; everything it does commits together or not at all.
     public func write<T>(_ body: (StoreWriter) throws -> T) throws -> T {
-        try pool.write { db in
-            let w = StoreWriter(db: GRDBExecutor(db), identity: identity)
-            let result = try body(w)
-            try w.journal.flush(w.db)
-            return result
+        switch backend {
+        case .sqlite(let pool): return try pool.write { db in try Self.write(GRDBExecutor(db), identity, body) }
+        case .other(let other): return try other.write { db in try Self.write(db, identity, body) }
         }
+    }
+
+    static func write<T>(_ db: any SQLExecutor, _ identity: IdentityNamespaces, _ body: (StoreWriter) throws -> T) throws -> T {
+        let w = StoreWriter(db: db, identity: identity)
+        let result = try body(w)
+        try w.journal.flush(w.db)
+        return result
     }
 
     /// Runs `body` on a read snapshot.
     public func read<T>(_ body: (StoreReader) throws -> T) throws -> T {
-        try pool.read { db in try body(StoreReader(db: GRDBExecutor(db), identity: identity)) }
+        switch backend {
+        case .sqlite(let pool): return try pool.read { db in try body(StoreReader(db: GRDBExecutor(db), identity: identity)) }
+        case .other(let other): return try other.read { db in try body(StoreReader(db: db, identity: identity)) }
+        }
     }
 
     /// Checkpoints the WAL and reclaims free pages (after pruning).
     public func vacuum() throws {
-        try pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
-            try db.execute(sql: "VACUUM")
+        switch backend {
+        case .sqlite(let pool):
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                try db.execute(sql: "VACUUM")
+            }
+        case .other(let other):
+            try other.vacuum()
         }
     }
 }
