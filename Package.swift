@@ -65,20 +65,20 @@ let package = Package(
         .target(name: "PostroomPostgresTestSupport"),
         // Intake, the stage runner, outbox writing.
         .target(name: "PostroomPipeline", dependencies: [
-            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomArchive", "PostroomDigest",
+            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomPostgres", "PostroomArchive", "PostroomDigest",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // `postroom serve`: the read-only FHIR query API, the operator's web page and /metrics (Hummingbird 2).
         .target(name: "PostroomServer", dependencies: [
-            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomDigest",
+            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomPostgres", "PostroomDigest",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The command line.
         .executableTarget(name: "postroom", dependencies: [
-            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomPipeline", "PostroomServer",
+            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomPipeline", "PostroomServer", "PostroomPostgres",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -124,7 +124,9 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Drives the real `postroom` executable on real folders.
-        .testTarget(name: "PostroomEndToEndTests", dependencies: ["PostroomStore", "PostroomArchive", "PostroomCore"],
+        .testTarget(name: "PostroomEndToEndTests", dependencies: [
+            "PostroomStore", "PostroomArchive", "PostroomCore", "PostroomConfig", "PostroomPostgres", "PostroomPostgresTestSupport",
+        ],
                     exclude: ["Fixtures"]),
     ]
 )
