@@ -20,8 +20,8 @@ struct OnPostgresTests {
         let s = try PostgresSession(server)
         let rows = try s.execute("SELECT id, state, ack_bytes, ack_written FROM drop_file").rows
         #expect(rows.count == 1)
-        let (id, state, bytes, written) = try #require(rows.first).decode((String, String, [UInt8], Int).self)
-        #expect(id == "d1" && state == "processed" && bytes == [0, 1, 2, 255] && written == 0)
+        let (id, state, bytes, written) = try #require(rows.first).decode((String, String, Data, Int).self)
+        #expect(id == "d1" && state == "processed" && bytes == Data([0, 1, 2, 255]) && written == 0)
         #expect(try t.read { try $0.drop(id: "d1") }?.ackBytes == [0, 1, 2, 255])
     }
 
