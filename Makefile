@@ -59,10 +59,11 @@ test-deps:
 serve: build
 	$$($(SWIFT) build --show-bin-path)/postroom serve --config $(CONFIG)
 
-## Build and run every test (Swift Testing).
+## Build and run every test (Swift Testing), then the end-to-end suite again with the state in PostgreSQL.
 test: deps test-deps
 	$(SWIFT) build --build-tests
 	POSTROOM_REQUIRE_POSTGRES=1 $(SWIFT) test --skip-build --disable-xctest
+	POSTROOM_REQUIRE_POSTGRES=1 POSTROOM_E2E_STORE=postgres $(SWIFT) test --skip-build --disable-xctest --filter PostroomEndToEndTests
 
 ## Install the binary and the service files (contrib/): `make install PREFIX=/usr/local CONFIG_PATH=/etc/postroom/pipeline.json
 ## DATA_DIR=/var/lib/postroom`. DESTDIR stages the files elsewhere; INSTALL_BUILD=debug installs the debug build,

@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "PostroomStore", dependencies: [
             "PostroomCore", "CZlib",
             .product(name: "GRDB", package: "GRDB.swift"),
+            // The C API, to bind and read values straight on GRDB's prepared statements (SQL/GRDBExecutor+Binding.swift).
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         // SHA-256, HMAC-SHA256 and SHA-1 through libcrypto: the one wrapper.
@@ -51,7 +53,7 @@ let package = Package(
         // PostgreSQL as the state store of several nodes (docs/POSTGRES.md): its migrations, node registry,
         // drop claims with leases and fencing tokens. Phase 1: not yet used by the pipeline.
         .target(name: "PostroomPostgres", dependencies: [
-            "PostroomCore", "PostroomConfig",
+            "PostroomCore", "PostroomConfig", "PostroomStore",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -63,20 +65,20 @@ let package = Package(
         .target(name: "PostroomPostgresTestSupport"),
         // Intake, the stage runner, outbox writing.
         .target(name: "PostroomPipeline", dependencies: [
-            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomArchive", "PostroomDigest",
+            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomPostgres", "PostroomArchive", "PostroomDigest",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // `postroom serve`: the read-only FHIR query API, the operator's web page and /metrics (Hummingbird 2).
         .target(name: "PostroomServer", dependencies: [
-            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomDigest",
+            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomPostgres", "PostroomDigest",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The command line.
         .executableTarget(name: "postroom", dependencies: [
-            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomPipeline", "PostroomServer",
+            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomPipeline", "PostroomServer", "PostroomPostgres",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -116,8 +118,15 @@ let package = Package(
             "PostroomPostgres", "PostroomPostgresTestSupport", "PostroomConfig", "PostroomCore", "PostroomStore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // The store's tests (links to PostroomStoreTests' files) run on PostgreSQL through PostgresStoreBackend.
+        .testTarget(name: "PostroomStorePostgresTests", dependencies: [
+            "PostroomStore", "PostroomPostgres", "PostroomPostgresTestSupport", "PostroomConfig", "PostroomCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         // Drives the real `postroom` executable on real folders.
-        .testTarget(name: "PostroomEndToEndTests", dependencies: ["PostroomStore", "PostroomArchive", "PostroomCore"],
+        .testTarget(name: "PostroomEndToEndTests", dependencies: [
+            "PostroomStore", "PostroomArchive", "PostroomCore", "PostroomConfig", "PostroomPostgres", "PostroomPostgresTestSupport",
+        ],
                     exclude: ["Fixtures"]),
     ]
 )

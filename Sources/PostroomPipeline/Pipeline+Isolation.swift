@@ -22,7 +22,7 @@ extension Pipeline {
         guard !items.isEmpty else { return }
         try FileSystem.writeAtomically(items.compactMap { f in f.bytes.map { (f.directory, f.name, $0) } },
                                        copies: items.compactMap { f in f.source.map { ($0, f.directory, f.name) } },
-                                       durableFirst: [config.database])
+                                       durableFirst: [config.durableStorePath])
         try store.write { w in
             try w.markAckWritten(dropIDs: items.compactMap(\.dropID))
             try w.markOutboundWritten(items.compactMap(\.outboundSeq))

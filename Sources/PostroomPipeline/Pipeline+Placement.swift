@@ -26,7 +26,7 @@ extension Pipeline {
         guard !files.isEmpty else {
             // Nothing to answer, but what the group decided must still be durable before its
             // originals are archived or moved.
-            try FileSystem.syncFileSystem(of: config.database)
+            try FileSystem.syncFileSystem(of: config.durableStorePath)
             return []
         }
         let failed = isolating(files, step: "acknowledgement", session: session, dropID: \.dropID) { try placeOutboxFiles($0) }

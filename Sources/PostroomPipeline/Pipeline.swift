@@ -4,6 +4,7 @@ import Synchronization
 import Logging
 import PostroomArchive
 import PostroomCore
+import PostroomPostgres
 import PostroomStore
 
 /// The stage runner: takes complete files from the inboxes, decodes, validates, applies, answers
@@ -45,7 +46,7 @@ public final class Pipeline: Sendable {
                                   message: "the inbox and the work folder \(config.workFolder) are on different file systems; claiming by rename needs one")
             }
         }
-        store = try Store(path: config.database, identity: config.identity)
+        store = try config.openStore()
         #if DEBUG
         // The crash-safety tests' fault injection: compiled into debug builds only, never into a release binary.
         if let spec = ProcessInfo.processInfo.environment["POSTROOM_CRASH_AT"], let colon = spec.lastIndex(of: ":"),

@@ -15,6 +15,7 @@ public enum PostgresSchema {
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "p1-postroom-tables", statements: p1PostroomTables),
         Migration(version: 2, name: "p2-nodes-and-claims", statements: p2NodesAndClaims),
+        Migration(version: 3, name: "p3-flags-as-integers", statements: p3FlagsAsIntegers),
     ]
 
     /// Brings the database up to date and returns the names of the migrations this call applied (none

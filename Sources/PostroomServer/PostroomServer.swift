@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import PostroomConfig
+import PostroomPostgres
 import PostroomStore
 
 /// `postroom serve`: the read-only FHIR R4 query API, the operator's web page (`/ui`) and `/metrics`,
@@ -26,6 +27,7 @@ public struct PostroomServer: Sendable {
         self.serve = serve
         self.logger = logger
         stores = StoreProvider(path: pipeline.database, logger: logger, identity: pipeline.identity)
+        if case .postgres = pipeline.store { stores.server = { try pipeline.openStore() } }
         auth = Authenticator(config: serve, secret: secret ?? Digest.randomBytes(32))
     }
 

@@ -15,6 +15,9 @@ final class StoreProvider: @unchecked Sendable {
     private var indexed = false
     /// The pipeline's namespaces: the same canonical keys as the writer's.
     let identity: IdentityNamespaces
+    /// Opens a store on a database server (PostgreSQL) instead of the file at `path`: one `Store`
+    /// for reading and for `serve`'s one write; its schema (search index included) is always there.
+    var server: (@Sendable () throws -> Store)?
 
     init(path: String, logger: Logger, identity: IdentityNamespaces = .standard) {
         self.path = path
@@ -27,6 +30,7 @@ final class StoreProvider: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let opened { return opened }
+        if let server { return openServer(server) }
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
             // A database an older version wrote is brought to this version's schema first (when it can be written).
@@ -55,9 +59,25 @@ final class StoreProvider: @unchecked Sendable {
         return openWritable()
     }
 
+    /// The store on a database server, opened once for reading and writing (the caller holds `lock`).
+    private func openServer(_ open: () throws -> Store) -> Store? {
+        do {
+            let s = try open()
+            opened = s
+            writable = s
+            indexed = true
+            logger.info("database opened", metadata: ["searchIndex": .stringConvertible(true)])
+            return s
+        } catch {
+            logger.error("cannot open the database", metadata: ["error": .string(String(describing: type(of: error)))])
+            return nil
+        }
+    }
+
     /// The writable handle, opened once (the caller holds `lock`).
     private func openWritable(logFailure: Bool = true) -> Store? {
         if let writable { return writable }
+        if let server { return openServer(server) }
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
             writable = try Store(path: path, identity: identity)

@@ -1,100 +1,99 @@
 import Foundation
-import GRDB
 import PostroomCore
 
 extension StoreWriter {
     /// Records claimed drops (state `claimed`).
     public func insertDrop(_ d: DropRecord) throws {
-        let stmt = try db.cachedStatement(sql: """
+        let stmt: SQL = .cached("""
             INSERT INTO drop_file (id, run_id, channel, name, size, sha256, received_at, work_path, state, reprocess_of, parent_drop,
                 reprocess_whole)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        try stmt.execute(arguments: [d.id, d.runID, d.channel, d.name, d.size, d.sha256, d.receivedAt, d.workPath,
+        try db.execute(stmt, [d.id, d.runID, d.channel, d.name, d.size, d.sha256, d.receivedAt, d.workPath,
                                      d.state.rawValue, d.reprocessOf, d.parentDrop, d.reprocessWhole])
     }
 
     /// Records what became of a drop and the exact bytes of its acknowledgement (state `processed`).
     public func markProcessed(dropID: String, outcome: DropRecord.Outcome, format: String?, duplicateOf: String?, issues: [Issue],
                               ackName: String?, ackBytes: [UInt8]?, ackFile: String? = nil, errorPath: String?) throws {
-        let stmt = try db.cachedStatement(sql: """
+        let stmt: SQL = .cached("""
             UPDATE drop_file SET state = 'processed', outcome = ?, format = ?, duplicate_of = ?, issues_json = ?,
                 ack_name = ?, ack_bytes = ?, ack_file = ?, error_path = ? WHERE id = ?
             """)
-        try stmt.execute(arguments: [outcome.rawValue, format, duplicateOf, issues.isEmpty ? nil : Issue.encode(issues),
-                                     ackName, ackBytes.map { Data($0) }, ackFile, errorPath, dropID])
+        try db.execute(stmt, [outcome.rawValue, format, duplicateOf, issues.isEmpty ? nil : Issue.encode(issues),
+                                     ackName, ackBytes, ackFile, errorPath, dropID])
     }
 
     /// Records a drop's content hash (streamed drops learn it after their first pass).
     public func setDropHash(dropID: String, sha256: String) throws {
-        try db.cachedStatement(sql: "UPDATE drop_file SET sha256 = ? WHERE id = ?").execute(arguments: [sha256, dropID])
+        try db.execute(.cached("UPDATE drop_file SET sha256 = ? WHERE id = ?"), [sha256, dropID])
     }
 
     /// Notes that a drop's acknowledgement file is in place.
     public func markAckWritten(dropIDs: [String]) throws {
-        let stmt = try db.cachedStatement(sql: "UPDATE drop_file SET ack_written = 1 WHERE id = ?")
-        for id in dropIDs { try stmt.execute(arguments: [id]) }
+        let stmt: SQL = .cached("UPDATE drop_file SET ack_written = 1 WHERE id = ?")
+        for id in dropIDs { try db.execute(stmt, [id]) }
     }
 
     /// Notes that a drop's original is in a finished archive (state `done`).
     public func markArchived(dropID: String, archivePath: String, member: String) throws {
-        let stmt = try db.cachedStatement(sql: "UPDATE drop_file SET state = 'done', archive_path = ?, archive_member = ? WHERE id = ?")
-        try stmt.execute(arguments: [archivePath, member, dropID])
+        let stmt: SQL = .cached("UPDATE drop_file SET state = 'done', archive_path = ?, archive_member = ? WHERE id = ?")
+        try db.execute(stmt, [archivePath, member, dropID])
     }
 
     /// Records where a rejected drop's original goes in `error/` (a new name when the first one was taken).
     public func setErrorPath(dropID: String, path: String) throws {
-        try db.cachedStatement(sql: "UPDATE drop_file SET error_path = ? WHERE id = ?").execute(arguments: [path, dropID])
+        try db.execute(.cached("UPDATE drop_file SET error_path = ? WHERE id = ?"), [path, dropID])
     }
 
     /// Notes that a drop's original is in `error/` (state `done`).
     public func markErrored(dropID: String) throws {
-        try db.cachedStatement(sql: "UPDATE drop_file SET state = 'done' WHERE id = ?").execute(arguments: [dropID])
+        try db.execute(.cached("UPDATE drop_file SET state = 'done' WHERE id = ?"), [dropID])
     }
 
     /// Marks a finished drop as reprocessed: its original moved out of `error/` (or was copied from an archive).
     public func markReprocessed(dropID: String) throws {
-        try db.cachedStatement(sql: "UPDATE drop_file SET state = 'done', outcome = outcome WHERE id = ?").execute(arguments: [dropID])
+        try db.execute(.cached("UPDATE drop_file SET state = 'done', outcome = outcome WHERE id = ?"), [dropID])
     }
 
     /// Records one message of a drop.
     public func insertMessage(_ m: MessageRecord) throws {
-        let stmt = try db.cachedStatement(sql: """
+        let stmt: SQL = .cached("""
             INSERT INTO message (id, drop_id, idx, type, format, disposition, duplicate_of, issues_json, raw, at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        try stmt.execute(arguments: [m.id, m.dropID, m.index, m.type, m.format, m.disposition.rawValue, m.duplicateOf,
-                                     Issue.encode(m.issues), m.raw.map { Data($0) }, m.at])
+        try db.execute(stmt, [m.id, m.dropID, m.index, m.type, m.format, m.disposition.rawValue, m.duplicateOf,
+                                     Issue.encode(m.issues), m.raw, m.at])
     }
 
     /// Remembers a message's business keys (first writer wins).
     public func insertDedupeKeys(_ keys: [String], messageID: String, dropID: String) throws {
-        let stmt = try db.cachedStatement(sql: "INSERT OR IGNORE INTO dedupe_key (key, message_id, drop_id) VALUES (?, ?, ?)")
-        for k in keys { try stmt.execute(arguments: [k, messageID, dropID]) }
+        let stmt: SQL = .cached("INSERT OR IGNORE INTO dedupe_key (key, message_id, drop_id) VALUES (?, ?, ?)")
+        for k in keys { try db.execute(stmt, [k, messageID, dropID]) }
     }
 
     /// Starts a run.
     public func insertRun(id: String, startedAt: String, mode: String) throws {
-        try db.cachedStatement(sql: "INSERT INTO run (id, started_at, mode, status) VALUES (?, ?, ?, 'running')").execute(arguments: [id, startedAt, mode])
+        try db.execute(.cached("INSERT INTO run (id, started_at, mode, status) VALUES (?, ?, ?, 'running')"), [id, startedAt, mode])
     }
 
     /// Finishes a run with its counts.
     public func finishRun(id: String, finishedAt: String, status: String, accepted: Int, rejected: Int, duplicates: Int, held: Int,
                           archivePath: String?) throws {
-        try db.cachedStatement(sql: """
+        try db.execute(.cached("""
             UPDATE run SET finished_at = ?, status = ?, accepted = ?, rejected = ?, duplicates = ?, held = ?, archive_path = ?
             WHERE id = ?
-            """).execute(arguments: [finishedAt, status, accepted, rejected, duplicates, held, archivePath, id])
+            """), [finishedAt, status, accepted, rejected, duplicates, held, archivePath, id])
     }
 
     /// Runs left `running` by a process that died are marked `crashed`.
     public func markStaleRunsCrashed(except current: String) throws {
-        try db.cachedStatement(sql: "UPDATE run SET status = 'crashed' WHERE status = 'running' AND id != ?").execute(arguments: [current])
+        try db.execute(.cached("UPDATE run SET status = 'crashed' WHERE status = 'running' AND id != ?"), [current])
     }
 
     /// Appends to the audit trail.
     public func audit(at: String, actor: String, action: String, target: String, detail: String?) throws {
-        try db.cachedStatement(sql: "INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)").execute(arguments: [at, actor, action, target, detail])
+        try db.execute(.cached("INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)"), [at, actor, action, target, detail])
     }
 }
 
@@ -104,11 +103,11 @@ extension StoreReader {
         ack_name, ack_bytes, ack_written, error_path, archive_path, archive_member, reprocess_of, parent_drop, ack_file, reprocess_whole
         """
 
-    static func drop(_ r: Row) -> DropRecord {
+    static func drop(_ r: SQLRow) -> DropRecord {
         var d = DropRecord(id: r[0], runID: r[1], channel: r[2], name: r[3], size: r[4], sha256: r[5], receivedAt: r[6], workPath: r[7],
                    state: DropRecord.State(rawValue: r[8]) ?? .claimed, outcome: (r[9] as String?).flatMap(DropRecord.Outcome.init(rawValue:)),
                    format: r[10], duplicateOf: r[11], issues: Issue.decode(r[12]), ackName: r[13],
-                   ackBytes: (r[14] as Data?).map { [UInt8]($0) }, ackFile: r[21], ackWritten: r[15], errorPath: r[16], archivePath: r[17],
+                   ackBytes: r[14] as [UInt8]?, ackFile: r[21], ackWritten: r[15], errorPath: r[16], archivePath: r[17],
                    archiveMember: r[18], reprocessOf: r[19], parentDrop: r[20])
         d.reprocessWhole = r[22]
         return d
@@ -116,42 +115,42 @@ extension StoreReader {
 
     /// One drop by id.
     public func drop(id: String) throws -> DropRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.dropColumns) FROM drop_file WHERE id = ?"), arguments: [id]).map(Self.drop)
+        try db.row(.cached("SELECT \(Self.dropColumns) FROM drop_file WHERE id = ?"), [id]).map(Self.drop)
     }
 
     /// Drops whose work is not finished (after a crash), oldest first.
     public func unfinishedDrops() throws -> [DropRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.dropColumns) FROM drop_file WHERE state != 'done' ORDER BY received_at, id"))
+        try db.rows(.cached("SELECT \(Self.dropColumns) FROM drop_file WHERE state != 'done' ORDER BY received_at, id"))
             .map(Self.drop)
     }
 
     /// The earliest drop with the same content that was applied (accepted, partial or itself a duplicate),
     /// excluding `excluding` itself.
     public func appliedDrop(sha256: String, excluding: String) throws -> DropRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: """
+        try db.row(.cached("""
             SELECT \(Self.dropColumns) FROM drop_file
             WHERE sha256 = ? AND id != ? AND state != 'claimed' AND outcome IN ('accepted', 'partial', 'duplicate')
             ORDER BY received_at, id LIMIT 1
-            """), arguments: [sha256, excluding]).map(Self.drop)
+            """), [sha256, excluding]).map(Self.drop)
     }
 
     /// Drops filtered for operators, newest first.
     public func drops(outcome: String? = nil, channel: String? = nil, since: String? = nil, run: String? = nil, limit: Int = 1000) throws -> [DropRecord] {
         var sql = "SELECT \(Self.dropColumns) FROM drop_file WHERE 1"
-        var args: [(any DatabaseValueConvertible)?] = []
+        var args: [SQLArgument] = []
         if let outcome { sql += " AND outcome = ?"; args.append(outcome) }
         if let channel { sql += " AND channel = ?"; args.append(channel) }
         if let since { sql += " AND received_at >= ?"; args.append(since) }
         if let run { sql += " AND run_id = ?"; args.append(run) }
         sql += " ORDER BY received_at DESC, id DESC LIMIT ?"
         args.append(limit)
-        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(Self.drop)
+        return try db.rows(SQL(sql), args).map(Self.drop)
     }
 
     /// Which earlier message holds any of these business keys.
     public func dedupeHit(_ keys: [String]) throws -> (key: String, messageID: String, dropID: String)? {
         for k in keys {
-            if let r = try Row.fetchOne(db.cachedStatement(sql: "SELECT message_id, drop_id FROM dedupe_key WHERE key = ?"), arguments: [k]) {
+            if let r = try db.row(.cached("SELECT message_id, drop_id FROM dedupe_key WHERE key = ?"), [k]) {
                 return (k, r[0], r[1])
             }
         }
@@ -160,46 +159,46 @@ extension StoreReader {
 
     /// Whether a business key is known.
     public func hasDedupeKey(_ key: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM dedupe_key WHERE key = ?"), arguments: [key]) ?? false
+        try db.value(Bool.self, .cached("SELECT 1 FROM dedupe_key WHERE key = ?"), [key]) ?? false
     }
 
-    static func message(_ r: Row) -> MessageRecord {
+    static func message(_ r: SQLRow) -> MessageRecord {
         MessageRecord(id: r[0], dropID: r[1], index: r[2], type: r[3], format: r[4],
                       disposition: MessageResult.Disposition(rawValue: r[5]) ?? .rejected, duplicateOf: r[6],
-                      issues: Issue.decode(r[7]), raw: (r[8] as Data?).map { [UInt8]($0) }, at: r[9])
+                      issues: Issue.decode(r[7]), raw: r[8] as [UInt8]?, at: r[9])
     }
 
     /// The messages of a drop, in order.
     public func messages(dropID: String) throws -> [MessageRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: """
+        try db.rows(.cached("""
             SELECT id, drop_id, idx, type, format, disposition, duplicate_of, issues_json, raw, at FROM message
             WHERE drop_id = ? ORDER BY idx
-            """), arguments: [dropID]).map(Self.message)
+            """), [dropID]).map(Self.message)
     }
 
     /// One message by id.
     public func message(id: String) throws -> MessageRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: """
+        try db.row(.cached("""
             SELECT id, drop_id, idx, type, format, disposition, duplicate_of, issues_json, raw, at FROM message WHERE id = ?
-            """), arguments: [id]).map(Self.message)
+            """), [id]).map(Self.message)
     }
 
-    static func run(_ r: Row) -> RunRecord {
+    static func run(_ r: SQLRow) -> RunRecord {
         RunRecord(id: r[0], startedAt: r[1], finishedAt: r[2], mode: r[3], status: r[4], accepted: r[5], rejected: r[6],
                   duplicates: r[7], held: r[8], archivePath: r[9])
     }
 
     /// The latest runs, newest first.
     public func runs(limit: Int = 10) throws -> [RunRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: """
+        try db.rows(.cached("""
             SELECT id, started_at, finished_at, mode, status, accepted, rejected, duplicates, held, archive_path
             FROM run ORDER BY started_at DESC, id DESC LIMIT ?
-            """), arguments: [limit]).map(Self.run)
+            """), [limit]).map(Self.run)
     }
 
     /// Drop counts by channel and outcome.
     public func dropCounts() throws -> [(channel: String, outcome: String, count: Int)] {
-        try Row.fetchAll(db.cachedStatement(sql: """
+        try db.rows(.cached("""
             SELECT channel, COALESCE(outcome, state), COUNT(*) FROM drop_file GROUP BY channel, COALESCE(outcome, state) ORDER BY 1, 2
             """)).map { ($0[0], $0[1], $0[2]) }
     }
@@ -208,16 +207,16 @@ extension StoreReader {
 extension StoreReader {
     /// Runs that did not finish (their process died), except `current`.
     public func unfinishedRuns(except current: String) throws -> [RunRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: """
+        try db.rows(.cached("""
             SELECT id, started_at, finished_at, mode, status, accepted, rejected, duplicates, held, archive_path
             FROM run WHERE status IN ('running', 'crashed') AND id != ? ORDER BY started_at
-            """), arguments: [current]).map(Self.run)
+            """), [current]).map(Self.run)
     }
 }
 
 extension StoreWriter {
     /// Records where a crashed run's archive is, once its drops are adopted.
     public func setRunArchive(id: String, path: String) throws {
-        try db.cachedStatement(sql: "UPDATE run SET archive_path = ? WHERE id = ?").execute(arguments: [path, id])
+        try db.execute(.cached("UPDATE run SET archive_path = ? WHERE id = ?"), [path, id])
     }
 }

@@ -1,39 +1,37 @@
-import GRDB
 import PostroomCore
 
 extension StoreReader {
     /// Drops a channel received in `[from, to)` (UTC instants as the store writes them).
     public func dropCount(channel: String, from: String, to: String) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: """
+        try db.value(Int.self, .cached("""
             SELECT COUNT(*) FROM drop_file WHERE channel = ? AND received_at >= ? AND received_at < ? AND parent_drop IS NULL
-            """), arguments: [channel, from, to]) ?? 0
+            """), [channel, from, to]) ?? 0
     }
 
     /// When the channel last received a drop, or nil when it never did.
     public func lastDrop(channel: String) throws -> String? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT MAX(received_at) FROM drop_file WHERE channel = ? AND parent_drop IS NULL"),
-                            arguments: [channel])
+        try db.value(String.self, .cached("SELECT MAX(received_at) FROM drop_file WHERE channel = ? AND parent_drop IS NULL"), [channel])
     }
 
     /// A setting (`setting` table), e.g. which misses have been logged.
     public func setting(_ name: String) throws -> String? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM setting WHERE name = ?"), arguments: [name])
+        try db.value(String.self, .cached("SELECT value FROM setting WHERE name = ?"), [name])
     }
 }
 
 extension StoreWriter {
     /// Records a setting.
     public func setSetting(_ name: String, _ value: String) throws {
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO setting (name, value) VALUES (?, ?)").execute(arguments: [name, value])
+        try db.execute(.cached("INSERT OR REPLACE INTO setting (name, value) VALUES (?, ?)"), [name, value])
     }
 }
 
 extension StoreReader {
     /// Durations of the most recent finished runs (seconds).
     func recentRunSeconds(limit: Int) throws -> [Double] {
-        try Row.fetchAll(db.cachedStatement(sql: """
+        try db.rows(.cached("""
             SELECT started_at, finished_at FROM run WHERE finished_at IS NOT NULL ORDER BY started_at DESC LIMIT ?
-            """), arguments: [limit]).compactMap { row in
+            """), [limit]).compactMap { row in
             guard let start = StoreTime.date(row[0]), let end = (row[1] as String?).flatMap(StoreTime.date) else { return nil }
             return max(0, end.timeIntervalSince(start))
         }
@@ -41,10 +39,10 @@ extension StoreReader {
 
     /// For the most recent drops: from the claim (`received_at`) to the decision on its first message (`at`), seconds.
     func recentDropLatencies(limit: Int) throws -> [Double] {
-        try Row.fetchAll(db.cachedStatement(sql: """
+        try db.rows(.cached("""
             SELECT d.received_at, (SELECT m.at FROM message m WHERE m.drop_id = d.id ORDER BY m.idx LIMIT 1)
             FROM drop_file d WHERE d.state = 'done' ORDER BY d.received_at DESC LIMIT ?
-            """), arguments: [limit]).compactMap { row in
+            """), [limit]).compactMap { row in
             guard let start = StoreTime.date(row[0]), let end = (row[1] as String?).flatMap(StoreTime.date) else { return nil }
             return max(0, end.timeIntervalSince(start))
         }

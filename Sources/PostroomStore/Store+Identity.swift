@@ -1,4 +1,3 @@
-import GRDB
 import PostroomCore
 
 extension StoreWriter {
@@ -20,25 +19,25 @@ extension StoreWriter {
     /// Rewrites `table`'s keys to the canonical form of their literal; a key whose canonical form
     /// another owner already holds stays as it was (the first owner keeps it, as on insert).
     func rekey(table: String, owner: String) throws {
-        let rows = try Row.fetchAll(db, sql: "SELECT key, \(owner), literal FROM \(table)")
-        let delete = try db.makeStatement(sql: "DELETE FROM \(table) WHERE key = ?")
-        let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO \(table) (key, \(owner), literal) VALUES (?, ?, ?)")
+        let rows = try db.rows("SELECT key, \(owner), literal FROM \(table)")
+        let delete: SQL = .cached("DELETE FROM \(table) WHERE key = ?")
+        let insert: SQL = .cached("INSERT OR IGNORE INTO \(table) (key, \(owner), literal) VALUES (?, ?, ?)")
         for row in rows {
             let key: String = row[0], ownerID: String = row[1]
             let literal: String = row[2] ?? key
             let canonical = identity.canonical(literal)
             guard canonical != key else { continue }
-            try delete.execute(arguments: [key])
-            try insert.execute(arguments: [canonical, ownerID, canonical == literal ? nil : literal])
-            if db.changesCount == 0 {
-                try insert.execute(arguments: [key, ownerID, literal == key ? nil : literal])
+            try db.execute(delete, [key])
+            try db.execute(insert, [canonical, ownerID, canonical == literal ? nil : literal])
+            if db.changes == 0 {
+                try db.execute(insert, [key, ownerID, literal == key ? nil : literal])
             }
         }
     }
 
     /// Rebuilds the held index from the held reports' literal request keys.
     func rekeyHeld() throws {
-        try db.execute(sql: "DELETE FROM held_key")
+        try db.execute("DELETE FROM held_key")
         for report in try reader.reports(state: .held) {
             if report.note == "awaiting-replaced-document", let parent = report.replaces {
                 try addHeldKeys([parent], reportID: report.id)

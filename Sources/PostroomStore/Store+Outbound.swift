@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A file to send: a routed Task or a status notification (Option H).
 public struct OutboundFile: Sendable, Equatable {
@@ -14,37 +13,35 @@ public struct OutboundFile: Sendable, Equatable {
 extension StoreWriter {
     /// Queues a file for a channel's outbox; it is written after the transaction commits.
     public func queueOutbound(dropID: String, channel: String, name: String, bytes: [UInt8]) throws {
-        try db.execute(sql: "INSERT INTO outbound (drop_id, channel, name, bytes) VALUES (?, ?, ?, ?)",
-                       arguments: [dropID, channel, name, Data(bytes)])
+        try db.execute("INSERT INTO outbound (drop_id, channel, name, bytes) VALUES (?, ?, ?, ?)", [dropID, channel, name, bytes])
     }
 
     /// Notes that queued files are in place.
     public func markOutboundWritten(_ seqs: [Int64]) throws {
-        let stmt = try db.cachedStatement(sql: "UPDATE outbound SET written = 1 WHERE seq = ?")
-        for s in seqs { try stmt.execute(arguments: [s]) }
+        let stmt: SQL = .cached("UPDATE outbound SET written = 1 WHERE seq = ?")
+        for s in seqs { try db.execute(stmt, [s]) }
     }
 }
 
 extension StoreReader {
     /// Files not yet written (all of them, or those of some drops).
     public func pendingOutbound(dropIDs: [String]? = nil) throws -> [OutboundFile] {
-        let rows: [Row]
+        let rows: [SQLRow]
         if let dropIDs {
             guard !dropIDs.isEmpty else { return [] }
-            rows = try Row.fetchAll(db, sql: """
+            rows = try db.rows("""
                 SELECT seq, drop_id, channel, name, bytes, written FROM outbound
-                WHERE written = 0 AND drop_id IN (\(databaseQuestionMarks(count: dropIDs.count))) ORDER BY seq
-                """, arguments: StatementArguments(dropIDs))
+                WHERE written = 0 AND drop_id IN (\(db.placeholders(dropIDs.count))) ORDER BY seq
+                """, dropIDs)
         } else {
-            rows = try Row.fetchAll(db, sql: "SELECT seq, drop_id, channel, name, bytes, written FROM outbound WHERE written = 0 ORDER BY seq")
+            rows = try db.rows("SELECT seq, drop_id, channel, name, bytes, written FROM outbound WHERE written = 0 ORDER BY seq")
         }
-        return rows.map { OutboundFile(seq: $0[0], dropID: $0[1], channel: $0[2], name: $0[3], bytes: [UInt8]($0[4] as Data), written: $0[5]) }
+        return rows.map { OutboundFile(seq: $0[0], dropID: $0[1], channel: $0[2], name: $0[3], bytes: $0[4] as [UInt8], written: $0[5]) }
     }
 
     /// Every file sent because of a drop.
     public func outbound(dropID: String) throws -> [OutboundFile] {
-        try Row.fetchAll(db, sql: "SELECT seq, drop_id, channel, name, bytes, written FROM outbound WHERE drop_id = ? ORDER BY seq",
-                         arguments: [dropID])
-            .map { OutboundFile(seq: $0[0], dropID: $0[1], channel: $0[2], name: $0[3], bytes: [UInt8]($0[4] as Data), written: $0[5]) }
+        try db.rows("SELECT seq, drop_id, channel, name, bytes, written FROM outbound WHERE drop_id = ? ORDER BY seq", [dropID])
+            .map { OutboundFile(seq: $0[0], dropID: $0[1], channel: $0[2], name: $0[3], bytes: $0[4] as [UInt8], written: $0[5]) }
     }
 }

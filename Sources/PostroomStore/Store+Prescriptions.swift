@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PostroomCore
 
 /// A prescription (EPS) as the workflow keeps it.
@@ -86,37 +85,35 @@ public struct DispenseNotificationRecord: Sendable, Equatable {
 
 extension StoreWriter {
     public func insertPrescription(_ p: PrescriptionRecord) throws {
-        try db.execute(sql: """
+        try db.execute("""
             INSERT INTO prescription (id, long_id, task_id, channel, prescriber, nominated, dispenser, business_status, patient_keys,
                                       created_at, updated_at, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [p.id, p.longID, p.taskID, p.channel, p.prescriber, p.nominated, p.dispenser, p.businessStatus,
+            """, [p.id, p.longID, p.taskID, p.channel, p.prescriber, p.nominated, p.dispenser, p.businessStatus,
                              encodeKeys(p.patientKeys), p.createdAt, p.updatedAt, p.messageID])
     }
 
     public func updatePrescription(id: String, dispenser: String?, businessStatus: String, at: String) throws {
-        try db.execute(sql: "UPDATE prescription SET dispenser = ?, business_status = ?, updated_at = ? WHERE id = ?",
-                       arguments: [dispenser, businessStatus, at, id])
+        try db.execute("UPDATE prescription SET dispenser = ?, business_status = ?, updated_at = ? WHERE id = ?", [dispenser, businessStatus, at, id])
     }
 
     public func putPrescriptionItem(prescriptionID: String, _ item: PrescriptionItemRecord) throws {
-        try db.execute(sql: """
+        try db.execute("""
             INSERT INTO prescription_item (prescription_id, item_number, medication_request_id, status) VALUES (?, ?, ?, ?)
             ON CONFLICT (prescription_id, item_number) DO UPDATE SET status = excluded.status
-            """, arguments: [prescriptionID, item.number, item.medicationRequestID, item.status])
+            """, [prescriptionID, item.number, item.medicationRequestID, item.status])
     }
 
     public func insertDispenseNotification(_ n: DispenseNotificationRecord) throws {
-        try db.execute(sql: """
+        try db.execute("""
             INSERT INTO dispense_notification (id, prescription_id, state, replaces, sender, at, message_id) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [n.id, n.prescriptionID, n.state, n.replaces, n.sender, n.at, n.messageID])
+            """, [n.id, n.prescriptionID, n.state, n.replaces, n.sender, n.at, n.messageID])
         for d in n.dispenses {
-            try db.execute(sql: "INSERT OR REPLACE INTO dispense_item (notification_id, dispense_id, item_number, type_code) VALUES (?, ?, ?, ?)",
-                           arguments: [n.id, d.dispenseID, d.itemNumber, d.typeCode])
+            try db.execute("INSERT OR REPLACE INTO dispense_item (notification_id, dispense_id, item_number, type_code) VALUES (?, ?, ?, ?)", [n.id, d.dispenseID, d.itemNumber, d.typeCode])
         }
     }
 
     public func setDispenseNotificationState(id: String, state: String) throws {
-        try db.execute(sql: "UPDATE dispense_notification SET state = ? WHERE id = ?", arguments: [state, id])
+        try db.execute("UPDATE dispense_notification SET state = ? WHERE id = ?", [state, id])
     }
 }
 
@@ -125,51 +122,49 @@ extension StoreReader {
         id, long_id, task_id, channel, prescriber, nominated, dispenser, business_status, patient_keys, created_at, updated_at, message_id
         """
 
-    static func prescription(_ r: Row) -> PrescriptionRecord {
+    static func prescription(_ r: SQLRow) -> PrescriptionRecord {
         PrescriptionRecord(id: r[0], longID: r[1], taskID: r[2], channel: r[3], prescriber: r[4], nominated: r[5], dispenser: r[6],
                            businessStatus: r[7], patientKeys: decodeKeys(r[8]), createdAt: r[9], updatedAt: r[10], messageID: r[11])
     }
 
     /// A prescription by its short-form id (or its long-form id).
     public func prescription(id: String) throws -> PrescriptionRecord? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.prescriptionColumns) FROM prescription WHERE id = ? OR long_id = ? LIMIT 1",
-                         arguments: [id.uppercased(), id.lowercased()]).map(Self.prescription)
+        try db.row("SELECT \(Self.prescriptionColumns) FROM prescription WHERE id = ? OR long_id = ? LIMIT 1", [id.uppercased(), id.lowercased()]).map(Self.prescription)
     }
 
     /// The prescription a Task tracks.
     public func prescription(taskID: String) throws -> PrescriptionRecord? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.prescriptionColumns) FROM prescription WHERE task_id = ?", arguments: [taskID])
+        try db.row("SELECT \(Self.prescriptionColumns) FROM prescription WHERE task_id = ?", [taskID])
             .map(Self.prescription)
     }
 
     /// Prescriptions, newest first.
     public func prescriptions(limit: Int = 1000) throws -> [PrescriptionRecord] {
-        try Row.fetchAll(db, sql: "SELECT \(Self.prescriptionColumns) FROM prescription ORDER BY created_at DESC, id LIMIT ?",
-                         arguments: [limit]).map(Self.prescription)
+        try db.rows("SELECT \(Self.prescriptionColumns) FROM prescription ORDER BY created_at DESC, id LIMIT ?", [limit]).map(Self.prescription)
     }
 
     /// Prescriptions by businessStatus.
     public func prescriptionCounts() throws -> [(businessStatus: String, count: Int)] {
-        try Row.fetchAll(db, sql: "SELECT business_status, COUNT(*) FROM prescription GROUP BY business_status ORDER BY business_status")
+        try db.rows("SELECT business_status, COUNT(*) FROM prescription GROUP BY business_status ORDER BY business_status")
             .map { ($0[0], $0[1]) }
     }
 
     public func prescriptionItems(prescriptionID: String) throws -> [PrescriptionItemRecord] {
-        try Row.fetchAll(db, sql: """
+        try db.rows("""
             SELECT item_number, medication_request_id, status FROM prescription_item WHERE prescription_id = ? ORDER BY rowid
-            """, arguments: [prescriptionID]).map { PrescriptionItemRecord(number: $0[0], medicationRequestID: $0[1], status: $0[2]) }
+            """, [prescriptionID]).map { PrescriptionItemRecord(number: $0[0], medicationRequestID: $0[1], status: $0[2]) }
     }
 
     /// A prescription's dispense notifications, oldest first (every state).
     public func dispenseNotifications(prescriptionID: String) throws -> [DispenseNotificationRecord] {
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try db.rows("""
             SELECT id, prescription_id, state, replaces, sender, at, message_id FROM dispense_notification
             WHERE prescription_id = ? ORDER BY at, rowid
-            """, arguments: [prescriptionID])
+            """, [prescriptionID])
         return try rows.map { r in
-            let dispensed = try Row.fetchAll(db, sql: """
+            let dispensed = try db.rows("""
                 SELECT dispense_id, item_number, type_code FROM dispense_item WHERE notification_id = ? ORDER BY dispense_id
-                """, arguments: [r[0] as String]).map { DispenseNotificationRecord.Dispensed(dispenseID: $0[0], itemNumber: $0[1], typeCode: $0[2]) }
+                """, [r[0] as String]).map { DispenseNotificationRecord.Dispensed(dispenseID: $0[0], itemNumber: $0[1], typeCode: $0[2]) }
             return DispenseNotificationRecord(id: r[0], prescriptionID: r[1], state: r[2], replaces: r[3], sender: r[4], at: r[5],
                                               messageID: r[6], dispenses: dispensed)
         }

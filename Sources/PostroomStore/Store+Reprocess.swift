@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// An operator's request to reprocess a drop, waiting for the pipeline.
 public struct ReprocessRequest: Sendable, Equatable {
@@ -16,30 +15,29 @@ extension StoreWriter {
     /// This is the only write `postroom serve` makes: it never touches clinical state.
     @discardableResult
     public func requestReprocess(dropID: String, actor: String, at: String) throws -> Int64 {
-        try db.execute(sql: "INSERT INTO reprocess_request (drop_id, requested_at, actor, state) VALUES (?, ?, ?, 'pending')",
-                       arguments: [dropID, at, actor])
-        let seq = db.lastInsertedRowID
+        try db.execute("INSERT INTO reprocess_request (drop_id, requested_at, actor, state) VALUES (?, ?, ?, 'pending')", [dropID, at, actor])
+        let seq = db.lastInsertedID
         try audit(at: at, actor: actor, action: "reprocess-requested", target: dropID, detail: "request \(seq)")
         return seq
     }
 
     /// Marks a queued reprocess request as handled.
     public func finishReprocessRequest(seq: Int64, state: String, result: String?) throws {
-        try db.execute(sql: "UPDATE reprocess_request SET state = ?, result = ? WHERE seq = ?", arguments: [state, result, seq])
+        try db.execute("UPDATE reprocess_request SET state = ?, result = ? WHERE seq = ?", [state, result, seq])
     }
 }
 
 extension StoreReader {
     /// Reprocess requests not yet handled, oldest first.
     public func pendingReprocessRequests() throws -> [ReprocessRequest] {
-        try Row.fetchAll(db, sql: """
+        try db.rows("""
             SELECT seq, drop_id, requested_at, actor, state, result FROM reprocess_request WHERE state = 'pending' ORDER BY seq
             """).map { ReprocessRequest(seq: $0[0], dropID: $0[1], requestedAt: $0[2], actor: $0[3], state: $0[4], result: $0[5]) }
     }
 
     /// The audit trail, newest first.
     public func auditTrail(limit: Int = 200) throws -> [(at: String, actor: String, action: String, target: String, detail: String?)] {
-        try Row.fetchAll(db, sql: "SELECT at, actor, action, target, detail FROM audit ORDER BY seq DESC LIMIT ?", arguments: [limit])
+        try db.rows("SELECT at, actor, action, target, detail FROM audit ORDER BY seq DESC LIMIT ?", [limit])
             .map { ($0[0], $0[1], $0[2], $0[3], $0[4]) }
     }
 }

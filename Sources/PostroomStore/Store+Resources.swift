@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PostroomCore
 
 extension StoreWriter {
@@ -61,22 +60,21 @@ extension StoreWriter {
     /// `resource`, its search rows rebuilt. A version already there (or older) changes nothing.
     func materialise(_ e: ViewEntry, into searchRows: inout SearchRowBatch) throws {
         // A first version is a new resource: nothing to look up or replace.
-        let existing = e.version == 1 ? nil : try Int.fetchOne(db.cachedStatement(sql: "SELECT version FROM resource WHERE type = ? AND id = ?"),
-                                                               arguments: [e.type, e.id])
+        let existing = e.version == 1 ? nil : try db.value(Int.self, .cached("SELECT version FROM resource WHERE type = ? AND id = ?"), [e.type, e.id])
         if let existing {
             guard existing < e.version else { return }
             // The version being replaced moves to the history; the current one lives only in `resource`.
-            try db.cachedStatement(sql: """
+            try db.execute(.cached("""
                 INSERT INTO resource_history (type, id, version, last_updated, json, message_id)
                 SELECT type, id, version, last_updated, json, message_id FROM resource WHERE type = ? AND id = ?
-                """).execute(arguments: [e.type, e.id])
+                """), [e.type, e.id])
         }
-        let upsert = try db.cachedStatement(sql: """
+        let upsert: SQL = .cached("""
             INSERT INTO resource (type, id, version, last_updated, json, message_id) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (type, id) DO UPDATE SET version = excluded.version, last_updated = excluded.last_updated,
                 json = excluded.json, message_id = excluded.message_id
             """)
-        try upsert.execute(arguments: [e.type, e.id, e.version, e.lastUpdated, Data(e.json), e.messageID])
+        try db.execute(upsert, [e.type, e.id, e.version, e.lastUpdated, e.json, e.messageID])
         guard SearchIndex.types.contains(e.type) else { return }
         if existing != nil { try SearchIndex.forget(db, type: e.type, id: e.id) }
         let parsed = try? JSONParser().parse(e.json)
@@ -89,16 +87,15 @@ extension StoreReader {
     func currentVersion(type: String, id: String, withJSON: Bool) throws -> (Int, [UInt8]?)? {
         if withJSON {
             if let e = try journalled(type: type, id: id) { return (e.version, e.json) }
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT version, json FROM resource WHERE type = ? AND id = ?"),
-                                             arguments: [type, id]) else { return nil }
-            return (row[0], [UInt8](row[1] as Data))
+            guard let row = try db.row(.cached("SELECT version, json FROM resource WHERE type = ? AND id = ?"), [type, id]) else { return nil }
+            return (row[0], row[1] as [UInt8])
         }
         if let e = journal?.latest(type: type, id: id) { return (e.version, nil) }
         // A stale key (its record materialised) never names a version newer than the view's.
-        return try Int.fetchOne(db.cachedStatement(sql: """
+        return try db.value(Int.self, .cached("""
             SELECT MAX(v) FROM (SELECT MAX(version) AS v FROM view_key WHERE type = ?1 AND id = ?2
                                 UNION ALL SELECT version FROM resource WHERE type = ?1 AND id = ?2)
-            """), arguments: [type, id]).map { ($0, nil) }
+            """), [type, id]).map { ($0, nil) }
     }
 }
 
@@ -106,7 +103,7 @@ extension StoreReader {
     /// The current version of a resource.
     public func resource(type: String, id: String) throws -> JSONValue? {
         if let e = try journalled(type: type, id: id) { return try? JSONParser().parse(e.json) }
-        guard let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT json FROM resource WHERE type = ? AND id = ?"), arguments: [type, id]) else {
+        guard let data = try db.value([UInt8].self, .cached("SELECT json FROM resource WHERE type = ? AND id = ?"), [type, id]) else {
             return nil
         }
         return try? JSONParser().parse(data)
@@ -114,11 +111,11 @@ extension StoreReader {
 
     /// Every version of a resource, newest first (the current one, then the history).
     public func resourceHistory(type: String, id: String) throws -> [JSONValue] {
-        try journalledVersions(type: type, id: id).compactMap { try? JSONParser().parse($0.json) } + Data.fetchAll(db.cachedStatement(sql: """
+        try journalledVersions(type: type, id: id).compactMap { try? JSONParser().parse($0.json) } + db.values([UInt8].self, .cached("""
             SELECT json FROM (SELECT version, json FROM resource WHERE type = ?1 AND id = ?2
                               UNION ALL SELECT version, json FROM resource_history WHERE type = ?1 AND id = ?2)
             ORDER BY version DESC
-            """), arguments: [type, id]).compactMap { try? JSONParser().parse($0) }
+            """), [type, id]).compactMap { try? JSONParser().parse($0) }
     }
 
     /// Whether a resource exists.
@@ -129,7 +126,7 @@ extension StoreReader {
     /// Resource counts by type.
     public func resourceCounts() throws -> [(type: String, count: Int)] {
         // A journalled first version is a resource the view does not hold yet.
-        try Row.fetchAll(db.cachedStatement(sql: """
+        try db.rows(.cached("""
             SELECT type, COUNT(*) FROM (SELECT type FROM resource
                 UNION ALL SELECT type FROM view_key WHERE version = 1 AND record >= \(ViewJournal.oldestRecord))
             GROUP BY type ORDER BY type
@@ -147,9 +144,9 @@ extension StoreReader {
 extension StoreReader {
     /// The ids of every stored resource of a type.
     public func resourceIDs(type: String) throws -> [String] {
-        try String.fetchAll(db.cachedStatement(sql: """
+        try db.values(String.self, .cached("""
             SELECT id FROM resource WHERE type = ?1
             UNION SELECT id FROM view_key WHERE type = ?1 AND record >= \(ViewJournal.oldestRecord) ORDER BY id
-            """), arguments: [type])
+            """), [type])
     }
 }

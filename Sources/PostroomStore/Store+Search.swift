@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PostroomCore
 
 extension StoreReader {
@@ -16,7 +15,7 @@ extension StoreReader {
     public func search(type: String, criteria: [SearchCriterion], start: SearchStart, limit: Int, total: SearchTotal) throws -> SearchPage {
         guard try viewIsMaterialised() else { throw Store.ViewNotMaterialised() }
         var sql = "FROM resource r WHERE r.type = ?"
-        var args: [(any DatabaseValueConvertible)?] = [type]
+        var args: [SQLArgument] = [type]
         for c in criteria {
             let (fragment, a) = identityCondition(c, type: type) ?? Self.condition(c, type: type)
             sql += " AND r.id IN (\(fragment))"
@@ -35,31 +34,29 @@ extension StoreReader {
         case .offset(let n): offset = n
         }
         if let counted, offset >= counted { return SearchPage(total: counted, resources: []) }
-        let rows = try Row.fetchAll(db, sql: "SELECT r.id, r.json " + page + " ORDER BY r.id LIMIT ? OFFSET ?",
-                                    arguments: StatementArguments(pageArgs + [limit + 1, offset]))
+        let rows = try db.rows(SQL("SELECT r.id, r.json " + page + " ORDER BY r.id LIMIT ? OFFSET ?"), pageArgs + [limit + 1, offset])
         let more = rows.count > limit
         let shown = rows.prefix(limit)
-        return SearchPage(total: counted, resources: shown.compactMap { try? JSONParser().parse($0[1] as Data) },
+        return SearchPage(total: counted, resources: shown.compactMap { try? JSONParser().parse($0[1] as [UInt8]) },
                           nextAfter: more ? shown.last?[0] : nil)
     }
 
     /// The count of a search as `total` asks (nil: not counted, or more than the bound).
-    func count(_ sql: String, _ args: [(any DatabaseValueConvertible)?], _ total: SearchTotal) throws -> Int? {
+    func count(_ sql: String, _ args: [SQLArgument], _ total: SearchTotal) throws -> Int? {
         switch total {
         case .none:
             return nil
         case .accurate:
-            return try Int.fetchOne(db, sql: "SELECT COUNT(*) " + sql, arguments: StatementArguments(args)) ?? 0
+            return try db.value(Int.self, SQL("SELECT COUNT(*) " + sql), args) ?? 0
         case .bounded(let bound):
-            let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 " + sql + " LIMIT ?)",
-                                     arguments: StatementArguments(args + [bound + 1])) ?? 0
+            let n = try db.value(Int.self, SQL("SELECT COUNT(*) FROM (SELECT 1 " + sql + " LIMIT ?)"), args + [bound + 1]) ?? 0
             return n > bound ? nil : n
         }
     }
 
     /// The SQL (a subquery selecting ids) and arguments of one criterion.
-    static func condition(_ c: SearchCriterion, type: String) -> (String, [(any DatabaseValueConvertible)?]) {
-        var args: [(any DatabaseValueConvertible)?] = []
+    static func condition(_ c: SearchCriterion, type: String) -> (String, [SQLArgument]) {
+        var args: [SQLArgument] = []
         func tokens(_ list: [SearchCriterion.Token], codeOnly: Bool) -> String {
             let alternatives = list.map { t -> String in
                 var parts: [String] = []
@@ -86,7 +83,7 @@ extension StoreReader {
             let where_ = tokens(list, codeOnly: codeOnly)
             return ("SELECT id FROM search_param WHERE type = ? AND name = ? AND " + where_, args)
         case .reference(let refs):
-            args += [type, c.name] + refs.map { $0 as (any DatabaseValueConvertible)? }
+            args += [type, c.name] + refs.map { $0 as SQLArgument }
             let marks = refs.map { _ in "?" }.joined(separator: ", ")
             return ("SELECT id FROM search_param WHERE type = ? AND name = ? AND value IN (\(marks))", args)
         case .date(let bounds):
@@ -132,12 +129,12 @@ extension StoreReader {
     public func resourceVersions(type: String, id: String) throws -> [ResourceVersion] {
         try journalledVersions(type: type, id: id).compactMap { e in
             (try? JSONParser().parse(e.json)).map { ResourceVersion(version: e.version, lastUpdated: e.lastUpdated, resource: $0) }
-        } + Row.fetchAll(db, sql: """
+        } + db.rows("""
             SELECT version, last_updated, json FROM resource WHERE type = ?1 AND id = ?2
             UNION ALL SELECT version, last_updated, json FROM resource_history WHERE type = ?1 AND id = ?2
             ORDER BY version DESC
-            """, arguments: [type, id]).compactMap { row in
-            guard let v = try? JSONParser().parse(row[2] as Data) else { return nil }
+            """, [type, id]).compactMap { row in
+            guard let v = try? JSONParser().parse(row[2] as [UInt8]) else { return nil }
             return ResourceVersion(version: row[0], lastUpdated: row[1], resource: v)
         }
     }
@@ -148,11 +145,11 @@ extension StoreReader {
            let v = try? JSONParser().parse(e.json) {
             return ResourceVersion(version: e.version, lastUpdated: e.lastUpdated, resource: v)
         }
-        return try Row.fetchOne(db, sql: """
+        return try db.row("""
             SELECT version, last_updated, json FROM resource WHERE type = ?1 AND id = ?2 AND version = ?3
             UNION ALL SELECT version, last_updated, json FROM resource_history WHERE type = ?1 AND id = ?2 AND version = ?3
-            """, arguments: [type, id, version]).flatMap { row in
-            guard let v = try? JSONParser().parse(row[2] as Data) else { return nil }
+            """, [type, id, version]).flatMap { row in
+            guard let v = try? JSONParser().parse(row[2] as [UInt8]) else { return nil }
             return ResourceVersion(version: row[0], lastUpdated: row[1], resource: v)
         }
     }
@@ -160,7 +157,7 @@ extension StoreReader {
     /// The current version number and time of a resource.
     public func resourceMeta(type: String, id: String) throws -> (version: Int, lastUpdated: String)? {
         if let e = try journalled(type: type, id: id) { return (e.version, e.lastUpdated) }
-        return try Row.fetchOne(db, sql: "SELECT version, last_updated FROM resource WHERE type = ? AND id = ?", arguments: [type, id])
+        return try db.row("SELECT version, last_updated FROM resource WHERE type = ? AND id = ?", [type, id])
             .map { ($0[0], $0[1]) }
     }
 }

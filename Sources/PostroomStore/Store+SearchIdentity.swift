@@ -1,4 +1,3 @@
-import GRDB
 import PostroomCore
 
 extension StoreReader {
@@ -7,27 +6,27 @@ extension StoreReader {
     /// (its identifier spelt another way), and `DiagnosticReport?based-on:identifier=` /
     /// `DocumentReference?related:identifier=` find the reports linked to such a request.
     /// Nil when the criterion is the search index's alone.
-    func identityCondition(_ c: SearchCriterion, type: String) -> (String, [(any DatabaseValueConvertible)?])? {
+    func identityCondition(_ c: SearchCriterion, type: String) -> (String, [SQLArgument])? {
         switch c.match {
         case .token(let list, false) where type == "ServiceRequest" && c.name == "identifier":
             let keys = canonicalKeys(list)
             guard !keys.isEmpty else { return nil }
             var (sql, args) = Self.condition(c, type: type)
             sql += " UNION SELECT request_id FROM request_key WHERE key IN (\(marks(keys.count)))"
-            args += keys.map { $0 as (any DatabaseValueConvertible)? }
+            args += keys.map { $0 as SQLArgument }
             return (sql, args)
         case .requestIdentifier(let list):
             let keys = canonicalKeys(list)
             guard !keys.isEmpty else { return ("SELECT NULL WHERE 0", []) }
             if let base = c.name.split(separator: ":").first, type == "Appointment" || type == "Task" {
                 // `Appointment?based-on:identifier=`, `Task?focus:identifier=`: what references a request those identifiers name.
-                let args: [(any DatabaseValueConvertible)?] = [type, String(base)] + keys.map { $0 as (any DatabaseValueConvertible)? }
+                let args: [SQLArgument] = [type, String(base)] + keys.map { $0 as SQLArgument }
                 return ("""
                     SELECT id FROM search_param WHERE type = ? AND name = ? AND value IN
                     (SELECT 'ServiceRequest/' || request_id FROM request_key WHERE key IN (\(marks(keys.count))))
                     """, args)
             }
-            let args: [(any DatabaseValueConvertible)?] = [type] + keys.map { $0 as (any DatabaseValueConvertible)? }
+            let args: [SQLArgument] = [type] + keys.map { $0 as SQLArgument }
             return ("SELECT id FROM report WHERE kind = ? AND request_id IN (SELECT request_id FROM request_key WHERE key IN (\(marks(keys.count))))",
                     args)
         default:

@@ -37,30 +37,30 @@ public enum SearchIndex {
 
     /// Creates the table and indexes what is already stored; does nothing when present. Later writes
     /// are indexed by `StoreWriter.putResource` (see `SearchIndexer`).
-    static func install(_ db: Database) throws {
+    static func install(_ db: any SQLExecutor) throws {
         if try db.tableExists("search_param") { return }
-        try db.execute(sql: createTable)
-        let rows = try Row.fetchAll(db, sql: "SELECT type, id, json FROM resource WHERE type IN (\(typeList))")
+        try db.execute(SQL(createTable))
+        let rows = try db.rows("SELECT type, id, json FROM resource WHERE type IN (\(typeList))")
         for r in rows {
             let type: String = r[0], id: String = r[1]
-            guard let json = try? JSONParser().parse([UInt8](r[2] as Data)) else { continue }
+            guard let json = try? JSONParser().parse(r[2] as [UInt8]) else { continue }
             try index(db, type: type, id: id, resource: json)
         }
     }
 
     /// Removes the index rows that `type/id` produced.
-    static func forget(_ db: Database, type: String, id: String) throws {
-        try db.cachedStatement(sql: "DELETE FROM search_param WHERE src_type = ? AND src_id = ?").execute(arguments: [type, id])
+    static func forget(_ db: any SQLExecutor, type: String, id: String) throws {
+        try db.execute(.cached("DELETE FROM search_param WHERE src_type = ? AND src_id = ?"), [type, id])
     }
 
     /// Replaces the index rows that `type/id` produced (`replacing: false` for a resource stored for the first time).
-    static func index(_ db: Database, type: String, id: String, resource: JSONValue, replacing: Bool = true) throws {
+    static func index(_ db: any SQLExecutor, type: String, id: String, resource: JSONValue, replacing: Bool = true) throws {
         if replacing { try forget(db, type: type, id: id) }
-        let insert = try db.cachedStatement(sql: """
+        let insert: SQL = .cached("""
             INSERT INTO search_param (src_type, src_id, type, id, name, system, value, lo, hi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for row in SearchIndexer.rows(type: type, id: id, resource: resource) {
-            try insert.execute(arguments: [type, id, row.type, row.id, row.name, row.system, row.value, row.lo, row.hi])
+            try db.execute(insert, [type, id, row.type, row.id, row.name, row.system, row.value, row.lo, row.hi])
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PostroomCore
 
 extension StoreReader {
@@ -7,7 +6,7 @@ extension StoreReader {
     /// `identifier=system|value`): its matches come in id order straight from the index
     /// `search_param(type, name, value, system, id)`, so a page — the first, or one after a cursor —
     /// reads only its own rows, and a bounded count stops at the bound, however many match.
-    func drivingCondition(_ criteria: [SearchCriterion], type: String) -> (sql: String, args: [(any DatabaseValueConvertible)?])? {
+    func drivingCondition(_ criteria: [SearchCriterion], type: String) -> (sql: String, args: [SQLArgument])? {
         guard criteria.count == 1, let c = criteria.first else { return nil }
         var base = "SELECT id FROM search_param WHERE type = ? AND name = ? AND value = ?"
         // Rows another resource produced (a DiagnosticReport's Observations) may name a resource never
@@ -33,16 +32,15 @@ extension StoreReader {
     }
 
     /// The page and count of a one-value search (see `drivingCondition`).
-    func search(type: String, driver: (sql: String, args: [(any DatabaseValueConvertible)?]), start: SearchStart, limit: Int,
+    func search(type: String, driver: (sql: String, args: [SQLArgument]), start: SearchStart, limit: Int,
                 total: SearchTotal) throws -> SearchPage {
         let counted: Int?
         switch total {
         case .none: counted = nil
         case .accurate:
-            counted = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT id) FROM (\(driver.sql))", arguments: StatementArguments(driver.args))
+            counted = try db.value(Int.self, "SELECT COUNT(DISTINCT id) FROM (\(driver.sql))", driver.args)
         case .bounded(let bound):
-            let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT DISTINCT id FROM (\(driver.sql)) LIMIT ?)",
-                                     arguments: StatementArguments(driver.args + [bound + 1])) ?? 0
+            let n = try db.value(Int.self, "SELECT COUNT(*) FROM (SELECT DISTINCT id FROM (\(driver.sql)) LIMIT ?)", driver.args + [bound + 1]) ?? 0
             counted = n > bound ? nil : n
         }
         guard limit > 0 else { return SearchPage(total: counted, resources: []) }
@@ -54,12 +52,12 @@ extension StoreReader {
         case .offset(let n): offset = n
         }
         let page = "SELECT DISTINCT id FROM (\(ids)) ORDER BY id LIMIT ? OFFSET ?"
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try db.rows("""
             SELECT r.id, r.json FROM resource r WHERE r.type = ? AND r.id IN (\(page)) ORDER BY r.id
-            """, arguments: StatementArguments([type] + args + [limit + 1, offset]))
+            """, [type] + args + [limit + 1, offset])
         let more = rows.count > limit
         let shown = rows.prefix(limit)
-        return SearchPage(total: counted, resources: shown.compactMap { try? JSONParser().parse($0[1] as Data) },
+        return SearchPage(total: counted, resources: shown.compactMap { try? JSONParser().parse($0[1] as [UInt8]) },
                           nextAfter: more ? shown.last?[0] : nil)
     }
 }

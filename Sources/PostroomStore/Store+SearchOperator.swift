@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What became of an operator's wish to reprocess a drop.
 public struct ReprocessState: Sendable, Equatable {
@@ -17,33 +16,33 @@ extension StoreReader {
         var out: [(String, String, Int)] = []
         // One indexed range per outcome (drop_file_outcome is on (outcome, received_at)).
         for outcome in ["accepted", "partial", "duplicate", "rejected"] {
-            out += try Row.fetchAll(db, sql: """
+            out += try db.rows("""
                 SELECT substr(received_at, 1, 13), COUNT(*) FROM drop_file WHERE outcome = ? AND received_at >= ?
                 GROUP BY 1 ORDER BY 1
-                """, arguments: [outcome, since]).map { ($0[0], outcome, $0[1]) }
+                """, [outcome, since]).map { ($0[0], outcome, $0[1]) }
         }
-        out += try Row.fetchAll(db, sql: """
+        out += try db.rows("""
             SELECT substr(received_at, 1, 13), COUNT(*) FROM drop_file WHERE outcome IS NULL AND state != 'done' AND received_at >= ?
             GROUP BY 1 ORDER BY 1
-            """, arguments: [since]).map { ($0[0], "in-flight", $0[1]) }
+            """, [since]).map { ($0[0], "in-flight", $0[1]) }
         return out
     }
 
     /// Whether a reprocess was asked for each drop, and whether the pipeline has run it again.
     public func reprocessStates(dropIDs: [String]) throws -> [String: ReprocessState] {
         var out: [String: ReprocessState] = [:]
-        let request = try db.cachedStatement(sql: """
+        let request: SQL = .cached("""
             SELECT state, requested_at FROM reprocess_request WHERE drop_id = ? ORDER BY seq DESC LIMIT 1
             """)
-        let again = try db.cachedStatement(sql: "SELECT id FROM drop_file WHERE reprocess_of = ? ORDER BY received_at DESC LIMIT 1")
+        let again: SQL = .cached("SELECT id FROM drop_file WHERE reprocess_of = ? ORDER BY received_at DESC LIMIT 1")
         let hasQueue = try db.tableExists("reprocess_request")
         for id in dropIDs {
             var s = ReprocessState()
-            if hasQueue, let row = try Row.fetchOne(request, arguments: [id]) {
+            if hasQueue, let row = try db.row(request, [id]) {
                 s.requestState = row[0]
                 s.requestedAt = row[1]
             }
-            s.reprocessedAs = try String.fetchOne(again, arguments: [id])
+            s.reprocessedAs = try db.value(String.self, again, [id])
             if s != ReprocessState() { out[id] = s }
         }
         return out
@@ -51,10 +50,10 @@ extension StoreReader {
 
     /// Drop counts by channel and outcome of one run.
     public func dropCounts(runID: String) throws -> [(channel: String, outcome: String, count: Int)] {
-        try Row.fetchAll(db, sql: """
+        try db.rows("""
             SELECT channel, COALESCE(outcome, state), COUNT(*) FROM drop_file WHERE run_id = ?
             GROUP BY channel, COALESCE(outcome, state) ORDER BY 1, 2
-            """, arguments: [runID]).map { ($0[0], $0[1], $0[2]) }
+            """, [runID]).map { ($0[0], $0[1], $0[2]) }
     }
 
     /// Drop counts by outcome per run, for the given runs.
@@ -68,7 +67,7 @@ extension StoreReader {
 
     /// The newest finished run in which nothing was rejected (no rejected or partial drop).
     public func lastCleanRun() throws -> RunRecord? {
-        try Row.fetchOne(db, sql: """
+        try db.row("""
             SELECT id, started_at, finished_at, mode, status, accepted, rejected, duplicates, held, archive_path FROM run r
             WHERE finished_at IS NOT NULL AND rejected = 0
               AND NOT EXISTS (SELECT 1 FROM drop_file d WHERE d.run_id = r.id AND d.outcome = 'partial')

@@ -12,7 +12,19 @@ public final class Store: Sendable {
         public var description: String
     }
 
-    let pool: DatabasePool
+    /// Where the state lives: the SQLite file (GRDB's pool) or another database behind a `StoreBackend`.
+    enum Backend: Sendable {
+        case sqlite(DatabasePool)
+        case other(any StoreBackend)
+    }
+
+    let backend: Backend
+    /// The SQLite pool (the SQLite store only: migrations, maintenance and tests of the file).
+    var pool: DatabasePool {
+        guard case .sqlite(let pool) = backend else { preconditionFailure("not a SQLite store") }
+        return pool
+    }
+    /// The database file, or for another backend its location (never a password).
     public let path: String
     /// How identifiers of one namespace meet across formats (the keys the store indexes).
     public let identity: IdentityNamespaces
@@ -20,6 +32,13 @@ public final class Store: Sendable {
     public let rekeyed: Bool
     /// Makes the view records of write transactions off the writer thread.
     let encoder = ViewRecordEncoder()
+
+    init(backend: Backend, path: String, identity: IdentityNamespaces, rekeyed: Bool) {
+        self.backend = backend
+        self.path = path
+        self.identity = identity
+        self.rekeyed = rekeyed
+    }
 
     /// Opens (creating and migrating when needed) the database at `path`.
     ///
@@ -39,7 +58,8 @@ public final class Store: Sendable {
         // against power loss by the pipeline's `syncfs` of the database's file system, which comes
         // before any acknowledgement is renamed into place (see `FileSystem.writeAtomically`).
         do {
-            pool = try DatabasePool(path: path, configuration: config)
+            let pool = try DatabasePool(path: path, configuration: config)
+            backend = .sqlite(pool)
             if !readOnly {
                 try pool.writeWithoutTransaction { db in
                     try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -48,10 +68,10 @@ public final class Store: Sendable {
                 }
                 try Schema.migrator.migrate(pool)
                 rekeyed = try pool.write { db in
-                    let w = StoreWriter(db: db, identity: identity, encoder: ViewRecordEncoder())
+                    let w = StoreWriter(db: GRDBExecutor(db), identity: identity, encoder: ViewRecordEncoder())
                     let r = try w.rekeyIfNeeded()
-                    try w.journal.flush(db)
-                    try w.journal.writeRecords(db)
+                    try w.journal.flush(w.db)
+                    try w.journal.writeRecords(w.db)
                     return r
                 }
             } else {
@@ -73,32 +93,47 @@ public final class Store: Sendable {
 
     /// Runs `body` in one write transaction; everything it does commits together or not at all.
     public func write<T>(_ body: (StoreWriter) throws -> T) throws -> T {
-        try pool.write { db in
-            let w = StoreWriter(db: db, identity: identity, encoder: encoder)
-            let result = try body(w)
-            try w.journal.flush(db)
-            try w.journal.writeRecords(db)
-            return result
+        switch backend {
+        case .sqlite(let pool): return try pool.write { db in try Self.write(GRDBExecutor(db), identity, encoder, body) }
+        case .other(let other): return try other.write { db in try Self.write(db, identity, encoder, body) }
         }
+    }
+
+    static func write<T>(_ db: any SQLExecutor, _ identity: IdentityNamespaces, _ encoder: ViewRecordEncoder,
+                         _ body: (StoreWriter) throws -> T) throws -> T {
+        let w = StoreWriter(db: db, identity: identity, encoder: encoder)
+        let result = try body(w)
+        try w.journal.flush(w.db)
+        try w.journal.writeRecords(w.db)
+        return result
     }
 
     /// Runs `body` on a read snapshot.
     public func read<T>(_ body: (StoreReader) throws -> T) throws -> T {
-        try pool.read { db in try body(StoreReader(db: db, identity: identity)) }
+        switch backend {
+        case .sqlite(let pool): return try pool.read { db in try body(StoreReader(db: GRDBExecutor(db), identity: identity)) }
+        case .other(let other): return try other.read { db in try body(StoreReader(db: db, identity: identity)) }
+        }
     }
 
     /// Checkpoints the WAL and reclaims free pages (after pruning).
     public func vacuum() throws {
-        try pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
-            try db.execute(sql: "VACUUM")
+        switch backend {
+        case .sqlite(let pool):
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                try db.execute(sql: "VACUUM")
+            }
+        case .other(let other):
+            try other.vacuum()
         }
     }
 }
 
 /// Read access to the store (any snapshot).
 public struct StoreReader {
-    let db: Database
+    /// The connection, inside the read's transaction (see `SQLExecutor`).
+    let db: any SQLExecutor
     /// The canonical keys of identifiers (see `IdentityNamespaces`).
     public let identity: IdentityNamespaces
     /// The writer's versions not yet in a view record (reads inside a write transaction see them).
@@ -107,13 +142,14 @@ public struct StoreReader {
 
 /// Write access inside one transaction.
 public struct StoreWriter {
-    let db: Database
+    /// The connection, inside the write's transaction (see `SQLExecutor`).
+    let db: any SQLExecutor
     /// The canonical keys of identifiers (see `IdentityNamespaces`).
     public let identity: IdentityNamespaces
     /// The resource versions written in this transaction, on their way to the view journal.
     let journal: ViewJournal
 
-    init(db: Database, identity: IdentityNamespaces, encoder: ViewRecordEncoder) {
+    init(db: any SQLExecutor, identity: IdentityNamespaces, encoder: ViewRecordEncoder) {
         self.db = db
         self.identity = identity
         journal = ViewJournal(encoder: encoder)
@@ -130,10 +166,9 @@ public struct StoreWriter {
         journal.savepointDepth += 1
         do {
             defer { journal.savepointDepth -= 1 }
-            try db.inSavepoint {
+            try db.savepoint {
                 result = try body()
                 try journal.flush(db, from: mark.entries)
-                return .commit
             }
         } catch {
             journal.rollBack(to: mark)

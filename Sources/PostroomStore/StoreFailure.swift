@@ -11,6 +11,7 @@ extension Store {
     /// (`EX_TEMPFAIL`) when it is busy or locked; nil for anything else.
     public static func exitCode(for error: any Error) -> Int32? {
         if let failure = error as? Failure { return failure.description.contains("cannot open") ? 74 : nil }
+        if let failure = error as? any StoreBackendError { return failure.storeExitCode }
         guard let db = error as? DatabaseError else { return nil }
         switch db.resultCode.primaryResultCode {
         case .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM: return 74

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The FHIR view off the critical path (DESIGN.md §5, PERFORMANCE.md "Deferred FHIR view").
 ///
@@ -57,15 +56,24 @@ final class ViewJournal {
 
     /// Makes the entries added after `from` one record: its keys are written now (reads by id see it
     /// at once), its data is encoded on the encoder's thread and inserted by `writeRecords`.
-    func flush(_ db: Database, from: Int = 0) throws {
+    func flush(_ db: any SQLExecutor, from: Int = 0) throws {
         guard entries.count > from else { return }
         let slice = Array(entries[from...])
-        let seq = try nextSeq ?? (Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM view_record")) ?? 1)
-        nextSeq = seq + 1
-        let key = try db.cachedStatement(sql: "INSERT OR REPLACE INTO view_key (type, id, version, record) VALUES (?, ?, ?, ?)")
-        for e in slice { try key.execute(arguments: [e.type, e.id, e.version, seq]) }
+        let seq = try recordSeq(db)
+        let key: SQL = .cached("INSERT OR REPLACE INTO view_key (type, id, version, record) VALUES (?, ?, ?, ?)")
+        for e in slice { try db.execute(key, [e.type, e.id, e.version, seq]) }
         records.submit(seq: seq, messageID: slice.first?.messageID, entries: slice)
         truncate(to: from)
+    }
+
+    /// The seq of the next record: drawn from the database's sequence where it keeps one (several
+    /// PostgreSQL nodes write at once), else the table's next rowid, read once per transaction (SQLite's
+    /// one writer).
+    private func recordSeq(_ db: any SQLExecutor) throws -> Int64 {
+        if let drawn = try db.reserveIdentity(table: "view_record", column: "seq") { return drawn }
+        let seq = try nextSeq ?? (db.value(Int64.self, .cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM view_record")) ?? 1)
+        nextSeq = seq + 1
+        return seq
     }
 
     /// The entries of a record of this transaction not yet inserted, if `seq` is one.
@@ -81,23 +89,22 @@ final class ViewJournal {
     /// Inserts the records encoded so far, without waiting for the others (outside savepoints only),
     /// so that a transaction of many messages — a streamed Bundle's thousands of entries — does not
     /// hold its records in memory until it commits.
-    func writeEncodedRecords(_ db: Database) throws {
+    func writeEncodedRecords(_ db: any SQLExecutor) throws {
         guard savepointDepth == 0 else { return }
         try insert(records.takeEncoded(), db)
     }
 
     /// Inserts this transaction's remaining records (waiting for the last ones to be encoded): the
     /// last step before the commit.
-    func writeRecords(_ db: Database) throws {
+    func writeRecords(_ db: any SQLExecutor) throws {
         try insert(records.finish(), db)
         nextSeq = nil
     }
 
-    private func insert(_ done: [(seq: Int64, messageID: String?, data: [UInt8])], _ db: Database) throws {
-        guard !done.isEmpty else { return }
-        let insert = try db.cachedStatement(sql: "INSERT INTO view_record (seq, message_id, data) VALUES (?, ?, ?)")
+    private func insert(_ done: [(seq: Int64, messageID: String?, data: [UInt8])], _ db: any SQLExecutor) throws {
+        let insert: SQL = .cached("INSERT INTO view_record (seq, message_id, data) VALUES (?, ?, ?)")
         for r in done {
-            try insert.execute(arguments: [r.seq, r.messageID, Data(r.data)])
+            try db.execute(insert, [r.seq, r.messageID, r.data])
         }
     }
 
@@ -124,17 +131,16 @@ extension StoreReader {
     /// The newest journalled (not yet materialised) version of a resource, unflushed ones included.
     func journalled(type: String, id: String) throws -> ViewEntry? {
         if let e = journal?.latest(type: type, id: id) { return e }
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+        guard let row = try db.row(.cached("""
             SELECT version, record FROM view_key WHERE type = ? AND id = ? AND record >= \(ViewJournal.oldestRecord)
             ORDER BY version DESC LIMIT 1
-            """), arguments: [type, id]) else { return nil }
+            """), [type, id]) else { return nil }
         return try journalEntry(type: type, id: id, version: row[0], record: row[1])
     }
 
     /// Every journalled version of a resource, newest first.
     func journalledVersions(type: String, id: String) throws -> [ViewEntry] {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT version, record FROM view_key WHERE type = ? AND id = ? AND record >= \(ViewJournal.oldestRecord) ORDER BY version DESC"),
-                                    arguments: [type, id])
+        let rows = try db.rows(.cached("SELECT version, record FROM view_key WHERE type = ? AND id = ? AND record >= \(ViewJournal.oldestRecord) ORDER BY version DESC"), [type, id])
         var out = (journal?.entries ?? []).filter { $0.type == type && $0.id == id }.reversed().map(\.viewEntry)
         for r in rows { if let e = try journalEntry(type: type, id: id, version: r[0], record: r[1]) { out.append(e) } }
         return out
@@ -144,20 +150,20 @@ extension StoreReader {
         if let entries = try journal?.pendingRecord(record) {
             return entries.last { $0.type == type && $0.id == id && $0.version == version }
         }
-        guard let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM view_record WHERE seq = ?"), arguments: [record]) else {
+        guard let data = try db.value([UInt8].self, .cached("SELECT data FROM view_record WHERE seq = ?"), [record]) else {
             return nil
         }
-        return try ViewRecord.decode(ViewCompressor.inflate([UInt8](data)))?.last { $0.type == type && $0.id == id && $0.version == version }
+        return try ViewRecord.decode(ViewCompressor.inflate(data))?.last { $0.type == type && $0.id == id && $0.version == version }
     }
 
     /// The newest record in the journal (0 when it is empty): a mark for `materialiseView(upTo:)`.
     public func lastViewRecord() throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM view_record") ?? 0
+        try db.value(Int64.self, "SELECT MAX(seq) FROM view_record") ?? 0
     }
 
     /// The journal's keys: of versions waiting, and stale ones (their record already materialised).
     public func viewKeys() throws -> (waiting: Int, stale: Int) {
-        let row = try Row.fetchOne(db, sql: """
+        let row = try db.row("""
             SELECT COUNT(*) FILTER (WHERE record >= \(ViewJournal.oldestRecord)), COUNT(*) FILTER (WHERE record < \(ViewJournal.oldestRecord))
             FROM view_key
             """)
@@ -166,12 +172,12 @@ extension StoreReader {
 
     /// How many records wait to be materialised.
     public func pendingViewRecords() throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM view_record") ?? 0
+        try db.value(Int.self, "SELECT COUNT(*) FROM view_record") ?? 0
     }
 
     /// Whether every resource version is in the view (the search index and the resource tables).
     public func viewIsMaterialised() throws -> Bool {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM view_record LIMIT 1")) == nil
+        try db.value(Int.self, .cached("SELECT 1 FROM view_record LIMIT 1")) == nil
     }
 }
 
@@ -183,22 +189,22 @@ extension StoreWriter {
     /// are not deleted one by one: a key whose record is gone is stale (every query of `view_key`
     /// ignores keys older than the oldest record), and all keys go when the journal is empty.
     func materialiseRecords(limit: Int, upTo last: Int64 = .max) throws -> Int {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, data FROM view_record WHERE seq <= ? ORDER BY seq LIMIT ?"),
-                                    arguments: [last, limit])
+        let rows = try db.rows(.cached("SELECT seq, data FROM view_record WHERE seq <= ? ORDER BY seq LIMIT ?"), [last, limit])
         var searchRows = SearchRowBatch()
         for r in rows {
             let seq: Int64 = r[0]
-            guard let entries = try ViewRecord.decode(ViewCompressor.inflate([UInt8](r[1] as Data))) else {
+            guard let entries = try ViewRecord.decode(ViewCompressor.inflate(r[1] as [UInt8])) else {
                 throw ViewRecordFailure(description: "view record \(seq) cannot be read")
             }
             for e in entries { try materialise(e, into: &searchRows) }
         }
         try searchRows.insert(db)
-        if let last = rows.last {
-            let seq: Int64 = last[0]
-            try db.cachedStatement(sql: "DELETE FROM view_record WHERE seq <= ?").execute(arguments: [seq])
-            if try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM view_record LIMIT 1")) == nil {
-                try db.execute(sql: "DELETE FROM view_key")
+        if !rows.isEmpty {
+            // Exactly the records read: with several PostgreSQL writers a record of a lower seq can commit
+            // after this read, and a range would delete it unmaterialised.
+            for r in rows { try db.execute(.cached("DELETE FROM view_record WHERE seq = ?"), [r[0] as Int64]) }
+            if try db.value(Int.self, .cached("SELECT 1 FROM view_record LIMIT 1")) == nil {
+                try db.execute("DELETE FROM view_key")
             }
         }
         return rows.count
@@ -211,7 +217,7 @@ extension StoreWriter {
     /// journal may never be empty, and stale keys would otherwise pile up. One scan of `view_key`,
     /// once per materialisation.
     func forgetStaleKeys() throws {
-        try db.execute(sql: "DELETE FROM view_key WHERE record < \(ViewJournal.oldestRecord)")
+        try db.execute("DELETE FROM view_key WHERE record < \(ViewJournal.oldestRecord)")
     }
 }
 
@@ -225,19 +231,19 @@ struct SearchRowBatch {
     }
 
     /// Inserts the rows through a temporary table, so that SQLite sorts them by the index's key.
-    func insert(_ db: Database) throws {
+    func insert(_ db: any SQLExecutor) throws {
         guard !bySource.isEmpty else { return }
-        try db.execute(sql: """
+        try db.execute("""
             CREATE TEMP TABLE IF NOT EXISTS search_param_batch (src_type TEXT, src_id TEXT, type TEXT, id TEXT, name TEXT,
                 system TEXT, value TEXT, lo TEXT, hi TEXT)
             """)
-        let stage = try db.cachedStatement(sql: """
+        let stage: SQL = .cached("""
             INSERT INTO temp.search_param_batch (src_type, src_id, type, id, name, system, value, lo, hi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for (_, s) in bySource {
-            for r in s.rows { try stage.execute(arguments: [s.type, s.id, r.type, r.id, r.name, r.system, r.value, r.lo, r.hi]) }
+            for r in s.rows { try db.execute(stage, [s.type, s.id, r.type, r.id, r.name, r.system, r.value, r.lo, r.hi]) }
         }
-        try db.execute(sql: """
+        try db.execute("""
             INSERT INTO search_param (src_type, src_id, type, id, name, system, value, lo, hi)
                 SELECT src_type, src_id, type, id, name, system, value, lo, hi FROM temp.search_param_batch
                 ORDER BY type, name, value, system, id;

@@ -3,6 +3,7 @@ import Foundation
 import PostroomConfig
 import PostroomCore
 import PostroomPipeline
+import PostroomPostgres
 import PostroomStore
 
 /// `postroom check`: whether every expected file came (`expect`, `maxSilenceHours`), for a
@@ -41,10 +42,10 @@ enum ExpectationReading {
             }
             now = d
         }
-        guard FileManager.default.fileExists(atPath: config.database) else {
+        guard config.storeExists else {
             return try Expectations.evaluate(config, now: now, count: { _, _, _ in 0 }, last: { _ in nil })
         }
-        let store = try Store(path: config.database, readOnly: true, identity: config.identity)
+        let store = try config.openStore(readOnly: true)
         return try store.read { try Expectations.evaluate(config, reader: $0, now: now) }
     }
 

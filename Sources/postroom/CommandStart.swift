@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PostroomConfig
 import PostroomPipeline
+import PostroomPostgres
 import PostroomStore
 
 /// How the commands that read the database start: `--config` and `--json`, then the configuration
@@ -43,9 +44,9 @@ struct PipelineOptions: ParsableArguments {
 
 /// Opens the database of `config` read-only; exits 65 when there is none yet.
 func openStoreForReading(_ config: PipelineConfig) throws -> Store {
-    guard FileManager.default.fileExists(atPath: config.database) else {
+    guard config.storeExists else {
         printError("postroom: no database at \(config.database): nothing has run yet")
         throw ExitCode(Postroom.Exit.dataError)
     }
-    return try Store(path: config.database, readOnly: true, identity: config.identity)
+    return try config.openStore(readOnly: true)
 }

@@ -47,18 +47,13 @@ struct ConfigOption: ParsableArguments {
     @Option(name: .long, help: "The pipeline configuration file.")
     var config: String = "pipeline.json"
 
-    /// Loads the configuration or exits 78 naming the key at fault. A command that opens the store
-    /// (`needsStore`, every one but `validate`) also exits 78 for a store this build cannot open yet.
-    func load(needsStore: Bool = true) throws -> PipelineConfig {
+    /// Loads the configuration or exits 78 naming the key at fault.
+    func load() throws -> PipelineConfig {
         let loaded: PipelineConfig
         do {
             loaded = try PipelineConfig.load(path: config)
         } catch {
             printError("postroom: configuration error: \(error)")
-            throw ExitCode(Postroom.Exit.config)
-        }
-        if needsStore, let refusal = StoreAvailability.refusal(for: loaded.store) {
-            printError("postroom: configuration error: \(refusal)")
             throw ExitCode(Postroom.Exit.config)
         }
         return loaded

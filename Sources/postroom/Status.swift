@@ -3,6 +3,7 @@ import Foundation
 import PostroomConfig
 import PostroomCore
 import PostroomPipeline
+import PostroomPostgres
 import PostroomStore
 
 /// `postroom status`: counts by channel and outcome, held results, Tasks by status, last runs.
@@ -16,11 +17,11 @@ struct Status: ParsableCommand {
 
     func run() throws {
         let config = try options.config.load()
-        guard FileManager.default.fileExists(atPath: config.database) else {
+        guard config.storeExists else {
             print("No database yet at \(SummaryText.relative(config.database)): nothing has run.")
             return
         }
-        let store = try Store(path: config.database, readOnly: true, identity: config.identity)
+        let store = try config.openStore(readOnly: true)
         let expectations = try ExpectationReading.evaluate(config, at: at)
         let (drops, reports, tasks, runs) = try store.read { r in
             (try r.dropCounts(), try r.reportCounts(), try r.taskCounts(), try r.runs(limit: 5))

@@ -25,7 +25,7 @@ struct Validate: ParsableCommand {
     /// The formats and decoding options: a channel's own when `--channel` names one.
     func rules() throws -> (formats: Set<PayloadFormat>, options: DecodeOptions) {
         guard let channel else { return (Set(PayloadFormat.allCases), DecodeOptions(timeZone: timeZone ?? "Europe/London")) }
-        let loaded = try ConfigOption.parse(["--config", config]).load(needsStore: false)
+        let loaded = try ConfigOption.parse(["--config", config]).load()
         guard let ch = loaded.channel(named: channel) else {
             printError("postroom: no channel named \(channel) in \(config)")
             throw ExitCode(Postroom.Exit.usage)

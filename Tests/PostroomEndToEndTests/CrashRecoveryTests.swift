@@ -149,6 +149,7 @@ import Glibc
                 { "name": "orders", "formats": ["hl7v2"], "role": "placer", "completion": { "mode": "rename" } },
                 { "name": "results", "formats": ["hl7v2"], "role": "placer", "completion": { "mode": "rename" } } ] }
             """.write(toFile: ws.config, atomically: true, encoding: .utf8)
+        try ws.keepStoreInConfig()   // the runs below start the executable themselves
         var originals: [String: [UInt8]] = [:]
         // Enough drops that a run lasts longer than the longest wait before its kill, however fast it gets.
         let count = 400

@@ -65,7 +65,7 @@ import Testing
         for c in cases { try c.resultFirst ? drop(ws, request: c) : drop(ws, result: c) }
         #expect([0, 65].contains(try ws.run().code))
 
-        let store = try Store(path: ws.data + "/postroom.sqlite", readOnly: true, identity: Self.identity)
+        let store = try ws.store(identity: Self.identity)
         for c in cases {
             let request = try #require(try store.read { try $0.requestMatches(keys: ["plac|EPR|\(c.number)"]).first?.request }, "\(c)")
             let reports = try store.read { try $0.reports(requestID: request.id) }
@@ -94,7 +94,7 @@ import Testing
         let ws = try Self.workspace()
         try ws.drop(CrossFormat.request(.v2Order, "PLC9001", nhs: Self.same).bytes, as: "order.hl7", channel: "orders")
         #expect(try ws.run().code == 0)
-        let store = try Store(path: ws.data + "/postroom.sqlite", readOnly: true, identity: Self.identity)
+        let store = try ws.store(identity: Self.identity)
         let task = try #require(try store.read { try $0.tasks().first })
         let resource = try #require(try store.read { try $0.resource(type: "Task", id: task.id) })
         let identifier = try #require(resource["identifier"]?[0])
@@ -135,7 +135,7 @@ import Testing
             """
         try ws.drop(Array(bundle.utf8), as: "document.json", channel: "results")
         #expect(try ws.run().code == 0)
-        let store = try Store(path: ws.data + "/postroom.sqlite", readOnly: true, identity: Self.identity)
+        let store = try ws.store(identity: Self.identity)
         let request = try #require(try store.read { try $0.requestMatches(keys: ["plac|EPR|PLC9101"]).first?.request })
         let reports = try store.read { try $0.reports(requestID: request.id) }
         #expect(reports.map(\.kind) == ["DocumentReference"] && reports.first?.state == .linked)
@@ -185,7 +185,7 @@ import Testing
         try FileManager.default.removeItem(atPath: ws.config)
         try FileManager.default.copyItem(atPath: with.config, toPath: ws.config)
         #expect(try ws.run().code == 0)
-        let store = try Store(path: ws.data + "/postroom.sqlite", readOnly: true, identity: Self.identity)
+        let store = try ws.store(identity: Self.identity)
         #expect(try store.read { try $0.reports(state: .held) }.isEmpty)
         let request = try #require(try store.read { try $0.requestMatches(keys: ["plac|EPR|PLC9301"]).first?.request })
         #expect(try store.read { try $0.reports(requestID: request.id) }.map(\.state) == [.linked])

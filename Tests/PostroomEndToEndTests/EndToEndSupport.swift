@@ -1,6 +1,8 @@
 import Foundation
 import PostroomArchive
+import PostroomConfig
 import PostroomCore
+import PostroomPostgres
 import PostroomStore
 
 /// The repository root (this file lives in Tests/PostroomEndToEndTests/).
@@ -11,12 +13,33 @@ final class Workspace {
     let root: String
     var config: String { root + "/pipeline.json" }
     var data: String { root + "/data" }
+    /// The workspace's PostgreSQL database when the suite runs on PostgreSQL (`EndToEndStore`).
+    let postgres: PostgresLocation?
+    /// Its `store` entry, put back into a configuration a test rewrote without one.
+    let storeEntry: String?
 
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("postroom-e2e-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        let sample = try String(contentsOfFile: repositoryRoot + "/pipeline.json", encoding: .utf8)
-        try sample.replacingOccurrences(of: "\"data\": \"demo\"", with: "\"data\": \"data\"").write(toFile: config, atomically: true, encoding: .utf8)
+        var sample = try String(contentsOfFile: repositoryRoot + "/pipeline.json", encoding: .utf8)
+            .replacingOccurrences(of: "\"data\": \"demo\"", with: "\"data\": \"data\"")
+        if EndToEndStore.postgres {
+            let (entry, location) = try EndToEndStore.newDatabase()
+            postgres = location
+            storeEntry = entry
+            sample = EndToEndStore.withStore(sample, entry)
+        } else {
+            postgres = nil
+            storeEntry = nil
+        }
+        try sample.write(toFile: config, atomically: true, encoding: .utf8)
+    }
+
+    /// On PostgreSQL: the configuration names the workspace's database, even after a test rewrote it.
+    func keepStoreInConfig() throws {
+        guard let storeEntry, let text = try? String(contentsOfFile: config, encoding: .utf8), !text.contains("\"store\"") else { return }
+        let with = EndToEndStore.withStore(text, storeEntry)
+        if with != text { try with.write(toFile: config, atomically: true, encoding: .utf8) }
     }
 
     deinit { try? FileManager.default.removeItem(atPath: root) }
@@ -45,6 +68,7 @@ final class Workspace {
     /// Runs the real `postroom` executable; returns its exit code and output.
     @discardableResult
     func postroom(_ args: [String], environment: [String: String] = [:]) throws -> (code: Int32, stdout: String, stderr: String) {
+        try keepStoreInConfig()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: postroomBinary)
         p.arguments = args
@@ -72,7 +96,14 @@ final class Workspace {
         (FileManager.default.contents(atPath: data + "/" + path)).map { [UInt8]($0) } ?? []
     }
 
-    func store() throws -> Store { try Store(path: data + "/postroom.sqlite", readOnly: true) }
+    /// The store the workspace's configuration names (a test may have rewritten it without `store`).
+    func store(identity: IdentityNamespaces = .standard) throws -> Store {
+        try keepStoreInConfig()
+        if case .postgres(let location) = try PipelineConfig.load(path: config).store {
+            return try Store(backend: PostgresStoreBackend(location), identity: identity)
+        }
+        return try Store(path: data + "/postroom.sqlite", readOnly: true, identity: identity)
+    }
 
     /// Every archive under `archive/`, with its members' bytes.
     func archives() throws -> [String: [String: [UInt8]]] {

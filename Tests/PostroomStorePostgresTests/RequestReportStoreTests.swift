@@ -1,0 +1,1 @@
+../PostroomStoreTests/RequestReportStoreTests.swift

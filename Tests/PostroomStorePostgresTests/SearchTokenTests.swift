@@ -1,0 +1,1 @@
+../PostroomStoreTests/SearchTokenTests.swift
