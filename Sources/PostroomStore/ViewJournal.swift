@@ -38,7 +38,7 @@ final class ViewJournal {
         let slice = entries[from...]
         let data = try compressor.deflate(ViewRecord.encode(slice))
         try db.execute(.cached("INSERT INTO view_record (message_id, data) VALUES (?, ?)"), [slice.first?.messageID, data])
-        let seq = db.lastInsertedID
+        let seq = try db.lastInsertedID()
         let key: SQL = .cached("INSERT OR REPLACE INTO view_key (type, id, version, record) VALUES (?, ?, ?, ?)")
         for e in slice { try db.execute(key, [e.type, e.id, e.version, seq]) }
         truncate(to: from)

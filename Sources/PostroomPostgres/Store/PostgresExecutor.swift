@@ -67,8 +67,11 @@ public final class PostgresExecutor: SQLExecutor {
     public var changes: Int { lastChanges }
 
     /// The key the last INSERT drew from an identity column (`lastval()`: the session's last sequence value).
-    public var lastInsertedID: Int64 {
-        (try? session.query("SELECT lastval()").rows.first?.decode(Int64.self)) ?? 0
+    public func lastInsertedID() throws -> Int64 {
+        guard let row = try session.query("SELECT lastval()").rows.first else {
+            throw PostgresFailure(kind: .statement, message: "PostgreSQL: lastval() gave no row")
+        }
+        return try row.decode(Int64.self)
     }
 
     public func savepoint(_ body: () throws -> Void) throws {
