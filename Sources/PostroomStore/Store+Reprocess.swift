@@ -16,7 +16,7 @@ extension StoreWriter {
     @discardableResult
     public func requestReprocess(dropID: String, actor: String, at: String) throws -> Int64 {
         try db.execute("INSERT INTO reprocess_request (drop_id, requested_at, actor, state) VALUES (?, ?, ?, 'pending')", [dropID, at, actor])
-        let seq = db.lastInsertedID
+        let seq = try db.lastInsertedID()
         try audit(at: at, actor: actor, action: "reprocess-requested", target: dropID, detail: "request \(seq)")
         return seq
     }

@@ -39,18 +39,19 @@ final class ViewJournal {
         if entries.count > count { entries.removeSubrange(count...) }
     }
 
-    /// Where a savepoint starts: its entries and its records.
+    /// Where a savepoint starts: its entries, its records and the next seq.
     struct Mark {
         var entries: Int
+        var records: Int
         var seq: Int64?
     }
 
-    var mark: Mark { Mark(entries: entries.count, seq: nextSeq) }
+    var mark: Mark { Mark(entries: entries.count, records: records.submittedCount, seq: nextSeq) }
 
     /// Forgets what a rolled-back savepoint added: its entries and the records it flushed.
     func rollBack(to mark: Mark) {
         truncate(to: mark.entries)
-        if nextSeq != mark.seq { records.forget(from: mark.seq ?? .min) }
+        records.forget(keepingFirst: mark.records)
         nextSeq = mark.seq
     }
 
@@ -91,6 +92,8 @@ final class ViewJournal {
     /// hold its records in memory until it commits.
     func writeEncodedRecords(_ db: any SQLExecutor) throws {
         guard savepointDepth == 0 else { return }
+        // Outside every savepoint nothing submitted so far can be rolled back on its own any more.
+        records.settleSubmitted()
         try insert(records.takeEncoded(), db)
     }
 

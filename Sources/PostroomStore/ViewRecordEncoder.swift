@@ -58,6 +58,16 @@ final class ViewRecordEncoder: Sendable {
         /// Records submitted and not yet handed to the thread (the writer's side only).
         private nonisolated(unsafe) var unsent: [(seq: Int64, token: Int)] = []
         private nonisolated(unsafe) var tokens = 0
+        /// Seqs submitted since the writer was last outside every savepoint, in order: what a savepoint
+        /// rolled back forgets is those submitted after its mark (seqs drawn from a database sequence
+        /// need not follow each other).
+        private nonisolated(unsafe) var submitted: [Int64] = []
+
+        /// How many records were submitted since `settleSubmitted` (a savepoint's mark).
+        var submittedCount: Int { submitted.count }
+
+        /// Outside every savepoint: no mark refers to what was submitted before.
+        func settleSubmitted() { submitted.removeAll(keepingCapacity: true) }
 
         /// Queues the entries of record `seq`; every `chunk` records go to the encoder thread.
         func submit(seq: Int64, messageID: String?, entries: [JournalEntry]) {
@@ -65,6 +75,7 @@ final class ViewRecordEncoder: Sendable {
             let token = tokens
             records.withLock { $0[seq] = .waiting(token: token, messageID: messageID, entries: entries) }
             unsent.append((seq, token))
+            submitted.append(seq)
             if unsent.count >= ViewRecordEncoder.chunk { send() }
         }
 
@@ -91,10 +102,13 @@ final class ViewRecordEncoder: Sendable {
             }
         }
 
-        /// Forgets records from `seq` on (their savepoint was rolled back).
-        func forget(from seq: Int64) {
-            unsent.removeAll { $0.seq >= seq }
-            records.withLock { r in r = r.filter { $0.key < seq } }
+        /// Forgets the records submitted after the first `count` (their savepoint was rolled back).
+        func forget(keepingFirst count: Int) {
+            guard submitted.count > count else { return }
+            let gone = Set(submitted[count...])
+            submitted.removeSubrange(count...)
+            unsent.removeAll { gone.contains($0.seq) }
+            records.withLock { r in for seq in gone { r[seq] = nil } }
         }
 
         /// The entries of record `seq` (for a read inside the transaction), encoded or not.

@@ -119,9 +119,9 @@ import Testing
     @Test func changesAndInsertedIDsAreCounted() throws {
         try withExecutor { (x: GRDBExecutor) throws in
             try x.execute(.cached("INSERT INTO t (s) VALUES (?)"), ["a"])
-            let first = x.lastInsertedID
+            let first = x.lastInsertedID()
             try x.execute(.cached("INSERT INTO t (s) VALUES (?)"), ["b"])
-            #expect(x.lastInsertedID == first + 1)
+            #expect(x.lastInsertedID() == first + 1)
             try x.execute("INSERT INTO t (s) VALUES ('c')")
             try x.execute(.cached("UPDATE t SET i = 1 WHERE s != ?"), ["a"])
             #expect(x.changes == 2)

@@ -67,8 +67,11 @@ public final class PostgresExecutor: SQLExecutor {
     public var changes: Int { lastChanges }
 
     /// The key the last INSERT drew from an identity column (`lastval()`: the session's last sequence value).
-    public var lastInsertedID: Int64 {
-        (try? session.query("SELECT lastval()").rows.first?.decode(Int64.self)) ?? 0
+    public func lastInsertedID() throws -> Int64 {
+        guard let row = try session.query("SELECT lastval()").rows.first else {
+            throw PostgresFailure(kind: .statement, message: "PostgreSQL: lastval() gave no row")
+        }
+        return try row.decode(Int64.self)
     }
 
     public func savepoint(_ body: () throws -> Void) throws {
@@ -88,7 +91,7 @@ public final class PostgresExecutor: SQLExecutor {
 
     /// `nextval` of the column's identity sequence: unique across every node's transactions.
     public func reserveIdentity(table: String, column: String) throws -> Int64? {
-        try session.query("SELECT nextval(pg_get_serial_sequence('\(table)', '\(column)'))").rows.first?.decode(Int64.self)
+        try value(Int64.self, "SELECT nextval(pg_get_serial_sequence(?, ?))", [table, column])
     }
 
     public func tableExists(_ name: String) throws -> Bool {

@@ -83,7 +83,7 @@ final class GRDBExecutor: SQLExecutor {
 
     var changes: Int { db.changesCount }
 
-    var lastInsertedID: Int64 { db.lastInsertedRowID }
+    func lastInsertedID() -> Int64 { db.lastInsertedRowID }
 
     func savepoint(_ body: () throws -> Void) throws {
         try db.inSavepoint {

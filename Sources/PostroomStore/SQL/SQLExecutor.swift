@@ -59,8 +59,8 @@ public protocol SQLExecutor: AnyObject {
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     var changes: Int { get }
 
-    /// The key the last INSERT gave its row (SQLite's rowid; on PostgreSQL, `RETURNING` the key).
-    var lastInsertedID: Int64 { get }
+    /// The key the last INSERT gave its row (SQLite's rowid; on PostgreSQL, the identity column's value).
+    func lastInsertedID() throws -> Int64
 
     /// Runs `body` in a savepoint: if it throws, its changes are undone and the error rethrown.
     func savepoint(_ body: () throws -> Void) throws
