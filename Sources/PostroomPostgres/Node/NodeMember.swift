@@ -91,7 +91,14 @@ public final class NodeMember: WriteFence, @unchecked Sendable {
     /// Every node, for adoption of the files of dead ones.
     public func nodes() throws -> [NodeStatus] { try PostgresNode.list(control, staleAfter: lease) }
 
+    /// The first statements of every write transaction of the node: the nodes' writes take turns (one
+    /// advisory lock, so a transaction storing or looking up correlation keys sees what another node
+    /// committed before it, as one node's single writer does); a session left idle inside its transaction
+    /// (the process paused, or cut off) is ended by the server after the lease, releasing its locks;
+    /// and the node's claims are checked and locked (the fencing).
     public func begin(_ s: PostgresSession) throws {
+        try s.execute("SET LOCAL idle_in_transaction_session_timeout = \(Int(max(lease, 2) * 1000))")
+        try s.execute("SELECT pg_advisory_xact_lock(hashtextextended('postroom node writes', 0))")
         let claims = lock.withLock { Array(held.values) }
         guard !claims.isEmpty else { return }
         let tokens = claims.map(\.token)
