@@ -28,6 +28,9 @@ public struct NodeOptions: Sendable {
         c.workFolder = base + "/work"
         c.lockFile = base + "/postroom.lock"
         c.metricsFile = base + "/metrics.prom"
+        // A drop's claim lasts until its original is archived; small parts keep a node's claims few
+        // (every commit checks them all) and hand finished drops back early.
+        c.archivePartDrops = min(c.archivePartDrops, max(c.groupSize * 4, 64))
         return c
     }
 }

@@ -93,11 +93,12 @@ public final class NodeMember: WriteFence, @unchecked Sendable {
 
     /// The first statements of every write transaction of the node: the nodes' writes take turns (one
     /// advisory lock, so a transaction storing or looking up correlation keys sees what another node
-    /// committed before it, as one node's single writer does); a session left idle inside its transaction
-    /// (the process paused, or cut off) is ended by the server after the lease, releasing its locks;
-    /// and the node's claims are checked and locked (the fencing).
+    /// committed before it, as one node's single writer does), and the node's claims are checked and
+    /// locked until the commit (the fencing). A node paused inside its transaction keeps the lock and
+    /// its claims until it goes on (or its connection is dropped): no takeover can race its commit.
+    /// (`idle_in_transaction_session_timeout` would free the others sooner, but postgres-nio was seen
+    /// to never answer the next statement on a connection the server ended while the process was stopped.)
     public func begin(_ s: PostgresSession) throws {
-        try s.execute("SET LOCAL idle_in_transaction_session_timeout = \(Int(max(lease, 2) * 1000))")
         try s.execute("SELECT pg_advisory_xact_lock(hashtextextended('postroom node writes', 0))")
         let claims = lock.withLock { Array(held.values) }
         guard !claims.isEmpty else { return }
