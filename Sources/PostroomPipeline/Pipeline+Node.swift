@@ -97,9 +97,10 @@ extension Pipeline {
 
     /// Drops this node holds that were never recorded (their node died between its claim and its
     /// record): processed from where the claim says the file is.
-    func unrecordedClaims(_ member: NodeMember, known: inout Set<String>, session: RunSession) throws -> [Intake] {
+    func unrecordedClaims(_ member: NodeMember, known: inout Set<String>, session: RunSession, only: Set<String>? = nil) throws -> [Intake] {
         var out: [Intake] = []
-        for c in member.claims.values.sorted(by: { ($0.claimedAt, $0.dropID) < ($1.claimedAt, $1.dropID) }) where !known.contains(c.dropID) {
+        for c in member.claims.values.sorted(by: { ($0.claimedAt, $0.dropID) < ($1.claimedAt, $1.dropID) })
+            where !known.contains(c.dropID) && only.map({ $0.contains(c.dropID) }) != false {
             guard let ch = config.channel(named: c.channel), try store.read({ try $0.drop(id: c.dropID) }) == nil else { continue }
             known.insert(c.dropID)
             guard let st = FileSystem.status(c.workPath) else {
@@ -125,5 +126,27 @@ extension Pipeline {
             try? FileSystem.rename(work, inbox)
             throw error
         }
+    }
+}
+
+extension Pipeline {
+    /// Between groups of a long run, at most every third of the lease: drops of a node that died or
+    /// paused past its lease are taken over and finished now, not only at this node's next poll.
+    func takeOverDuringRun(_ member: NodeMember, session: RunSession) throws {
+        guard member.takeoverDue() else { return }
+        let taken = try member.takeOverExpired(limit: max(config.groupSize * 8, 1024))
+        guard !taken.isEmpty else { return }
+        logger.warning("took over drops of another node", metadata: [
+            "count": .stringConvertible(taken.count), "from": .string(Set(taken.compactMap(\.takenOverFrom)).sorted().joined(separator: ","))])
+        let ids = Set(taken.map(\.dropID))
+        let unfinished = try store.read { try $0.unfinishedDrops() }.filter { d in ids.contains(d.id) || d.parentDrop.map(ids.contains) == true }
+        var work = try sortUnfinished(unfinished)
+        var known = Set(unfinished.map(\.id))
+        work.toProcess += try unrecordedClaims(member, known: &known, session: session, only: ids)
+        try store.write { _ in }  // claims of drops already done go
+        guard !work.isEmpty else { return }
+        // The run's archive belongs to the placing stage while it has work: let it finish first.
+        try session.placer.drain()
+        try finish(work, session: session)
     }
 }

@@ -157,7 +157,7 @@ extension Pipeline {
         for group in stride(from: 0, to: toProcess.count, by: config.groupSize) {
             try processGroup(Array(toProcess[group..<min(group + config.groupSize, toProcess.count)]), session: session)
         }
-        session.summary.recovered = toProcess.count + work.toError.count + work.toArchive.count
+        session.summary.recovered += toProcess.count + work.toError.count + work.toArchive.count
     }
 
     /// A run killed after its archive was renamed into place but before its drops were marked:

@@ -158,6 +158,7 @@ public final class Pipeline: Sendable {
                 guard !ready.isEmpty else { continue }
                 found = true
                 for slice in groups(ready) where !stop.isSet {
+                    if let member { try takeOverDuringRun(member, session: session) }
                     try processGroup(slice.map { Intake.inbox(ch, $0) }, session: session)
                 }
             }

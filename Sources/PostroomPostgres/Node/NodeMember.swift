@@ -72,6 +72,17 @@ public final class NodeMember: WriteFence, @unchecked Sendable {
         }
     }
 
+    private var lastTakeover = Date.distantPast
+
+    /// Whether a third of the lease has passed since the last look for expired claims (and notes this one).
+    public func takeoverDue() -> Bool {
+        lock.withLock {
+            guard Date().timeIntervalSince(lastTakeover) >= lease / 3 else { return false }
+            lastTakeover = Date()
+            return true
+        }
+    }
+
     /// Takes over claims whose lease ran out (their node died or paused past its lease), oldest first.
     public func takeOverExpired(limit: Int) throws -> [DropClaim] {
         let taken = try node.takeOverExpired(control, limit: limit, lease: lease)
