@@ -199,10 +199,22 @@ import Glibc
         let killedClaims = try Self.claims(ws, node: "a")
         kill(a.processIdentifier, SIGKILL)
         a.waitUntilExit()
-        kill(b.processIdentifier, SIGSTOP)
-        let pausedClaims = try Self.claims(ws, node: "b")
-        Thread.sleep(forTimeInterval: lease * 3)
-        kill(b.processIdentifier, SIGCONT)
+        // Paused past its lease until the others take its drops over and it is refused a commit (a
+        // node paused while it holds the nodes' write lock keeps its drops: then it is paused again).
+        var pausedClaims = 0, pauses = 0, fenced = false
+        while !fenced && pauses < 8 {
+            pauses += 1
+            kill(b.processIdentifier, SIGSTOP)
+            pausedClaims = max(pausedClaims, try Self.claims(ws, node: "b"))
+            Thread.sleep(forTimeInterval: lease * 2.5)
+            kill(b.processIdentifier, SIGCONT)
+            for _ in 0..<30 where !fenced {
+                Thread.sleep(forTimeInterval: 0.1)
+                fenced = Self.log(ws, "b.log").contains("drops taken over by other nodes")
+            }
+            if try Self.progress(ws).recorded == originals.count && ws.files(in: "inbox/lab").isEmpty { break }
+        }
+        #expect(fenced, "b lost drops to a takeover while paused and was refused their commit (\(pauses) pauses)")
         print("three nodes: a killed and b paused at \(before) after \(Int(Date().timeIntervalSince(started))) s")
         // Until every drop is done and no claim is left.
         while Date().timeIntervalSince(started) < 600 {
@@ -223,7 +235,7 @@ import Glibc
         let logs = ["b.log", "c.log"].map { Self.log(ws, $0) }.joined()
         #expect(logs.contains("took over drops of another node"), "a's drops were taken over")
         print("three nodes: \(split) of \(pairs) pairs split; a held \(killedClaims), b \(pausedClaims); \(Int(Date().timeIntervalSince(started))) s; "
-              + "b lost: \(Self.log(ws, "b.log").contains("drops taken over by other nodes"))")
+              + "b paused \(pauses) times")
         let status = try ws.postroom(["status", "--config", ws.config, "--json"])
         let nodesJSON = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])["nodes"] as? [String: Any]
         let list = try #require(nodesJSON?["nodes"] as? [[String: Any]])
