@@ -202,13 +202,13 @@ import Glibc
         // Paused past its lease until the others take its drops over and it is refused a commit (a
         // node paused while it holds the nodes' write lock keeps its drops: then it is paused again).
         var pausedClaims = 0, pauses = 0, fenced = false
-        while !fenced && pauses < 8 {
+        while !fenced && pauses < 12 {
             pauses += 1
             kill(b.processIdentifier, SIGSTOP)
             pausedClaims = max(pausedClaims, try Self.claims(ws, node: "b"))
             Thread.sleep(forTimeInterval: lease * 2.5)
             kill(b.processIdentifier, SIGCONT)
-            for _ in 0..<30 where !fenced {
+            for _ in 0..<50 where !fenced {
                 Thread.sleep(forTimeInterval: 0.1)
                 fenced = Self.log(ws, "b.log").contains("drops taken over by other nodes")
             }
