@@ -201,10 +201,18 @@ import Glibc
         a.waitUntilExit()
         // Paused past its lease until the others take its drops over and it is refused a commit (a
         // node paused while it holds the nodes' write lock keeps its drops: then it is paused again).
-        var pausedClaims = 0, pauses = 0, fenced = false
-        while !fenced && pauses < 12 {
-            pauses += 1
+        var pausedClaims = 0, pauses = 0, fenced = false, tries = 0
+        while !fenced && pauses < 12 && tries < 200 {
+            tries += 1
             kill(b.processIdentifier, SIGSTOP)
+            Thread.sleep(forTimeInterval: 0.5)
+            if try Self.writeLockHeldByAPausedSession(ws) {
+                // b is stopped holding (or was just granted) the nodes' write lock: let it go on, try again.
+                kill(b.processIdentifier, SIGCONT)
+                Thread.sleep(forTimeInterval: Double.random(in: 0.05...0.3))
+                continue
+            }
+            pauses += 1
             pausedClaims = max(pausedClaims, try Self.claims(ws, node: "b"))
             Thread.sleep(forTimeInterval: lease * 2.5)
             kill(b.processIdentifier, SIGCONT)
@@ -235,12 +243,26 @@ import Glibc
         let logs = ["b.log", "c.log"].map { Self.log(ws, $0) }.joined()
         #expect(logs.contains("took over drops of another node"), "a's drops were taken over")
         print("three nodes: \(split) of \(pairs) pairs split; a held \(killedClaims), b \(pausedClaims); \(Int(Date().timeIntervalSince(started))) s; "
-              + "b paused \(pauses) times")
+              + "b paused \(pauses) times past its lease (\(tries) stops)")
         let status = try ws.postroom(["status", "--config", ws.config, "--json"])
         let nodesJSON = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])["nodes"] as? [String: Any]
         let list = try #require(nodesJSON?["nodes"] as? [[String: Any]])
         #expect(list.map { $0["name"] as? String } == ["a", "b", "c"])
         #expect(list.map { $0["stopped"] as? Bool } == [false, true, true], "a was killed, b and c stopped")
+    }
+
+    /// Whether a session has held the nodes' write lock (an advisory lock) idle for a while: its
+    /// process is stopped inside a transaction (the others' transactions are busy or short).
+    static func writeLockHeldByAPausedSession(_ ws: Workspace) throws -> Bool {
+        guard case .postgres(let location) = try PipelineConfig.load(path: ws.config).store else { return false }
+        let s = try PostgresSession(location)
+        defer { s.close() }
+        let n = try #require(try s.execute("""
+            SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND a.state = 'idle in transaction'
+                AND a.state_change < clock_timestamp() - interval '0.3 seconds'
+            """).rows.first).decode(Int.self)
+        return n > 0
     }
 
     static func claims(_ ws: Workspace, node: String) throws -> Int {
