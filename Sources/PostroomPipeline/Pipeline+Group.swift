@@ -112,6 +112,7 @@ extension Pipeline {
                 scanner.forget(channel: ch.name, name: ready.name)
                 if let marker = ready.marker { try? FileSystem.remove(marker) }
                 checkpoint("claimed")
+                guard try claimRenamed(id: id, channel: ch, name: ready.name, work: work, inbox: ready.path) else { continue }
                 var inflight = load(channel: ch, record: DropRecord(id: id, runID: session.id, channel: ch.name, name: ready.name,
                                                                    size: ready.size, sha256: "", receivedAt: StoreTime.string(Date()),
                                                                    workPath: work))

@@ -94,11 +94,23 @@ extension Pipeline {
         guard !records.isEmpty else { return }
         // A channel's error folder removed (or put back) since the run started is made again.
         for dir in Set(sidecars.map(\.directory)) where FileSystem.status(dir) == nil { try FileSystem.makeDirectory(dir) }
+        if member != nil { try store.write { _ in } }  // a node that lost these drops stops here
         try FileSystem.writeAtomically(sidecars)
-        for (from, to) in moves where FileSystem.status(from) != nil { try FileSystem.rename(from, to) }
-        for dir in Set(moves.map { ($0.1 as NSString).deletingLastPathComponent }) { try FileSystem.sync(dir) }
-        checkpoint("errored")
-        try store.write { w in for r in records { try w.markErrored(dropID: r.id) } }
+        let move = {
+            for (from, to) in moves where FileSystem.status(from) != nil { try FileSystem.rename(from, to) }
+            for dir in Set(moves.map { ($0.1 as NSString).deletingLastPathComponent }) { try FileSystem.sync(dir) }
+            self.checkpoint("errored")
+        }
+        if member != nil {
+            // Several nodes: moved inside the fenced transaction (see `RunArchive.closePart`).
+            try store.write { w in
+                try move()
+                for r in records { try w.markErrored(dropID: r.id) }
+            }
+        } else {
+            try move()
+            try store.write { w in for r in records { try w.markErrored(dropID: r.id) } }
+        }
     }
 
     /// The `error/` path of each drop still to move, unique among them and never over another original:

@@ -3,6 +3,7 @@ import Logging
 import PostroomArchive
 import PostroomConfig
 import PostroomCore
+import PostroomPostgres
 import PostroomStore
 
 extension Pipeline {
@@ -10,16 +11,25 @@ extension Pipeline {
     /// not processed are processed; processed ones get their acknowledgement (again, same name and
     /// bytes) and their original placed; files in `work/` with no record are recorded and processed.
     func recover(into session: RunSession) throws {
-        try adoptPlacedArchives(session: session)
-        let unfinished = try store.read { try $0.unfinishedDrops() }
+        // Several nodes: only the drops this node holds (its own, and those it took over).
+        var claims: [String: DropClaim]?
+        if let member {
+            try nodePoll(member)
+            claims = member.claims
+        }
+        try adoptPlacedArchives(session: session, claims: claims)
+        var unfinished = try store.read { try $0.unfinishedDrops() }
+        if let claims { unfinished = unfinished.filter { holds($0, claims) } }
         clearStaging(unfinished: unfinished, session: session)
         var work = try sortUnfinished(unfinished)
         var known = Set(unfinished.map(\.id))
+        if let member { work.toProcess += try unrecordedClaims(member, known: &known, session: session) }
         for ch in config.channels {
             work.toProcess += try orphans(of: ch, known: &known, session: session).map { .recovered(ch, $0) }
         }
         // Routed files decided by a committed transaction but not yet written.
         let routed = try store.read { try $0.pendingOutbound() }.filter { r in !unfinished.contains { $0.id == r.dropID && $0.state == .claimed } }
+            .filter { r in claims.map { $0[r.dropID] != nil } ?? true }
         for r in routed {
             if let ch = config.channel(named: r.channel) { work.acks.append(OutboxFile(directory: ch.outbox, name: r.name, bytes: r.bytes, outboundSeq: r.seq)) }
         }
@@ -117,6 +127,10 @@ extension Pipeline {
                 if existing.state == .done { try? FileSystem.remove(path) }
                 return true
             }
+            // A node claims the file first; another node may hold it (adopted while this one was away).
+            if let member, try member.claim(dropID: id, channel: ch.name, name: String(name[name.index(after: sep)...]), workPath: path) == nil {
+                return true
+            }
             known.insert(id)
             let size = FileSystem.status(path)?.size ?? 0
             orphans.append(DropRecord(id: id, runID: session.id, channel: ch.name, name: String(name[name.index(after: sep)...]),
@@ -143,21 +157,23 @@ extension Pipeline {
         for group in stride(from: 0, to: toProcess.count, by: config.groupSize) {
             try processGroup(Array(toProcess[group..<min(group + config.groupSize, toProcess.count)]), session: session)
         }
-        session.summary.recovered = toProcess.count + work.toError.count + work.toArchive.count
+        session.summary.recovered += toProcess.count + work.toError.count + work.toArchive.count
     }
 
     /// A run killed after its archive was renamed into place but before its drops were marked:
     /// the archive is complete (it was synced before the rename), so its manifest says which drops
     /// it holds; they are marked archived there rather than archived a second time.
-    func adoptPlacedArchives(session: RunSession) throws {
+    /// Several nodes: only drops this node holds (`claims`) are adopted; other nodes' runs are running.
+    func adoptPlacedArchives(session: RunSession, claims: [String: DropClaim]? = nil) throws {
         let runs = try store.read { try $0.unfinishedRuns(except: session.id) }
         for run in runs {
-            for path in RunArchive.placedParts(of: run, archiveFolder: config.archiveFolder) { try adopt(archive: path, run: run) }
+            for path in RunArchive.placedParts(of: run, archiveFolder: config.archiveFolder) { try adopt(archive: path, run: run, claims: claims) }
         }
     }
 
     /// Marks the drops a placed archive's manifest lists as archived there (see `adoptPlacedArchives`).
-    func adopt(archive path: String, run: RunRecord) throws {
+    func adopt(archive path: String, run: RunRecord, claims: [String: DropClaim]? = nil) throws {
+        if let claims, claims.isEmpty { return }
         let reader = try ArchiveReader(path: path)
         var manifest: JSONValue?
         while let m = try reader.next() {
@@ -171,11 +187,11 @@ extension Pipeline {
         try store.write { w in
             for e in entries {
                 guard let id = e["drop"]?.string, let member = e["member"]?.string,
-                      let d = try w.reader.drop(id: id), d.state == .processed else { continue }
+                      let d = try w.reader.drop(id: id), d.state == .processed, claims.map({ holds(d, $0) }) ?? true else { continue }
                 try w.markArchived(dropID: id, archivePath: path, member: member)
                 adopted.append(d)
             }
-            try w.setRunArchive(id: run.id, path: path)
+            if claims == nil || !adopted.isEmpty { try w.setRunArchive(id: run.id, path: path) }
         }
         for d in adopted { try? FileSystem.remove(d.workPath) }
         if !adopted.isEmpty {

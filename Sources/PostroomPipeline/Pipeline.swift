@@ -18,6 +18,8 @@ import PostroomStore
 public final class Pipeline: Sendable {
     public let config: PipelineConfig
     public let store: Store
+    /// This process as one of several nodes (`--node`), or nil for the single node.
+    public let member: NodeMember?
     let logger: Logger
     let ids = IDGenerator.shared
     let scanner = InboxScanner()
@@ -31,10 +33,15 @@ public final class Pipeline: Sendable {
 
     /// Opens the data folder: takes its lock (throws `DataFolderLock.Busy`), creates folders,
     /// checks that inboxes and `work/` share a file system, and opens the database.
-    public init(config: PipelineConfig, logger: Logger) throws {
+    public init(config: PipelineConfig, logger: Logger, node: NodeOptions? = nil) throws {
+        if node != nil, case .sqlite = config.store {
+            throw ConfigError(key: "store.kind", message: NodeOptions.needsPostgres)
+        }
+        let config = node?.apply(to: config) ?? config
         self.config = config
         self.logger = logger
         try FileSystem.makeDirectory(config.dataFolder)
+        if let node { try FileSystem.makeDirectory(NodeOptions.folder(config, node: node.name)) }
         lock = try DataFolderLock(path: config.lockFile)
         for dir in Self.dataFolders(config) { try FileSystem.makeDirectory(dir) }
         let workDevice = FileSystem.status(config.workFolder)?.device
@@ -46,7 +53,7 @@ public final class Pipeline: Sendable {
                                   message: "the inbox and the work folder \(config.workFolder) are on different file systems; claiming by rename needs one")
             }
         }
-        store = try config.openStore()
+        (store, member) = try Self.openStore(config, node: node)
         #if DEBUG
         // The crash-safety tests' fault injection: compiled into debug builds only, never into a release binary.
         if let spec = ProcessInfo.processInfo.environment["POSTROOM_CRASH_AT"], let colon = spec.lastIndex(of: ":"),
@@ -62,7 +69,10 @@ public final class Pipeline: Sendable {
     }
 
     /// Releases the data folder lock.
-    public func close() { lock.release() }
+    public func close() {
+        member?.leave()
+        lock.release()
+    }
 
     /// The fault-injection hook: exits the process without cleanup when configured to.
     func checkpoint(_ name: String) {
@@ -92,6 +102,16 @@ public final class Pipeline: Sendable {
         // fails only the steps that need it, drop by drop, as before.
         for dir in Self.dataFolders(config) { try? FileSystem.makeDirectory(dir) }
         let session = try RunSession(pipeline: self, mode: mode, progress: progress)
+        do {
+            return try runOnce(session, mode: mode)
+        } catch {
+            // Nothing of a failed run keeps working behind the next one (a node's next poll recovers its drops).
+            try? session.placer.drain()
+            throw error
+        }
+    }
+
+    private func runOnce(_ session: RunSession, mode: String) throws -> RunSummary {
         try recover(into: session)
         let viewMark = try store.read { try $0.lastViewRecord() }
         try takeQueuedReprocessRequests(session: session)
@@ -138,6 +158,7 @@ public final class Pipeline: Sendable {
                 guard !ready.isEmpty else { continue }
                 found = true
                 for slice in groups(ready) where !stop.isSet {
+                    if let member { try takeOverDuringRun(member, session: session) }
                     try processGroup(slice.map { Intake.inbox(ch, $0) }, session: session)
                 }
             }

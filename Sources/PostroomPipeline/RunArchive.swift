@@ -89,12 +89,23 @@ final class RunArchive {
         let dir = p.config.archiveFolder + "/" + RunSession.dayFolder(started)
         try FileSystem.makeDirectory(dir)
         let final = dir + "/" + (stagingPath as NSString).lastPathComponent
-        try FileSystem.rename(stagingPath, final)
-        try FileSystem.sync(dir)
-        p.checkpoint("archive-placed")
         let done = archived
-        try p.store.write { w in
-            for a in done { try w.markArchived(dropID: a.dropID, archivePath: final, member: a.member) }
+        if p.member != nil {
+            // Several nodes: placed inside the fenced transaction, so a node that lost these drops
+            // (paused past its lease) never places a second copy of them.
+            try p.store.write { w in
+                try FileSystem.rename(stagingPath, final)
+                try FileSystem.sync(dir)
+                p.checkpoint("archive-placed")
+                for a in done { try w.markArchived(dropID: a.dropID, archivePath: final, member: a.member) }
+            }
+        } else {
+            try FileSystem.rename(stagingPath, final)
+            try FileSystem.sync(dir)
+            p.checkpoint("archive-placed")
+            try p.store.write { w in
+                for a in done { try w.markArchived(dropID: a.dropID, archivePath: final, member: a.member) }
+            }
         }
         p.checkpoint("archive-recorded")
         for a in done { try FileSystem.remove(a.workPath) }

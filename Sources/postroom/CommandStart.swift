@@ -35,10 +35,11 @@ struct PipelineOptions: ParsableArguments {
     var quiet = false
 
     /// The configuration and the pipeline on it (close it when done).
-    func open(before: () -> Void = {}) throws -> (config: PipelineConfig, pipeline: Pipeline) {
+    func open(before: () -> Void = {}, node: NodeOptions? = nil) throws -> (config: PipelineConfig, pipeline: Pipeline) {
         let config = try config.load()
         before()
-        return (config, try openPipeline(config, logger: makeLogger(quiet: quiet)))
+        let pipeline = try openPipeline(config, logger: makeLogger(quiet: quiet), node: node)
+        return (pipeline.config, pipeline)
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PostroomConfig
 import PostroomPipeline
+import PostroomPostgres
 
 /// The `postroom` command line.
 @main
@@ -75,9 +76,13 @@ func makeLogger(quiet: Bool) -> Logger {
 }
 
 /// Opens the pipeline, mapping a busy lock to exit 75 and configuration problems to exit 78.
-func openPipeline(_ config: PipelineConfig, logger: Logger) throws -> Pipeline {
+func openPipeline(_ config: PipelineConfig, logger: Logger, node: NodeOptions? = nil) throws -> Pipeline {
     do {
-        return try Pipeline(config: config, logger: logger)
+        return try Pipeline(config: config, logger: logger, node: node)
+    } catch let failure as NodeFailure {
+        printError("postroom: \(failure)")
+        if case .badName = failure { throw ExitCode(Postroom.Exit.usage) }
+        throw ExitCode(Postroom.Exit.tempFail)
     } catch let busy as DataFolderLock.Busy {
         printError("postroom: \(busy)")
         throw ExitCode(Postroom.Exit.tempFail)

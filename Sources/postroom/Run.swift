@@ -12,12 +12,14 @@ struct Run: ParsableCommand {
 
     @OptionGroup var options: PipelineOptions
 
+    @OptionGroup var node: NodeOption
+
     func run() throws {
         guard once else {
             printError("postroom: `run` needs --once (use `postroom watch` to keep polling)")
             throw ExitCode(Postroom.Exit.usage)
         }
-        let (config, pipeline) = try options.open(before: MemoryPolicy.apply)
+        let (config, pipeline) = try options.open(before: MemoryPolicy.apply, node: node.options())
         defer { pipeline.close() }
         let bar = ProgressBar()
         let summary = try pipeline.runOnce { done, total in bar.update(done: done, total: total) }

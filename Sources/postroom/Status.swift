@@ -28,6 +28,7 @@ struct Status: ParsableCommand {
         }
         // Records waiting in the view journal (nil: a database no run of this version has opened yet).
         let viewPending = try? store.read { try $0.pendingViewRecords() }
+        let nodeReport = try NodeReport.read(config)
         if options.json {
             let o = JSONObject([
                 "drops": .array(drops.map { .object(JSONObject(["channel": .string($0.channel), "outcome": .string($0.outcome), "count": .number("\($0.count)")])) }),
@@ -40,6 +41,7 @@ struct Status: ParsableCommand {
                 ])) }),
                 "expectations": Expectations.json(expectations),
                 "viewPendingRecords": viewPending.map { .number("\($0)") } ?? .null,
+                "nodes": NodeStatusJSON.nodes(nodeReport),
             ])
             print(JSONWriter(pretty: true).string(.object(o)), terminator: "")
             return
@@ -59,6 +61,7 @@ struct Status: ParsableCommand {
         var runRows = [["run", "started", "status", "accepted", "rejected", "duplicates", "held"]]
         for r in runs { runRows.append([r.id, r.startedAt, r.status, "\(r.accepted)", "\(r.rejected)", "\(r.duplicates)", "\(r.held)"]) }
         print("\nLast runs\n" + Table.render(runRows))
+        if let nodeReport { print("\n" + nodeReport.text) }
         if !expectations.isEmpty {
             let missed = expectations.filter { $0.state.isMissed }.count
             print("\nExpected files" + (missed > 0 ? " — \(missed) MISSED" : "") + "\n" + Table.render(ExpectationReading.rows(expectations)))

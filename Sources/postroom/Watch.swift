@@ -11,6 +11,8 @@ struct Watch: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOption
 
+    @OptionGroup var node: NodeOption
+
     @Option(name: .long, help: "Seconds between polls.")
     var interval: Double = 5
 
@@ -22,10 +24,12 @@ struct Watch: AsyncParsableCommand {
             printError("postroom: --interval must be between 0 and 3600 seconds")
             throw ExitCode(Postroom.Exit.usage)
         }
-        let config = try options.load()
+        let nodeOptions = try node.options()
+        var config = try options.load()
         MemoryPolicy.apply()
         let logger = makeLogger(quiet: quiet)
-        let pipeline = try openPipeline(config, logger: logger)
+        let pipeline = try openPipeline(config, logger: logger, node: nodeOptions)
+        config = pipeline.config
         let watcher = PipelineWatcher(pipeline: pipeline, interval: .milliseconds(Int(interval * 1000)), logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: watcher)]
         // `/metrics` beside the polling when `serve.watchMetricsPort` is set.

@@ -15,6 +15,8 @@ public final class PostgresStoreBackend: StoreBackend, @unchecked Sendable {
     private let lock = NSLock()
     private let writer = NSLock()
     private var idle: [PostgresSession] = []
+    /// The node's fencing of every write (several nodes: `NodeMember`); nil for one node.
+    public var fence: (any WriteFence)?
 
     public init(_ server: PostgresLocation) throws {
         self.server = server
@@ -28,7 +30,18 @@ public final class PostgresStoreBackend: StoreBackend, @unchecked Sendable {
     public func write<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
         writer.lock()
         defer { writer.unlock() }
-        return try withSession { s in try s.transaction { s in try body(PostgresExecutor(s)) } }
+        guard let fence else { return try withSession { s in try s.transaction { s in try body(PostgresExecutor(s)) } } }
+        var finished: [String] = []
+        let result = try withSession { s in
+            try s.transaction { s in
+                try fence.begin(s)
+                let result = try body(PostgresExecutor(s))
+                finished = try fence.end(s)
+                return result
+            }
+        }
+        fence.committed(finished: finished)
+        return result
     }
 
     public func read<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
