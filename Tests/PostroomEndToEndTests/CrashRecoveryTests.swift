@@ -46,14 +46,7 @@ import Glibc
             #expect(ws.files(in: "work/" + ch).isEmpty, "\(context): work \(ch)")
         }
         // Every original in exactly one place: an archive member or error/.
-        var places: [String: Int] = [:]
-        for (_, members) in try ws.archives() {
-            for (name, bytes) in members where name != "manifest.json" {
-                let original = String(name.split(separator: "/").last!.split(separator: "_", maxSplits: 1).last!)
-                #expect(originals[original] == bytes, "\(context): archived bytes of \(original)")
-                places[original, default: 0] += 1
-            }
-        }
+        var places = try ws.archivedPlaces(of: originals, context: context)
         for ch in ["orders", "results"] {
             for f in ws.files(in: "error/" + ch) where !f.hasSuffix(".error.json") {
                 #expect(ws.files(in: "error/" + ch).contains(f + ".error.json"), "\(context): sidecar of \(f)")

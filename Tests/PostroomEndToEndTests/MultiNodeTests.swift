@@ -81,14 +81,7 @@ import Glibc
         for n in ws.files(in: "nodes") {
             #expect(ws.files(in: "nodes/\(n)/work/lab").isEmpty, "\(context): work folder of \(n): \(ws.files(in: "nodes/\(n)/work/lab").prefix(5))")
         }
-        var places: [String: Int] = [:]
-        for (_, members) in try ws.archives() {
-            for (name, bytes) in members where name != "manifest.json" {
-                let original = String(name.split(separator: "/").last!.split(separator: "_", maxSplits: 1).last!)
-                #expect(originals[original] == bytes, "\(context): archived bytes of \(original)")
-                places[original, default: 0] += 1
-            }
-        }
+        var places = try ws.archivedPlaces(of: originals, context: context)
         for f in ws.files(in: "error/lab") where !f.hasSuffix(".error.json") {
             #expect(ws.files(in: "error/lab").contains(f + ".error.json"), "\(context): sidecar of \(f)")
             let original = f.split(separator: ".").prefix(2).joined(separator: ".")
