@@ -20,7 +20,8 @@ final class ViewJournal {
     var fresh: Set<String> = []
     /// This transaction's records, encoded off the writer thread and inserted by `writeRecords`.
     private let records: ViewRecordEncoder.Batch
-    /// The seq the next record takes (the table's next rowid), read at the first flush.
+    /// The seq the next record takes (SQLite: the table's next rowid, read at the first flush). Seqs are
+    /// never taken twice in a transaction, even when a savepoint rolls back (a gap is harmless).
     private var nextSeq: Int64?
 
     init(encoder: ViewRecordEncoder) {
@@ -39,20 +40,18 @@ final class ViewJournal {
         if entries.count > count { entries.removeSubrange(count...) }
     }
 
-    /// Where a savepoint starts: its entries, its records and the next seq.
+    /// Where a savepoint starts: its entries and its records.
     struct Mark {
         var entries: Int
         var records: Int
-        var seq: Int64?
     }
 
-    var mark: Mark { Mark(entries: entries.count, records: records.submittedCount, seq: nextSeq) }
+    var mark: Mark { Mark(entries: entries.count, records: records.submittedCount) }
 
     /// Forgets what a rolled-back savepoint added: its entries and the records it flushed.
     func rollBack(to mark: Mark) {
         truncate(to: mark.entries)
         records.forget(keepingFirst: mark.records)
-        nextSeq = mark.seq
     }
 
     /// Makes the entries added after `from` one record: its keys are written now (reads by id see it

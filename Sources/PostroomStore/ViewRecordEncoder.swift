@@ -48,16 +48,14 @@ final class ViewRecordEncoder: Sendable {
         fileprivate let records = Mutex<[Int64: Record]>([:])
 
         fileprivate enum Record {
-            /// `token` tells a record apart from a later one under the same seq (after a rollback).
-            case waiting(token: Int, messageID: String?, entries: [JournalEntry])
+            case waiting(messageID: String?, entries: [JournalEntry])
             case encoded(messageID: String?, data: Result<[UInt8], ViewRecordFailure>)
         }
 
         fileprivate init(encoder: ViewRecordEncoder) { self.encoder = encoder }
 
         /// Records submitted and not yet handed to the thread (the writer's side only).
-        private nonisolated(unsafe) var unsent: [(seq: Int64, token: Int)] = []
-        private nonisolated(unsafe) var tokens = 0
+        private nonisolated(unsafe) var unsent: [Int64] = []
         /// Seqs submitted since the writer was last outside every savepoint, in order: what a savepoint
         /// rolled back forgets is those submitted after its mark (seqs drawn from a database sequence
         /// need not follow each other).
@@ -71,10 +69,8 @@ final class ViewRecordEncoder: Sendable {
 
         /// Queues the entries of record `seq`; every `chunk` records go to the encoder thread.
         func submit(seq: Int64, messageID: String?, entries: [JournalEntry]) {
-            tokens += 1
-            let token = tokens
-            records.withLock { $0[seq] = .waiting(token: token, messageID: messageID, entries: entries) }
-            unsent.append((seq, token))
+            records.withLock { $0[seq] = .waiting(messageID: messageID, entries: entries) }
+            unsent.append(seq)
             submitted.append(seq)
             if unsent.count >= ViewRecordEncoder.chunk { send() }
         }
@@ -87,18 +83,19 @@ final class ViewRecordEncoder: Sendable {
             encoder.slots.wait()
             encoder.queue.async { [self] in
                 defer { encoder.slots.signal() }
-                for (seq, token) in sent { encode(seq, token: token) }
+                for seq in sent { encode(seq) }
             }
         }
 
         /// On the encoder thread: record `seq`'s JSON, framing and deflate.
-        private func encode(_ seq: Int64, token: Int) {
-            guard case .waiting(token, let m, let e)? = records.withLock({ $0[seq] }) else { return }
+        private func encode(_ seq: Int64) {
+            guard case .waiting(let m, let e)? = records.withLock({ $0[seq] }) else { return }
             let data = Result { try encoder.compressor.deflate(ViewRecord.encode(e.map(\.viewEntry)[...])) }
                 .mapError { $0 as? ViewRecordFailure ?? ViewRecordFailure(description: "\($0)") }
             records.withLock { r in
-                // A savepoint rolled back meanwhile forgets the record: it stays forgotten.
-                if case .waiting(token, _, _)? = r[seq] { r[seq] = .encoded(messageID: m, data: data) }
+                // A savepoint rolled back meanwhile forgets the record: it stays forgotten (a seq is
+                // never taken again in a transaction).
+                if r[seq] != nil { r[seq] = .encoded(messageID: m, data: data) }
             }
         }
 
@@ -107,14 +104,14 @@ final class ViewRecordEncoder: Sendable {
             guard submitted.count > count else { return }
             let gone = Set(submitted[count...])
             submitted.removeSubrange(count...)
-            unsent.removeAll { gone.contains($0.seq) }
+            unsent.removeAll { gone.contains($0) }
             records.withLock { r in for seq in gone { r[seq] = nil } }
         }
 
         /// The entries of record `seq` (for a read inside the transaction), encoded or not.
         func entries(seq: Int64) throws -> [ViewEntry]? {
             switch records.withLock({ $0[seq] }) {
-            case .waiting(_, _, let entries)?: return entries.map(\.viewEntry)
+            case .waiting(_, let entries)?: return entries.map(\.viewEntry)
             case .encoded(_, let data)?: return try ViewRecord.decode(ViewCompressor.inflate(data.get()))
             case nil: return nil
             }
@@ -122,15 +119,14 @@ final class ViewRecordEncoder: Sendable {
 
         /// Takes the records already encoded, in seq order, without waiting for the others.
         func takeEncoded() throws -> [(seq: Int64, messageID: String?, data: [UInt8])] {
-            let done = records.withLock { r -> [(Int64, Record)] in
-                let done = r.filter { if case .encoded = $0.value { true } else { false } }
-                for seq in done.keys { r[seq] = nil }
-                return Array(done)
+            let done = records.withLock { r -> [(seq: Int64, messageID: String?, data: Result<[UInt8], ViewRecordFailure>)] in
+                let done = r.compactMap { seq, record in
+                    if case .encoded(let m, let data) = record { (seq: seq, messageID: m, data: data) } else { nil }
+                }
+                for d in done { r[d.seq] = nil }
+                return done
             }
-            return try done.sorted { $0.0 < $1.0 }.map { seq, record in
-                guard case .encoded(let m, let data) = record else { throw ViewRecordFailure(description: "view record \(seq) was not encoded") }
-                return (seq, m, try data.get())
-            }
+            return try done.sorted { $0.seq < $1.seq }.map { ($0.seq, $0.messageID, try $0.data.get()) }
         }
 
         /// Waits for every record and takes them all, in seq order (to insert before the commit).

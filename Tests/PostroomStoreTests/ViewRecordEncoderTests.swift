@@ -50,9 +50,9 @@ import Testing
         #expect(try t.read { try $0.resourceCounts() }.first { $0.type == "Organization" }?.count == kept)
     }
 
-    /// A savepoint rolled back hands its record's seq to the next one: the encoding of the first must
-    /// never stand for the second.
-    @Test func aSeqTakenAgainAfterARollbackCarriesTheNewRecord() throws {
+    /// A savepoint rolled back, then one that commits, fifty times over: the record forgotten never
+    /// stands for the next one, whichever the encoder thread had reached.
+    @Test func aRecordAfterARollbackCarriesItsOwnEntries() throws {
         try t.write { w in
             for round in 0..<50 {
                 #expect(throws: Boom.self) {
