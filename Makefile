@@ -130,13 +130,16 @@ issue-codes:
 ## Benchmark in a release build: seeded loads through `postroom run --once`, a table and bench-out/bench.json
 ## (README "Benchmark"). `make bench COMPARE=1` also runs the floor and the Python peer of ../shared/bench
 ## (GNU make cannot take `make bench --compare`); BENCH_ARGS passes options, e.g. BENCH_ARGS="--scale 0.05 --runs 1".
+## `make bench STORE=postgres` (or BENCH_ARGS="--store postgres") runs Postroom on PostgreSQL, one and two nodes,
+## on a throwaway server of its own (Debian's postgresql installed when missing).
 ## `--product` is given once per build: SwiftPM keeps only the last one.
 BENCH_ARGS ?=
 bench: OPTIONAL_APT_PACKAGES += $(if $(COMPARE),python3-venv,)
+bench: APT_PACKAGES += $(if $(filter postgres,$(STORE)),postgresql,)
 bench: deps
 	$(SWIFT) build -c release --product postroom
 	$(SWIFT) build -c release --product postroom-bench
-	$$($(SWIFT) build -c release --show-bin-path)/postroom-bench $(if $(COMPARE),--compare,) $(BENCH_ARGS)
+	$$($(SWIFT) build -c release --show-bin-path)/postroom-bench $(if $(COMPARE),--compare,) $(if $(STORE),--store $(STORE),) $(BENCH_ARGS)
 
 clean-demo:
 	rm -rf $(DEMO)

@@ -93,7 +93,7 @@ let package = Package(
         // `make bench`: generates seeded loads, runs `postroom run --once` on them (and the reference programs of
         // ../shared/bench with --compare) and reports files/s, messages/s, MB/s, CPU and peak RSS.
         .executableTarget(name: "postroom-bench", dependencies: [
-            "PostroomCore",
+            "PostroomCore", "PostroomPostgresTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "PostroomStoreTests", dependencies: ["PostroomStore"]),
         .testTarget(name: "PostroomArchiveTests", dependencies: ["PostroomArchive", "PostroomCore", "PostroomFuzzTargets"]),
         // The benchmark's generator and bookkeeping (no timing): loads valid and correlated, counts trusted.
-        .testTarget(name: "PostroomBenchTests", dependencies: ["postroom-bench", "PostroomCore", "PostroomConfig"]),
+        .testTarget(name: "PostroomBenchTests", dependencies: ["postroom-bench", "PostroomCore", "PostroomConfig", "PostroomPostgresTestSupport"]),
         .testTarget(name: "PostroomPipelineTests", dependencies: [
             "PostroomPipeline", "PostroomConfig", "PostroomArchive", "PostroomStore", "PostroomCore",
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

@@ -5,7 +5,8 @@ import Glibc
 
 /// A real PostgreSQL server for tests, started once per test process and shared by every test that
 /// needs one: `initdb` into a new temporary folder, listening on a Unix socket in that folder and on
-/// 127.0.0.1 at a free port, with tuning that only a throwaway server may have (no fsync). Each test
+/// 127.0.0.1 at a free port, with tuning that only a throwaway server may have (no fsync; the
+/// benchmark's `startDurable()` server keeps PostgreSQL's durable defaults). Each test
 /// takes its own database (`createDatabase`). A watchdog started with it stops the server and deletes the
 /// folder as soon as the test process is gone, however it ended.
 ///
@@ -28,6 +29,9 @@ public final class ThrowawayPostgres: @unchecked Sendable {
     /// The server's major version and how long initdb + start took.
     public let version: String
     public private(set) var startSeconds: Double = 0
+    /// Whether the server keeps PostgreSQL's durable defaults (fsync, synchronous commit), as a real
+    /// deployment does: the benchmark's server. The tests' shared server is not durable (faster tests).
+    public let durable: Bool
     let bin: String
     let runAs: (uid: uid_t, gid: gid_t)?
 
@@ -59,6 +63,15 @@ public final class ThrowawayPostgres: @unchecked Sendable {
         return try started!.get()
     }
 
+    /// A server of its own (not the shared one) with PostgreSQL's durable defaults: commits are flushed
+    /// to disk as in a real deployment. For measurements (`postroom-bench --store postgres`).
+    public static func startDurable() throws -> ThrowawayPostgres {
+        try ThrowawayPostgres(durable: true)
+    }
+
+    /// The data directory (its `postmaster.pid` names the server's process).
+    public var dataDirectory: String { folder + "/data" }
+
     /// The newest PostgreSQL's bin folder holding initdb, pg_ctl and createdb.
     static func binFolder() -> String? {
         let root = "/usr/lib/postgresql"
@@ -68,8 +81,9 @@ public final class ThrowawayPostgres: @unchecked Sendable {
         }
     }
 
-    private init() throws(ServerFailure) {
+    private init(durable: Bool = false) throws(ServerFailure) {
         let clock = Date()
+        self.durable = durable
         if let reason = Self.unavailable { throw ServerFailure(reason) }
         bin = Self.binFolder()!
         version = URL(fileURLWithPath: bin).deletingLastPathComponent().lastPathComponent
@@ -100,11 +114,12 @@ public final class ThrowawayPostgres: @unchecked Sendable {
         }
         try runServerTool("initdb", ["-D", folder + "/data", "-U", user, "--pwfile=" + passwordFile, "-E", "UTF8", "--locale=C",
                                      "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync"])
-        let options = ["-k", folder, "-p", "\(port)", "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
-                       "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=60",
-                       "-c", "shared_buffers=16MB", "-c", "unix_socket_permissions=0777",
-                       // A test that waits on a lock forever fails after a minute instead of hanging the run.
-                       "-c", "lock_timeout=60s"].joined(separator: " ")
+        let throwaway = durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+                                        "-c", "shared_buffers=16MB"]
+        let options = (["-k", folder, "-p", "\(port)", "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=60",
+                        "-c", "unix_socket_permissions=0777",
+                        // A test that waits on a lock forever fails after a minute instead of hanging the run.
+                        "-c", "lock_timeout=60s"] + throwaway).joined(separator: " ")
         try startWatchdog()
         try runServerTool("pg_ctl", ["-D", folder + "/data", "-l", folder + "/server.log", "-w", "-t", "60", "-o", options, "start"])
     }

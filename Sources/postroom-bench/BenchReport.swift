@@ -41,6 +41,7 @@ struct BenchReport: Sendable {
             + "process (the largest single process for the peer); vs = Postroom's throughput / the other's on the same load.\n"
             + "Durability: Postroom makes every ACK, archive and database commit durable (syncfs/fsync) before an ACK appears; "
             + "floor and peer fsync nothing, floor-fsync and peer-fsync fsync every ACK and the archive (--fsync).\n"
+        out += postgresLines.map { $0 + "\n" }.joined()
         if let fhir = result(.fhir, .postroom), !fhir.samples.isEmpty {
             out += "FHIR end to end: \(Format.rate(fhir.resourcesPerSecond)) resources/s (Bundle entries) for the whole run.\n"
         }
@@ -56,6 +57,25 @@ struct BenchReport: Sendable {
         var goal: String
         /// PASS, FAIL, or n/a when not measured.
         var status: String
+    }
+
+    /// With `--store postgres`: the cost per message of each PostgreSQL run (Postroom's CPU and the
+    /// server's, medians) beside the SQLite store's on the same load.
+    var postgresLines: [String] {
+        let runs = results.filter { $0.program.usesPostgres && !$0.samples.isEmpty }
+        guard !runs.isEmpty else { return [] }
+        var out = ["PostgreSQL store (CPU per message, medians; the server's CPU is not in the table's CPU column):"]
+        for r in runs {
+            let messages = Double(max(r.load.messages, 1))
+            let server = r.serverCPUSeconds ?? 0
+            var line = "  \(r.load.kind.rawValue) \(r.program.rawValue): \(Format.fixed((r.cpuSeconds + server) / messages * 1000, 2)) ms "
+                + "(postroom \(Format.fixed(r.cpuSeconds / messages * 1000, 2)) + server \(Format.fixed(server / messages * 1000, 2)))"
+            if let sqlite = result(r.load.kind, .postroom), !sqlite.samples.isEmpty {
+                line += "; SQLite store \(Format.fixed(sqlite.cpuSeconds / messages * 1000, 2)) ms, throughput \(ratioText(r.ratio(to: sqlite))) of SQLite's"
+            }
+            out.append(line)
+        }
+        return out
     }
 
     /// The issue's targets that these loads measure (issue 16), for each Postroom program.
@@ -125,6 +145,7 @@ struct BenchReport: Sendable {
                 "cpuSeconds": number(r.cpuSeconds, 3), "peakRSSMiB": number(r.peakRSSBytes / 1_048_576, 1),
                 "maxRSSMiB": number(Double(r.maxRSSBytes) / 1_048_576, 1),
             ])
+            if let server = r.serverCPUSeconds { o["serverCPUSeconds"] = number(server, 3) }
             if r.load.resources > 0 { o["resourcesPerSecond"] = number(r.resourcesPerSecond, 1) }
             if r.program.isPostroom {
                 o["ratioToFloor"] = r.ratio(to: result(r.load.kind, .floor)).map { number($0, 3) } ?? .null
@@ -140,6 +161,7 @@ struct BenchReport: Sendable {
                     "peakRSSMiB": number(Double(s.outcome.peakRSSBytes) / 1_048_576, 1),
                     "reportedSeconds": s.reportedSeconds.map { number($0, 3) }, "held": s.held.map { .number(String($0)) },
                     "linked": s.linked.map { .number(String($0)) }, "tasksCompleted": s.tasksCompleted.map { .number(String($0)) },
+                    "serverCPUSeconds": s.serverCPUSeconds.map { number($0, 3) },
                 ]))
             })
             return .object(o)

@@ -10,6 +10,11 @@ struct BenchResult: Sendable {
     var wallSeconds: Double { Self.median(samples.map(\.outcome.wallSeconds)) }
     /// Median user + system CPU seconds.
     var cpuSeconds: Double { Self.median(samples.map(\.outcome.cpuSeconds)) }
+    /// Median CPU seconds of the PostgreSQL server (nil for runs without one).
+    var serverCPUSeconds: Double? {
+        let values = samples.compactMap(\.serverCPUSeconds)
+        return values.isEmpty ? nil : Self.median(values)
+    }
     /// Median peak RSS in bytes.
     var peakRSSBytes: Double { Self.median(samples.map { Double($0.outcome.peakRSSBytes) }) }
     /// The largest peak RSS of any run, in bytes (what a memory bound is checked against).

@@ -45,8 +45,11 @@ struct BenchRunner: Sendable {
         let folder = RunFolder(path: "\(root)/\(load.kind.rawValue)/\(program.rawValue)-\(run)", program: program, load: load)
         let counts = try folder.prepare(paths: paths)
         sync()  // the links and the previous run's writes reach the disk before the clock starts
-        let outcome = try folder.command(paths: paths).run()
-        let sample = try RunVerifier(folder: folder, postroom: paths.postroom, counts: counts).verify(outcome, run: run)
+        let server = program.usesPostgres ? paths.postgres : nil
+        let serverBefore = server?.cpuSeconds()
+        let outcome = try ChildProcess.runTogether(folder.processes(paths: paths))
+        var sample = try RunVerifier(folder: folder, postroom: paths.postroom, counts: counts).verify(outcome, run: run)
+        if let server, let serverBefore { sample.serverCPUSeconds = server.cpuSeconds() - serverBefore }
         if keep && last {
             // The last run of each program stays where --keep promises it: <runs>/<load>/<program>.
             let kept = "\(root)/\(load.kind.rawValue)/\(program.rawValue)"
@@ -73,6 +76,7 @@ struct BenchRunner: Sendable {
         var line = "\(load.kind.rawValue) run \(s.run)/\(runs) \(program.rawValue): \(Format.fixed(wall, 2)) s, "
             + "\(Format.rate(Double(load.files) / wall)) files/s, \(Format.rate(Double(load.messages) / wall)) messages/s, "
             + "CPU \(Format.fixed(s.outcome.cpuSeconds, 2)) s, RSS \(Format.fixed(Double(s.outcome.peakRSSBytes) / 1_048_576, 1)) MiB"
+        if let server = s.serverCPUSeconds { line += ", server CPU \(Format.fixed(server, 2)) s" }
         if let held = s.held, held > 0 { line += ", \(held) result(s) held" }
         if load.kind == .mixed, let linked = s.linked, let tasks = s.tasksCompleted { line += ", \(linked) linked, \(tasks) Task(s) completed" }
         Console.note(line)

@@ -35,6 +35,32 @@ struct ChildProcess: Sendable {
 
     /// Runs the child and waits for it.
     func run() throws(BenchError) -> Outcome {
+        try Self.runTogether([self])
+    }
+
+    /// Starts every child at once and waits for all of them: the wall time is until the last one ends,
+    /// the CPU the sum of theirs, the peak RSS the largest, the status the first that is not a clean exit.
+    static func runTogether(_ children: [ChildProcess]) throws(BenchError) -> Outcome {
+        let start = ContinuousClock.now
+        var pids: [pid_t] = []
+        for child in children {
+            do { pids.append(try child.spawn()) } catch {
+                for pid in pids { kill(pid, SIGKILL) }
+                for (pid, child) in zip(pids, children) { _ = try? child.wait(pid) }
+                throw error
+            }
+        }
+        var outcomes: [Outcome] = []
+        for (pid, child) in zip(pids, children) { outcomes.append(try child.wait(pid)) }
+        let wall = Format.seconds(of: start.duration(to: .now))
+        let failed = outcomes.first { $0.exitCode != 0 } ?? outcomes[0]
+        return Outcome(exitCode: failed.exitCode, signal: failed.signal, wallSeconds: wall,
+                       userSeconds: outcomes.map(\.userSeconds).reduce(0, +), systemSeconds: outcomes.map(\.systemSeconds).reduce(0, +),
+                       peakRSSBytes: outcomes.map(\.peakRSSBytes).max() ?? 0)
+    }
+
+    /// Starts the child; returns its process id.
+    private func spawn() throws(BenchError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -48,21 +74,24 @@ struct ChildProcess: Sendable {
             for p in envp { free(p) }
         }
         var pid: pid_t = 0
-        let start = ContinuousClock.now
         let rc = posix_spawnp(&pid, executable, &actions, nil, argv, envp)
         guard rc == 0 else {
             throw BenchError(.setup, "cannot start \(executable)", cause: String(cString: strerror(rc)))
         }
+        return pid
+    }
+
+    /// Waits for the child started as `pid`; its exit status and resource usage (the wall time is set by the caller).
+    private func wait(_ pid: pid_t) throws(BenchError) -> Outcome {
         var status: Int32 = 0
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) < 0 {
             guard errno == EINTR else { throw BenchError(.setup, "cannot wait for \(executable)", cause: FileOutput.errnoText()) }
         }
-        let wall = Format.seconds(of: start.duration(to: .now))
         let termination = status & 0x7F
         return Outcome(
             exitCode: termination == 0 ? (status >> 8) & 0xFF : nil, signal: termination == 0 ? nil : termination,
-            wallSeconds: wall, userSeconds: Self.seconds(usage.ru_utime), systemSeconds: Self.seconds(usage.ru_stime),
+            wallSeconds: 0, userSeconds: Self.seconds(usage.ru_utime), systemSeconds: Self.seconds(usage.ru_stime),
             peakRSSBytes: Int64(usage.ru_maxrss) * 1024)  // KiB on Linux
     }
 

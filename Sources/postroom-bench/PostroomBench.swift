@@ -11,14 +11,20 @@ struct PostroomBench: ParsableCommand {
         commandName: "postroom-bench",
         abstract: "Measure Postroom's throughput on generated loads (and compare it with the floor and the Python peer).",
         discussion: """
+            --store postgres runs Postroom with its state in PostgreSQL (a throwaway durable server of its own), \
+            one node and two nodes started together, beside the SQLite store, on the one-message v2 load unless \
+            --loads says otherwise, and prints the CPU per message of Postroom and of the server. \
             Loads (sizes at --scale 1): v2 = 20,000 one-message ORU^R01 files; fhir = 20,000 FHIR message Bundles; \
             cda = 5,000 CDA documents; batch = one v2 batch file of 200,000 messages; mixed = 10,000 ORM^O01 orders \
             then the 10,000 ORU^R01 results answering them. Loads are generated once per seed and scale under \
             <out>/loads and reused. Every run must accept every drop, or the benchmark stops.
             """)
 
-    @Option(help: "Loads to run, comma-separated: v2, fhir, cda, batch, mixed (or all).")
-    var loads = "v2,fhir,cda,batch,mixed"
+    @Option(help: "Loads to run, comma-separated: v2, fhir, cda, batch, mixed (or all). Default: all five; v2 with --store postgres.")
+    var loads: String?
+
+    @Option(help: "Where Postroom keeps its state: sqlite (both view timings), or postgres (one and two nodes beside SQLite).")
+    var store = "sqlite"
 
     @Option(help: "Multiplies every load's size (e.g. 0.02 for a quick run).")
     var scale = 1.0
@@ -61,8 +67,12 @@ struct PostroomBench: ParsableCommand {
         guard scale > 0, scale <= 100 else { throw ValidationError("--scale must be above 0 and at most 100") }
         guard ["gzip", "zstd", "none"].contains(compression) else { throw ValidationError("--compression must be gzip, zstd or none") }
         if let level, !(1...19).contains(level) { throw ValidationError("--level must be between 1 and 19") }
-        _ = try LoadKind.parseList(loads)
+        guard ["sqlite", "postgres"].contains(store) else { throw ValidationError("--store must be sqlite or postgres") }
+        _ = try LoadKind.parseList(loadList)
     }
+
+    /// The loads to run: `--loads`, or every load (the one-message v2 load with `--store postgres`).
+    var loadList: String { loads ?? (store == "postgres" ? "v2" : "v2,fhir,cda,batch,mixed") }
 
     func run() throws {
         do {
@@ -74,7 +84,7 @@ struct PostroomBench: ParsableCommand {
     }
 
     func bench() throws(BenchError) {
-        let kinds = try LoadKind.parseList(loads)
+        let kinds = try LoadKind.parseList(loadList)
         let outDir = Self.absolute(out)
         try FileOutput.makeDirectories(outDir)
         var paths = ProgramPaths(postroom: try postroomPath(), compression: compression,
@@ -86,6 +96,12 @@ struct PostroomBench: ParsableCommand {
         let machine = MachineFacts.current(scratch: outDir + "/.probe")
         var notes: [String] = []
         if scale != 1 { notes.append("--scale \(scale): the loads are not the issue's sizes, so the targets are indicative only") }
+        if store == "postgres" {
+            Console.note("starting a PostgreSQL server for --store postgres")
+            let postgres = try BenchPostgres.start()
+            paths.postgres = postgres
+            notes.append(postgres.description)
+        }
         if compare {
             let reference = ReferencePrograms(shared: Self.absolute(shared), out: outDir).prepare()
             paths.floor = reference.floor
@@ -108,7 +124,7 @@ struct PostroomBench: ParsableCommand {
     /// The settings of this benchmark, for the JSON.
     func settings(_ paths: ProgramPaths) -> JSONObject {
         JSONObject([
-            "loads": .string(loads), "scale": .number(String(scale)), "runs": .number(String(runs)), "seed": .string(String(seed)),
+            "loads": .string(loadList), "store": .string(store), "scale": .number(String(scale)), "runs": .number(String(runs)), "seed": .string(String(seed)),
             "compression": .string(compression), "level": paths.level.map { .number(String($0)) } ?? .null,
             "groupSize": groupSize.map { .number(String($0)) } ?? .null, "compare": .bool(compare),
             "postroom": .string(paths.postroom), "floor": paths.floor.map { .string($0) } ?? .null,

@@ -14,9 +14,23 @@ enum Program: String, Sendable, CaseIterable {
     case floorFsync = "floor-fsync"
     /// The peer with `--fsync`.
     case peerFsync = "peer-fsync"
+    /// `postroom run --once --node a` with the PostgreSQL store (`--store postgres`): one node.
+    case postroomPostgres = "postroom-pg"
+    /// Two nodes, `run --once --node a` and `--node b`, started together on the same inboxes and database.
+    case postroomPostgresTwoNodes = "postroom-pg-2nodes"
 
-    /// Whether it is Postroom (either view timing).
-    var isPostroom: Bool { self == .postroom || self == .postroomDeferred }
+    /// Whether it is Postroom (either view timing, either store).
+    var isPostroom: Bool { self == .postroom || self == .postroomDeferred || usesPostgres }
+    /// Whether its state is in PostgreSQL.
+    var usesPostgres: Bool { self == .postroomPostgres || self == .postroomPostgresTwoNodes }
+    /// The node names of its processes (none for the SQLite store: one process, no `--node`).
+    var nodes: [String] {
+        switch self {
+        case .postroomPostgres: ["a"]
+        case .postroomPostgresTwoNodes: ["a", "b"]
+        default: []
+        }
+    }
     /// Whether it is the floor (with or without fsync).
     var isFloor: Bool { self == .floor || self == .floorFsync }
     /// Whether it is the peer (with or without fsync).

@@ -12,9 +12,13 @@ struct ProgramPaths: Sendable {
     var level: Int?
     /// `groupSize` (nil: Postroom's default).
     var groupSize: Int?
+    /// The PostgreSQL server of `--store postgres` runs (nil: the SQLite store only).
+    var postgres: BenchPostgres?
 
-    /// The programs that will run, Postroom first (both view timings).
+    /// The programs that will run, Postroom first: both view timings on SQLite, or with `--store postgres`
+    /// SQLite's default run beside one and two PostgreSQL nodes.
     var programs: [Program] {
-        [.postroom, .postroomDeferred] + (floor == nil ? [] : [.floor, .floorFsync]) + (peer == nil ? [] : [.peer, .peerFsync])
+        (postgres == nil ? [.postroom, .postroomDeferred] : [.postroom, .postroomPostgres, .postroomPostgresTwoNodes])
+            + (floor == nil ? [] : [.floor, .floorFsync]) + (peer == nil ? [] : [.peer, .peerFsync])
     }
 }

@@ -38,9 +38,33 @@ struct RunFolder: Sendable {
             counts[channel] = names.count
         }
         if program.isPostroom {
-            try FileOutput.write(JSONWriter(pretty: true).bytes(pipelineJSON(paths)), to: path + "/pipeline.json")
+            var store: JSONValue?
+            if program.usesPostgres {
+                guard let postgres = paths.postgres else { throw BenchError(.setup, "\(program.rawValue) needs --store postgres") }
+                store = postgres.storeEntry(database: try postgres.createDatabase("bench_\(load.kind.rawValue)"))
+            }
+            try FileOutput.write(JSONWriter(pretty: true).bytes(pipelineJSON(paths, store: store)), to: path + "/pipeline.json")
         }
         return counts
+    }
+
+    /// Where each of the program's processes prints its summary (one per node with several nodes).
+    var stdoutPaths: [String] {
+        program.nodes.count > 1 ? program.nodes.map { "\(path)/stdout-\($0).txt" } : [path + "/stdout.txt"]
+    }
+
+    /// The processes of one measured run, started together (two for two nodes, one otherwise).
+    func processes(paths: ProgramPaths) -> [ChildProcess] {
+        guard program.nodes.count > 1 else { return [command(paths: paths)] }
+        return zip(program.nodes, stdoutPaths).map { node, out in
+            ChildProcess(executable: paths.postroom, arguments: postroomArguments(node: node), stdoutPath: out,
+                         stderrPath: "\(path)/stderr-\(node).txt")
+        }
+    }
+
+    /// `postroom run --once` on this folder's configuration, as the named node when there is one.
+    func postroomArguments(node: String?) -> [String] {
+        ["run", "--once", "--config", path + "/pipeline.json", "--json", "--quiet"] + (node.map { ["--node", $0] } ?? [])
     }
 
     /// The command that processes the inboxes (output to `stdout.txt` and `stderr.txt` in the folder).
@@ -49,8 +73,8 @@ struct RunFolder: Sendable {
         let folders = ["--inbox", path + "/inbox", "--work", path + "/work", "--outbox", path + "/outbox",
                        "--archive", path + "/archive", "--error", path + "/error", "--db", path + "/state.sqlite"]
         switch program {
-        case .postroom, .postroomDeferred:
-            return ChildProcess(executable: paths.postroom, arguments: ["run", "--once", "--config", path + "/pipeline.json", "--json", "--quiet"],
+        case .postroom, .postroomDeferred, .postroomPostgres, .postroomPostgresTwoNodes:
+            return ChildProcess(executable: paths.postroom, arguments: postroomArguments(node: program.nodes.first),
                                 stdoutPath: out, stderrPath: err)
         case .floor, .floorFsync:
             return ChildProcess(executable: paths.floor ?? "floor", arguments: folders + (program.fsyncs ? ["--fsync"] : []),
@@ -62,8 +86,9 @@ struct RunFolder: Sendable {
         }
     }
 
-    /// The `pipeline.json` of a Postroom run: one placer channel per load channel, `rename` completion.
-    func pipelineJSON(_ paths: ProgramPaths) -> JSONValue {
+    /// The `pipeline.json` of a Postroom run: one placer channel per load channel, `rename` completion,
+    /// and the `store` entry when the state is in PostgreSQL.
+    func pipelineJSON(_ paths: ProgramPaths, store: JSONValue? = nil) -> JSONValue {
         var archive = JSONObject(["compression": .string(paths.compression)])
         if let level = paths.level, paths.compression != "none" { archive["level"] = .number(String(level)) }
         let channels: [JSONValue] = load.kind.channels.map { name in
@@ -81,6 +106,7 @@ struct RunFolder: Sendable {
         ])
         if let groupSize = paths.groupSize { config["groupSize"] = .number(String(groupSize)) }
         if program == .postroomDeferred { config["view"] = "deferred" }
+        if let store { config["store"] = store }
         config["channels"] = .array(channels)
         return .object(config)
     }

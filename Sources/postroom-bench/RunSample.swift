@@ -13,6 +13,9 @@ struct RunSample: Sendable {
     var linked: Int?
     /// Tasks completed, per `postroom status` after the run (Postroom only).
     var tasksCompleted: Int?
+    /// CPU seconds the PostgreSQL server used during the run (PostgreSQL runs only; read from `/proc`,
+    /// after the run's `postroom status` check, so that check's few statements are in it too).
+    var serverCPUSeconds: Double?
     /// The run's duration as the program itself reports it.
     var reportedSeconds: Double?
 }

@@ -17,15 +17,20 @@ struct RunVerifier: Sendable {
         guard outcome.exitCode == 0 else {
             throw BenchError(.untrusted, "\(folder.program.rawValue) ended with \(outcome.statusText) on load \(folder.load.kind.rawValue)" + where_)
         }
-        let stdout = FileManager.default.contents(atPath: folder.path + "/stdout.txt") ?? Data()
-        guard let json = Self.lastJSON([UInt8](stdout)) else {
-            throw BenchError(.untrusted, "\(folder.program.rawValue) printed no JSON summary" + where_)
+        var summaries: [JSONValue] = []
+        for path in folder.stdoutPaths {
+            let stdout = FileManager.default.contents(atPath: path) ?? Data()
+            guard let json = Self.lastJSON([UInt8](stdout)) else {
+                throw BenchError(.untrusted, "\(folder.program.rawValue) printed no JSON summary in \(path)" + where_)
+            }
+            summaries.append(json)
         }
+        let json = summaries[0]
         var sample = RunSample(run: run, outcome: outcome, files: 0, messages: 0)
         switch folder.program {
-        case .postroom, .postroomDeferred:
+        case .postroom, .postroomDeferred, .postroomPostgres, .postroomPostgresTwoNodes:
             var rejected = 0, partial = 0, duplicates = 0, held = 0
-            for member in json["channels"]?.object?.members ?? [] {
+            for member in summaries.flatMap({ $0["channels"]?.object?.members ?? [] }) {
                 let c = member.value
                 sample.files += Self.int(c["accepted"])
                 rejected += Self.int(c["rejected"])
@@ -35,7 +40,7 @@ struct RunVerifier: Sendable {
                 sample.messages += Self.int(c["messages"])
             }
             sample.held = held
-            sample.reportedSeconds = Self.double(json["seconds"])
+            sample.reportedSeconds = summaries.compactMap { Self.double($0["seconds"]) }.max()
             guard rejected == 0, partial == 0, duplicates == 0 else {
                 throw BenchError(.untrusted, "postroom did not accept every drop of load \(folder.load.kind.rawValue): "
                     + "\(rejected) rejected, \(partial) partial, \(duplicates) duplicate(s)" + where_)
