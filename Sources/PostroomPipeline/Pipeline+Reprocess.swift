@@ -6,6 +6,10 @@ import PostroomStore
 /// Why a reprocess could not start.
 public struct ReprocessError: Error, CustomStringConvertible, Sendable {
     public var description: String
+    /// A queued request another node took first: nothing to report on the request.
+    var takenElsewhere = false
+
+    static let taken = ReprocessError(description: "the request was taken by another node", takenElsewhere: true)
 }
 
 extension Pipeline {
@@ -40,10 +44,11 @@ extension Pipeline {
         var intakes: [Intake] = []
         for req in pending {
             do {
-                intakes.append(try prepareReprocess(dropID: req.dropID, actor: req.actor, session: session))
-                try store.write { try $0.finishReprocessRequest(seq: req.seq, state: "done", result: nil) }
+                intakes.append(try prepareReprocess(dropID: req.dropID, actor: req.actor, request: req.seq, session: session))
+            } catch let error as ReprocessError where error.takenElsewhere {
+                continue
             } catch {
-                try store.write { try $0.finishReprocessRequest(seq: req.seq, state: "refused", result: "\(error)") }
+                try store.write { try $0.refusePendingReprocessRequest(seq: req.seq, result: "\(error)") }
             }
         }
         for start in stride(from: 0, to: intakes.count, by: config.groupSize) {
@@ -51,21 +56,18 @@ extension Pipeline {
         }
     }
 
-    /// Records the new drop, then puts the original in `work/` for it.
-    func prepareReprocess(dropID: String, actor: String, whole: Bool = false, again: Bool = false, session: RunSession) throws -> Intake {
+    /// Records the new drop, then puts the original in `work/` for it. A queued `request` is taken in the
+    /// transaction that records the drop, and the check that no other reprocess of the drop exists is made
+    /// again inside it: with several nodes, two that race for one drop cannot both record a reprocess
+    /// (their write transactions take turns, see docs/POSTGRES.md).
+    func prepareReprocess(dropID: String, actor: String, whole: Bool = false, again: Bool = false, request: Int64? = nil,
+                          session: RunSession) throws -> Intake {
         guard let old = try store.read({ try $0.drop(id: dropID) }) else { throw ReprocessError(description: "no such drop") }
         guard old.state == .done else { throw ReprocessError(description: "the drop is still being processed") }
         guard let ch = config.channel(named: old.channel) else {
             throw ReprocessError(description: "its channel \(old.channel) is no longer configured")
         }
-        let earlier = try store.read { try $0.reprocessesOf(old.id) }
-        if earlier.contains(where: { $0.state != .done }) {
-            throw ReprocessError(description: "a reprocess of it is already in progress")
-        }
-        if let last = earlier.last, !again {
-            throw ReprocessError(description: "it was already reprocessed as drop \(last.id) (outcome \(last.outcome?.rawValue ?? "?")); "
-                                 + "reprocess that one, or ask for this one again explicitly (--again)")
-        }
+        try store.read { try Self.checkNoOtherReprocess(of: old, again: again, reader: $0) }
         try session.record()
         let id = ids.next()
         let work = config.workFolder + "/" + ch.name + "/" + FileName.work(id: id, name: old.name)
@@ -73,12 +75,32 @@ extension Pipeline {
                                 receivedAt: StoreTime.string(Date()), workPath: work, reprocessOf: old.id)
         record.reprocessWhole = whole
         try store.write { w in
+            if let request, try !w.takeReprocessRequest(seq: request) { throw ReprocessError.taken }
+            try Self.checkNoOtherReprocess(of: old, again: again, reader: w.reader)
             try w.insertDrop(record)
             try w.audit(at: record.receivedAt, actor: actor, action: "reprocess", target: old.id,
                         detail: "as drop \(id)" + (whole ? ", the whole drop (messages applied before are applied again)" : ", what failed"))
         }
-        try materializeReprocess(record, original: old)
+        do {
+            try materializeReprocess(record, original: old)
+        } catch {
+            // The request was taken with the drop's record: say why its reprocess could not go on.
+            if let request { try store.write { try $0.finishReprocessRequest(seq: request, state: "refused", result: "\(error)") } }
+            throw error
+        }
         return .reprocess(ch, record)
+    }
+
+    /// Refuses a reprocess of `old` while another is in progress, or when one was made and `again` is not asked.
+    static func checkNoOtherReprocess(of old: DropRecord, again: Bool, reader: StoreReader) throws {
+        let earlier = try reader.reprocessesOf(old.id)
+        if earlier.contains(where: { $0.state != .done }) {
+            throw ReprocessError(description: "a reprocess of it is already in progress")
+        }
+        if let last = earlier.last, !again {
+            throw ReprocessError(description: "it was already reprocessed as drop \(last.id) (outcome \(last.outcome?.rawValue ?? "?")); "
+                                 + "reprocess that one, or ask for this one again explicitly (--again)")
+        }
     }
 
     /// Places the original of `old` at `record.workPath`: moved out of `error/` (with its sidecar

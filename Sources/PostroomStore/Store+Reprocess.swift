@@ -25,6 +25,19 @@ extension StoreWriter {
     public func finishReprocessRequest(seq: Int64, state: String, result: String?) throws {
         try db.execute("UPDATE reprocess_request SET state = ?, result = ? WHERE seq = ?", [state, result, seq])
     }
+
+    /// Refuses a queued request still pending (one another node took meanwhile is left as that node made it).
+    public func refusePendingReprocessRequest(seq: Int64, result: String) throws {
+        try db.execute("UPDATE reprocess_request SET state = 'refused', result = ? WHERE seq = ? AND state = 'pending'", [result, seq])
+    }
+
+    /// Takes a queued request in the transaction that records its reprocess (marks it `done`); false
+    /// when it is no longer pending — another node took it first (with several nodes on PostgreSQL, two
+    /// can read the same pending request; only one of them changes its row).
+    public func takeReprocessRequest(seq: Int64) throws -> Bool {
+        try db.execute("UPDATE reprocess_request SET state = 'done', result = NULL WHERE seq = ? AND state = 'pending'", [seq])
+        return db.changes == 1
+    }
 }
 
 extension StoreReader {

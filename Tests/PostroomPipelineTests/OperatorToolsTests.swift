@@ -146,6 +146,53 @@ import Glibc
         #expect(try h.pipeline.store.read { try $0.pendingReprocessRequests() }.isEmpty)
         #expect(try h.pipeline.store.read { try $0.reprocessesOf(failed.id) }.count == 1)
     }
+
+    /// Several nodes read the same pending request; the one that records its reprocess takes it in that
+    /// transaction, and a node that read it before finds it taken: no second reprocess, no refusal.
+    @Test func aQueuedRequestTakenByAnotherNodeIsNotReprocessedTwice() throws {
+        let h = try PipelineHarness()
+        try h.drop("bad.hl7", Array(String(decoding: sampleORM, as: UTF8.self).replacingOccurrences(of: "9990000018", with: "9990000019").utf8))
+        _ = try h.pipeline.runOnce()
+        let failed = try #require(try h.drops().first)
+        let seq = try h.pipeline.store.write { try $0.requestReprocess(dropID: failed.id, actor: "web:carol", at: StoreTime.string(Date())) }
+        let stale = try h.pipeline.store.read { try $0.pendingReprocessRequests() }
+        #expect(stale.map(\.seq) == [seq])
+        // Another node takes it (with its drop's record) first.
+        #expect(try h.pipeline.store.write { try $0.takeReprocessRequest(seq: seq) })
+        #expect(try !h.pipeline.store.write { try $0.takeReprocessRequest(seq: seq) }, "a request is taken once")
+        let session = try RunSession(pipeline: h.pipeline, mode: "reprocess")
+        do {
+            _ = try h.pipeline.prepareReprocess(dropID: failed.id, actor: "web:carol", request: seq, session: session)
+            Issue.record("a request taken by another node was reprocessed again")
+        } catch let error as ReprocessError {
+            #expect(error.takenElsewhere, "\(error)")
+        }
+        #expect(try h.pipeline.store.read { try $0.reprocessesOf(failed.id) }.isEmpty, "no drop was recorded for it")
+        // A refusal of a request no longer pending leaves it as the node that took it made it.
+        try h.pipeline.store.write { try $0.refusePendingReprocessRequest(seq: seq, result: "late") }
+        let states = try h.pipeline.store.read { try $0.reprocessStates(dropIDs: [failed.id]) }
+        #expect(states[failed.id]?.requestState == "done", "\(states)")
+        _ = try session.finish()
+    }
+
+    /// A second request for a drop whose reprocess is recorded is refused (the same check runs again inside
+    /// the transaction that records a reprocess, where several nodes' writes take turns) and stays pending
+    /// for the caller to refuse.
+    @Test func aSecondReprocessWhileOneIsRecordedIsRefusedAndItsRequestLeftPending() throws {
+        let h = try PipelineHarness()
+        try h.drop("bad.hl7", Array(String(decoding: sampleORM, as: UTF8.self).replacingOccurrences(of: "9990000018", with: "9990000019").utf8))
+        _ = try h.pipeline.runOnce()
+        let failed = try #require(try h.drops().first)
+        let first = try h.pipeline.store.write { try $0.requestReprocess(dropID: failed.id, actor: "web:carol", at: StoreTime.string(Date())) }
+        let second = try h.pipeline.store.write { try $0.requestReprocess(dropID: failed.id, actor: "web:dan", at: StoreTime.string(Date())) }
+        let session = try RunSession(pipeline: h.pipeline, mode: "reprocess")
+        _ = try h.pipeline.prepareReprocess(dropID: failed.id, actor: "web:carol", request: first, session: session)
+        #expect(throws: ReprocessError.self) {
+            _ = try h.pipeline.prepareReprocess(dropID: failed.id, actor: "web:dan", request: second, session: session)
+        }
+        #expect(try h.pipeline.store.read { try $0.reprocessesOf(failed.id) }.count == 1)
+        #expect(try h.pipeline.store.read { try $0.pendingReprocessRequests() }.map(\.seq) == [second], "refused in its transaction, still pending")
+    }
 }
 
 @Suite struct PruneTests {
