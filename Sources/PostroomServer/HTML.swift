@@ -42,9 +42,9 @@ enum HTML {
     static func pill(_ text: String) -> String {
         let cls: String
         switch text {
-        case "accepted", "completed", "linked", "finished", "done", "final", "met": cls = "ok"
+        case "accepted", "completed", "linked", "finished", "done", "final", "met", "alive": cls = "ok"
         case "rejected", "failed", "mismatch", "crashed", "refused", "cancelled", "entered-in-error", "error", "fatal", "missed": cls = "bad"
-        case "partial", "held", "pending", "on-hold", "running", "in-flight", "warning", "late": cls = "warn"
+        case "partial", "held", "pending", "on-hold", "running", "in-flight", "warning", "late", "silent": cls = "warn"
         default: cls = "info"
         }
         return "<span class=\"pill \(cls)\">\(escape(text))</span>"

@@ -4,7 +4,7 @@ import PostroomConfig
 import PostroomStore
 
 extension UIRoutes {
-    /// Runs with their counts, totals, the drops-per-hour chart, queued reprocesses and the audit trail.
+    /// Nodes (several, on PostgreSQL), runs with their counts, totals, the drops-per-hour chart, queued reprocesses and the audit trail.
     func overview(_ context: ServeContext) throws -> Response {
         guard let store = stores.store() else { return page("Overview", Self.noDatabase, context) }
         let now = Date()
@@ -17,6 +17,7 @@ extension UIRoutes {
                     expectations: try Expectations.evaluate(pipeline, reader: r, now: now))
         }
         var body = Self.expectationsSection(data.expectations)
+        body += nodesSection()
         body += "<h2>Drops per hour, last 48 hours (UTC)</h2>" + DropChart.svg(data.chart, now: now)
         body += "<h2>Runs</h2>" + HTML.table(
             ["run", "started", "finished", "mode", "status", "accepted", "rejected", "duplicates", "partial", "held"],

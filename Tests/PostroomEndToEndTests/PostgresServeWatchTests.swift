@@ -61,6 +61,23 @@ struct PostgresServeWatchTests {
         #expect(missing.status == "404")
     }
 
+    /// The web page's overview lists the nodes (after a run as node `a`), as `postroom status` does.
+    @Test func theWebPageShowsTheNodes() throws {
+        let ws = try workspace()
+        try ws.dropSample()
+        #expect(try ws.postroom(["run", "--once", "--node", "a", "--config", ws.config]).code == 65)
+        let out = Pipe()
+        let serve = try start(ws, ["serve", "--port", "0", "--config", ws.config], out: out)
+        defer { serve.terminate(); serve.waitUntilExit() }
+        let line = String(decoding: out.fileHandleForReading.availableDataWithin(seconds: 20), as: UTF8.self)
+        let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, "\(line)")
+        let page = try curl("http://127.0.0.1:\(port)/ui")
+        #expect(page.status == "200", "\(page)")
+        #expect(page.body.contains("<h2>Nodes</h2>"), "\(page.body.prefix(600))")
+        #expect(page.body.contains("<td>a</td>") && page.body.contains(">stopped</span>"), "\(page.body.prefix(2000))")
+        #expect(page.body.contains("In-flight claims: 0"))
+    }
+
     @Test func watchTakesANewDropIntoTheDatabase() throws {
         let ws = try workspace()
         let watch = try start(ws, ["watch", "--interval", "0.2", "--config", ws.config, "--quiet"], out: Pipe())
