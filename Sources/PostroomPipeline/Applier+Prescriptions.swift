@@ -17,9 +17,10 @@ extension Applier {
     func applyPrescriptionMessage(_ message: InboundMessage) throws -> MessageResult? {
         guard runsPrescriptions, let rx = message.prescription else { return nil }
         do {
-            let patientRef = try storePatient(message.patient)
             let handled = Set(rx.items.compactMap(\.entryIndex) + rx.dispenses.compactMap(\.entryIndex))
-            try storeOthers(message.otherResources.filter { !handled.contains($0.entryIndex ?? -1) })
+            let others = try assignIDs(message.otherResources.filter { !handled.contains($0.entryIndex ?? -1) })
+            let patientRef = try storePatient(message.patient)
+            try storeOthers(others)
             var issues: [Issue]
             switch rx.event {
             case .order: issues = try applyOrder(rx, patient: message.patient, patientRef: patientRef)
@@ -64,7 +65,7 @@ extension Applier {
         var items: [PrescriptionItemRecord] = []
         for item in rx.items {
             let id = try newID(type: "MedicationRequest", proposed: item.resource["id"]?.string)
-            if let source = item.resource["id"]?.string { refs.note(type: "MedicationRequest", source: source, stored: id) }
+            noteStored(type: "MedicationRequest", item.resource, entry: item.entryIndex, as: id)
             items.append(PrescriptionItemRecord(number: item.number, medicationRequestID: id, status: "active"))
         }
         for (item, record) in zip(rx.items, items) {

@@ -23,7 +23,7 @@ extension Applier {
         if subtask == nil { subtask = try reader.subtasks(of: referralTask.id).last { !$0.status.isTerminal } }
         if let subtask {
             try writer.addTaskKeys(t.keys, taskID: subtask.id)
-            if let source = t.resource["id"]?.string { refs.note(type: "Task", source: source, stored: subtask.id) }
+            noteStored(type: "Task", t.resource, entry: t.entryIndex, as: subtask.id)
         }
         let applied = try applyReferralOutcome(.booked(appointment: appointment), request: target.request, task: target.task)
         let completed = try reader.subtasks(of: referralTask.id).last?.id

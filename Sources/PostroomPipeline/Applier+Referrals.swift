@@ -88,7 +88,7 @@ extension Applier {
         }
         guard let target else { return nil }
         try writer.addTaskKeys(t.keys, taskID: target.task.id)
-        if let source = t.resource["id"]?.string { refs.note(type: "Task", source: source, stored: target.task.id) }
+        noteStored(type: "Task", t.resource, entry: t.entryIndex, as: target.task.id)
         // The provider's own notes are kept (the advice of a return is the plan's note already).
         var notes = (t.resource["note"]?.array ?? []).compactMap { $0["text"]?.string }
         if case .returnWithAdvice = outcome { notes = [] }

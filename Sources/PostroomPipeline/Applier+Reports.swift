@@ -163,7 +163,7 @@ extension Applier {
         var stored: [(String, JSONValue, Int?)] = []
         for (k, obs) in rp.observations.enumerated() {
             let newID = try newID(type: "Observation", proposed: obs["id"]?.string)
-            if let old = obs["id"]?.string { refs.note(type: "Observation", source: old, stored: newID) }
+            noteStored(type: "Observation", obs, entry: k < rp.observationEntries.count ? rp.observationEntries[k] : nil, as: newID)
             stored.append((newID, obs, k < rp.observationEntries.count ? rp.observationEntries[k] : nil))
         }
         for (newID, obs, entry) in stored {
@@ -171,7 +171,7 @@ extension Applier {
             let v = try writer.putResource(type: "Observation", id: newID, resource: o, messageID: messageID, at: now)
             locations?.note(entry, type: "Observation", id: newID, version: v)
         }
-        if let source = rp.resource["id"]?.string { refs.note(type: rp.kind.rawValue, source: source, stored: id) }
+        noteStored(type: rp.kind.rawValue, rp.resource, entry: rp.entryIndex, as: id)
         var resource = refs.rewrite(Self.settingReference(rp.resource, key: "subject", to: patientRef))
         if rp.kind == .document, var o = resource.object {
             o["content"] = .array([.object(JSONObject([

@@ -75,7 +75,7 @@ extension Applier {
     /// Stores a new request, and (`withTask`) on a placer channel its Task (Option F), for a referral with a UBRN its eRS Task.
     func createRequest(_ r: RequestFacts, patient: PatientFacts?, patientRef: String?, withTask: Bool = true) throws -> String {
         let id = try newID(type: "ServiceRequest", proposed: r.resource["id"]?.string)
-        if let source = r.resource["id"]?.string { refs.note(type: "ServiceRequest", source: source, stored: id) }
+        noteStored(type: "ServiceRequest", r.resource, entry: r.entryIndex, as: id)
         let resource = refs.rewrite(Self.settingReference(r.resource, key: "subject", to: patientRef))
         let version = try writer.putResource(type: "ServiceRequest", id: id, resource: resource, messageID: messageID, at: now)
         locations?.note(r.entryIndex, type: "ServiceRequest", id: id, version: version)
@@ -97,7 +97,7 @@ extension Applier {
     }
 
     func updateRequest(_ existing: RequestRecord, with r: RequestFacts, patientRef: String?, status: RequestStatus? = nil) throws {
-        if let source = r.resource["id"]?.string { refs.note(type: "ServiceRequest", source: source, stored: existing.id) }
+        noteStored(type: "ServiceRequest", r.resource, entry: r.entryIndex, as: existing.id)
         var resource = refs.rewrite(r.resource)
         if r.event != .new, let stored = try reader.resource(type: "ServiceRequest", id: existing.id) {
             // An event message carries a partial view: keep the stored request, change its status.

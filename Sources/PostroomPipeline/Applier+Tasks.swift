@@ -167,7 +167,7 @@ extension Applier {
             updated.requester = t.requesterODS ?? existing.requester
             updated.updatedAt = now
             try writer.updateTask(updated)
-            if let source = t.resource["id"]?.string { refs.note(type: "Task", source: source, stored: existing.id) }
+            noteStored(type: "Task", t.resource, entry: t.entryIndex, as: existing.id)
             let stored = try reader.resource(type: "Task", id: existing.id)
             let v = try writer.putResource(type: "Task", id: existing.id, resource: Self.keepingIdentifiers(of: stored, in: refs.rewrite(t.resource)),
                                            messageID: messageID, at: now)
@@ -176,7 +176,7 @@ extension Applier {
             return issues
         }
         let id = try newID(type: "Task", proposed: t.resource["id"]?.string)
-        if let source = t.resource["id"]?.string { refs.note(type: "Task", source: source, stored: id) }
+        noteStored(type: "Task", t.resource, entry: t.entryIndex, as: id)
         let v = try writer.putResource(type: "Task", id: id, resource: refs.rewrite(t.resource), messageID: messageID, at: now)
         locations?.note(t.entryIndex, type: "Task", id: id, version: v)
         try writer.insertTask(TaskRecord(id: id, status: status, focusRequestID: focus?.id, partOf: parent?.id, owner: t.ownerODS,

@@ -39,13 +39,16 @@ struct Applier {
     /// Applies `message` (already validated, with no errors).
     func apply(_ message: InboundMessage) throws -> MessageResult {
         refs.aliases = message.referenceAliases
+        refs.entryURLs = message.entryFullUrls
         if let refusal = unkeptPrescriptionStep(message) { return MessageResult(disposition: .rejected, issues: message.issues + refusal.issues) }
         if let prescription = try applyPrescriptionMessage(message) { return prescription }
         var warnings: [Issue] = []
         var held = false
         do {
+            // Every other resource's id first, so that the patient's references to them are rewritten too.
+            let others = try assignIDs(message.otherResources)
             let patientRef = try storePatient(message.patient)
-            let appointments = try storeOthers(message.otherResources)
+            let appointments = try storeOthers(others)
             for r in message.requests {
                 warnings += try applyRequest(r, patient: message.patient, patientRef: patientRef)
             }
@@ -77,8 +80,8 @@ struct Applier {
         guard let patient, !patient.isEmpty else { return nil }
         let key = patient.nhsNumber.map { "nhs|" + $0 } ?? patient.keys.sorted().first!
         let id = String(SHA256Digest.hex(Array(("postroom-patient|" + key).utf8)).prefix(32))
+        if let resource = patient.resource { noteStored(type: "Patient", resource, entry: patient.entryIndex, as: id) }
         if var resource = patient.resource?.object {
-            if let source = resource["id"]?.string { refs.note(type: "Patient", source: source, stored: id) }
             resource["id"] = nil
             // A patient named again with the same details is not a new version.
             let v = try writer.putResource(type: "Patient", id: id, resource: refs.rewrite(.object(resource)), messageID: messageID, at: now,
@@ -99,13 +102,8 @@ struct Applier {
     /// so that references to them from the message's other resources are rewritten to where they are.
     /// Appointments are only given their ids here: they are returned, to be stored linked to their
     /// referral once the message's requests are (`applyAppointment`).
-    func storeOthers(_ others: [OtherResource]) throws -> [(OtherResource, String)] {
-        var stored: [(OtherResource, String)] = []
-        for other in others {
-            let id = try newID(type: other.type, proposed: other.resource["id"]?.string)
-            if let source = other.resource["id"]?.string { refs.note(type: other.type, source: source, stored: id) }
-            stored.append((other, id))
-        }
+    @discardableResult
+    func storeOthers(_ stored: [(OtherResource, String)]) throws -> [(OtherResource, String)] {
         for (other, id) in stored where other.type != "Appointment" {
             let v = try writer.putResource(type: other.type, id: id, resource: refs.rewrite(other.resource), messageID: messageID, at: now)
             locations?.note(other.entryIndex, type: other.type, id: id, version: v)
@@ -113,7 +111,23 @@ struct Applier {
         return stored.filter { $0.0.type == "Appointment" }
     }
 
+    /// The ids the resources the workflow has no facts for are stored under (noted for references).
+    func assignIDs(_ others: [OtherResource]) throws -> [(OtherResource, String)] {
+        try others.map { other in
+            let id = try newID(type: other.type, proposed: other.resource["id"]?.string)
+            noteStored(type: other.type, other.resource, entry: other.entryIndex, as: id)
+            return (other, id)
+        }
+    }
+
     // MARK: - Helpers
+
+    /// Notes where a resource of the message is stored, so that references to it are rewritten: by its
+    /// `Type/id` as received, and by its entry's `fullUrl` when it came without an id (a transaction's POST).
+    func noteStored(type: String, _ resource: JSONValue, entry: Int?, as stored: String) {
+        if let source = resource["id"]?.string { refs.note(type: type, source: source, stored: stored) }
+        if let entry, let url = refs.entryURLs[entry] { refs.noteURL(url, type: type, stored: stored) }
+    }
 
     /// A resource id: the one given when it is a valid FHIR id not yet used for this type, else a new one.
     func newID(type: String, proposed: String?) throws -> String {
@@ -151,7 +165,14 @@ final class EntryLocations {
 /// resources stored earlier in the message are rewritten before a resource is stored.
 final class ReferenceMap {
     var aliases: [String: String] = [:]
+    /// The `fullUrl`s of entries whose resource came without an id, by entry index.
+    var entryURLs: [Int: String] = [:]
     private(set) var map: [String: String] = [:]
+
+    /// Notes that the entry with `fullUrl` `url` is stored as `Type/stored`.
+    func noteURL(_ url: String, type: String, stored: String) {
+        map[url] = type + "/" + stored
+    }
 
     func note(type: String, source: String, stored: String) {
         let from = type + "/" + source, to = type + "/" + stored

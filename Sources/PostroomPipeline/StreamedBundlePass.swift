@@ -113,7 +113,7 @@ final class StreamedBundlePass {
         try pipeline.queueRouted(applier.routing, dropID: scope.dropID, writer: w)
         // The group's own fullUrls and where they were stored, for later groups (the shared base let go first).
         applier.refs.seed(StoredReferences())
-        for url in m.referenceAliases.keys where FHIRBundleIndex.isURN(url) {
+        for url in Array(m.referenceAliases.keys) + m.entryFullUrls.values where FHIRBundleIndex.isURN(url) {
             if let target = applier.refs.map[url] { stored.set(url, to: target) }
         }
         // Issues of the Bundle as a whole are found again in every group: kept once.

@@ -32,6 +32,9 @@ public struct InboundMessage: Sendable {
     /// `fullUrl` (e.g. `urn:uuid:…`) → the `Type/id` of its resource as received. The store
     /// rewrites such references to the ids it stores the resources under.
     public var referenceAliases: [String: String] = [:]
+    /// The `fullUrl` of each Bundle entry whose resource carries no id (a transaction's `POST`), by
+    /// entry index: references to it are rewritten to wherever the store puts that entry's resource.
+    public var entryFullUrls: [Int: String] = [:]
     /// For FHIR transaction and batch Bundles: the entries, for a transaction-response / batch-response.
     public var fhirBatch: FHIRBatchContext?
     /// For EPS messages, release requests and return/withdraw Tasks: what they say about a prescription.

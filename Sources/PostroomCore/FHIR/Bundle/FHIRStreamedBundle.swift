@@ -91,6 +91,7 @@ extension InboundMessage {
         for i in tasks.indices { tasks[i].entryIndex = shift(tasks[i].entryIndex) }
         for i in otherResources.indices { otherResources[i].entryIndex = shift(otherResources[i].entryIndex) }
         if let p = patient?.entryIndex { patient?.entryIndex = p + offset }
+        entryFullUrls = Dictionary(uniqueKeysWithValues: entryFullUrls.map { ($0.key + offset, $0.value) })
         guard var batch = fhirBatch else { return }
         batch.bundleIssues = batch.bundleIssues.map { $0.shifted(by: offset) }
         for i in batch.entries.indices {

@@ -53,7 +53,12 @@ struct FHIRFactsMapper {
         message.patient = patientFacts(message)
         if bundleType != "document" { message.otherResources = otherResources(message) }
         for item in items {
-            if let full = item.fullUrl, let id = item.resource["id"]?.string { message.referenceAliases[full] = item.type + "/" + id }
+            guard let full = item.fullUrl else { continue }
+            if let id = item.resource["id"]?.string {
+                message.referenceAliases[full] = item.type + "/" + id
+            } else if let entry = item.entryIndex {
+                message.entryFullUrls[entry] = full
+            }
         }
         checkPatientConsistency()
         message.prescription = prescriptionFacts()
