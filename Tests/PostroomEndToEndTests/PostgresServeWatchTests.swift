@@ -45,15 +45,27 @@ struct PostgresServeWatchTests {
         return (String(text[text.index(after: cut)...]), String(text[..<cut]))
     }
 
+    /// `postroom serve` on a free port; the port it printed.
+    func startServe(_ ws: Workspace) throws -> (Process, Int) {
+        let out = Pipe()
+        let serve = try start(ws, ["serve", "--port", "0", "--config", ws.config], out: out)
+        let line = String(decoding: out.fileHandleForReading.availableDataWithin(seconds: 20), as: UTF8.self)
+        guard let port = line.split(separator: ":").last.flatMap({ Int($0.prefix { $0.isNumber }) }) else {
+            serve.terminate()
+            serve.waitUntilExit()
+            throw ServeDidNotStart(line: line)
+        }
+        return (serve, port)
+    }
+
+    struct ServeDidNotStart: Error { var line: String }
+
     @Test func serveAnswersFromTheDatabaseTheRunWrote() throws {
         let ws = try workspace()
         try ws.dropSample()
         #expect(try ws.postroom(["run", "--once", "--config", ws.config]).code == 65)   // the sample's rejected drops
-        let out = Pipe()
-        let serve = try start(ws, ["serve", "--port", "0", "--config", ws.config], out: out)
+        let (serve, port) = try startServe(ws)
         defer { serve.terminate(); serve.waitUntilExit() }
-        let line = String(decoding: out.fileHandleForReading.availableDataWithin(seconds: 20), as: UTF8.self)
-        let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, "\(line)")
         let reports = try curl("http://127.0.0.1:\(port)/DiagnosticReport")
         #expect(reports.status == "200", "\(reports)")
         #expect(reports.body.contains("\"resourceType\":\"Bundle\"") && reports.body.contains("\"DiagnosticReport\""), "\(reports.body.prefix(300))")
@@ -66,11 +78,8 @@ struct PostgresServeWatchTests {
         let ws = try workspace()
         try ws.dropSample()
         #expect(try ws.postroom(["run", "--once", "--node", "a", "--config", ws.config]).code == 65)
-        let out = Pipe()
-        let serve = try start(ws, ["serve", "--port", "0", "--config", ws.config], out: out)
+        let (serve, port) = try startServe(ws)
         defer { serve.terminate(); serve.waitUntilExit() }
-        let line = String(decoding: out.fileHandleForReading.availableDataWithin(seconds: 20), as: UTF8.self)
-        let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, "\(line)")
         let page = try curl("http://127.0.0.1:\(port)/ui")
         #expect(page.status == "200", "\(page)")
         #expect(page.body.contains("<h2>Nodes</h2>"), "\(page.body.prefix(600))")

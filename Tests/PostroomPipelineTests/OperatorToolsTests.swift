@@ -136,11 +136,16 @@ import Glibc
         #expect(twice.problems.first?.contains("already reprocessed as drop \(redo.id)") == true, "\(twice.problems)")
     }
 
-    @Test func queuedRequestsFromTheWebPageAreTakenByTheNextRun() throws {
+    /// A run that rejected one drop (an order with an invalid NHS number), and that drop.
+    static func rejectedDrop() throws -> (PipelineHarness, DropRecord) {
         let h = try PipelineHarness()
         try h.drop("bad.hl7", Array(String(decoding: sampleORM, as: UTF8.self).replacingOccurrences(of: "9990000018", with: "9990000019").utf8))
         _ = try h.pipeline.runOnce()
-        let failed = try #require(try h.drops().first)
+        return (h, try #require(try h.drops().first))
+    }
+
+    @Test func queuedRequestsFromTheWebPageAreTakenByTheNextRun() throws {
+        let (h, failed) = try Self.rejectedDrop()
         _ = try h.pipeline.store.write { try $0.requestReprocess(dropID: failed.id, actor: "web:carol", at: StoreTime.string(Date())) }
         _ = try h.pipeline.runOnce()
         #expect(try h.pipeline.store.read { try $0.pendingReprocessRequests() }.isEmpty)
@@ -150,10 +155,7 @@ import Glibc
     /// Several nodes read the same pending request; the one that records its reprocess takes it in that
     /// transaction, and a node that read it before finds it taken: no second reprocess, no refusal.
     @Test func aQueuedRequestTakenByAnotherNodeIsNotReprocessedTwice() throws {
-        let h = try PipelineHarness()
-        try h.drop("bad.hl7", Array(String(decoding: sampleORM, as: UTF8.self).replacingOccurrences(of: "9990000018", with: "9990000019").utf8))
-        _ = try h.pipeline.runOnce()
-        let failed = try #require(try h.drops().first)
+        let (h, failed) = try Self.rejectedDrop()
         let seq = try h.pipeline.store.write { try $0.requestReprocess(dropID: failed.id, actor: "web:carol", at: StoreTime.string(Date())) }
         let stale = try h.pipeline.store.read { try $0.pendingReprocessRequests() }
         #expect(stale.map(\.seq) == [seq])
@@ -179,10 +181,7 @@ import Glibc
     /// the transaction that records a reprocess, where several nodes' writes take turns) and stays pending
     /// for the caller to refuse.
     @Test func aSecondReprocessWhileOneIsRecordedIsRefusedAndItsRequestLeftPending() throws {
-        let h = try PipelineHarness()
-        try h.drop("bad.hl7", Array(String(decoding: sampleORM, as: UTF8.self).replacingOccurrences(of: "9990000018", with: "9990000019").utf8))
-        _ = try h.pipeline.runOnce()
-        let failed = try #require(try h.drops().first)
+        let (h, failed) = try Self.rejectedDrop()
         let first = try h.pipeline.store.write { try $0.requestReprocess(dropID: failed.id, actor: "web:carol", at: StoreTime.string(Date())) }
         let second = try h.pipeline.store.write { try $0.requestReprocess(dropID: failed.id, actor: "web:dan", at: StoreTime.string(Date())) }
         let session = try RunSession(pipeline: h.pipeline, mode: "reprocess")
