@@ -27,12 +27,13 @@ extension PostgresSession {
     }
 
     private func transactionOnce<T>(_ isolation: Isolation, _ body: (PostgresSession) throws -> T) throws -> T {
-        try execute("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+        send("BEGIN ISOLATION LEVEL \(isolation.rawValue)")  // answered before the body's first statement is
         do {
             let value = try body(self)
             try execute("COMMIT")
             return value
         } catch {
+            discardSent()
             _ = try? execute("ROLLBACK")
             throw error
         }

@@ -17,6 +17,12 @@ public final class PostgresSession: @unchecked Sendable {
     let connection: PostgresConnection
     let logger: Logger
     private var closed = false
+    /// The named prepared statements of this connection (`PostgresSession+Prepared`).
+    var statements = PreparedStatements()
+    /// Runs the tasks of prepared statements on the connection's own event loop.
+    let taskExecutor: EventLoopTaskExecutor
+    /// Statements sent without waiting for their answer (`send`), oldest first.
+    private var pending: [EventLoopFuture<PostgresQueryResult>] = []
 
     /// Connects; a failure names the server and the user (never the password).
     public init(_ location: PostgresLocation, logger: Logger = PostgresSession.quietLogger,
@@ -30,6 +36,7 @@ public final class PostgresSession: @unchecked Sendable {
         } catch {
             throw PostgresFailure.cannotConnect(location: location, error)
         }
+        taskExecutor = EventLoopTaskExecutor(connection.eventLoop)
     }
 
     deinit { close() }
@@ -44,11 +51,39 @@ public final class PostgresSession: @unchecked Sendable {
     /// Runs one statement and returns its rows.
     @discardableResult
     public func query(_ query: PostgresQuery) throws(PostgresFailure) -> PostgresQueryResult {
+        let answer = connection.query(query, logger: logger)
+        try settle()
         do {
-            return try connection.query(query, logger: logger).wait()
+            return try answer.wait()
         } catch {
             throw PostgresFailure.statement(error)
         }
+    }
+
+    /// Sends one statement of fixed SQL without waiting for its answer: for `BEGIN`, `SAVEPOINT` and
+    /// `RELEASE SAVEPOINT`, which fail only where the statement after them fails too. The connection
+    /// runs statements in the order sent, so the next statement waited for (`query`, a prepared
+    /// statement, `COMMIT`) finds them answered, and throws their failure first if one failed. It
+    /// saves the calling thread one wait for the event loop per statement sent so.
+    public func send(_ sql: String) {
+        pending.append(connection.query(PostgresQuery(unsafeSQL: sql), logger: logger))
+    }
+
+    /// Waits for the statements sent (answered already once a later statement is); throws the first failure.
+    func settle() throws(PostgresFailure) {
+        guard !pending.isEmpty else { return }
+        let sent = pending
+        pending.removeAll(keepingCapacity: true)
+        for answer in sent {
+            do { _ = try answer.wait() } catch { throw PostgresFailure.statement(error) }
+        }
+    }
+
+    /// Forgets the statements sent after waiting for them (a transaction being rolled back).
+    func discardSent() {
+        let sent = pending
+        pending.removeAll(keepingCapacity: true)
+        for answer in sent { _ = try? answer.wait() }
     }
 
     /// Runs one statement of fixed SQL (no parameters); for DDL and transaction control.

@@ -60,8 +60,12 @@ final class ViewJournal {
         guard entries.count > from else { return }
         let slice = Array(entries[from...])
         let seq = try recordSeq(db)
-        let key: SQL = .cached("INSERT OR REPLACE INTO view_key (type, id, version, record) VALUES (?, ?, ?, ?)")
-        for e in slice { try db.execute(key, [e.type, e.id, e.version, seq]) }
+        if db.dialect == .postgres {
+            try Self.insertKeysAsJSON(slice, seq: seq, db)
+        } else {
+            let key: SQL = .cached("INSERT OR REPLACE INTO view_key (type, id, version, record) VALUES (?, ?, ?, ?)")
+            for e in slice { try db.execute(key, [e.type, e.id, e.version, seq]) }
+        }
         records.submit(seq: seq, messageID: slice.first?.messageID, entries: slice)
         truncate(to: from)
     }
@@ -226,15 +230,17 @@ extension StoreWriter {
 /// The search rows of a materialisation batch, by the resource that produced them (a later version
 /// in the same batch replaces an earlier one's), inserted at the end in index order.
 struct SearchRowBatch {
-    private var bySource: [String: (type: String, id: String, rows: [SearchIndexer.Row])] = [:]
+    private(set) var bySource: [String: (type: String, id: String, rows: [SearchIndexer.Row])] = [:]
 
     mutating func set(type: String, id: String, rows: [SearchIndexer.Row]) {
         bySource[type + "/" + id] = (type, id, rows)
     }
 
-    /// Inserts the rows through a temporary table, so that SQLite sorts them by the index's key.
+    /// Inserts the rows through a temporary table, so that SQLite sorts them by the index's key
+    /// (on PostgreSQL in one statement: `insertAsJSON`).
     func insert(_ db: any SQLExecutor) throws {
         guard !bySource.isEmpty else { return }
+        if db.dialect == .postgres { return try insertAsJSON(db) }
         try db.execute("""
             CREATE TEMP TABLE IF NOT EXISTS search_param_batch (src_type TEXT, src_id TEXT, type TEXT, id TEXT, name TEXT,
                 system TEXT, value TEXT, lo TEXT, hi TEXT)

@@ -38,4 +38,18 @@ struct OnPostgresTests {
         try t.write { w in try w.insertDrop(sampleDrop("d2")) }
         #expect(try t.read { try $0.drop(id: "d2") }?.id == "d2")
     }
+
+    /// A materialisation batch's search rows go into `search_param` as one JSON array on PostgreSQL:
+    /// quotes, backslashes, control characters and non-ASCII text arrive intact and are found.
+    @Test func searchRowsWithAwkwardTextAreIndexedIntact() throws {
+        let t = try TempStore()
+        let code = "a\"b\\c\nd\te\u{1}f é😀"
+        let resource = #"{"resourceType":"ServiceRequest","status":"active","intent":"order","identifier":[{"system":"urn:lab","value":"a\"b\\c\nd\te\u0001f é😀"}]}"#
+        try t.write { try $0.putResource(type: "ServiceRequest", id: "sr1", resource: json(resource), messageID: nil, at: at(1)) }
+        try t.write { try $0.putResource(type: "ServiceRequest", id: "sr2", resource: json(#"{"status":"active","identifier":[{"system":"urn:lab","value":"x"}]}"#),
+                                         messageID: nil, at: at(2)) }
+        #expect(try t.ids("ServiceRequest", SearchFixture.token("identifier", .exact("urn:lab"), code)) == ["sr1"])
+        #expect(try t.ids("ServiceRequest", SearchFixture.token("identifier", .exact("urn:lab"), "x")) == ["sr2"])
+        #expect(try t.ids("ServiceRequest", SearchFixture.token("identifier", .exact("urn:lab"), nil)) == ["sr1", "sr2"])
+    }
 }

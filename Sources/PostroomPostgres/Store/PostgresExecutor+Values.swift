@@ -15,6 +15,17 @@ extension PostgresExecutor {
         }
     }
 
+    /// The kind of a bound argument, which names a prepared statement's variant (NULL is sent untyped).
+    static func typeCode(_ value: SQLValue) -> UInt8 {
+        switch value {
+        case .null: 0
+        case .int: 1
+        case .double: 2
+        case .text: 3
+        case .blob: 4
+        }
+    }
+
     /// One cell as the SQLite executor would give it.
     static func value(_ cell: PostgresCell) throws -> SQLValue {
         guard var bytes = cell.bytes else { return .null }

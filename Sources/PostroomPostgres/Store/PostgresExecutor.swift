@@ -10,7 +10,6 @@ import PostroomStore
 /// width and booleans as integers, `numeric` as an integer when whole, text, bytes.
 public final class PostgresExecutor: SQLExecutor {
     public let session: PostgresSession
-    private var translations: [String: String] = [:]
     private var lastChanges = 0
     private var savepoints = 0
 
@@ -18,22 +17,27 @@ public final class PostgresExecutor: SQLExecutor {
 
     public var dialect: SQLDialect { .postgres }
 
-    /// The statement in PostgreSQL's dialect (remembered for `.cached` text, which comes back often).
-    func translated(_ sql: SQL) -> String {
-        guard sql.cached else { return PostgresDialect.translate(sql.text) }
-        if let t = translations[sql.text] { return t }
-        let t = PostgresDialect.translate(sql.text)
-        translations[sql.text] = t
-        return t
-    }
-
+    /// Runs one statement: `.cached` text as a named prepared statement of the session (parsed and
+    /// planned once per connection), other text as an unnamed one.
     @discardableResult
-    func run(_ sql: SQL, _ arguments: [SQLArgument]) throws -> PostgresQueryResult {
+    func run(_ sql: SQL, _ arguments: [SQLArgument]) throws -> [PostgresRow] {
         var binds = PostgresBindings(capacity: arguments.count)
-        for argument in arguments { Self.bind(argument?.sqlValue ?? .null, into: &binds) }
-        let result = try session.query(PostgresQuery(unsafeSQL: translated(sql), binds: binds))
-        lastChanges = result.metadata.rows ?? 0
-        return result
+        guard sql.cached else {
+            for argument in arguments { Self.bind(argument?.sqlValue ?? .null, into: &binds) }
+            let result = try session.query(PostgresQuery(unsafeSQL: PostgresDialect.translate(sql.text), binds: binds))
+            lastChanges = result.metadata.rows ?? 0
+            return result.rows
+        }
+        var types: [UInt8] = []
+        types.reserveCapacity(arguments.count)
+        for argument in arguments {
+            let value = argument?.sqlValue ?? .null
+            types.append(Self.typeCode(value))
+            Self.bind(value, into: &binds)
+        }
+        let result = try session.prepared(sql.text, binds, types: types, translate: PostgresDialect.translate)
+        lastChanges = result.changes
+        return result.rows
     }
 
     public func execute(_ sql: SQL, _ arguments: [SQLArgument]) throws {
@@ -46,21 +50,19 @@ public final class PostgresExecutor: SQLExecutor {
     }
 
     public func rows(_ sql: SQL, _ arguments: [SQLArgument]) throws -> [SQLRow] {
-        let result = try run(sql, arguments)
-        guard let first = result.rows.first else { return [] }
+        let rows = try run(sql, arguments)
+        guard let first = rows.first else { return [] }
         let columns = first.map(\.columnName)
-        return try result.rows.map { SQLRow(columns: columns, values: try $0.map(Self.value)) }
+        return try rows.map { SQLRow(columns: columns, values: try $0.map(Self.value)) }
     }
 
     public func row(_ sql: SQL, _ arguments: [SQLArgument]) throws -> SQLRow? {
-        let result = try run(sql, arguments)
-        guard let first = result.rows.first else { return nil }
+        guard let first = try run(sql, arguments).first else { return nil }
         return SQLRow(columns: first.map(\.columnName), values: try first.map(Self.value))
     }
 
     public func value(_ sql: SQL, _ arguments: [SQLArgument]) throws -> SQLValue {
-        let result = try run(sql, arguments)
-        guard let first = result.rows.first, let cell = first.first(where: { _ in true }) else { return .null }
+        guard let first = try run(sql, arguments).first, let cell = first.first(where: { _ in true }) else { return .null }
         return try Self.value(cell)
     }
 
@@ -78,11 +80,12 @@ public final class PostgresExecutor: SQLExecutor {
         savepoints += 1
         let name = "s\(savepoints)"
         defer { savepoints -= 1 }
-        try session.execute("SAVEPOINT \(name)")
+        session.send("SAVEPOINT \(name)")  // answered before the next statement waited for
         do {
             try body()
-            try session.execute("RELEASE SAVEPOINT \(name)")
+            session.send("RELEASE SAVEPOINT \(name)")
         } catch {
+            session.discardSent()
             _ = try? session.execute("ROLLBACK TO SAVEPOINT \(name)")
             _ = try? session.execute("RELEASE SAVEPOINT \(name)")
             throw error
@@ -91,7 +94,7 @@ public final class PostgresExecutor: SQLExecutor {
 
     /// `nextval` of the column's identity sequence: unique across every node's transactions.
     public func reserveIdentity(table: String, column: String) throws -> Int64? {
-        try value(Int64.self, "SELECT nextval(pg_get_serial_sequence(?, ?))", [table, column])
+        try value(Int64.self, .cached("SELECT nextval(pg_get_serial_sequence(?, ?))"), [table, column])
     }
 
     public func tableExists(_ name: String) throws -> Bool {
