@@ -71,7 +71,7 @@ let package = Package(
         ]),
         // `postroom serve`: the read-only FHIR query API, the operator's web page and /metrics (Hummingbird 2).
         .target(name: "PostroomServer", dependencies: [
-            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomPostgres", "PostroomDigest",
+            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomPostgres", "PostroomDigest", "PostroomArchive",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),

@@ -73,6 +73,14 @@ public final class ArchiveReader {
         }
     }
 
+    /// Reads the next piece of the current member's data into `buffer`: the byte count, 0 at its end.
+    public func readChunk(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard let a else { return 0 }
+        let n = archive_read_data(a, buffer.baseAddress, buffer.count)
+        if n < 0 { throw ArchiveError("cannot read member data", a) }
+        return n
+    }
+
     /// Total compressed bytes read so far (for compression-ratio bounds).
     public var compressedBytesRead: Int64 {
         guard let a else { return 0 }

@@ -174,14 +174,7 @@ extension Applier {
         noteStored(type: rp.kind.rawValue, rp.resource, entry: rp.entryIndex, as: id)
         var resource = refs.rewrite(Self.settingReference(rp.resource, key: "subject", to: patientRef))
         if rp.kind == .document, var o = resource.object {
-            o["content"] = .array([.object(JSONObject([
-                "attachment": .object(JSONObject([
-                    "contentType": .string(o["content"]?[0]?["attachment"]?["contentType"]?.string ?? "application/hl7-v3+xml"),
-                    "data": .string(Data(original).base64EncodedString()),
-                    "size": .number(String(original.count)),
-                    "hash": .string(SHA256Digest.sha1Base64(original)),
-                ])),
-            ]))])
+            o["content"] = .array([.object(JSONObject(["attachment": .object(documentAttachment(o))]))])
             resource = .object(o)
         }
         return resource

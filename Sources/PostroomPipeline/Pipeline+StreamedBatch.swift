@@ -3,12 +3,15 @@ import PostroomCore
 import PostroomDigest
 import PostroomStore
 
-/// The two kinds of file that are streamed rather than read whole.
+/// The kinds of file that are streamed rather than read whole.
 enum StreamedFormat {
     /// An HL7 v2 file (a batch of messages): settled in chunks of messages.
     case hl7v2
     /// A FHIR JSON file: a `batch` or `transaction` Bundle settled in groups of entries, anything else decoded whole.
     case fhirJSON
+    /// An XML file of a CDA channel: a bare ClinicalDocument checked in chunks, its original kept by
+    /// reference (`processStreamedCDA`); anything else decoded whole.
+    case cdaXML
 }
 
 extension Pipeline {
@@ -20,7 +23,7 @@ extension Pipeline {
     /// MLLP start byte or blank lines) or a FHIR JSON file, when the channel takes that format; nil
     /// for anything else (read whole, bounded by `maxFileSize`).
     static func streamedFormat(_ path: String, accepting formats: Set<PayloadFormat>) -> StreamedFormat? {
-        guard let fh = FileHandle(forReadingAtPath: path), let head = try? fh.read(upToCount: 64) else { return nil }
+        guard let fh = FileHandle(forReadingAtPath: path), let head = try? fh.read(upToCount: 4096) else { return nil }
         try? fh.close()
         switch PayloadFormat.sniff([UInt8](head)) {
         case .hl7v2 where formats.contains(.hl7v2):
@@ -29,6 +32,8 @@ extension Pipeline {
             // JSON only: FHIR XML is refused whole, as before.
             let blanks: Set<UInt8> = [0xEF, 0xBB, 0xBF, 0x0B, 0x20, 0x09, 0x0A, 0x0D]
             return head.first { !blanks.contains($0) } == UInt8(ascii: "{") ? .fhirJSON : nil
+        case .cda where formats.contains(.cda):
+            return .cdaXML
         default:
             return nil
         }
@@ -43,6 +48,7 @@ extension Pipeline {
     /// then recognised by their business keys and not applied again.
     func processStreamed(_ f: inout InFlight, as format: StreamedFormat, session: RunSession) throws {
         if format == .fhirJSON { return try processStreamedBundle(&f, session: session) }
+        if format == .cdaXML { return try processStreamedCDA(&f) }
         let isReprocess = f.record.reprocessOf != nil
         let envelope = try scanStreamed(&f)
         let now = StoreTime.string(Date())

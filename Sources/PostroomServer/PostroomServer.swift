@@ -57,6 +57,7 @@ public struct PostroomServer: Sendable {
         }
         if metricsOnly { return router }
         UIRoutes(stores: stores, auth: auth, pipeline: pipeline, throttle: throttle).register(on: router)
+        BinaryRoute(stores: stores).register(on: router)
         FHIRRoutes(stores: stores, anonymous: serve.anonymous, fallbackBase: fallbackBase).register(on: router)
         return router
     }
