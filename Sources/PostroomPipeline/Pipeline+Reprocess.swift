@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import PostroomArchive
 import PostroomCore
 import PostroomStore
@@ -91,6 +94,20 @@ extension Pipeline {
         return .reprocess(ch, record)
     }
 
+    /// Copies the archive's current member to `path` in 64 KiB pieces: a large original (a streamed
+    /// batch, Bundle or CDA document) is never held whole.
+    static func copyMember(of reader: ArchiveReader, to path: String) throws {
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw FileSystemError("cannot create", path) }
+        defer { Glibc.close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let n = try buffer.withUnsafeMutableBytes { try reader.readChunk(into: $0) }
+            if n == 0 { return }
+            try buffer.withUnsafeBytes { try FileSystem.writeAll(UnsafeRawBufferPointer(rebasing: $0[0..<n]), to: fd, path: path) }
+        }
+    }
+
     /// Refuses a reprocess of `old` while another is in progress, or when one was made and `again` is not asked.
     static func checkNoOtherReprocess(of old: DropRecord, again: Bool, reader: StoreReader) throws {
         let earlier = try reader.reprocessesOf(old.id)
@@ -116,8 +133,7 @@ extension Pipeline {
             let reader = try ArchiveReader(path: archive)
             while let m = try reader.next() {
                 guard m.name == member else { continue }
-                let data = try reader.readData(limit: Int64.max)
-                try FileSystem.write(data, to: record.workPath + ".part")
+                try Self.copyMember(of: reader, to: record.workPath + ".part")
                 try FileSystem.rename(record.workPath + ".part", record.workPath)
                 return
             }

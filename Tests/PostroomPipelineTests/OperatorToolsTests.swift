@@ -111,6 +111,29 @@ import Glibc
         #expect(try h.pipeline.store.read { try $0.tasks().count } == 1)
     }
 
+    /// An original of several 64 KiB pieces comes back from the archive byte for byte (copied piece by piece).
+    @Test func aLargeOriginalIsCopiedBackFromTheArchiveWhole() throws {
+        let h = try PipelineHarness(extra: "", maxFileSize: 1 << 24)
+        let orders = (1...2_000).map { n in
+            "MSH|^~\\&|A|B|C|D|20260101||ORM^O01^ORM_O01|L\(n)|P|2.5.1\rPID|1||9990000018^^^NHS^NH\rORC|NW|L\(n)^A\rOBR|1|L\(n)^A||X^Y^L\r"
+        }.joined()
+        #expect(orders.utf8.count > 3 * (64 << 10))
+        try h.drop("big.hl7", Array(orders.utf8))
+        _ = try h.pipeline.runOnce()
+        let original = try #require(try h.drops().first)
+        #expect(original.archiveMember != nil, "\(String(describing: original.outcome)) \(original.issues.prefix(2).map(\.code))")
+        _ = try h.pipeline.reprocess(dropIDs: [original.id], actor: "erin", whole: true)
+        let redo = try #require(try h.pipeline.store.read { try $0.reprocessesOf(original.id) }.first)
+        // The reprocess ran on the copy and archived it again: that archived copy is the original, byte for byte.
+        let archive = try #require(redo.archivePath)
+        let reader = try ArchiveReader(path: archive)
+        var copy: [UInt8]?
+        while copy == nil, let m = try reader.next() {
+            if m.name == redo.archiveMember { copy = try reader.readData(limit: 1 << 24) }
+        }
+        #expect(copy == Array(orders.utf8), "\(copy?.count ?? -1) bytes against \(orders.utf8.count)")
+    }
+
     /// A batch whose first two orders were applied and whose third was refused: a reprocess runs the third
     /// only, a second reprocess of the same drop says it was reprocessed already, and nothing is applied twice.
     @Test func reprocessingAPartialBatchNeverAppliesItsAcceptedMessagesAgain() throws {
