@@ -49,6 +49,22 @@ public enum XMLPreScan {
         return nil
     }
 
+    /// What a UTF-8 lead byte (≥ 0x80) asks of what follows: how many continuation bytes, and the range
+    /// of the first of them (which excludes overlong forms, surrogates and values above U+10FFFF); nil
+    /// for a byte that cannot start a sequence.
+    static func utf8Lead(_ b: UInt8) -> (need: Int, lower: UInt8, upper: UInt8)? {
+        switch b {
+        case 0xC2...0xDF: (1, 0x80, 0xBF)
+        case 0xE0: (2, 0xA0, 0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: (2, 0x80, 0xBF)
+        case 0xED: (2, 0x80, 0x9F)
+        case 0xF0: (3, 0x90, 0xBF)
+        case 0xF1...0xF3: (3, 0x80, 0xBF)
+        case 0xF4: (3, 0x80, 0x8F)
+        default: nil
+        }
+    }
+
     /// The first invalid UTF-8 sequence (overlong forms, surrogates and values above U+10FFFF included).
     static func utf8Issue(_ buf: UnsafeBufferPointer<UInt8>) -> Issue? {
         var i = 0
@@ -56,19 +72,8 @@ public enum XMLPreScan {
         while i < n {
             let b = buf[i]
             if b < 0x80 { i += 1; continue }
-            var need = 0
-            var lower: UInt8 = 0x80
-            var upper: UInt8 = 0xBF
-            switch b {
-            case 0xC2...0xDF: need = 1
-            case 0xE0: need = 2; lower = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: need = 2
-            case 0xED: need = 2; upper = 0x9F
-            case 0xF0: need = 3; lower = 0x90
-            case 0xF1...0xF3: need = 3
-            case 0xF4: need = 3; upper = 0x8F
-            default: return invalidUTF8(at: i, buf)
-            }
+            guard let lead = utf8Lead(b) else { return invalidUTF8(at: i, buf) }
+            let (need, lower, upper) = lead
             guard i + need < n else { return invalidUTF8(at: i, buf) }
             let second = buf[i + 1]
             guard second >= lower && second <= upper else { return invalidUTF8(at: i, buf) }

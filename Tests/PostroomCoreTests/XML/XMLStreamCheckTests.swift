@@ -28,6 +28,26 @@ import Testing
 
     static let good = CDAFixture.documentText()
 
+    /// Every bound of a UTF-8 lead byte (overlong forms, surrogates, above U+10FFFF) judged alike by both
+    /// paths, the stream's in one-byte pieces so a sequence is always split.
+    @Test func utf8SequencesAtTheirBoundsAreJudgedAlike() {
+        let sequences: [([UInt8], Bool)] = [
+            ([0xC2, 0x80], true), ([0xC1, 0xBF], false), ([0xE0, 0xA0, 0x80], true), ([0xE0, 0x9F, 0xBF], false),
+            ([0xED, 0x9F, 0xBF], true), ([0xED, 0xA0, 0x80], false), ([0xEF, 0xBF, 0xBD], true), ([0xF0, 0x90, 0x80, 0x80], true),
+            ([0xF0, 0x8F, 0xBF, 0xBF], false), ([0xF4, 0x8F, 0xBF, 0xBD], true), ([0xF4, 0x90, 0x80, 0x80], false), ([0xF5, 0x80, 0x80, 0x80], false),
+            ([0xE2, 0x82], false),
+        ]
+        let text = Self.good.replacingOccurrences(of: "</ClinicalDocument>", with: "<x>@</x></ClinicalDocument>")
+        let at = text.range(of: "@")!
+        for (sequence, valid) in sequences {
+            let bytes = Array(text[..<at.lowerBound].utf8) + sequence + Array(text[at.upperBound...].utf8)
+            let whole = Self.wholeCodes(bytes)
+            let streamed = Self.streamCodes(bytes, chunk: 1).codes
+            #expect(whole.contains("xml-invalid-utf8") == !valid, "\(sequence): \(whole)")
+            #expect(streamed.first == whole.first, "\(sequence): streamed \(streamed), whole \(whole)")
+        }
+    }
+
     /// Documents and how both paths must judge them (the first code, or accepted).
     static let cases: [(String, String)] = [
         ("good", good),
