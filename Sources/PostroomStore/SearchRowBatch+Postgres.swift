@@ -1,3 +1,5 @@
+import PostroomCore
+
 /// On PostgreSQL a materialisation batch's search rows go into `search_param` in one statement: the
 /// rows as one JSON array (`json_to_recordset`), inserted in the index's order as SQLite's temporary
 /// table does. One round trip (and one prepared statement) per batch instead of one per row plus four.
@@ -11,43 +13,27 @@ extension SearchRowBatch {
         """)
 
     func insertAsJSON(_ db: any SQLExecutor) throws {
-        var json = "["
-        var first = true
+        var json: [UInt8] = [UInt8(ascii: "[")]
         for (_, s) in bySource {
             for r in s.rows {
-                if !first { json += "," }
-                first = false
-                json += "{"
-                for (i, (key, value)) in [("src_type", s.type), ("src_id", s.id), ("type", r.type), ("id", r.id),
-                                          ("name", r.name), ("system", r.system), ("value", r.value), ("lo", r.lo),
-                                          ("hi", r.hi)].enumerated() {
-                    if i > 0 { json += "," }
-                    json += "\"" + key + "\":"
-                    Self.appendJSON(value, to: &json)
-                }
-                json += "}"
+                if json.count > 1 { json.append(UInt8(ascii: ",")) }
+                Self.appendObject([("src_type", s.type), ("src_id", s.id), ("type", r.type), ("id", r.id), ("name", r.name),
+                                   ("system", r.system), ("value", r.value), ("lo", r.lo), ("hi", r.hi)], to: &json)
             }
         }
-        json += "]"
-        try db.execute(Self.postgresInsert, [json])
+        json.append(UInt8(ascii: "]"))
+        try db.execute(Self.postgresInsert, [String(decoding: json, as: UTF8.self)])
     }
 
-    /// A JSON string (or null), escaped as RFC 8259 asks.
-    static func appendJSON(_ value: String?, to json: inout String) {
-        guard let value else { json += "null"; return }
-        json += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": json += "\\\""
-            case "\\": json += "\\\\"
-            case "\n": json += "\\n"
-            case "\r": json += "\\r"
-            case "\t": json += "\\t"
-            case _ where scalar.value < 0x20:
-                json += "\\u00" + String(scalar.value >> 4, radix: 16) + String(scalar.value & 0xF, radix: 16)
-            default: json.unicodeScalars.append(scalar)
-            }
+    /// A JSON object of string (or null) members, written with `JSONWriter`'s string escaping.
+    static func appendObject(_ members: [(String, String?)], to json: inout [UInt8]) {
+        json.append(UInt8(ascii: "{"))
+        for (i, (key, value)) in members.enumerated() {
+            if i > 0 { json.append(UInt8(ascii: ",")) }
+            JSONWriter.writeString(key, into: &json)
+            json.append(UInt8(ascii: ":"))
+            if let value { JSONWriter.writeString(value, into: &json) } else { json += "null".utf8 }
         }
-        json += "\""
+        json.append(UInt8(ascii: "}"))
     }
 }

@@ -12,16 +12,12 @@ extension ViewJournal {
     /// wins, as with SQLite's `INSERT OR REPLACE` one at a time: the record is the same).
     static func insertKeysAsJSON(_ entries: [JournalEntry], seq: Int64, _ db: any SQLExecutor) throws {
         var seen = Set<String>()
-        var json = "["
+        var json: [UInt8] = [UInt8(ascii: "[")]
         for e in entries.reversed() where seen.insert(e.type + "/" + e.id + "/\(e.version)").inserted {
-            if json.utf8.count > 1 { json += "," }
-            json += "{\"type\":"
-            SearchRowBatch.appendJSON(e.type, to: &json)
-            json += ",\"id\":"
-            SearchRowBatch.appendJSON(e.id, to: &json)
-            json += ",\"version\":\(e.version)}"
+            if json.count > 1 { json.append(UInt8(ascii: ",")) }
+            SearchRowBatch.appendObject([("type", e.type), ("id", e.id), ("version", String(e.version))], to: &json)
         }
-        json += "]"
-        try db.execute(postgresKeys, [seq, json])
+        json.append(UInt8(ascii: "]"))
+        try db.execute(postgresKeys, [seq, String(decoding: json, as: UTF8.self)])
     }
 }
