@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import PostgresNIO
 
 /// Transactions. Postroom's PostgreSQL transactions run at READ COMMITTED and take row locks
@@ -21,9 +24,18 @@ extension PostgresSession {
             do {
                 return try transactionOnce(isolation, body)
             } catch let failure as PostgresFailure where failure.isRetryable && attempt < attempts {
+                Self.pauseBeforeRetry(attempt)
                 attempt += 1
             }
         }
+    }
+
+    /// A short random pause before a re-run (up to 5 ms times the attempts so far): a deadlock victim
+    /// that re-runs at once can lock its first row again before the survivor, woken by the rollback,
+    /// takes it, and so meet the survivor in the same deadlock again.
+    static func pauseBeforeRetry(_ attempt: Int) {
+        let microseconds = UInt32.random(in: 500...UInt32(5_000 * attempt))
+        usleep(microseconds)
     }
 
     private func transactionOnce<T>(_ isolation: Isolation, _ body: (PostgresSession) throws -> T) throws -> T {

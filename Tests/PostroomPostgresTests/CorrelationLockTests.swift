@@ -75,7 +75,11 @@ struct CorrelationLockTests {
             }
             return runs
         }
-        #expect(attempts.sorted() == [1, 2], "one transaction was chosen as the deadlock victim and run again: \(attempts)")
+        // At least one transaction was chosen as a deadlock victim and run again. A victim's re-run can
+        // lock its first row again before the survivor, woken by the rollback, takes it, and so meet the
+        // survivor in a second deadlock: more than one re-run is the server's choice, not a defect.
+        #expect(attempts.reduce(0, +) >= 3 && attempts.allSatisfy { $0 >= 1 && $0 <= 5 },
+                "one transaction was chosen as the deadlock victim and run again: \(attempts)")
         #expect(try setup.execute("SELECT count(*) FROM task_history").first!.decode(Int.self) == 2, "no transition was lost")
     }
 }
