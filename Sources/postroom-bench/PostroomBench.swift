@@ -59,6 +59,9 @@ struct PostroomBench: ParsableCommand {
     @Flag(help: "Keep the last run folder of each program and load (they are removed once verified otherwise).")
     var keep = false
 
+    @Option(help: "Where loads and runs live: loop (a fresh ext4 of the benchmark's own, loop-mounted, when it may mount one) or none (the output folder).")
+    var scratchFs = "loop"
+
     @Flag(help: "Check the generator only: same bytes per seed, tiny loads valid for postroom validate and accepted by postroom run --once.")
     var check = false
 
@@ -67,6 +70,7 @@ struct PostroomBench: ParsableCommand {
         guard scale > 0, scale <= 100 else { throw ValidationError("--scale must be above 0 and at most 100") }
         guard ["gzip", "zstd", "none"].contains(compression) else { throw ValidationError("--compression must be gzip, zstd or none") }
         if let level, !(1...19).contains(level) { throw ValidationError("--level must be between 1 and 19") }
+        guard ["loop", "none"].contains(scratchFs) else { throw ValidationError("--scratch-fs must be loop or none") }
         guard ["sqlite", "postgres"].contains(store) else { throw ValidationError("--store must be sqlite or postgres") }
         _ = try LoadKind.parseList(loadList)
     }
@@ -109,23 +113,33 @@ struct PostroomBench: ParsableCommand {
             notes += reference.notes
             for note in reference.notes { Console.note(note) }
         }
-        let generator = LoadGenerator(root: outDir + "/loads", seed: seed)
-        var manifests: [LoadManifest] = []
-        for kind in kinds { manifests.append(try generator.prepare(kind, count: kind.count(scale: scale), log: Console.note)) }
-        let runner = BenchRunner(root: outDir + "/runs", paths: paths, runs: runs, keep: keep)
-        var results: [BenchResult] = []
-        for manifest in manifests { results += try runner.measure(manifest) }
+        let results = try measure(kinds, paths, outDir, notes: &notes)
         let report = BenchReport(machine: machine, settings: settings(paths), results: results, notes: notes, scale: scale)
         print(report.table)
         try FileOutput.write(JSONWriter(pretty: true).bytes(report.json), to: outDir + "/bench.json")
         Console.note("wrote \(outDir)/bench.json")
     }
 
+    /// Generates the loads and runs every program on them, on the benchmark's own file system.
+    func measure(_ kinds: [LoadKind], _ paths: ProgramPaths, _ outDir: String, notes: inout [String]) throws(BenchError) -> [BenchResult] {
+        var fs = BenchFileSystem.prepare(out: outDir, mode: keep ? "none" : scratchFs, log: Console.note)
+        defer { fs.finish(out: outDir) }
+        if keep { fs.note = "runs on the output folder's own file system (--keep: the kept run folders stay there)" }
+        notes.append(fs.note)
+        let generator = LoadGenerator(root: fs.root + "/loads", seed: seed)
+        var manifests: [LoadManifest] = []
+        for kind in kinds { manifests.append(try generator.prepare(kind, count: kind.count(scale: scale), log: Console.note)) }
+        let runner = BenchRunner(root: fs.root + "/runs", paths: paths, runs: runs, keep: keep)
+        var results: [BenchResult] = []
+        for manifest in manifests { results += try runner.measure(manifest) }
+        return results
+    }
+
     /// The settings of this benchmark, for the JSON.
     func settings(_ paths: ProgramPaths) -> JSONObject {
         JSONObject([
             "loads": .string(loadList), "store": .string(store), "scale": .number(String(scale)), "runs": .number(String(runs)), "seed": .string(String(seed)),
-            "compression": .string(compression), "level": paths.level.map { .number(String($0)) } ?? .null,
+            "compression": .string(compression), "scratchFs": .string(scratchFs), "level": paths.level.map { .number(String($0)) } ?? .null,
             "groupSize": groupSize.map { .number(String($0)) } ?? .null, "compare": .bool(compare),
             "postroom": .string(paths.postroom), "floor": paths.floor.map { .string($0) } ?? .null,
             "peer": paths.peer.map { .string($0.script) } ?? .null,
