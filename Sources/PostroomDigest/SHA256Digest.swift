@@ -33,13 +33,14 @@ public enum SHA256Digest {
     }
 }
 
-/// SHA-256 over data that arrives in pieces (a file read in chunks).
-public final class SHA256Stream {
+/// A digest over data that arrives in pieces (a file read in chunks), through libcrypto's EVP interface:
+/// `SHA256Stream` and `SHA1Stream` differ only in the algorithm and how the digest is written.
+public class DigestStream {
     private let ctx: OpaquePointer
 
-    public init() {
+    init(_ algorithm: OpaquePointer?) {
         ctx = EVP_MD_CTX_new()
-        EVP_DigestInit_ex(ctx, EVP_sha256(), nil)
+        EVP_DigestInit_ex(ctx, algorithm, nil)
     }
 
     deinit { EVP_MD_CTX_free(ctx) }
@@ -48,11 +49,19 @@ public final class SHA256Stream {
         _ = EVP_DigestUpdate(ctx, bytes.baseAddress, bytes.count)
     }
 
-    /// The lower-case hex digest (call once).
-    public func finish() -> String {
+    /// The raw digest (call once).
+    public func finishBytes() -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var len: UInt32 = 0
         EVP_DigestFinal_ex(ctx, &digest, &len)
-        return Hex.lowercase(digest.prefix(Int(len)))
+        return Array(digest.prefix(Int(len)))
     }
+}
+
+/// SHA-256 over data that arrives in pieces (a file read in chunks).
+public final class SHA256Stream: DigestStream {
+    public init() { super.init(EVP_sha256()) }
+
+    /// The lower-case hex digest (call once).
+    public func finish() -> String { Hex.lowercase(finishBytes()) }
 }

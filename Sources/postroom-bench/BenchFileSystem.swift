@@ -64,8 +64,6 @@ struct BenchFileSystem {
 
     /// Runs a setup tool; whether it exited 0.
     private static func run(_ tool: String, _ arguments: [String], _ out: String) -> Bool {
-        let child = ChildProcess(executable: tool, arguments: arguments, stdoutPath: "/dev/null", stderrPath: "/dev/null")
-        guard let outcome = try? child.run() else { return false }
-        return outcome.exitCode == 0
+        ChildProcess.output(tool, arguments, scratch: out + "/.scratch-fs") != nil
     }
 }
