@@ -73,6 +73,15 @@ public final class ArchiveReader {
         }
     }
 
+    /// Moves on to the member named `name` (reading past the ones before it): whether there is one.
+    /// Its data is then read with `readChunk` (an original fetched back from a run's archive).
+    public func seek(toMember name: String) throws -> Bool {
+        while let m = try next() {
+            if m.name == name { return true }
+        }
+        return false
+    }
+
     /// Reads the next piece of the current member's data into `buffer`: the byte count, 0 at its end.
     public func readChunk(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let a else { return 0 }

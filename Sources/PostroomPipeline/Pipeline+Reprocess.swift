@@ -131,13 +131,10 @@ extension Pipeline {
         }
         if let archive = old.archivePath, let member = old.archiveMember {
             let reader = try ArchiveReader(path: archive)
-            while let m = try reader.next() {
-                guard m.name == member else { continue }
-                try Self.copyMember(of: reader, to: record.workPath + ".part")
-                try FileSystem.rename(record.workPath + ".part", record.workPath)
-                return
-            }
-            throw ReprocessError(description: "its original is missing from \(archive)")
+            guard try reader.seek(toMember: member) else { throw ReprocessError(description: "its original is missing from \(archive)") }
+            try Self.copyMember(of: reader, to: record.workPath + ".part")
+            try FileSystem.rename(record.workPath + ".part", record.workPath)
+            return
         }
         throw ReprocessError(description: "its original is neither in error/ nor in an archive")
     }

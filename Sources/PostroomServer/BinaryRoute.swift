@@ -44,10 +44,7 @@ struct BinaryRoute: Sendable {
     static func open(_ drop: DropRecord) throws -> OriginalSource? {
         if let archive = drop.archivePath, let member = drop.archiveMember, FileManager.default.fileExists(atPath: archive) {
             let reader = try ArchiveReader(path: archive)
-            while let m = try reader.next() {
-                if m.name == member { return OriginalSource(archive: reader, size: drop.size) }
-            }
-            return nil
+            return try reader.seek(toMember: member) ? OriginalSource(archive: reader, size: drop.size) : nil
         }
         for path in [drop.errorPath, drop.workPath].compactMap({ $0 }) {
             if let handle = FileHandle(forReadingAtPath: path) { return OriginalSource(file: handle, size: drop.size) }
