@@ -40,6 +40,13 @@ final class StreamedPass {
     private(set) var tally = StreamTally()
     private var pending: [[UInt8]] = []
     private var index = 0
+    /// Builds and appends the ACK entries of settled chunks, in order, while the writer settles the next.
+    private let acks = DispatchQueue(label: "postroom.batch-ack")
+    /// Chunks handed to `acks` and not yet written: past this the writer waits (bounds memory).
+    private let ackSlots = DispatchSemaphore(value: 2)
+    /// ACK messages written, and the first write that failed (touched on `acks` only).
+    private nonisolated(unsafe) var acked = 0
+    private nonisolated(unsafe) var ackFailure: (any Error)?
 
     init(pipeline: Pipeline, drop: DropRecord, scope: MessageScope, envelope: StreamedEnvelope) throws {
         self.pipeline = pipeline
@@ -56,6 +63,8 @@ final class StreamedPass {
 
     /// Reads the file again, settles its messages chunk by chunk and places the finished acknowledgement file.
     func run() throws {
+        // However the pass ends, nothing is left writing to the acknowledgement file after it.
+        defer { acks.sync {} }
         try ackOut.write(HL7AckBuilder.batchHeader(envelope.batch, fileIssues: scope.fileIssues, env: env))
         var scanner = HL7BatchScanner(terminator: envelope.terminator)
         try FileSystem.forEachChunk(of: drop.workPath) { chunk in
@@ -66,30 +75,63 @@ final class StreamedPass {
         }
         pending += scanner.finish()
         try flush()
+        try acks.sync {
+            if let ackFailure { throw ackFailure }
+            tally.acked = acked
+        }
         try ackOut.write(HL7AckBuilder.batchTrailer(envelope.batch, count: tally.acked))
         try ackOut.finish()
         try FileSystem.rename(ackPath + ".part", ackPath)
     }
 
-    /// Decodes the pending messages on all cores, settles them in one transaction and appends their ACKs.
+    /// Decodes the pending messages on all cores, settles them in one transaction and hands their ACKs
+    /// to be built and appended off the writer thread (`appendACKs`).
     func flush() throws {
         guard !pending.isEmpty else { return }
         let decoded = decodePending()
         index += pending.count
-        var entries: [[UInt8]] = []
+        var answers: [(AnswerContext, MessageResult)] = []
         try pipeline.store.write { w in
             for (i, maybe) in decoded.enumerated() {
                 guard let m = maybe else { continue }
-                entries.append(try settle(m, raw: pending[i], writer: w))
+                answers.append((m.answer, try settle(m, raw: pending[i], writer: w)))
             }
         }
-        for e in entries { try ackOut.write(e) }
+        appendACKs(answers)
         pending.removeAll(keepingCapacity: true)
         pipeline.checkpoint("batch-chunk")
     }
 
-    /// One message: kept as it was when an interrupted attempt committed its chunk, else settled; its ACK entry.
-    func settle(_ m: InboundMessage, raw: [UInt8], writer w: StoreWriter) throws -> [UInt8] {
+    /// Builds the ACK entries of a settled chunk and appends them to the batch acknowledgement, in
+    /// chunk order, on `acks` (pure work of about a tenth of the writer's time per message).
+    private func appendACKs(_ answers: [(AnswerContext, MessageResult)]) {
+        ackSlots.wait()
+        // The pass outlives the work: `run` waits for `acks` however it ends.
+        nonisolated(unsafe) let pass = self
+        nonisolated(unsafe) let answers = answers
+        acks.async {
+            defer { pass.ackSlots.signal() }
+            pass.writeACKs(answers)
+        }
+    }
+
+    /// On `acks`: the entries of one chunk, appended in order; the first failure stops the rest.
+    private func writeACKs(_ answers: [(AnswerContext, MessageResult)]) {
+        guard ackFailure == nil else { return }
+        do {
+            for (answer, result) in answers {
+                let entry = HL7AckBuilder.batchEntry(for: answer, result: result, fileIssues: scope.fileIssues,
+                                                     errorsOnly: scope.channel.errorsOnly, env: env)
+                acked += entry.count
+                try ackOut.write(entry.bytes)
+            }
+        } catch {
+            ackFailure = error
+        }
+    }
+
+    /// One message: kept as it was when an interrupted attempt committed its chunk, else settled; its result.
+    func settle(_ m: InboundMessage, raw: [UInt8], writer w: StoreWriter) throws -> MessageResult {
         let result: MessageResult
         if let earlier = try w.reader.message(id: drop.id + "." + String(m.index)) {
             // Applied by an attempt that was interrupted: its chunk committed whole, so keep its result.
@@ -100,10 +142,7 @@ final class StreamedPass {
                                                 raw: { $0.disposition == .rejected ? raw : nil }, writer: w).result
         }
         tally.add(result.disposition)
-        let entry = HL7AckBuilder.batchEntry(for: m.answer, result: result, fileIssues: scope.fileIssues,
-                                             errorsOnly: scope.channel.errorsOnly, env: env)
-        tally.acked += entry.count
-        return entry.bytes
+        return result
     }
 
     private func decodePending() -> [InboundMessage?] {

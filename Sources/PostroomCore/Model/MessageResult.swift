@@ -51,7 +51,7 @@ public struct AckEnvironment: Sendable {
     public var endpoint: String
 
     public init(now: Date = Date(), timeZone: TimeZone = TimeZone(identifier: "Europe/London") ?? .gmt,
-                makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
+                makeID: @escaping @Sendable () -> String = RandomUUID.string,
                 application: String = "POSTROOM", facility: String = "POSTROOM",
                 endpoint: String = "urn:postroom") {
         self.now = now

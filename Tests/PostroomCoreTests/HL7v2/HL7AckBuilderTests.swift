@@ -48,7 +48,7 @@ import Testing
         let a = try #require(read(HL7AckBuilder.acknowledgement(for: context(m), result: MessageResult(disposition: .accepted, issues: []), env: uuidEnv)).first)
         #expect(a.msh.text(10) == "3F2C9A1E7B4D4E8A9C0F")
         var realEnv = env
-        realEnv.makeID = { UUID().uuidString.lowercased() }
+        realEnv.makeID = AckEnvironment().makeID
         let ids = Set((0..<50).map { _ in realEnv.makeControlID() })
         #expect(ids.count == 50)
         #expect(ids.allSatisfy { $0.count == 20 && $0.allSatisfy(\.isHexDigit) })
