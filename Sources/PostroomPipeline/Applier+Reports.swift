@@ -13,7 +13,7 @@ extension Applier {
         let parent = try existing == nil ? rp.replaces.flatMap { try reader.report(identity: $0) } : nil
         let plan = try ReportPlanner.plan(situation(patientKeys: patientKeys, requestKeys: rp.requestKeys, existing: existing,
                                                     replaces: rp.replaces, parent: parent))
-        let id = try existing?.id ?? newID(type: type, proposed: rp.resource["id"]?.string)
+        let id = try existing?.id ?? newID(type: type, proposed: rp.madeUpIDs ? nil : rp.resource["id"]?.string)
         var resource = try prepare(rp, id: id, patientRef: patientRef)
         var link: (requestID: String, via: String)?
         var state = existing?.state ?? .held
@@ -162,7 +162,7 @@ extension Applier {
     func prepare(_ rp: ReportFacts, id: String, patientRef: String?) throws -> JSONValue {
         var stored: [(String, JSONValue, Int?)] = []
         for (k, obs) in rp.observations.enumerated() {
-            let newID = try newID(type: "Observation", proposed: obs["id"]?.string)
+            let newID = try newID(type: "Observation", proposed: rp.madeUpIDs ? nil : obs["id"]?.string)
             noteStored(type: "Observation", obs, entry: k < rp.observationEntries.count ? rp.observationEntries[k] : nil, as: newID)
             stored.append((newID, obs, k < rp.observationEntries.count ? rp.observationEntries[k] : nil))
         }

@@ -74,7 +74,7 @@ extension Applier {
 
     /// Stores a new request, and (`withTask`) on a placer channel its Task (Option F), for a referral with a UBRN its eRS Task.
     func createRequest(_ r: RequestFacts, patient: PatientFacts?, patientRef: String?, withTask: Bool = true) throws -> String {
-        let id = try newID(type: "ServiceRequest", proposed: r.resource["id"]?.string)
+        let id = try newID(type: "ServiceRequest", proposed: r.madeUpID ? nil : r.resource["id"]?.string)
         noteStored(type: "ServiceRequest", r.resource, entry: r.entryIndex, as: id)
         let resource = refs.rewrite(Self.settingReference(r.resource, key: "subject", to: patientRef))
         let version = try writer.putResource(type: "ServiceRequest", id: id, resource: resource, messageID: messageID, at: now)

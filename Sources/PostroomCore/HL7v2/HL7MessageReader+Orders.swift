@@ -98,7 +98,9 @@ extension HL7MessageReader {
             let notes = notes(detail?.directSegments ?? [])
             if !notes.isEmpty { sr["note"] = .array(notes) }
             let event = Self.event(orderControl: control, orderStatus: orderStatus, reason: reason)
-            out.append(RequestFacts(resource: .object(sr), keys: numbers.keys, event: event))
+            var facts = RequestFacts(resource: .object(sr), keys: numbers.keys, event: event)
+            facts.madeUpID = true
+            out.append(facts)
         }
         return out
     }

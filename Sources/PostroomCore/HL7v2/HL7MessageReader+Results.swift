@@ -72,8 +72,10 @@ extension HL7MessageReader {
                 if let id = o["id"]?.string { results.append(.object(JSONObject([.init("reference", .string("Observation/" + id))]))) }
             }
             if !results.isEmpty { dr.add("result", .array(results)) }
-            out.append(ReportFacts(kind: .diagnosticReport, resource: .object(dr), observations: observations, requestKeys: numbers.keys,
-                                   identity: identity, status: status))
+            var facts = ReportFacts(kind: .diagnosticReport, resource: .object(dr), observations: observations, requestKeys: numbers.keys,
+                                    identity: identity, status: status)
+            facts.madeUpIDs = true
+            out.append(facts)
         }
         return out
     }

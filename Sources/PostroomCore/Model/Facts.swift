@@ -56,6 +56,9 @@ public struct RequestFacts: Sendable {
     public var isReferral: Bool
     /// For FHIR Bundles: the index of the entry the request came from (transaction/batch answers are per entry).
     public var entryIndex: Int?
+    /// Whether the request's id was made up by the reader (an HL7 v2 order's, from its order number)
+    /// rather than sent: Postroom then stores it under an id of its own making (see `ReportFacts.madeUpIDs`).
+    public var madeUpID = false
 
     public init(resource: JSONValue, keys: [String], event: RequestEvent = .new, isReferral: Bool = false, entryIndex: Int? = nil) {
         self.resource = resource
@@ -88,6 +91,11 @@ public struct ReportFacts: Sendable {
     public var entryIndex: Int?
     /// For FHIR Bundles: the entry each Observation came from (same order as `observations`).
     public var observationEntries: [Int?] = []
+    /// Whether the ids of the report and its Observations were made up by the reader (HL7 v2: derived
+    /// from the report's identity, so that the report can name its Observations) rather than sent.
+    /// Postroom then stores them under ids of its own making, as it does every resource it creates:
+    /// time-ordered, so that a run's new rows go to the end of every index they are keyed in.
+    public var madeUpIDs = false
 
     public init(kind: Kind, resource: JSONValue, observations: [JSONValue] = [], requestKeys: [String],
                 identity: String, status: String, replaces: String? = nil, entryIndex: Int? = nil) {
