@@ -49,7 +49,7 @@ import Testing
         #expect(report.id > request.id, "time-ordered: made later, sorts later")
         #expect(report.state == .linked && report.requestID == request.id)
         let dr = try #require(try h.read { try $0.resource(type: "DiagnosticReport", id: report.id) })
-        #expect(dr["basedOn"]?[0]?["reference"]?.string == "ServiceRequest/" + request.id)
+        #expect((dr["basedOn"]?.array ?? []).compactMap { $0["reference"]?.string } == ["ServiceRequest/" + request.id])
         let results = (dr["result"]?.array ?? []).compactMap { $0["reference"]?.string }
         #expect(results.count == 2)
         for ref in results {
