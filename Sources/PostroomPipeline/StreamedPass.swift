@@ -13,8 +13,6 @@ struct StreamedEnvelope {
 /// How a streamed batch's messages fared (its results are not kept in memory).
 struct StreamTally {
     var accepted = 0, rejected = 0, duplicates = 0, held = 0
-    /// Entries written to the batch acknowledgement.
-    var acked = 0
 
     mutating func add(_ d: MessageResult.Disposition) {
         switch d {
@@ -44,7 +42,8 @@ final class StreamedPass {
     private let acks = DispatchQueue(label: "postroom.batch-ack")
     /// Chunks handed to `acks` and not yet written: past this the writer waits (bounds memory).
     private let ackSlots = DispatchSemaphore(value: 2)
-    /// ACK messages written, and the first write that failed (touched on `acks` only).
+    /// ACK messages written (for the trailer), and the first write that failed: touched on `acks`, read
+    /// once it is drained.
     private nonisolated(unsafe) var acked = 0
     private nonisolated(unsafe) var ackFailure: (any Error)?
 
@@ -75,11 +74,8 @@ final class StreamedPass {
         }
         pending += scanner.finish()
         try flush()
-        try acks.sync {
-            if let ackFailure { throw ackFailure }
-            tally.acked = acked
-        }
-        try ackOut.write(HL7AckBuilder.batchTrailer(envelope.batch, count: tally.acked))
+        try acks.sync { if let ackFailure { throw ackFailure } }
+        try ackOut.write(HL7AckBuilder.batchTrailer(envelope.batch, count: acked))
         try ackOut.finish()
         try FileSystem.rename(ackPath + ".part", ackPath)
     }
@@ -103,7 +99,7 @@ final class StreamedPass {
     }
 
     /// Builds the ACK entries of a settled chunk and appends them to the batch acknowledgement, in
-    /// chunk order, on `acks` (pure work of about a tenth of the writer's time per message).
+    /// chunk order, on `acks` (pure work, about 4% of the writer's time on a batch).
     private func appendACKs(_ answers: [(AnswerContext, MessageResult)]) {
         ackSlots.wait()
         // The pass outlives the work: `run` waits for `acks` however it ends.
