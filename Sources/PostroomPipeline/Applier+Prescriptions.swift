@@ -97,6 +97,7 @@ extension Applier {
     func createPrescriptionTask(_ prescriptionID: String, items: [PrescriptionItemRecord], rx: PrescriptionFacts, patientRef: String?,
                                 status: TaskStatus) throws -> String {
         let id = ids.next().lowercased()
+        writer.reserveNew(type: "Task", id: id, generated: true)
         let business = UUIDText.from(id)
         var o = JSONObject([
             "identifier": .array([.object(JSONObject(["system": .string(taskIdentifierSystem), "value": .string(business)]))]),

@@ -13,6 +13,7 @@ extension Applier {
                     reason: String, partOf: String? = nil, requesterODS: String? = nil,
                     customize: (inout JSONObject) -> Void = { _ in }) throws -> String {
         let id = ids.next().lowercased()
+        writer.reserveNew(type: "Task", id: id, generated: true)
         let business = UUIDText.from(id)
         var o = JSONObject([
             "identifier": .array([.object(JSONObject(["system": .string(taskIdentifierSystem), "value": .string(business)]))]),

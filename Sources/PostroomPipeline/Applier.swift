@@ -131,14 +131,13 @@ struct Applier {
 
     /// A resource id: the one given when it is a valid FHIR id not yet used for this type, else a new one.
     func newID(type: String, proposed: String?) throws -> String {
-        let id: String
         // An id handed out earlier in this message (not stored yet) is taken too.
         if let p = proposed, FHIRIdentifierRules.isValidID(p), !writer.isReserved(type: type, id: p), try !reader.hasResource(type: type, id: p) {
-            id = p
-        } else {
-            id = ids.next().lowercased()
+            writer.reserveNew(type: type, id: p)
+            return p
         }
-        writer.reserveNew(type: type, id: id)
+        let id = ids.next().lowercased()
+        writer.reserveNew(type: type, id: id, generated: true)
         return id
     }
 

@@ -11,8 +11,10 @@ extension StoreWriter {
     public func putResource(type: String, id: String, resource: JSONValue, messageID: String?, at: String,
                             unlessUnchanged: Bool = false) throws -> Int {
         let current: Int
+        var generated = false
         if journal.fresh.remove(type + "/" + id) != nil {
             current = 0  // an id `reserveNew` handed out: nothing is stored under it
+            generated = journal.generated.remove(type + "/" + id) != nil
         } else if let (version, stored) = try reader.currentVersion(type: type, id: id, withJSON: unlessUnchanged) {
             current = version
             if unlessUnchanged, let stored, Self.sameApartFromMeta(stored, resource) { return current }
@@ -32,14 +34,17 @@ extension StoreWriter {
                        JSONObject.Member("meta", .object(meta))] + o.members
         // The version goes to the view journal; `materialise` puts it in the view (see `ViewJournal`).
         journal.append(JournalEntry(type: type, id: id, version: version, lastUpdated: at, messageID: messageID,
-                                    resource: .object(JSONObject(members))))
+                                    resource: .object(JSONObject(members)), generated: generated))
         return version
     }
 
     /// Notes that nothing is stored under `type/id` (an id just generated, or one just checked to be
     /// free), so that storing it needs no lookup.
-    public func reserveNew(type: String, id: String) {
+    ///
+    /// - Parameter generated: Postroom generated the id (a ULID) just now.
+    public func reserveNew(type: String, id: String, generated: Bool = false) {
         journal.fresh.insert(type + "/" + id)
+        if generated { journal.generated.insert(type + "/" + id) }
     }
 
     /// Whether `reserveNew` handed out `type/id` and nothing has been stored under it yet.
@@ -92,10 +97,13 @@ extension StoreReader {
         }
         if let e = journal?.latest(type: type, id: id) { return (e.version, nil) }
         // A stale key (its record materialised) never names a version newer than the view's.
-        return try db.value(Int.self, .cached("""
+        if let v = try db.value(Int.self, .cached("""
             SELECT MAX(v) FROM (SELECT MAX(version) AS v FROM view_key WHERE type = ?1 AND id = ?2
                                 UNION ALL SELECT version FROM resource WHERE type = ?1 AND id = ?2)
-            """), [type, id]).map { ($0, nil) }
+            """), [type, id]) {
+            return (v, nil)
+        }
+        return try rangedEntry(type: type, id: id).map { ($0.version, nil) }
     }
 }
 
@@ -125,10 +133,12 @@ extension StoreReader {
 
     /// Resource counts by type.
     public func resourceCounts() throws -> [(type: String, count: Int)] {
-        // A journalled first version is a resource the view does not hold yet.
+        // A journalled first version is a resource the view does not hold yet; a range key counts the
+        // first versions it covers (its `version`).
         try db.rows(.cached("""
-            SELECT type, COUNT(*) FROM (SELECT type FROM resource
-                UNION ALL SELECT type FROM view_key WHERE version = 1 AND record >= \(ViewJournal.oldestRecord))
+            SELECT type, SUM(n) FROM (SELECT type, 1 AS n FROM resource
+                UNION ALL SELECT type, CASE WHEN id > '~' THEN version ELSE 1 END FROM view_key
+                    WHERE (version = 1 OR id > '~') AND record >= \(ViewJournal.oldestRecord))
             GROUP BY type ORDER BY type
             """)).map { ($0[0], $0[1]) }
     }
@@ -144,9 +154,11 @@ extension StoreReader {
 extension StoreReader {
     /// The ids of every stored resource of a type.
     public func resourceIDs(type: String) throws -> [String] {
-        try db.values(String.self, .cached("""
+        let listed = try db.values(String.self, .cached("""
             SELECT id FROM resource WHERE type = ?1
-            UNION SELECT id FROM view_key WHERE type = ?1 AND record >= \(ViewJournal.oldestRecord) ORDER BY id
+            UNION SELECT id FROM view_key WHERE type = ?1 AND id < '~' AND record >= \(ViewJournal.oldestRecord) ORDER BY id
             """), [type])
+        let ranged = try rangedIDs(type: type)
+        return ranged.isEmpty ? listed : Set(listed).union(ranged).sorted()
     }
 }

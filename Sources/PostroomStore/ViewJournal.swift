@@ -18,6 +18,10 @@ final class ViewJournal {
     private(set) var entries: [JournalEntry] = []
     /// `Type/id`s known to be new in this transaction (`StoreWriter.reserveNew`).
     var fresh: Set<String> = []
+    /// Those of `fresh` whose id Postroom generated (their first versions may share a range key).
+    var generated: Set<String> = []
+    /// By type, the highest id the range keys written so far cover (`insertKeys`).
+    var rangeHighs: [String: String] = [:]
     /// This transaction's records, encoded off the writer thread and inserted by `writeRecords`.
     private let records: ViewRecordEncoder.Batch
     /// The seq the next record takes (SQLite: the table's next rowid, read at the first flush). Seqs are
@@ -63,8 +67,7 @@ final class ViewJournal {
         if db.dialect == .postgres {
             try Self.insertKeysAsJSON(slice, seq: seq, db)
         } else {
-            let key: SQL = .cached("INSERT OR REPLACE INTO view_key (type, id, version, record) VALUES (?, ?, ?, ?)")
-            for e in slice { try db.execute(key, [e.type, e.id, e.version, seq]) }
+            try insertKeys(slice[...], seq: seq, db)
         }
         records.submit(seq: seq, messageID: slice.first?.messageID, entries: slice)
         truncate(to: from)
@@ -140,7 +143,7 @@ extension StoreReader {
         guard let row = try db.row(.cached("""
             SELECT version, record FROM view_key WHERE type = ? AND id = ? AND record >= \(ViewJournal.oldestRecord)
             ORDER BY version DESC LIMIT 1
-            """), [type, id]) else { return nil }
+            """), [type, id]) else { return try rangedEntry(type: type, id: id) }
         return try journalEntry(type: type, id: id, version: row[0], record: row[1])
     }
 
@@ -149,17 +152,22 @@ extension StoreReader {
         let rows = try db.rows(.cached("SELECT version, record FROM view_key WHERE type = ? AND id = ? AND record >= \(ViewJournal.oldestRecord) ORDER BY version DESC"), [type, id])
         var out = (journal?.entries ?? []).filter { $0.type == type && $0.id == id }.reversed().map(\.viewEntry)
         for r in rows { if let e = try journalEntry(type: type, id: id, version: r[0], record: r[1]) { out.append(e) } }
+        // A generated id's first version may be under a range key rather than a key of its own.
+        if !out.contains(where: { $0.version == 1 }), let first = try rangedEntry(type: type, id: id) { out.append(first) }
         return out
     }
 
-    private func journalEntry(type: String, id: String, version: Int, record: Int64) throws -> ViewEntry? {
-        if let entries = try journal?.pendingRecord(record) {
-            return entries.last { $0.type == type && $0.id == id && $0.version == version }
-        }
+    func journalEntry(type: String, id: String, version: Int, record: Int64) throws -> ViewEntry? {
+        try recordEntries(record).last { $0.type == type && $0.id == id && $0.version == version }
+    }
+
+    /// The entries of a waiting record (one of this transaction's not yet inserted, or a stored one).
+    func recordEntries(_ record: Int64) throws -> [ViewEntry] {
+        if let entries = try journal?.pendingRecord(record) { return entries }
         guard let data = try db.value([UInt8].self, .cached("SELECT data FROM view_record WHERE seq = ?"), [record]) else {
-            return nil
+            return []
         }
-        return try ViewRecord.decode(ViewCompressor.inflate(data))?.last { $0.type == type && $0.id == id && $0.version == version }
+        return try ViewRecord.decode(ViewCompressor.inflate(data)) ?? []
     }
 
     /// The newest record in the journal (0 when it is empty): a mark for `materialiseView(upTo:)`.

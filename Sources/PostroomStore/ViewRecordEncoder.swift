@@ -13,6 +13,9 @@ struct JournalEntry: Sendable {
     var messageID: String?
     /// The resource exactly as it will be stored (`resourceType`, `id`, `meta` first).
     var resource: JSONValue
+    /// Whether Postroom generated the id just now (`reserveNew(…, generated: true)`): the first versions
+    /// of such ids may share a range key (`ViewJournal.insertKeys`).
+    var generated = false
 
     /// The entry with its JSON text, as a record holds it.
     var viewEntry: ViewEntry {
