@@ -96,7 +96,7 @@ extension Applier {
     /// the prescription id as groupIdentifier, EPS's businessStatus.
     func createPrescriptionTask(_ prescriptionID: String, items: [PrescriptionItemRecord], rx: PrescriptionFacts, patientRef: String?,
                                 status: TaskStatus) throws -> String {
-        let id = ids.next().lowercased()
+        let id = ids.nextLowercase()
         writer.reserveNew(type: "Task", id: id, generated: true)
         let business = UUIDText.from(id)
         var o = JSONObject([

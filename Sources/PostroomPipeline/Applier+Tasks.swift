@@ -12,7 +12,7 @@ extension Applier {
     func createTask(focusRequestID: String, patientRef: String?, requester: JSONValue?, owner: JSONValue? = nil, status: TaskStatus,
                     reason: String, partOf: String? = nil, requesterODS: String? = nil,
                     customize: (inout JSONObject) -> Void = { _ in }) throws -> String {
-        let id = ids.next().lowercased()
+        let id = ids.nextLowercase()
         writer.reserveNew(type: "Task", id: id, generated: true)
         let business = UUIDText.from(id)
         var o = JSONObject([

@@ -136,7 +136,7 @@ struct Applier {
             writer.reserveNew(type: type, id: p)
             return p
         }
-        let id = ids.next().lowercased()
+        let id = ids.nextLowercase()
         writer.reserveNew(type: type, id: id, generated: true)
         return id
     }

@@ -15,9 +15,15 @@ public final class IDGenerator: Sendable {
     public init() {}
 
     static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+    static let lowerAlphabet = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
+
+    /// A new 26-character id, in lower case (as resource ids are stored): `next().lowercased()` without the copy.
+    public func nextLowercase() -> String { make(alphabet: Self.lowerAlphabet) }
 
     /// A new 26-character id.
-    public func next() -> String {
+    public func next() -> String { make(alphabet: Self.alphabet) }
+
+    private func make(alphabet: [UInt8]) -> String {
         let (millis, hi, lo) = state.withLock { s -> (UInt64, UInt16, UInt64) in
             let now = UInt64(Date().timeIntervalSince1970 * 1000)
             if now > s.lastMillis {
@@ -34,19 +40,19 @@ public final class IDGenerator: Sendable {
         // 10 chars of time (50 bits, top 2 zero).
         var t = millis
         for i in stride(from: 9, through: 0, by: -1) {
-            out[i] = Self.alphabet[Int(t & 31)]
+            out[i] = alphabet[Int(t & 31)]
             t >>= 5
         }
         // 16 chars of randomness (80 bits: 16 from hi, 64 from lo).
         var r = lo
         for i in stride(from: 25, through: 13, by: -1) {
-            out[i] = Self.alphabet[Int(r & 31)]
+            out[i] = alphabet[Int(r & 31)]
             r >>= 5
         }
         // 13 chars used 65 bits of lo; the remaining 3 chars take hi.
         var h = (UInt64(hi) << 1) | (r & 1)
         for i in stride(from: 12, through: 10, by: -1) {
-            out[i] = Self.alphabet[Int(h & 31)]
+            out[i] = alphabet[Int(h & 31)]
             h >>= 5
         }
         return String(decoding: out, as: UTF8.self)

@@ -36,6 +36,8 @@ final class StreamedPass {
     let ackPath: String
     let ackOut: BufferedFileWriter
     private(set) var tally = StreamTally()
+    /// Whether an interrupted attempt stored messages of this drop (only then is each message looked up).
+    let resumed: Bool
     private var pending: [[UInt8]] = []
     private var index = 0
     /// Builds and appends the ACK entries of settled chunks, in order, while the writer settles the next.
@@ -58,6 +60,8 @@ final class StreamedPass {
         ackName = FileName.ack(name: drop.name, id: drop.id, suffix: "ack.hl7")
         ackPath = ackDir + "/" + drop.id + ".ack.hl7"
         ackOut = try BufferedFileWriter(path: ackPath + ".part")
+        let dropID = drop.id
+        resumed = try !pipeline.store.read { try $0.messagePage(dropID: dropID, limit: 1) }.isEmpty
     }
 
     /// Reads the file again, settles its messages chunk by chunk and places the finished acknowledgement file.
@@ -129,7 +133,7 @@ final class StreamedPass {
     /// One message: kept as it was when an interrupted attempt committed its chunk, else settled; its result.
     func settle(_ m: InboundMessage, raw: [UInt8], writer w: StoreWriter) throws -> MessageResult {
         let result: MessageResult
-        if let earlier = try w.reader.message(id: drop.id + "." + String(m.index)) {
+        if resumed, let earlier = try w.reader.message(id: drop.id + "." + String(m.index)) {
             // Applied by an attempt that was interrupted: its chunk committed whole, so keep its result.
             result = MessageResult(disposition: earlier.disposition, issues: earlier.issues)
         } else {
