@@ -133,12 +133,15 @@ extension StoreReader {
 
     /// Resource counts by type.
     public func resourceCounts() throws -> [(type: String, count: Int)] {
-        // A journalled first version is a resource the view does not hold yet; a range key counts the
-        // first versions it covers (its `version`).
-        try db.rows(.cached("""
+        // A journalled first version is a resource the view does not hold yet. On SQLite a range key
+        // counts the first versions it covers (its `version`); PostgreSQL has none (and there '~' need
+        // not sort after letters).
+        let journalled = db.dialect == .sqlite
+            ? "SELECT type, CASE WHEN id > '~' THEN version ELSE 1 END AS n FROM view_key WHERE (version = 1 OR id > '~')"
+            : "SELECT type, 1 AS n FROM view_key WHERE version = 1"
+        return try db.rows(.cached("""
             SELECT type, SUM(n) FROM (SELECT type, 1 AS n FROM resource
-                UNION ALL SELECT type, CASE WHEN id > '~' THEN version ELSE 1 END FROM view_key
-                    WHERE (version = 1 OR id > '~') AND record >= \(ViewJournal.oldestRecord))
+                UNION ALL \(journalled) AND record >= \(ViewJournal.oldestRecord))
             GROUP BY type ORDER BY type
             """)).map { ($0[0], $0[1]) }
     }
@@ -154,9 +157,11 @@ extension StoreReader {
 extension StoreReader {
     /// The ids of every stored resource of a type.
     public func resourceIDs(type: String) throws -> [String] {
+        // Range keys (SQLite only) are listed by the ids they cover.
+        let keys = db.dialect == .sqlite ? "AND id < '~'" : ""
         let listed = try db.values(String.self, .cached("""
             SELECT id FROM resource WHERE type = ?1
-            UNION SELECT id FROM view_key WHERE type = ?1 AND id < '~' AND record >= \(ViewJournal.oldestRecord) ORDER BY id
+            UNION SELECT id FROM view_key WHERE type = ?1 \(keys) AND record >= \(ViewJournal.oldestRecord) ORDER BY id
             """), [type])
         let ranged = try rangedIDs(type: type)
         return ranged.isEmpty ? listed : Set(listed).union(ranged).sorted()
