@@ -17,12 +17,18 @@ public struct PostroomServer: Sendable {
     let stores: StoreProvider
     let auth: Authenticator
     /// Failed sign-ins per address (one per server, shared by every request).
-    let throttle = LoginThrottle()
+    let throttle: LoginThrottle
 
     /// A server for this configuration.
     ///
     /// - Parameter secret: the key of session cookies and CSRF tokens (default: random per process).
     public init(pipeline: PipelineConfig, serve: ServeConfig, logger: Logger, secret: [UInt8]? = nil) {
+        self.init(pipeline: pipeline, serve: serve, logger: logger, secret: secret, throttle: LoginThrottle())
+    }
+
+    /// A server whose failed sign-ins are bounded by `throttle` (tests give it a window of their own).
+    init(pipeline: PipelineConfig, serve: ServeConfig, logger: Logger, secret: [UInt8]?, throttle: LoginThrottle) {
+        self.throttle = throttle
         self.pipeline = pipeline
         self.serve = serve
         self.logger = logger

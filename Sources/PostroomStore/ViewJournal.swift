@@ -118,7 +118,11 @@ final class ViewJournal {
     }
 
     /// SQL for the oldest record still in the journal: keys of older records are stale.
-    static let oldestRecord = "(SELECT COALESCE(MIN(seq), 9223372036854775807) FROM view_record)"
+    ///
+    /// An empty journal has no stale keys (the transaction that takes its last record deletes every key),
+    /// so any key then seen is of a record this transaction has not inserted yet (records are inserted
+    /// once encoded, a few messages behind their keys): it is waiting, as 0 makes it.
+    static let oldestRecord = "(SELECT COALESCE(MIN(seq), 0) FROM view_record)"
 
     static let createTables = """
         CREATE TABLE view_record (

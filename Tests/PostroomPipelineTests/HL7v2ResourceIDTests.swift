@@ -1,7 +1,7 @@
 import Foundation
 import PostroomCore
 @testable import PostroomPipeline
-import PostroomStore
+@testable import PostroomStore
 import Testing
 
 /// The resources Postroom makes from HL7 v2 messages are stored under ids of Postroom's own (lower-case,
@@ -32,6 +32,21 @@ import Testing
     /// A lower-case ULID: 26 characters of Crockford base32.
     static func isPostroomID(_ id: String) -> Bool {
         id.count == 26 && id.allSatisfy { "0123456789abcdefghjkmnpqrstvwxyz".contains($0) }
+    }
+
+    /// The Observations' ids are generated in one message: their first versions share one view key (a range).
+    @Test func aResultsObservationsShareOneViewKey() throws {
+        let h = try WorkflowHarness()
+        #expect(try h.apply(Self.result(status: "F", control: "R-9")).disposition == .held)
+        let keys: [(id: String, version: Int)] = try h.read { r in
+            try r.db.rows("SELECT id, version FROM view_key WHERE type = 'Observation'").map { ($0[0], $0[1]) }
+        }
+        #expect(keys.count == 1 && keys.first?.id.hasPrefix("~") == true && keys.first?.version == 2, "\(keys)")
+        let report = try #require(try h.read { try $0.reports().first })
+        let dr = try #require(try h.read { try $0.resource(type: "DiagnosticReport", id: report.id) })
+        for ref in (dr["result"]?.array ?? []).compactMap({ $0["reference"]?.string }) {
+            #expect(try h.read { try $0.resource(type: "Observation", id: String(ref.dropFirst("Observation/".count))) } != nil)
+        }
     }
 
     @Test func anOrderAndItsResultGetPostroomIDsAndStillPointAtEachOther() throws {

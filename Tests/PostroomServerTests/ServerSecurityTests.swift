@@ -103,7 +103,9 @@ import Testing
     }
 
     @Test func theLoginFormNeedsItsCSRFTokenAndFailedSignInsAreThrottled() async throws {
-        try await withServer(SampleData.get()) { (c) async throws in
+        // An hour's window: in a loaded test run ten sign-ins have taken longer than the server's 60 s
+        // (the window itself is tested with a clock in `theThrottleForgetsFailuresOlderThanItsWindow`).
+        try await withServer(SampleData.get(), throttle: LoginThrottle(limit: 10, window: 3600)) { (c) async throws in
             // A login posted from elsewhere (no nonce cookie, or a token for another nonce) is refused.
             let forged = try await c.execute(uri: "/ui/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
                                              body: ByteBuffer(string: "csrf=x&token=\(testToken)"))
@@ -114,6 +116,16 @@ import Testing
             for _ in 0..<10 { #expect(try await postLogin(c, token: "wrong").status == .unauthorized) }
             #expect(try await postLogin(c, token: testToken).status == .tooManyRequests)
         }
+    }
+
+    @Test func theThrottleForgetsFailuresOlderThanItsWindow() {
+        let throttle = LoginThrottle()
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        for n in 0..<10 { throttle.failed("10.0.0.1", now: start.addingTimeInterval(Double(n))) }
+        #expect(!throttle.allows("10.0.0.1", now: start.addingTimeInterval(30)), "ten failures within the minute")
+        #expect(throttle.allows("10.0.0.2", now: start.addingTimeInterval(30)), "another address is not held back")
+        #expect(!throttle.allows("10.0.0.1", now: start.addingTimeInterval(59.5)))
+        #expect(throttle.allows("10.0.0.1", now: start.addingTimeInterval(60.5)), "the first failure has left the 60 s window")
     }
 
     @Test func sessionsExpireAndCanBeMarkedSecure() throws {

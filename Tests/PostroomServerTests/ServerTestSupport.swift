@@ -6,7 +6,7 @@ import PostroomConfig
 import PostroomCore
 import PostroomDigest
 import PostroomPipeline
-import PostroomServer
+@testable import PostroomServer
 import PostroomStore
 import Testing
 
@@ -104,8 +104,8 @@ final class SampleData: Sendable {
     func store() throws -> Store { try Store(path: config.database, readOnly: true) }
 
     /// A server over this data; `serve` overrides the configured serve block.
-    func server(_ serve: ServeConfig? = nil, logger: Logger = quietLogger) throws -> PostroomServer {
-        PostroomServer(pipeline: config, serve: try serve ?? ServeConfig.parse(config.serve), logger: logger)
+    func server(_ serve: ServeConfig? = nil, logger: Logger = quietLogger, throttle: LoginThrottle = LoginThrottle()) throws -> PostroomServer {
+        PostroomServer(pipeline: config, serve: try serve ?? ServeConfig.parse(config.serve), logger: logger, secret: nil, throttle: throttle)
     }
 
     /// A sample file's bytes.
@@ -152,8 +152,9 @@ extension JSONValue {
 
 /// Runs `body` against the router of a server over `data`.
 func withServer<T: Sendable>(_ data: SampleData, _ serve: ServeConfig? = nil, logger: Logger = quietLogger,
+                             throttle: LoginThrottle = LoginThrottle(),
                              _ body: @Sendable @escaping (any TestClientProtocol) async throws -> T) async throws -> T {
-    let server = try data.server(serve, logger: logger)
+    let server = try data.server(serve, logger: logger, throttle: throttle)
     let app = Application(router: server.router(), logger: logger)
     return try await app.test(.router) { client in try await body(client) }
 }

@@ -79,6 +79,26 @@ import Testing
         #expect(try answers(first + second + absent) == journalled)
     }
 
+    /// The first messages of a transaction on an empty journal: their keys are written, their records
+    /// not inserted yet (they are encoded a few messages behind). Reads by id and version numbers see them.
+    @Test func theFirstTransactionOfAnEmptyJournalSeesItsOwnVersions() throws {
+        try t.write { w in
+            let ids = try storeMessage(w, count: 3)
+            try w.savepoint {
+                try w.putResource(type: "Organization", id: "org-1", resource: try json(#"{"resourceType":"Organization","name":"Lab"}"#),
+                                  messageID: "m", at: at(0))
+            }
+            #expect(try w.reader.pendingViewRecords() == 0, "the records are still being encoded")
+            #expect(try w.reader.hasResource(type: "Observation", id: ids[1]))
+            #expect(try w.reader.resource(type: "Organization", id: "org-1")?["name"]?.string == "Lab")
+            let v = try w.savepoint {
+                try w.putResource(type: "Observation", id: ids[0], resource: try observation(7), messageID: "m2", at: at(1))
+            }
+            #expect(v == 2)
+        }
+        #expect(try t.read { try $0.resourceVersions(type: "Observation", id: $0.resourceIDs(type: "Observation")[0]).map(\.version) } == [2, 1])
+    }
+
     @Test func aLaterVersionOfARangedIdIsKeyedOnItsOwn() throws {
         let ids = try t.write { w in try storeMessage(w, count: 4) }
         try t.write { w in
