@@ -113,6 +113,23 @@ import Testing
         #expect(try answers(ids) == journalled)
     }
 
+    /// Part of the journal materialised (its range keys stale, then forgotten) while later ranges wait;
+    /// then a message whose ids lie below the waiting range: every read agrees before and after.
+    @Test func staleAndWaitingRangesTogether() throws {
+        let first = try t.write { w in try storeMessage(w, count: 4, base: "01jm00000000000000") }
+        let second = try t.write { w in try storeMessage(w, count: 4, base: "01jn00000000000000") }
+        let firstRecord = try #require(try t.read { r in try r.db.value(Int64.self, "SELECT MIN(seq) FROM view_record") })
+        try t.store.materialiseView(upTo: firstRecord)
+        #expect(try keys().filter { $0.id.hasPrefix("~") }.map(\.version) == [4], "the first range forgotten, the second waiting")
+        let low = try t.write { w in try storeMessage(w, count: 2, base: "01jk00000000000000") }
+        #expect(try keys().filter { !$0.id.hasPrefix("~") }.count == 2, "below the waiting range: keys of their own")
+        let journalled = try answers(first + second + low)
+        #expect(journalled.contains("count 10"))
+        #expect(!journalled.contains { $0.contains("has false") })
+        try t.store.materialiseView()
+        #expect(try answers(first + second + low) == journalled)
+    }
+
     /// Ids that do not grow (a clock set back, another process) would make ranges overlap: their
     /// versions get keys of their own instead, and reads stay exact.
     @Test func idsBelowAnExistingRangeGetKeysOfTheirOwn() throws {
