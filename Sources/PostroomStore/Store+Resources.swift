@@ -11,10 +11,9 @@ extension StoreWriter {
     public func putResource(type: String, id: String, resource: JSONValue, messageID: String?, at: String,
                             unlessUnchanged: Bool = false) throws -> Int {
         let current: Int
-        var generated = false
-        if journal.fresh.remove(type + "/" + id) != nil {
+        let generated = journal.fresh.removeValue(forKey: type + "/" + id)
+        if generated != nil {
             current = 0  // an id `reserveNew` handed out: nothing is stored under it
-            generated = journal.generated.remove(type + "/" + id) != nil
         } else if let (version, stored) = try reader.currentVersion(type: type, id: id, withJSON: unlessUnchanged) {
             current = version
             if unlessUnchanged, let stored, Self.sameApartFromMeta(stored, resource) { return current }
@@ -34,7 +33,7 @@ extension StoreWriter {
                        JSONObject.Member("meta", .object(meta))] + o.members
         // The version goes to the view journal; `materialise` puts it in the view (see `ViewJournal`).
         journal.append(JournalEntry(type: type, id: id, version: version, lastUpdated: at, messageID: messageID,
-                                    resource: .object(JSONObject(members)), generated: generated))
+                                    resource: .object(JSONObject(members)), generated: generated == true))
         return version
     }
 
@@ -43,13 +42,12 @@ extension StoreWriter {
     ///
     /// - Parameter generated: Postroom generated the id (a ULID) just now.
     public func reserveNew(type: String, id: String, generated: Bool = false) {
-        journal.fresh.insert(type + "/" + id)
-        if generated { journal.generated.insert(type + "/" + id) }
+        journal.fresh[type + "/" + id] = generated
     }
 
     /// Whether `reserveNew` handed out `type/id` and nothing has been stored under it yet.
     public func isReserved(type: String, id: String) -> Bool {
-        journal.fresh.contains(type + "/" + id)
+        journal.fresh[type + "/" + id] != nil
     }
 
     static func sameApartFromMeta(_ storedJSON: [UInt8], _ resource: JSONValue) -> Bool {

@@ -29,6 +29,9 @@ extension ViewJournal {
     /// The lowest id of a range key.
     static func rangeLow(_ key: String) -> Substring { key.suffix(26) }
 
+    /// The highest id of a range key.
+    static func rangeHigh(_ key: String) -> Substring { key.dropFirst().prefix(26) }
+
     /// Writes the keys of one record on SQLite: a range key per type for the generated first versions
     /// (where the ranges stay apart), a key of its own for every other version.
     func insertKeys(_ slice: ArraySlice<JournalEntry>, seq: Int64, _ db: any SQLExecutor) throws {
@@ -56,7 +59,7 @@ extension ViewJournal {
     private func highestRange(_ type: String, _ db: any SQLExecutor) throws -> String {
         if let known = rangeHighs[type] { return known }
         let key = try db.value(String.self, .cached("SELECT MAX(id) FROM view_key WHERE type = ? AND id > '~'"), [type])
-        let high = key.map { String($0.dropFirst().prefix(26)) } ?? ""
+        let high = key.map { String(Self.rangeHigh($0)) } ?? ""
         rangeHighs[type] = high
         return high
     }
@@ -84,7 +87,7 @@ extension StoreReader {
             """), [type])
         for r in rows {
             let key: String = r[0]
-            let lo = ViewJournal.rangeLow(key), hi = key.dropFirst().prefix(26)
+            let lo = ViewJournal.rangeLow(key), hi = ViewJournal.rangeHigh(key)
             for e in try recordEntries(r[1]) where e.type == type && e.version == 1 && e.id >= lo && e.id <= hi {
                 out.insert(e.id)
             }

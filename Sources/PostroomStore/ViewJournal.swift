@@ -16,10 +16,9 @@ import Foundation
 final class ViewJournal {
     /// Versions written in this transaction and not yet put into a record.
     private(set) var entries: [JournalEntry] = []
-    /// `Type/id`s known to be new in this transaction (`StoreWriter.reserveNew`).
-    var fresh: Set<String> = []
-    /// Those of `fresh` whose id Postroom generated (their first versions may share a range key).
-    var generated: Set<String> = []
+    /// `Type/id`s known to be new in this transaction (`StoreWriter.reserveNew`), each with whether
+    /// Postroom generated the id (such first versions may share a range key).
+    var fresh: [String: Bool] = [:]
     /// By type, the highest id the range keys written so far cover (`insertKeys`).
     var rangeHighs: [String: String] = [:]
     /// This transaction's records, encoded off the writer thread and inserted by `writeRecords`.
