@@ -25,16 +25,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
-        // C libraries from the system (Debian: libarchive-dev, libssl-dev).
+        // C libraries from the system (Debian: libarchive-dev, libssl-dev, zlib1g-dev, libzstd-dev).
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
 
         // The pure core: formats, validation, correlation, workflow, acknowledgements. No I/O.
         .target(name: "PostroomCore"),
         // SQLite state through GRDB.
         .target(name: "PostroomStore", dependencies: [
-            "PostroomCore", "CZlib",
+            "PostroomCore", "CZlib", "CZstd",
             .product(name: "GRDB", package: "GRDB.swift"),
             // The C API, to bind and read values straight on GRDB's prepared statements (SQL/GRDBExecutor+Binding.swift).
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -98,7 +99,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "PostroomCoreTests", dependencies: ["PostroomCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PostroomStoreTests", dependencies: ["PostroomStore"]),
+        .testTarget(name: "PostroomStoreTests", dependencies: ["PostroomStore", "CZlib"]),
         .testTarget(name: "PostroomArchiveTests", dependencies: ["PostroomArchive", "PostroomCore", "PostroomFuzzTargets"]),
         // The benchmark's generator and bookkeeping (no timing): loads valid and correlated, counts trusted.
         .testTarget(name: "PostroomBenchTests", dependencies: ["postroom-bench", "PostroomCore", "PostroomConfig", "PostroomPostgresTestSupport"]),

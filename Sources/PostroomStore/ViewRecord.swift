@@ -1,4 +1,5 @@
 import CZlib
+import CZstd
 import Foundation
 
 /// One resource version waiting in the view journal: exactly what `resource` will hold.
@@ -84,41 +85,68 @@ enum ViewRecord {
     }
 }
 
-/// zlib (deflate, level 1) for view records: one stream kept and reset per record, since setting up a
-/// stream allocates a quarter of a megabyte.
+/// Compression of view records: Zstandard at level 1, one context kept for every record (setting one up
+/// allocates). Zstandard compresses these records in about a third of the time zlib's level 1 took, and
+/// smaller. Records written by earlier versions are zlib streams; `inflate` reads both (a Zstandard frame
+/// starts with its magic number, a zlib stream with 0x78).
 final class ViewCompressor {
-    private var stream = z_stream()
-    private var ready = false
+    private let context: OpaquePointer
+
+    init() {
+        context = ZSTD_createCCtx()
+    }
 
     deinit {
-        if ready { deflateEnd(&stream) }
+        ZSTD_freeCCtx(context)
     }
 
     func deflate(_ input: [UInt8]) throws -> [UInt8] {
-        if !ready {
-            guard CZlibDeflateInit(&stream, 1) == Z_OK else { throw ViewRecordFailure(description: "zlib: cannot start a deflate stream") }
-            ready = true
-        } else {
-            deflateReset(&stream)
-        }
-        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))))
-        let written: Int = try input.withUnsafeBufferPointer { inp in
-            try out.withUnsafeMutableBufferPointer { o in
-                stream.next_in = UnsafeMutablePointer(mutating: inp.baseAddress)
-                stream.avail_in = uInt(inp.count)
-                stream.next_out = o.baseAddress
-                stream.avail_out = uInt(o.count)
-                guard CZlib.deflate(&stream, Z_FINISH) == Z_STREAM_END else { throw ViewRecordFailure(description: "zlib: deflate did not finish") }
-                return o.count - Int(stream.avail_out)
+        let bound = ZSTD_compressBound(input.count)
+        let out = try [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
+            let written = input.withUnsafeBytes { inp in
+                ZSTD_compressCCtx(context, buffer.baseAddress, bound, inp.baseAddress, inp.count, 1)
             }
+            guard ZSTD_isError(written) == 0 else {
+                count = 0
+                throw ViewRecordFailure(description: "zstd: a view record could not be compressed")
+            }
+            count = written
         }
         // A copy of the written part: the bound's spare capacity would otherwise stay allocated for as
         // long as the record waits to be inserted.
-        return Array(out[..<written])
+        return Array(out)
     }
 
-    /// Inflates a record (any size; grows the output as needed).
+    /// Whether `record` is a Zstandard frame (magic number 0xFD2FB528, little-endian).
+    static func isZstandard(_ record: [UInt8]) -> Bool {
+        record.count >= 4 && record[0] == 0x28 && record[1] == 0xB5 && record[2] == 0x2F && record[3] == 0xFD
+    }
+
+    /// Decompresses a record, Zstandard or (written by an earlier version) zlib.
     static func inflate(_ input: [UInt8]) throws -> [UInt8] {
+        isZstandard(input) ? try decompressZstandard(input) : try inflateZlib(input)
+    }
+
+    private static func decompressZstandard(_ input: [UInt8]) throws -> [UInt8] {
+        let size = input.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, $0.count) }
+        // Records are written in one call, so the frame states its size; a frame that does not is damaged.
+        guard size != ZSTD_CONTENTSIZE_ERROR, size != ZSTD_CONTENTSIZE_UNKNOWN, size <= UInt64(Int32.max) else {
+            throw ViewRecordFailure(description: "zstd: a view record is damaged (no content size)")
+        }
+        return try [UInt8](unsafeUninitializedCapacity: Int(size)) { buffer, count in
+            let n = input.withUnsafeBytes { inp in
+                ZSTD_decompress(buffer.baseAddress, Int(size), inp.baseAddress, inp.count)
+            }
+            guard ZSTD_isError(n) == 0, n == Int(size) else {
+                count = 0
+                throw ViewRecordFailure(description: "zstd: a view record is damaged")
+            }
+            count = n
+        }
+    }
+
+    /// Inflates a zlib record (any size; grows the output as needed).
+    private static func inflateZlib(_ input: [UInt8]) throws -> [UInt8] {
         var s = z_stream()
         guard CZlibInflateInit(&s) == Z_OK else { throw ViewRecordFailure(description: "zlib: cannot start an inflate stream") }
         defer { inflateEnd(&s) }
