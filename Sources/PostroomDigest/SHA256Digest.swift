@@ -5,10 +5,16 @@ import PostroomCore
 /// SHA-256 (and HMAC-SHA256, and the SHA-1 of FHIR `Attachment.hash`) through OpenSSL's libcrypto:
 /// the one wrapper the pipeline and the server share.
 public enum SHA256Digest {
+    /// SHA-256 fetched once: OpenSSL 3's one-shot `SHA256()` looks the algorithm up on every call,
+    /// which took most of the time of hashing a short key (a patient's, once a message).
+    private nonisolated(unsafe) static let sha256 = EVP_MD_fetch(nil, "SHA256", nil)
+
     /// The raw SHA-256 of `bytes`.
     public static func bytes(_ input: [UInt8]) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-        input.withUnsafeBufferPointer { b in _ = SHA256(b.baseAddress, b.count, &digest) }
+        var length: UInt32 = 0
+        let ok = input.withUnsafeBufferPointer { b in EVP_Digest(b.baseAddress, b.count, &digest, &length, sha256, nil) }
+        precondition(ok == 1 && length == SHA256_DIGEST_LENGTH, "libcrypto: SHA-256 is not available")
         return digest
     }
 

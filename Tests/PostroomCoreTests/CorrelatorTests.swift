@@ -47,4 +47,20 @@ import PostroomCore
             == "id|urn:uuid:1a2b3c4d-0000-4000-8000-00000000000a|x")
         #expect(CorrelationKey.normalize("1.2..3") == "1.2..3")
     }
+
+    /// Spaces, tabs and other Unicode spaces around a namespace are trimmed, whichever end they are at;
+    /// a namespace with plain ends is kept as it is (the fast path).
+    @Test func whitespaceAroundANamespaceIsTrimmed() {
+        #expect(CorrelationKey.normalize(" 1.2.3 ") == "urn:oid:1.2.3")
+        #expect(CorrelationKey.normalize("\t1.2.3") == "urn:oid:1.2.3")
+        #expect(CorrelationKey.normalize("LAB\u{00A0}") == "LAB")
+        #expect(CorrelationKey.normalize("\u{3000}LAB") == "LAB")
+        #expect(CorrelationKey.normalize("LAB A") == "LAB A")
+        #expect(CorrelationKey.normalize("") == "")
+        #expect(CorrelationKey.normalize("   ") == "")
+        #expect(CorrelationKey.normalize(" URN:UUID:1A2B3C4D-0000-4000-8000-00000000000A") == "urn:uuid:1a2b3c4d-0000-4000-8000-00000000000a")
+        #expect(CorrelationKey.normalize("Urn:Uuid:x") == "urn:uuid:x")
+        #expect(CorrelationKey.normalize("urn:oid:1.2") == "urn:oid:1.2")
+        #expect(CorrelationKey.normalize("É") == "É")
+    }
 }

@@ -158,12 +158,19 @@ public enum CorrelationKey {
     /// Makes namespaces from different formats meet: a bare OID (v2 EI.3 with EI.4 `ISO`, a CDA
     /// `root`) becomes `urn:oid:<oid>` as FHIR writes it; a bare UUID becomes lower-case `urn:uuid:<uuid>`.
     public static func normalize(_ namespace: String) -> String {
-        let n = namespace.trimmingCharacters(in: .whitespaces)
+        let n = hasPlainEnds(namespace) ? namespace : namespace.trimmingCharacters(in: .whitespaces)
         if n.hasPrefix("urn:oid:") { return n }
-        if n.lowercased().hasPrefix("urn:uuid:") { return n.lowercased() }
+        if n.prefix(9).lowercased() == "urn:uuid:" { return n.lowercased() }
         if isOID(n) { return "urn:oid:" + n }
         if isUUID(n) { return "urn:uuid:" + n.lowercased() }
         return n
+    }
+
+    /// Whether `s` starts and ends with a printable ASCII character other than a space, so that trimming
+    /// whitespace leaves it as it is (Foundation's trimming costs more than the rest of `normalize`).
+    static func hasPlainEnds(_ s: String) -> Bool {
+        guard let first = s.utf8.first, let last = s.utf8.last else { return true }
+        return (0x21...0x7E).contains(first) && (0x21...0x7E).contains(last)
     }
 
     static func isOID(_ s: String) -> Bool {
