@@ -3,7 +3,7 @@ import Foundation
 /// The FHIR view off the critical path (DESIGN.md §5, PERFORMANCE.md "Deferred FHIR view").
 ///
 /// On the critical path a resource version is not written to `resource`, `resource_history` and the
-/// search index row by row: the versions one message writes go, deflated together, into one
+/// search index row by row: the versions one message writes go, compressed together, into one
 /// `view_record` row, and each version gets one narrow `view_key` row (type, id, version → record)
 /// so that it can be read by id at once. Both commit with the message's workflow state, so nothing
 /// deferred is lost by a crash. `Store.materialiseView` moves the records into the view (the
@@ -170,7 +170,7 @@ extension StoreReader {
         guard let data = try db.value([UInt8].self, .cached("SELECT data FROM view_record WHERE seq = ?"), [record]) else {
             return []
         }
-        return try ViewRecord.decode(ViewCompressor.inflate(data)) ?? []
+        return try ViewRecord.decode(ViewCompressor.decompress(data)) ?? []
     }
 
     /// The newest record in the journal (0 when it is empty): a mark for `materialiseView(upTo:)`.
@@ -210,7 +210,7 @@ extension StoreWriter {
         var searchRows = SearchRowBatch()
         for r in rows {
             let seq: Int64 = r[0]
-            guard let entries = try ViewRecord.decode(ViewCompressor.inflate(r[1] as [UInt8])) else {
+            guard let entries = try ViewRecord.decode(ViewCompressor.decompress(r[1] as [UInt8])) else {
                 throw ViewRecordFailure(description: "view record \(seq) cannot be read")
             }
             for e in entries { try materialise(e, into: &searchRows) }

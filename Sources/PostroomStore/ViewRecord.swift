@@ -13,7 +13,7 @@ struct ViewEntry: Sendable, Equatable {
 }
 
 /// The compact record of the resource versions one message (or one savepoint) wrote: the entries
-/// framed one after the other and deflated as one block. A message's dozen resources share most of
+/// framed one after the other and compressed as one block (`ViewCompressor`). A message's dozen resources share most of
 /// their text, so the record is about a seventh of the JSON it carries.
 ///
 /// Framing, per entry: type, id, version, lastUpdated, messageID (length `0xFFFFFFFF` for none), json;
@@ -87,7 +87,7 @@ enum ViewRecord {
 
 /// Compression of view records: Zstandard at level 1, one context kept for every record (setting one up
 /// allocates). Zstandard compresses these records in about a third of the time zlib's level 1 took, and
-/// smaller. Records written by earlier versions are zlib streams; `inflate` reads both (a Zstandard frame
+/// smaller. Records written by earlier versions are zlib streams; `decompress` reads both (a Zstandard frame
 /// starts with its magic number, a zlib stream with 0x78).
 final class ViewCompressor {
     private let context: OpaquePointer
@@ -100,7 +100,7 @@ final class ViewCompressor {
         ZSTD_freeCCtx(context)
     }
 
-    func deflate(_ input: [UInt8]) throws -> [UInt8] {
+    func compress(_ input: [UInt8]) throws -> [UInt8] {
         let bound = ZSTD_compressBound(input.count)
         let out = try [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
             let written = input.withUnsafeBytes { inp in
@@ -123,7 +123,7 @@ final class ViewCompressor {
     }
 
     /// Decompresses a record, Zstandard or (written by an earlier version) zlib.
-    static func inflate(_ input: [UInt8]) throws -> [UInt8] {
+    static func decompress(_ input: [UInt8]) throws -> [UInt8] {
         isZstandard(input) ? try decompressZstandard(input) : try inflateZlib(input)
     }
 

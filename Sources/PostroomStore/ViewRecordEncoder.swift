@@ -24,7 +24,7 @@ struct JournalEntry: Sendable {
     }
 }
 
-/// Makes view records (each entry's JSON, the framing, the deflate) on a thread of its own while the
+/// Makes view records (each entry's JSON, the framing, the compression) on a thread of its own while the
 /// writer goes on with the next message: on the one-message and batch loads that work was about a
 /// sixth of the writer thread, which is the one thread a run waits for (PERFORMANCE.md).
 ///
@@ -47,7 +47,7 @@ final class ViewRecordEncoder: Sendable {
     /// The records of one write transaction.
     final class Batch: Sendable {
         fileprivate let encoder: ViewRecordEncoder
-        /// By record seq: the entries until encoded, then the deflated record (or the error).
+        /// By record seq: the entries until encoded, then the compressed record (or the error).
         fileprivate let records = Mutex<[Int64: Record]>([:])
 
         fileprivate enum Record {
@@ -90,10 +90,10 @@ final class ViewRecordEncoder: Sendable {
             }
         }
 
-        /// On the encoder thread: record `seq`'s JSON, framing and deflate.
+        /// On the encoder thread: record `seq`'s JSON, framing and compression.
         private func encode(_ seq: Int64) {
             guard case .waiting(let m, let e)? = records.withLock({ $0[seq] }) else { return }
-            let data = Result { try encoder.compressor.deflate(ViewRecord.encode(e.map(\.viewEntry)[...])) }
+            let data = Result { try encoder.compressor.compress(ViewRecord.encode(e.map(\.viewEntry)[...])) }
                 .mapError { $0 as? ViewRecordFailure ?? ViewRecordFailure(description: "\($0)") }
             records.withLock { r in
                 // A savepoint rolled back meanwhile forgets the record: it stays forgotten (a seq is
@@ -115,7 +115,7 @@ final class ViewRecordEncoder: Sendable {
         func entries(seq: Int64) throws -> [ViewEntry]? {
             switch records.withLock({ $0[seq] }) {
             case .waiting(_, let entries)?: return entries.map(\.viewEntry)
-            case .encoded(_, let data)?: return try ViewRecord.decode(ViewCompressor.inflate(data.get()))
+            case .encoded(_, let data)?: return try ViewRecord.decode(ViewCompressor.decompress(data.get()))
             case nil: return nil
             }
         }

@@ -25,12 +25,12 @@ import Testing
         let compressor = ViewCompressor()
         for n in [0, 1, 12, 400] {
             let plain = record(n)
-            let packed = try compressor.deflate(plain)
+            let packed = try compressor.compress(plain)
             #expect(ViewCompressor.isZstandard(packed))
-            #expect(try ViewCompressor.inflate(packed) == plain)
-            #expect(ViewRecord.decode(try ViewCompressor.inflate(packed))?.count == n)
+            #expect(try ViewCompressor.decompress(packed) == plain)
+            #expect(ViewRecord.decode(try ViewCompressor.decompress(packed))?.count == n)
         }
-        #expect(try compressor.deflate(record(400)).count < record(400).count / 4)
+        #expect(try compressor.compress(record(400)).count < record(400).count / 4)
     }
 
     @Test func aZlibRecordOfAnEarlierVersionIsStillRead() throws {
@@ -38,20 +38,20 @@ import Testing
         let old = zlib(plain)
         #expect(old.first == 0x78)
         #expect(!ViewCompressor.isZstandard(old))
-        #expect(try ViewCompressor.inflate(old) == plain)
-        #expect(ViewRecord.decode(try ViewCompressor.inflate(old))?.map(\.id) == (0..<12).map { "o\($0)" })
+        #expect(try ViewCompressor.decompress(old) == plain)
+        #expect(ViewRecord.decode(try ViewCompressor.decompress(old))?.map(\.id) == (0..<12).map { "o\($0)" })
     }
 
     @Test func aDamagedRecordIsAnErrorNotACrash() throws {
-        let packed = try ViewCompressor().deflate(record(12))
+        let packed = try ViewCompressor().compress(record(12))
         var cut = Array(packed.prefix(packed.count / 2))
-        #expect(throws: ViewRecordFailure.self) { try ViewCompressor.inflate(cut) }
+        #expect(throws: ViewRecordFailure.self) { try ViewCompressor.decompress(cut) }
         cut = packed
         cut[cut.count / 2] ^= 0xFF
         cut[cut.count / 2 + 1] ^= 0xFF
         // A flipped byte either fails the frame's checks or gives other bytes: never the original silently.
-        if let out = try? ViewCompressor.inflate(cut) { #expect(out != record(12)) }
-        #expect(throws: ViewRecordFailure.self) { try ViewCompressor.inflate([0x28, 0xB5, 0x2F, 0xFD, 0, 0]) }
-        #expect(throws: ViewRecordFailure.self) { try ViewCompressor.inflate([0x78, 0x01, 0xFF]) }
+        if let out = try? ViewCompressor.decompress(cut) { #expect(out != record(12)) }
+        #expect(throws: ViewRecordFailure.self) { try ViewCompressor.decompress([0x28, 0xB5, 0x2F, 0xFD, 0, 0]) }
+        #expect(throws: ViewRecordFailure.self) { try ViewCompressor.decompress([0x78, 0x01, 0xFF]) }
     }
 }

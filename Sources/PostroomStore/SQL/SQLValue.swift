@@ -7,7 +7,7 @@ public enum SQLValue: Sendable, Hashable {
     case int(Int64)
     case double(Double)
     case text(String)
-    /// Bytes, as the store holds them (JSON, deflated records, acknowledgements): bound and read
+    /// Bytes, as the store holds them (JSON, compressed records, acknowledgements): bound and read
     /// without a conversion through `Data`.
     case blob([UInt8])
 }
