@@ -166,8 +166,12 @@ extension Applier {
             noteStored(type: "Observation", obs, entry: k < rp.observationEntries.count ? rp.observationEntries[k] : nil, as: newID)
             stored.append((newID, obs, k < rp.observationEntries.count ? rp.observationEntries[k] : nil))
         }
+        // Observations that carry no reference need no walk of their trees: only the subject set here
+        // is rewritten, as the walk would rewrite it.
+        let subjectRef = rp.observationsReferenceNothing ? patientRef.map { refs.resolved($0) ?? $0 } : patientRef
         for (newID, obs, entry) in stored {
-            let o = refs.rewrite(Self.settingReference(obs, key: "subject", to: patientRef))
+            let subjected = Self.settingReference(obs, key: "subject", to: subjectRef)
+            let o = rp.observationsReferenceNothing ? subjected : refs.rewrite(subjected)
             let v = try writer.putResource(type: "Observation", id: newID, resource: o, messageID: messageID, at: now)
             locations?.note(entry, type: "Observation", id: newID, version: v)
         }

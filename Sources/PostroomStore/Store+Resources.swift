@@ -21,20 +21,37 @@ extension StoreWriter {
             current = 0
         }
         let version = current + 1
-        var o = resource.object ?? JSONObject()
-        // resourceType and id first, as FHIR tools print them.
-        o["resourceType"] = nil
-        o["id"] = nil
-        var meta = o["meta"]?.object ?? JSONObject()
-        meta["versionId"] = .string(String(version))
-        meta["lastUpdated"] = .string(at)
-        o["meta"] = nil
-        let members = [JSONObject.Member("resourceType", .string(type)), JSONObject.Member("id", .string(id)),
-                       JSONObject.Member("meta", .object(meta))] + o.members
         // The version goes to the view journal; `materialise` puts it in the view (see `ViewJournal`).
         journal.append(JournalEntry(type: type, id: id, version: version, lastUpdated: at, messageID: messageID,
-                                    resource: .object(JSONObject(members)), generated: generated == true))
+                                    body: resource.object ?? JSONObject(),
+                                    generated: generated == true))
         return version
+    }
+
+    /// The resource as stored: resourceType, id and meta (with versionId and lastUpdated) first, as FHIR
+    /// tools print them, then its other members in order. One pass: the first member of each of those
+    /// three names is replaced, as setting them by key would.
+    static func stamped(_ o: JSONObject, type: String, id: String, version: Int, at: String) -> JSONObject {
+        var members: [JSONObject.Member] = []
+        members.reserveCapacity(o.members.count + 3)
+        members.append(.init("resourceType", .string(type)))
+        members.append(.init("id", .string(id)))
+        members.append(.init("meta", .null))
+        var meta: JSONObject?
+        var seen = (type: false, id: false, meta: false)
+        for m in o.members {
+            switch m.key {
+            case "resourceType" where !seen.type: seen.type = true
+            case "id" where !seen.id: seen.id = true
+            case "meta" where !seen.meta: seen.meta = true; meta = m.value.object
+            default: members.append(m)
+            }
+        }
+        var stampedMeta = meta ?? JSONObject()
+        stampedMeta["versionId"] = .string(String(version))
+        stampedMeta["lastUpdated"] = .string(at)
+        members[2].value = .object(stampedMeta)
+        return JSONObject(members)
     }
 
     /// Notes that nothing is stored under `type/id` (an id just generated, or one just checked to be

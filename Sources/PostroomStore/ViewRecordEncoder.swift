@@ -11,8 +11,9 @@ struct JournalEntry: Sendable {
     var version: Int
     var lastUpdated: String
     var messageID: String?
-    /// The resource exactly as it will be stored (`resourceType`, `id`, `meta` first).
-    var resource: JSONValue
+    /// The resource as given, before `StoreWriter.stamped` puts `resourceType`, `id` and `meta` first:
+    /// stamped where its JSON is written (on the encoder's thread), not on the writer's.
+    var body: JSONObject
     /// Whether Postroom generated the id just now (`reserveNew(…, generated: true)`): the first versions
     /// of such ids may share a range key (`ViewJournal.insertKeys`).
     var generated = false
@@ -21,6 +22,11 @@ struct JournalEntry: Sendable {
     var viewEntry: ViewEntry {
         ViewEntry(type: type, id: id, version: version, lastUpdated: lastUpdated, messageID: messageID,
                   json: JSONWriter().bytes(resource))
+    }
+
+    /// The resource exactly as it will be stored (`resourceType`, `id`, `meta` first).
+    var resource: JSONValue {
+        .object(StoreWriter.stamped(body, type: type, id: id, version: version, at: lastUpdated))
     }
 }
 

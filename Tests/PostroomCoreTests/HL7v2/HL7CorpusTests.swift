@@ -148,6 +148,31 @@ import Testing
         }
     }
 
+    /// The Applier skips the walk that rewrites references in Observations a reader says carry none
+    /// (`ReportFacts.observationsReferenceNothing`): so none may, in any result of the corpus.
+    @Test func v2ObservationsCarryNoReference() {
+        var checked = 0
+        for name in HL7Fixtures.corpusNames {
+            for m in Decoder.decode(HL7Fixtures.corpusFile(name), accepting: [.hl7v2]).messages {
+                for report in m.reports where report.observationsReferenceNothing {
+                    for o in report.observations {
+                        #expect(!Self.holdsReference(o), "\(name): \(JSONWriter().string(o))")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked > 20)
+    }
+
+    static func holdsReference(_ v: JSONValue) -> Bool {
+        switch v {
+        case .object(let o): o.members.contains { $0.key == "reference" || holdsReference($0.value) }
+        case .array(let a): a.contains(where: holdsReference)
+        default: false
+        }
+    }
+
     @Test func linkedOrderAndResultShareTheirKeys() throws {
         let order = Decoder.decode(HL7Fixtures.corpusFile("ti_003_1_ORM_O01_short_linked_to_002_ORU_R01_short.hl7"), accepting: [.hl7v2])
         let result = Decoder.decode(HL7Fixtures.corpusFile("ti_002_1_ORU_R01_short_linked_to_003_ORM_O01_short.hl7"), accepting: [.hl7v2])
