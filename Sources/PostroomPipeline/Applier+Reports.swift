@@ -160,18 +160,15 @@ extension Applier {
     /// Stores Observations under fresh ids and returns the report with its references rewritten,
     /// subject set, and (for documents) the original bytes as the attachment.
     func prepare(_ rp: ReportFacts, id: String, patientRef: String?) throws -> JSONValue {
+        if let resource = try prepareByPosition(rp, id: id, patientRef: patientRef) { return resource }
         var stored: [(String, JSONValue, Int?)] = []
         for (k, obs) in rp.observations.enumerated() {
             let newID = try newID(type: "Observation", proposed: rp.madeUpIDs ? nil : obs["id"]?.string)
             noteStored(type: "Observation", obs, entry: k < rp.observationEntries.count ? rp.observationEntries[k] : nil, as: newID)
             stored.append((newID, obs, k < rp.observationEntries.count ? rp.observationEntries[k] : nil))
         }
-        // Observations that carry no reference need no walk of their trees: only the subject set here
-        // is rewritten, as the walk would rewrite it.
-        let subjectRef = rp.observationsReferenceNothing ? patientRef.map { refs.resolved($0) ?? $0 } : patientRef
         for (newID, obs, entry) in stored {
-            let subjected = Self.settingReference(obs, key: "subject", to: subjectRef)
-            let o = rp.observationsReferenceNothing ? subjected : refs.rewrite(subjected)
+            let o = refs.rewrite(Self.settingReference(obs, key: "subject", to: patientRef))
             let v = try writer.putResource(type: "Observation", id: newID, resource: o, messageID: messageID, at: now)
             locations?.note(entry, type: "Observation", id: newID, version: v)
         }
@@ -182,6 +179,28 @@ extension Applier {
             resource = .object(o)
         }
         return resource
+    }
+
+    /// `prepare` for a report whose only references are its `result`, one per Observation in order
+    /// (`ReportFacts.referencesOnlyResults`, HL7 v2), with the same outcome and no walk of any tree:
+    /// the Observations' ids are not noted (nothing else in the message names them), `result` is made
+    /// from the ids they are stored under, and only the subjects set here are resolved. Nil when the
+    /// report is not such a one.
+    func prepareByPosition(_ rp: ReportFacts, id: String, patientRef: String?) throws -> JSONValue? {
+        guard rp.referencesOnlyResults, rp.madeUpIDs, rp.kind == .diagnosticReport, rp.entryIndex == nil, refs.aliases.isEmpty,
+              var report = rp.resource.object, (report["result"]?.array?.count ?? 0) == rp.observations.count else { return nil }
+        let subject = patientRef.map { refs.resolved($0) ?? $0 }
+        var results: [JSONValue] = []
+        results.reserveCapacity(rp.observations.count)
+        for obs in rp.observations {
+            let newID = try newID(type: "Observation", proposed: nil)
+            try writer.putResource(type: "Observation", id: newID, resource: Self.settingReference(obs, key: "subject", to: subject),
+                                   messageID: messageID, at: now)
+            results.append(.object(JSONObject([.init("reference", .string("Observation/" + newID))])))
+        }
+        noteStored(type: rp.kind.rawValue, rp.resource, entry: nil, as: id)
+        if !results.isEmpty { report["result"] = .array(results) }
+        return Self.settingReference(.object(report), key: "subject", to: patientRef.map { refs.resolved($0) ?? $0 })
     }
 
     /// Marks `parent` superseded by `childID` (CDA RPLC): kept, with its DocumentReference status `superseded`.

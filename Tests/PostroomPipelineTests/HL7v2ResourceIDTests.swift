@@ -49,6 +49,28 @@ import Testing
         }
     }
 
+    /// The report names its Observations in the order of their OBX segments, and every one of them,
+    /// however many, by the id it is stored under (`Applier.prepareByPosition`).
+    @Test func aReportNamesItsObservationsInTheOrderOfTheirOBXSegments() throws {
+        let h = try WorkflowHarness()
+        let codes = (1...12).map { "\(1000 + $0)-\($0 % 10)" }
+        let message = Self.decode([
+            "MSH|^~\\&|LABSYS|RX1LAB|GPSYSTEM|A83008|20261126153000||ORU^R01^ORU_R01|R-12|P|2.5.1",
+            "PID|1||9990000018^^^NHS^NH||TEST^PATIENT||19700101|F",
+            "OBR|1|ORD7^GPSYSTEM|LAB7^LABSYS|26604007^Full blood count^SCT||||||||||||||||||||F",
+        ] + codes.enumerated().map { k, code in "OBX|\(k + 1)|NM|\(code)^Test \(k)^LN||\(k)|g/L^g/L^UCUM|||||F" })
+        #expect(try h.apply(message).disposition == .held)
+        let report = try #require(try h.read { try $0.reports().first })
+        let dr = try #require(try h.read { try $0.resource(type: "DiagnosticReport", id: report.id) })
+        let refs = (dr["result"]?.array ?? []).compactMap { $0["reference"]?.string }
+        #expect(refs.count == 12 && Set(refs).count == 12)
+        let stored = try refs.map { ref in
+            try #require(try h.read { try $0.resource(type: "Observation", id: String(ref.dropFirst("Observation/".count))) })
+        }
+        #expect(stored.map { $0["code"]?["coding"]?[0]?["code"]?.string } == codes)
+        #expect(stored.allSatisfy { $0["subject"] == dr["subject"] && $0["subject"] != nil })
+    }
+
     @Test func anOrderAndItsResultGetPostroomIDsAndStillPointAtEachOther() throws {
         let h = try WorkflowHarness()
         #expect(Self.order.requests.first?.resource["id"]?.string?.hasPrefix("v2sr-") == true)

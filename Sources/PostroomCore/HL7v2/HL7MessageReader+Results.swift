@@ -75,7 +75,7 @@ extension HL7MessageReader {
             var facts = ReportFacts(kind: .diagnosticReport, resource: .object(dr), observations: observations, requestKeys: numbers.keys,
                                     identity: identity, status: status)
             facts.madeUpIDs = true
-            facts.observationsReferenceNothing = true
+            facts.referencesOnlyResults = true
             out.append(facts)
         }
         return out

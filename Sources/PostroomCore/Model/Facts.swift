@@ -96,10 +96,12 @@ public struct ReportFacts: Sendable {
     /// Postroom then stores them under ids of its own making, as it does every resource it creates:
     /// time-ordered, so that a run's new rows go to the end of every index they are keyed in.
     public var madeUpIDs = false
-    /// Whether the reader built `observations` with no `reference` member anywhere in them (HL7 v2: a
-    /// result names its patient by identifier, its notes are text), so that storing them rewrites
-    /// no reference but the subject the Applier sets.
-    public var observationsReferenceNothing = false
+    /// Whether the only references the reader put in the report and its Observations are the report's
+    /// `result`, one per Observation and in their order (HL7 v2: a result names its patient and its
+    /// order by identifier, its notes are text). Storing them then rewrites no reference by walking
+    /// their trees: the `result` list is made from the ids the Observations are stored under, and the
+    /// subject the Applier sets is resolved.
+    public var referencesOnlyResults = false
 
     public init(kind: Kind, resource: JSONValue, observations: [JSONValue] = [], requestKeys: [String],
                 identity: String, status: String, replaces: String? = nil, entryIndex: Int? = nil) {

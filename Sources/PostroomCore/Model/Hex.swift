@@ -9,8 +9,9 @@ public enum Hex {
         out.append(digits[Int(byte & 0xF)])
     }
 
-    /// The lower-case hex text of `bytes`.
-    public static func lowercase(_ bytes: some Collection<UInt8>) -> String {
+    /// The lower-case hex text of `bytes` (inlinable: specialised where it is called, not a generic
+    /// walk through protocol witnesses; it hashed a patient key on every message).
+    @inlinable public static func lowercase(_ bytes: some Collection<UInt8>) -> String {
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)
         for b in bytes { append(b, to: &out) }

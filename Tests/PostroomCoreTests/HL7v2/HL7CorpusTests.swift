@@ -148,17 +148,24 @@ import Testing
         }
     }
 
-    /// The Applier skips the walk that rewrites references in Observations a reader says carry none
-    /// (`ReportFacts.observationsReferenceNothing`): so none may, in any result of the corpus.
-    @Test func v2ObservationsCarryNoReference() {
+    /// The Applier rewrites no reference by walking the trees of a report whose reader says its only
+    /// references are its `result`, one per Observation in order (`ReportFacts.referencesOnlyResults`):
+    /// so it must be so in every result of the corpus.
+    @Test func v2ResultsReferenceOnlyTheirObservations() {
         var checked = 0
         for name in HL7Fixtures.corpusNames {
             for m in Decoder.decode(HL7Fixtures.corpusFile(name), accepting: [.hl7v2]).messages {
-                for report in m.reports where report.observationsReferenceNothing {
+                for report in m.reports where report.referencesOnlyResults {
                     for o in report.observations {
                         #expect(!Self.holdsReference(o), "\(name): \(JSONWriter().string(o))")
                         checked += 1
                     }
+                    var rest = report.resource.object ?? JSONObject()
+                    let results = rest["result"]?.array ?? []
+                    rest["result"] = nil
+                    #expect(!Self.holdsReference(.object(rest)), "\(name)")
+                    #expect(results.map { $0["reference"]?.string } == report.observations.map { "Observation/" + ($0["id"]?.string ?? "?") }, "\(name)")
+                    #expect(results.allSatisfy { $0.object?.members.count == 1 }, "\(name)")
                 }
             }
         }
