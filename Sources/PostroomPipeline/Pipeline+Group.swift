@@ -146,8 +146,12 @@ extension Pipeline {
     /// Second stage: applies the group in one transaction (large v2 batches in their own chunks),
     /// then hands it to the placing stage; members of opened archives follow as groups of their own.
     func settleAndPlace(_ group: inout [InFlight], session: RunSession) throws {
-        try store.write { w in
-            for i in group.indices where group[i].streamed == nil { try settle(&group[i], writer: w) }
+        // Settled from the group as it came each time the transaction runs (see `writeSettling`).
+        let unsettled = group
+        group = try writeSettling(&session.savepoints) { w in
+            var settled = unsettled
+            for i in settled.indices where settled[i].streamed == nil { try settle(&settled[i], writer: w) }
+            return settled
         }
         checkpoint("processed")
         // Large v2 batches, one at a time, each in its own chunked transactions.

@@ -19,6 +19,8 @@ final class RunSession: @unchecked Sendable {
     let seen = Atomic<Int>(0)
     /// Drops applied (the applying stage).
     var done = 0
+    /// Whether the applying stage's groups are settled with savepoints elided (`SavepointPolicy`).
+    var savepoints = SavepointPolicy()
     /// Channels whose inbox could not be read in this run.
     var unavailable: [String] = []
     /// The placing stage (acknowledgements, archive, `error/`) running beside the others.

@@ -39,6 +39,7 @@ final class StreamedPass {
     /// Whether an interrupted attempt stored messages of this drop (only then is each message looked up).
     let resumed: Bool
     private var pending: [[UInt8]] = []
+    private var savepointPolicy = SavepointPolicy()
     private var index = 0
     /// Builds and appends the ACK entries of settled chunks, in order, while the writer settles the next.
     private let acks = DispatchQueue(label: "postroom.batch-ack")
@@ -90,13 +91,18 @@ final class StreamedPass {
         guard !pending.isEmpty else { return }
         let decoded = decodePending()
         index += pending.count
-        var answers: [(AnswerContext, MessageResult)] = []
-        try pipeline.store.write { w in
+        let before = tally
+        // The body may run again (savepoints elided, a PostgreSQL retry): it starts from the tally as it was.
+        let settle = { [self] (w: StoreWriter) throws -> [(AnswerContext, MessageResult)] in
+            tally = before
+            var answers: [(AnswerContext, MessageResult)] = []
             for (i, maybe) in decoded.enumerated() {
                 guard let m = maybe else { continue }
-                answers.append((m.answer, try settle(m, raw: pending[i], writer: w)))
+                answers.append((m.answer, try self.settle(m, raw: pending[i], writer: w)))
             }
+            return answers
         }
+        let answers = try pipeline.writeSettling(&savepointPolicy, settle)
         appendACKs(answers)
         pending.removeAll(keepingCapacity: true)
         pipeline.checkpoint("batch-chunk")

@@ -91,6 +91,10 @@ final class ViewJournal {
     /// record inserted inside one that then rolls back would be lost with it, though its own (earlier)
     /// savepoint committed.
     var savepointDepth = 0
+    /// Whether `StoreWriter.savepoint` takes no savepoint in this transaction (`Store.writeElidingSavepoints`),
+    /// and whether the body of one such failed: the transaction must then not commit.
+    var elidingSavepoints = false
+    var elidedSavepointFailed = false
 
     /// Inserts the records encoded so far, without waiting for the others (outside savepoints only),
     /// so that a transaction of many messages — a streamed Bundle's thousands of entries — does not

@@ -53,6 +53,54 @@ import Testing
         #expect(try h.pipeline.store.read { try $0.reports().count } == 598)
     }
 
+    /// Results refused while they are applied (they name an order of another patient) in a streamed
+    /// batch, whose chunks are settled without a savepoint per message until one is refused: that
+    /// chunk is settled again with savepoints, so only the refused results' changes are undone, and
+    /// the next chunks take their savepoints at once (`SavepointPolicy`).
+    @Test func resultsRefusedWhileAppliedUndoOnlyTheirOwnChanges() throws {
+        let h = try harness()
+        let orders = [5, 300, 301].map { n in
+            ["MSH|^~\\&|GPSYSTEM|A83008|LABSYS|RX1LAB|20261126150000||ORM^O01^ORM_O01|O-\(n)|P|2.5.1",
+             "PID|1||9990000026^^^NHS^NH||OTHER^PATIENT||19800101|M",
+             "ORC|NW|ORD\(n)^GPSYSTEM",
+             "OBR|1|ORD\(n)^GPSYSTEM||26604007^Full blood count^SCT"].joined(separator: "\r") + "\r"
+        }
+        for (k, order) in orders.enumerated() { try h.drop("order\(k).hl7", Array(order.utf8)) }
+        _ = try h.pipeline.runOnce()
+        try h.drop("big.hl7", Self.batch(600))
+        let s = try h.pipeline.runOnce()
+        #expect(s.total.partial == 1 && s.total.messages == 600)
+        let drop = try #require(try h.drops().first { $0.name == "big.hl7" })
+        let messages = try h.pipeline.store.read { try $0.messages(dropID: drop.id) }
+        #expect(messages.count == 600)
+        let refused = messages.filter { $0.disposition == .rejected }
+        #expect(refused.map(\.index) == [5, 300, 301])
+        #expect(refused.allSatisfy { $0.issues.contains { $0.code == IssueCode.patientMismatch.code } && $0.raw != nil })
+        let reports = try h.pipeline.store.read { try $0.reports() }
+        #expect(reports.count == 597)
+        #expect(!reports.contains { $0.requestKeys.contains { $0.hasSuffix("|ORD5") || $0.hasSuffix("|ORD300") } })
+        // A refused result had stored its Observation before it was refused: undone with it.
+        let counts = try h.pipeline.store.read { try $0.resourceCounts() }
+        #expect(counts.first { $0.type == "Observation" }?.count == 597, "\(counts)")
+        let ackName = try #require(try FileManager.default.contentsOfDirectory(atPath: h.config.channels[0].outbox)
+            .first { $0.contains("big") })
+        let ack = String(decoding: FileManager.default.contents(atPath: h.config.channels[0].outbox + "/" + ackName)!, as: UTF8.self)
+        let msa = ack.split(separator: "\r").filter { $0.hasPrefix("MSA|") }.map { $0.split(separator: "|", omittingEmptySubsequences: false) }
+        #expect(msa.count == 600)
+        #expect(msa.filter { $0[1] != "AA" }.map { String($0[2]) } == ["B-5", "B-300", "B-301"])
+    }
+
+    @Test func theSavepointPolicyBacksOffAfterAReplay() {
+        var p = SavepointPolicy()
+        #expect(p.elide)
+        p.settled(replayed: true)
+        for _ in 0..<SavepointPolicy.backOff {
+            #expect(!p.elide)
+            p.settled(replayed: false)
+        }
+        #expect(p.elide)
+    }
+
     @Test func aTruncatedLargeBatchIsRejectedWhole() throws {
         let h = try harness()
         try h.drop("cut.hl7", Self.batch(50, declared: 80))

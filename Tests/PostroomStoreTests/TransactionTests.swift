@@ -44,6 +44,54 @@ import Testing
         #expect(try t.read { try $0.message(id: "m1") }?.dropID == "kept")
     }
 
+    /// Savepoints elided (`writeElidingSavepoints`): when none fails, one run and everything commits.
+    @Test func withSavepointsElidedACleanTransactionRunsOnce() throws {
+        var runs = 0
+        let (inner, replayed) = try t.store.writeElidingSavepoints { w -> Int in
+            runs += 1
+            try w.insertDrop(sampleDrop("d1"))
+            return try w.savepoint { try w.insertMessage(sampleMessage("m1", drop: "d1")); return 7 }
+        }
+        #expect(inner == 7 && !replayed && runs == 1)
+        #expect(try t.read { try $0.message(id: "m1" ) }?.dropID == "d1")
+    }
+
+    /// A savepoint that fails with savepoints elided: the transaction runs again with real ones, so only
+    /// the failed savepoint's changes are undone, as in `aSavepointThatThrowsUndoesOnlyItsOwnChanges`;
+    /// even when the body catches the failure and carries on.
+    @Test func withSavepointsElidedAFailedSavepointRunsTheTransactionAgainWithSavepoints() throws {
+        var runs = 0
+        let (_, replayed) = try t.store.writeElidingSavepoints { w in
+            runs += 1
+            try w.insertDrop(sampleDrop("kept"))
+            do {
+                try w.savepoint {
+                    try w.insertDrop(sampleDrop("undone"))
+                    throw Boom()
+                }
+                Testing.Issue.record("the savepoint should throw")
+            } catch {
+                // Caught and ignored: the store still must not commit this run.
+            }
+            try w.savepoint { try w.insertMessage(sampleMessage("m1", drop: "kept")) }
+        }
+        #expect(replayed && runs == 2)
+        #expect(try t.read { try $0.drop(id: "kept") } != nil)
+        #expect(try t.read { try $0.drop(id: "undone") } == nil)
+        #expect(try t.read { try $0.message(id: "m1") }?.dropID == "kept")
+    }
+
+    /// An error of the transaction itself (outside any savepoint) is thrown as it is, with nothing kept.
+    @Test func withSavepointsElidedAnErrorOutsideSavepointsLeavesNothing() throws {
+        #expect(throws: Boom.self) {
+            _ = try t.store.writeElidingSavepoints { w in
+                try w.insertDrop(sampleDrop("d1"))
+                throw Boom()
+            }
+        }
+        #expect(try t.read { try $0.drop(id: "d1") } == nil)
+    }
+
     @Test func aReadOnlyStoreCannotWrite() throws {
         try t.write { try $0.insertDrop(sampleDrop("d1")) }
         let ro = try Store(path: t.path, readOnly: true)
