@@ -122,7 +122,13 @@ public final class Store: Sendable {
     static func write<T>(_ db: any SQLExecutor, _ identity: IdentityNamespaces, _ encoder: ViewRecordEncoder,
                          elidingSavepoints: Bool = false, _ body: (StoreWriter) throws -> T) throws -> T {
         let w = StoreWriter(db: db, identity: identity, encoder: encoder, elidingSavepoints: elidingSavepoints)
-        let result = try body(w)
+        let result: T
+        do {
+            result = try body(w)
+        } catch where w.journal.elidedSavepointFailed && !Self.isDatabaseFailure(error) {
+            // The body caught an elided savepoint's failure and threw something else: run it again with savepoints.
+            throw ElidedSavepointFailed()
+        }
         // A failed savepoint whose error the body caught still undoes the transaction: its changes were not undone.
         if w.journal.elidedSavepointFailed { throw ElidedSavepointFailed() }
         try w.journal.flush(w.db)
@@ -205,7 +211,9 @@ public struct StoreWriter {
         } catch {
             if journal.elidingSavepoints {
                 journal.elidedSavepointFailed = true
-                throw ElidedSavepointFailed()
+                // The database's own failures (a full disk, a PostgreSQL serialisation failure to be retried
+                // by its backend) fail the transaction as they would with savepoints: thrown as they are.
+                throw Store.isDatabaseFailure(error) ? error : ElidedSavepointFailed()
             }
             journal.rollBack(to: mark)
             throw error
@@ -218,6 +226,14 @@ public struct StoreWriter {
 /// A savepoint's body failed in a transaction whose savepoints were elided: the transaction is rolled
 /// back and run again with savepoints (`Store.writeElidingSavepoints`).
 struct ElidedSavepointFailed: Error {}
+
+extension Store {
+    /// An error of the database itself (SQLite's, or a backend's), which no savepoint's caller handles: it
+    /// fails the whole transaction with or without savepoints.
+    static func isDatabaseFailure(_ error: any Error) -> Bool {
+        error is DatabaseError || error is any StoreBackendError
+    }
+}
 
 /// Timestamps as stored: RFC 3339 UTC with milliseconds (sortable as text).
 public enum StoreTime {

@@ -81,6 +81,42 @@ import Testing
         #expect(try t.read { try $0.message(id: "m1") }?.dropID == "kept")
     }
 
+    /// A body that catches an elided savepoint's failure and throws another error is run again with
+    /// savepoints, and ends as it would have with them: with its own error, nothing kept.
+    @Test func withSavepointsElidedAFailureTurnedIntoAnotherErrorIsReplayed() throws {
+        struct Other: Error {}
+        var runs = 0
+        #expect(throws: Other.self) {
+            _ = try t.store.writeElidingSavepoints { w in
+                runs += 1
+                try w.insertDrop(sampleDrop("d1"))
+                do { try w.savepoint { throw Boom() } } catch { throw Other() }
+            }
+        }
+        #expect(runs == 2)
+        #expect(try t.read { try $0.drop(id: "d1") } == nil)
+    }
+
+    /// The database's own failure inside a savepoint fails the transaction as it would with savepoints:
+    /// thrown as it is, without running the body again.
+    @Test func withSavepointsElidedADatabaseFailureIsThrownAsItIs() throws {
+        var runs = 0
+        do {
+            _ = try t.store.writeElidingSavepoints { w in
+                runs += 1
+                try w.savepoint {
+                    try w.insertDrop(sampleDrop("d1"))
+                    try w.insertDrop(sampleDrop("d1"))
+                }
+            }
+            Testing.Issue.record("a second drop with the same id should fail")
+        } catch {
+            #expect(Store.isDatabaseFailure(error), "\(error)")
+        }
+        #expect(runs == 1)
+        #expect(try t.read { try $0.drop(id: "d1") } == nil)
+    }
+
     /// An error of the transaction itself (outside any savepoint) is thrown as it is, with nothing kept.
     @Test func withSavepointsElidedAnErrorOutsideSavepointsLeavesNothing() throws {
         #expect(throws: Boom.self) {
