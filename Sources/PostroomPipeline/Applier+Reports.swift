@@ -200,7 +200,7 @@ extension Applier {
         }
         noteStored(type: rp.kind.rawValue, rp.resource, entry: nil, as: id)
         if !results.isEmpty { report["result"] = .array(results) }
-        return Self.settingReference(.object(report), key: "subject", to: patientRef.map { refs.resolved($0) ?? $0 })
+        return Self.settingReference(.object(report), key: "subject", to: subject)
     }
 
     /// Marks `parent` superseded by `childID` (CDA RPLC): kept, with its DocumentReference status `superseded`.

@@ -93,9 +93,15 @@ public final class Store: Sendable {
 
     /// Runs `body` in one write transaction; everything it does commits together or not at all.
     public func write<T>(_ body: (StoreWriter) throws -> T) throws -> T {
+        try transaction(elidingSavepoints: false, body)
+    }
+
+    private func transaction<T>(elidingSavepoints: Bool, _ body: (StoreWriter) throws -> T) throws -> T {
         switch backend {
-        case .sqlite(let pool): return try pool.write { db in try Self.write(GRDBExecutor(db), identity, encoder, body) }
-        case .other(let other): return try other.write { db in try Self.write(db, identity, encoder, body) }
+        case .sqlite(let pool):
+            return try pool.write { db in try Self.write(GRDBExecutor(db), identity, encoder, elidingSavepoints: elidingSavepoints, body) }
+        case .other(let other):
+            return try other.write { db in try Self.write(db, identity, encoder, elidingSavepoints: elidingSavepoints, body) }
         }
     }
 
@@ -108,12 +114,7 @@ public final class Store: Sendable {
     /// - Returns: the result, and whether `body` had to run again with savepoints.
     public func writeElidingSavepoints<T>(_ body: (StoreWriter) throws -> T) throws -> (result: T, replayed: Bool) {
         do {
-            switch backend {
-            case .sqlite(let pool):
-                return (try pool.write { db in try Self.write(GRDBExecutor(db), identity, encoder, elidingSavepoints: true, body) }, false)
-            case .other(let other):
-                return (try other.write { db in try Self.write(db, identity, encoder, elidingSavepoints: true, body) }, false)
-            }
+            return (try transaction(elidingSavepoints: true, body), false)
         } catch is ElidedSavepointFailed {
             return (try write(body), true)
         }
@@ -199,15 +200,11 @@ public struct StoreWriter {
         journal.savepointDepth += 1
         do {
             defer { journal.savepointDepth -= 1 }
-            if journal.elidingSavepoints {
+            func run() throws {
                 result = try body()
                 try journal.flush(db, from: mark.entries)
-            } else {
-                try db.savepoint {
-                    result = try body()
-                    try journal.flush(db, from: mark.entries)
-                }
             }
+            if journal.elidingSavepoints { try run() } else { try db.savepoint(run) }
         } catch {
             if journal.elidingSavepoints {
                 journal.elidedSavepointFailed = true

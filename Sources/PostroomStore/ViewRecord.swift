@@ -113,8 +113,8 @@ final class ViewCompressor {
             count = written
         }
         // A copy of the written part: the bound's spare capacity would otherwise stay allocated for as
-        // long as the record waits to be inserted.
-        return Array(out)
+        // long as the record waits to be inserted (`Array(out)` would share `out`'s buffer, capacity and all).
+        return out.withUnsafeBufferPointer { Array($0) }
     }
 
     /// Whether `record` is a Zstandard frame (magic number 0xFD2FB528, little-endian).
