@@ -39,6 +39,32 @@ import Testing
         #expect(try t.read { try $0.unfinishedDrops() }.map(\.id) == ["d1"], "processed is not finished")
     }
 
+    /// A FHIR answer is kept compressed in the row (a page held one drop when it was kept as it is), and
+    /// read back byte for byte; a short v2 ACK, and an answer stored by an earlier version, are read as they are.
+    @Test func aLargeAnswerIsStoredCompressedAndReadBackExactly() throws {
+        let outcome = "{\n  \"resourceType\": \"OperationOutcome\",\n  \"issue\": [\n"
+            + (1...20).map { "    {\"severity\": \"information\", \"code\": \"informational\", \"diagnostics\": \"entry \($0)\"}" }
+                .joined(separator: ",\n") + "\n  ]\n}\n"
+        let large = Array(outcome.utf8)
+        let short: [UInt8] = Array("MSH|^~\\&|POSTROOM\rMSA|AA|X1\r".utf8)
+        try t.write {
+            for (id, ack) in [("d1", large), ("d2", short)] {
+                try $0.insertDrop(sampleDrop(id))
+                try $0.markProcessed(dropID: id, outcome: .accepted, format: "fhir", duplicateOf: nil, issues: [],
+                                     ackName: id + ".ack.json", ackBytes: ack, errorPath: nil)
+            }
+        }
+        let kept = try t.read { r in try ["d1", "d2"].map { try r.db.row(.cached("SELECT ack_bytes FROM drop_file WHERE id = ?"), [$0]).flatMap { $0[0] as [UInt8]? } } }
+        #expect(kept[0].map(ViewCompressor.isZstandard) == true)
+        #expect((kept[0]?.count ?? .max) < large.count / 2)
+        #expect(kept[1] == short, "a short answer is kept as it is")
+        #expect(try t.read { try $0.drop(id: "d1") }?.ackBytes == large)
+        #expect(try t.read { try $0.drop(id: "d2") }?.ackBytes == short)
+        // As an earlier version stored it.
+        try t.write { try $0.db.execute(.cached("UPDATE drop_file SET ack_bytes = ? WHERE id = ?"), [large, "d1"]) }
+        #expect(try t.read { try $0.drop(id: "d1") }?.ackBytes == large)
+    }
+
     @Test func anAnswerKeptAsAFileIsNamedNotStored() throws {
         try t.write {
             try $0.insertDrop(sampleDrop("d1"))

@@ -1,0 +1,31 @@
+import Foundation
+import Synchronization
+
+/// An acknowledgement as kept in its drop's row (`drop_file.ack_bytes`): a Zstandard frame when that is
+/// smaller, else the bytes themselves.
+///
+/// The row is written twice: small when the drop is recorded, then with its answer once it is settled.
+/// A FHIR response message or OperationOutcome of ~1.8 KB grew each row so much that a page held one
+/// drop; the group's commit wrote a page of WAL per drop, and the checkpoint copied it back. Compressed
+/// (~0.5 KB), several drops share a page. An answer is never confused with a frame: a v2 ACK begins
+/// `MSH`/`FHS`/`BHS`, JSON with `{` or white space, XML with `<`, none with the frame's magic number,
+/// so answers stored by earlier versions read as they are.
+enum StoredAcknowledgement {
+    /// Answers shorter than this are kept as they are (a v2 ACK of a few hundred bytes gains little).
+    static let smallest = 512
+
+    private static let compressor = Mutex(ViewCompressor())
+
+    /// The bytes to store for `answer`.
+    static func stored(_ answer: [UInt8]?) -> [UInt8]? {
+        guard let answer, answer.count >= smallest,
+              let frame = try? compressor.withLock({ try $0.compress(answer) }), frame.count < answer.count else { return answer }
+        return frame
+    }
+
+    /// The answer kept as `stored` (nil when a frame is damaged: no answer is better than a wrong one).
+    static func answer(_ stored: [UInt8]?) -> [UInt8]? {
+        guard let stored, ViewCompressor.isZstandard(stored) else { return stored }
+        return try? ViewCompressor.decompress(stored)
+    }
+}
