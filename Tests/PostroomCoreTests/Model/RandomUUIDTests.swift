@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import PostroomCore
 
@@ -23,5 +24,18 @@ import Testing
         for i in 0..<36 where ![8, 13, 14, 18, 23].contains(i) {
             #expect(Set(ids.map { Array($0.utf8)[i] }).count > 1, "position \(i)")
         }
+    }
+
+    /// Ids are drawn from one pool of random bytes: threads drawing at once never share bytes.
+    @Test func idsDrawnOnSeveralThreadsAtOnceAreAllNew() {
+        let perThread = 3_000
+        let ids = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            let mine = (0..<perThread).map { _ in RandomUUID.string() }
+            ids.withLock { $0 += mine }
+        }
+        let all = ids.withLock { $0 }
+        #expect(all.count == 4 * perThread)
+        #expect(Set(all).count == all.count)
     }
 }
