@@ -28,6 +28,18 @@ import Testing
         #expect(try t.read { try $0.appliedDrop(sha256: "other", excluding: "new") } == nil)
     }
 
+    /// Received at the same moment: the lower id is the earlier (as `ORDER BY received_at, id` had it).
+    @Test func anAppliedDropReceivedAtTheSameMomentIsChosenByID() throws {
+        try t.write { w in
+            for id in ["d-b", "d-c", "d-a", "d-d"] {
+                try w.insertDrop(sampleDrop(id, sha: "S", receivedAt: at(id == "d-d" ? 0 : 1)))
+                try process(w, id, id == "d-d" ? .rejected : .duplicate)
+            }
+        }
+        #expect(try t.read { try $0.appliedDrop(sha256: "S", excluding: "new") }?.id == "d-a")
+        #expect(try t.read { try $0.appliedDrop(sha256: "S", excluding: "d-a") }?.id == "d-b")
+    }
+
     @Test func aRejectedOrClaimedDropIsNoOriginal() throws {
         try t.write { w in
             try w.insertDrop(sampleDrop("r", sha: "S"))
