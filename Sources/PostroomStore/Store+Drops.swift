@@ -129,16 +129,18 @@ extension StoreReader {
     ///
     /// The earliest is chosen here, not by `ORDER BY … LIMIT 1`: SQLite sorts even one row in a temporary
     /// B-tree with a pager of its own, opened and closed for every drop (2–3% of the writer's time on
-    /// one-message files), and the rows of one content are few. Compared as bytes, as SQLite compares text.
+    /// one-message files). Only the candidates' keys are read (compared as bytes, as SQLite compares text),
+    /// then the one row.
     public func appliedDrop(sha256: String, excluding: String) throws -> DropRecord? {
-        let rows = try db.rows(.cached("""
-            SELECT \(Self.dropColumns) FROM drop_file
+        let candidates = try db.rows(.cached("""
+            SELECT id, received_at FROM drop_file
             WHERE sha256 = ? AND id != ? AND state != 'claimed' AND outcome IN ('accepted', 'partial', 'duplicate')
-            """), [sha256, excluding])
-        return rows.lazy.map(Self.drop).min { a, b in
+            """), [sha256, excluding]).map { (id: $0[0] as String, receivedAt: $0[1] as String) }
+        let earliest = candidates.min { a, b in
             a.receivedAt != b.receivedAt ? a.receivedAt.utf8.lexicographicallyPrecedes(b.receivedAt.utf8)
                 : a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
         }
+        return try earliest.flatMap { try drop(id: $0.id) }
     }
 
     /// Drops filtered for operators, newest first.

@@ -38,6 +38,12 @@ import Testing
         }
         #expect(try t.read { try $0.appliedDrop(sha256: "S", excluding: "new") }?.id == "d-a")
         #expect(try t.read { try $0.appliedDrop(sha256: "S", excluding: "d-a") }?.id == "d-b")
+        // Received earlier, with the largest id: the time comes first.
+        try t.write { w in
+            try w.insertDrop(sampleDrop("d-z", sha: "S", receivedAt: at(0)))
+            try process(w, "d-z", .accepted)
+        }
+        #expect(try t.read { try $0.appliedDrop(sha256: "S", excluding: "new") }?.id == "d-z")
     }
 
     @Test func aRejectedOrClaimedDropIsNoOriginal() throws {

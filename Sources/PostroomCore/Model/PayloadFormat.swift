@@ -36,7 +36,9 @@ public enum PayloadFormat: String, Sendable, Codable, CaseIterable {
     /// Whether the root element's start tag in `window` (the first `<`, a letter, then neither `!` nor `?`,
     /// up to its `>`) holds `"http://hl7.org/fhir"` or `'http://hl7.org/fhir'`; a window that is not
     /// UTF-8 (but for a character cut at its end) never does. Bytes, not a regular expression: this runs
-    /// for every XML drop, and a regular expression took ~25 µs of each.
+    /// for every XML drop, and the regular expression took ~25 µs of each. Where the bytes up to the tag's
+    /// end are not all ASCII (a combining mark may join a `>` or a quote into another character), the
+    /// answer is the character-by-character one it always was (`namesFHIRNamespaceByCharacters`).
     static func namesFHIRNamespace(_ window: [UInt8]) -> Bool {
         let valid: ArraySlice<UInt8>
         if String(validating: window, as: UTF8.self) != nil {
@@ -46,16 +48,28 @@ public enum PayloadFormat: String, Sendable, Codable, CaseIterable {
         } else {
             return false
         }
-        return valid.withUnsafeBufferPointer { b in
+        let scanned: Bool? = valid.withUnsafeBufferPointer { b in
             var p = 0
             while p + 2 < b.count {
                 if b[p] == UInt8(ascii: "<"), isASCIILetter(b[p + 1]), b[p + 2] != UInt8(ascii: "!"), b[p + 2] != UInt8(ascii: "?") { break }
                 p += 1
             }
-            guard p + 2 < b.count, let end = b[p...].firstIndex(of: UInt8(ascii: ">")) else { return false }
+            guard p + 2 < b.count, let end = b[p...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
+            guard !b[...min(end + 1, b.count - 1)].contains(where: { $0 >= 0x80 }) else { return nil }
             let tag = UnsafeBufferPointer(rebasing: b[p..<end])
             return contains(tag, fhirNamespace, quote: UInt8(ascii: "\"")) || contains(tag, fhirNamespace, quote: UInt8(ascii: "'"))
         }
+        if let scanned { return scanned }
+        return valid.contains(where: { $0 >= 0x80 }) ? namesFHIRNamespaceByCharacters(window) : false
+    }
+
+    /// The same question asked of characters, through a regular expression (the rule's first form).
+    static func namesFHIRNamespaceByCharacters(_ window: [UInt8]) -> Bool {
+        guard let s = String(validating: window, as: UTF8.self) ?? String(validating: window.dropLast(3), as: UTF8.self),
+              let rootStart = s.range(of: #"<[A-Za-z][^!?]"#, options: .regularExpression),
+              let rootEnd = s[rootStart.lowerBound...].firstIndex(of: ">") else { return false }
+        let tag = s[rootStart.lowerBound..<rootEnd]
+        return tag.contains("\"http://hl7.org/fhir\"") || tag.contains("'http://hl7.org/fhir'")
     }
 
     private static let fhirNamespace = Array("http://hl7.org/fhir".utf8)

@@ -6,12 +6,7 @@ import Testing
 /// regular expression it replaced did, on every corpus file and on made-up edges.
 @Suite struct PayloadFormatTests {
     /// The regular expression's answer (the code before the byte scan), kept as the reference.
-    static func byRegularExpression(_ window: [UInt8]) -> Bool {
-        guard let s = String(validating: window, as: UTF8.self) ?? String(validating: window.dropLast(3), as: UTF8.self),
-              let rootStart = s.range(of: #"<[A-Za-z][^!?]"#, options: .regularExpression),
-              let rootEnd = s[rootStart.lowerBound...].firstIndex(of: ">") else { return false }
-        return s[rootStart.lowerBound..<rootEnd].contains("\"http://hl7.org/fhir\"") || s[rootStart.lowerBound..<rootEnd].contains("'http://hl7.org/fhir'")
-    }
+    static func byRegularExpression(_ window: [UInt8]) -> Bool { PayloadFormat.namesFHIRNamespaceByCharacters(window) }
 
     static let edges: [String] = [
         #"<Patient xmlns="http://hl7.org/fhir"><id value="1"/></Patient>"#,
@@ -30,6 +25,12 @@ import Testing
         #"<Bundle xmlns:f="x" xmlns="'http://hl7.org/fhir'">"#,
         // Not a root element's start (a digit, `!` or `?` after the letter): the namespace is looked for further on.
         #"<1 xmlns="http://hl7.org/fhir"><b>"#, #"<a? xmlns="http://hl7.org/fhir"><b>"#, #"<a! xmlns="http://hl7.org/fhir"><b>"#,
+        // Combining marks joining a quote or a `>` into another character (the review's three).
+        "<Patient xmlns=\"http://hl7.org/fhir\"\u{301}>",
+        "<ClinicalDocument xmlns=\"urn:hl7-org:v3\">\u{301}<x xmlns=\"http://hl7.org/fhir\"/>",
+        "<ClinicalDocument a=\"x\u{600}>\" xmlns=\"http://hl7.org/fhir\">",
+        // Not UTF-8 past an ASCII root tag.
+        "<Patient xmlns=\"http://hl7.org/fhir\"><name value=\"\u{FFFD}\"/>",
     ]
 
     @Test(arguments: edges) func madeUpEdgesAnswerAsTheRegularExpressionDid(_ text: String) {
@@ -42,6 +43,8 @@ import Testing
         let fhir = Array(#"<Patient xmlns="http://hl7.org/fhir">"#.utf8)
         #expect(PayloadFormat.namesFHIRNamespace(fhir))
         #expect(!PayloadFormat.namesFHIRNamespace([0xFF, 0xFE] + fhir))
+        #expect(!PayloadFormat.namesFHIRNamespace(fhir + [0x20, 0xFF, 0x20, 0x20, 0x20]), "not UTF-8 before the window's last three bytes")
+        #expect(!Self.byRegularExpression(fhir + [0x20, 0xFF, 0x20, 0x20, 0x20]))
         #expect(PayloadFormat.namesFHIRNamespace(fhir + [0x41, 0xE2, 0x82]), "a character cut at the window's end")
         #expect(Self.byRegularExpression(fhir + [0x41, 0xE2, 0x82]))
     }
