@@ -64,8 +64,7 @@ public final class Store: Sendable {
                 try pool.writeWithoutTransaction { db in
                     try db.execute(sql: "PRAGMA synchronous = NORMAL")
                     try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)")
-                    WALCheckpointer(path: path, background: Self.checkpointPages / 2, inline: Self.checkpointPages)
-                        .install(on: db.sqliteConnection!)
+                    try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
                 }
                 try Schema.migrator.migrate(pool)
                 rekeyed = try pool.write { db in
@@ -90,8 +89,7 @@ public final class Store: Sendable {
     static let writerCacheKiB = 4_096
     /// Pages in the WAL before it is copied back into the database (SQLite's default is 1,000): the
     /// index pages a run touches in every group are copied back once per checkpoint, not once per few groups.
-    /// A background connection starts copying at half of it (`WALCheckpointer`).
-    static let checkpointPages: Int32 = 8_192
+    static let checkpointPages = 8_192
 
     /// Runs `body` in one write transaction; everything it does commits together or not at all.
     public func write<T>(_ body: (StoreWriter) throws -> T) throws -> T {
