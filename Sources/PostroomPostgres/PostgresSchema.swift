@@ -16,6 +16,7 @@ public enum PostgresSchema {
         Migration(version: 1, name: "p1-postroom-tables", statements: p1PostroomTables),
         Migration(version: 2, name: "p2-nodes-and-claims", statements: p2NodesAndClaims),
         Migration(version: 3, name: "p3-flags-as-integers", statements: p3FlagsAsIntegers),
+        Migration(version: 4, name: "p4-answers-compressed", statements: p4AnswersCompressed),
     ]
 
     /// Brings the database up to date and returns the names of the migrations this call applied (none

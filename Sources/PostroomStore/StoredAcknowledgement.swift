@@ -9,7 +9,8 @@ import Synchronization
 /// drop; the group's commit wrote a page of WAL per drop, and the checkpoint copied it back. Compressed
 /// (~0.5 KB), several drops share a page. An answer is never confused with a frame: a v2 ACK begins
 /// `MSH`/`FHS`/`BHS`, JSON with `{` or white space, XML with `<`, none with the frame's magic number,
-/// so answers stored by earlier versions read as they are.
+/// so answers stored by earlier versions read as they are. (Earlier versions would not read a frame: on
+/// PostgreSQL, migration `p4-answers-compressed` makes older nodes refuse the database.)
 enum StoredAcknowledgement {
     /// Answers shorter than this are kept as they are (a v2 ACK of a few hundred bytes gains little).
     static let smallest = 512

@@ -60,7 +60,7 @@ struct RandomPool: ~Copyable {
                 if filled == buf.count { return }
             }
             #endif
-            // Elsewhere (or should getrandom fail): the standard library's system generator, 8 bytes at a time.
+            // Elsewhere (or should /dev/urandom fail): the standard library's system generator, 8 bytes at a time.
             for i in stride(from: 0, to: buf.count, by: 8) { buf.storeBytes(of: g.next() as UInt64, toByteOffset: i, as: UInt64.self) }
         }
         next = 0
