@@ -48,19 +48,19 @@ public enum PayloadFormat: String, Sendable, Codable, CaseIterable {
         } else {
             return false
         }
-        let scanned: Bool? = valid.withUnsafeBufferPointer { b in
-            var p = 0
-            while p + 2 < b.count {
-                if b[p] == UInt8(ascii: "<"), isASCIILetter(b[p + 1]), b[p + 2] != UInt8(ascii: "!"), b[p + 2] != UInt8(ascii: "?") { break }
-                p += 1
-            }
-            guard p + 2 < b.count, let end = b[p...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
-            guard !b[...min(end + 1, b.count - 1)].contains(where: { $0 >= 0x80 }) else { return nil }
-            let tag = UnsafeBufferPointer(rebasing: b[p..<end])
-            return contains(tag, fhirNamespace, quote: UInt8(ascii: "\"")) || contains(tag, fhirNamespace, quote: UInt8(ascii: "'"))
+        guard let start = valid.indices.dropLast(2).first(where: { startsRootTag(valid, at: $0) }),
+              let end = valid[start...].firstIndex(of: UInt8(ascii: ">")),
+              !valid[...min(end + 1, valid.endIndex - 1)].contains(where: { $0 >= 0x80 }) else {
+            return valid.contains(where: { $0 >= 0x80 }) ? namesFHIRNamespaceByCharacters(window) : false
         }
-        if let scanned { return scanned }
-        return valid.contains(where: { $0 >= 0x80 }) ? namesFHIRNamespaceByCharacters(window) : false
+        let tag = valid[start..<end]
+        return tag.contains(Array("\"http://hl7.org/fhir\"".utf8)) || tag.contains(Array("'http://hl7.org/fhir'".utf8))
+    }
+
+    /// Whether a root element's start tag begins at `i`: `<`, a letter, then neither `!` nor `?`.
+    private static func startsRootTag(_ b: ArraySlice<UInt8>, at i: Int) -> Bool {
+        let letter = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(b[i + 1]) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(b[i + 1])
+        return b[i] == UInt8(ascii: "<") && letter && b[i + 2] != UInt8(ascii: "!") && b[i + 2] != UInt8(ascii: "?")
     }
 
     /// The same question asked of characters, through a regular expression (the rule's first form).
@@ -70,21 +70,5 @@ public enum PayloadFormat: String, Sendable, Codable, CaseIterable {
               let rootEnd = s[rootStart.lowerBound...].firstIndex(of: ">") else { return false }
         let tag = s[rootStart.lowerBound..<rootEnd]
         return tag.contains("\"http://hl7.org/fhir\"") || tag.contains("'http://hl7.org/fhir'")
-    }
-
-    private static let fhirNamespace = Array("http://hl7.org/fhir".utf8)
-
-    private static func isASCIILetter(_ c: UInt8) -> Bool {
-        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(c) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(c)
-    }
-
-    /// Whether `quote` + `needle` + `quote` occurs in `haystack`.
-    private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8], quote: UInt8) -> Bool {
-        let n = needle.count + 2
-        guard haystack.count >= n else { return false }
-        for at in 0...(haystack.count - n) where haystack[at] == quote && haystack[at + n - 1] == quote {
-            if needle.indices.allSatisfy({ haystack[at + 1 + $0] == needle[$0] }) { return true }
-        }
-        return false
     }
 }

@@ -3,10 +3,10 @@ import Glibc
 #endif
 import Synchronization
 
-/// Random (version 4) UUIDs in lower case, drawn from the system's random source (`getrandom` on
-/// Linux, or `/dev/urandom`). Foundation's `UUID()` opens, reads and closes `/dev/urandom` for every id here, and an
-/// acknowledgement takes one id per message. The system's bytes are drawn 4 KiB at a time (256 ids
-/// per three system calls, not two calls per id: a FHIR answer's three ids were a fifth of building it).
+/// Random (version 4) UUIDs in lower case, drawn from the system's random source (`/dev/urandom` on
+/// Linux, the standard library's system generator elsewhere) 4 KiB at a time: 256 ids per three system
+/// calls. Foundation's `UUID()` opens, reads and closes `/dev/urandom` for every id, and `getrandom` per
+/// id cost two calls; an acknowledgement takes ids per message (a FHIR answer's three were a fifth of building it).
 public enum RandomUUID {
     /// A new id such as `1b4e28ba-2fa1-41d2-883f-0016d3cca427` (RFC 9562 version 4, variant 10).
     public static func string() -> String {
