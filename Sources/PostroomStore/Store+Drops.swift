@@ -205,11 +205,18 @@ extension StoreReader {
             """), [limit]).map(Self.run)
     }
 
-    /// Drop counts by channel and outcome.
+    /// Drop counts by channel and outcome (the state of a drop not yet decided).
+    ///
+    /// SQLite reads them from `drop_tally`, which triggers keep (v14: counting the whole table took
+    /// seconds on a large store). PostgreSQL counts: one tally row per channel and outcome, updated by
+    /// every drop, would make the nodes' transactions wait for each other.
     public func dropCounts() throws -> [(channel: String, outcome: String, count: Int)] {
-        try db.rows(.cached("""
-            SELECT channel, COALESCE(outcome, state), COUNT(*) FROM drop_file GROUP BY channel, COALESCE(outcome, state) ORDER BY 1, 2
-            """)).map { ($0[0], $0[1], $0[2]) }
+        let sql: SQL = db.dialect == .sqlite
+            ? .cached("SELECT channel, outcome, count FROM drop_tally WHERE count > 0 ORDER BY 1, 2")
+            : .cached("""
+                SELECT channel, COALESCE(outcome, state), COUNT(*) FROM drop_file GROUP BY channel, COALESCE(outcome, state) ORDER BY 1, 2
+                """)
+        return try db.rows(sql).map { ($0[0], $0[1], $0[2]) }
     }
 }
 

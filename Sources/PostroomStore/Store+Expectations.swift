@@ -38,10 +38,14 @@ extension StoreReader {
     }
 
     /// For the most recent drops: from the claim (`received_at`) to the decision on its first message (`at`), seconds.
+    ///
+    /// "Most recent" by id, not by `received_at`: drop ids begin with their creation time (`IDGenerator`),
+    /// so the primary key is walked backwards and the query stops after `limit` drops; sorting by
+    /// `received_at`, which no index leads with, read and sorted the whole table (0.5 s for 1,000,000 drops).
     func recentDropLatencies(limit: Int) throws -> [Double] {
         try db.rows(.cached("""
             SELECT d.received_at, (SELECT m.at FROM message m WHERE m.drop_id = d.id ORDER BY m.idx LIMIT 1)
-            FROM drop_file d WHERE d.state = 'done' ORDER BY d.received_at DESC LIMIT ?
+            FROM drop_file d WHERE d.state = 'done' ORDER BY d.id DESC LIMIT ?
             """), [limit]).compactMap { row in
             guard let start = StoreTime.date(row[0]), let end = (row[1] as String?).flatMap(StoreTime.date) else { return nil }
             return max(0, end.timeIntervalSince(start))

@@ -71,7 +71,11 @@ struct PostgresSchemaTests {
         }
         let pgIndexes = Set(try s.execute("SELECT indexname::text FROM pg_indexes WHERE schemaname = 'public'").map { try $0.decode(String.self) })
         #expect(sqliteColumns.count >= 20, "the SQLite schema was read: \(sqliteColumns.keys.sorted())")
-        for (table, columns) in sqliteColumns.sorted(by: { $0.key < $1.key }) {
+        // SQLite only: the drop counts kept by triggers (v14); PostgreSQL counts the rows, as one tally row per
+        // channel and outcome would make the nodes' transactions wait for each other (docs/STORE-SEAM.md).
+        let sqliteOnly: Set = ["drop_tally"]
+        #expect(sqliteOnly.isSubset(of: sqliteColumns.keys) && sqliteOnly.isDisjoint(with: pgColumns.keys))
+        for (table, columns) in sqliteColumns.sorted(by: { $0.key < $1.key }) where !sqliteOnly.contains(table) {
             let pg = try #require(pgColumns[table], "SQLite table \(table) has no PostgreSQL twin")
             #expect(columns.subtracting(pg).isEmpty, "\(table): columns missing in PostgreSQL: \(columns.subtracting(pg).sorted())")
             // Beyond SQLite's columns PostgreSQL has only `seq`, standing for the rowid that SQLite orders by.

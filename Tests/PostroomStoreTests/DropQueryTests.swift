@@ -87,6 +87,56 @@ import Testing
         #expect(counts == ["lab/accepted=2", "lab/claimed=1", "rad/duplicate=1"])
     }
 
+    /// Counting the rows as `dropCounts` did before v14, to compare with the tally the triggers keep.
+    func counted() throws -> [String] {
+        try t.read { r in
+            try r.db.rows("SELECT channel, COALESCE(outcome, state), COUNT(*) FROM drop_file GROUP BY 1, 2 ORDER BY 1, 2").map { row in
+                let channel: String = row[0], outcome: String = row[1], count: Int = row[2]
+                return "\(channel)/\(outcome)=\(count)"
+            }
+        }
+    }
+
+    func tallied() throws -> [String] { try t.read { try $0.dropCounts() }.map { "\($0.channel)/\($0.outcome)=\($0.count)" } }
+
+    /// The counts kept in `drop_tally` follow every change of a drop's row: recorded, decided, done, moved
+    /// to another channel, decided again, pruned.
+    @Test func theKeptCountsFollowEveryChangeOfTheDrops() throws {
+        try t.write { w in for (id, ch) in [("a", "lab"), ("b", "lab"), ("c", "rad")] { try w.insertDrop(sampleDrop(id, channel: ch)) } }
+        #expect(try tallied() == ["lab/claimed=2", "rad/claimed=1"])
+        try t.write { w in
+            try process(w, "a", .accepted)
+            try process(w, "b", .rejected)
+            try w.markArchived(dropID: "a", archivePath: "/a/run.tar.gz", member: "lab/a")
+            try w.markErrored(dropID: "b")
+        }
+        #expect(try tallied() == ["lab/accepted=1", "lab/rejected=1", "rad/claimed=1"])
+        try t.write { w in
+            try w.db.execute("UPDATE drop_file SET channel = 'rad' WHERE id = 'b'", [])
+            try process(w, "c", .duplicate)
+            try process(w, "c", .accepted)
+        }
+        #expect(try tallied() == ["lab/accepted=1", "rad/accepted=1", "rad/rejected=1"])
+        #expect(try tallied() == counted())
+        _ = try t.write { try $0.prune(before: at(1)) }
+        #expect(try tallied() == ["rad/accepted=1"], "a and b were done: pruned; c is processed, not done")
+        #expect(try tallied() == counted())
+    }
+
+    /// The latency histogram's drops are the most recent by id (ids begin with their time), so the query
+    /// walks the primary key backwards instead of sorting the table.
+    @Test func theLatenciesAreThoseOfTheMostRecentDoneDrops() throws {
+        try t.write { w in
+            for (i, id) in ["d1", "d2", "d3", "d4"].enumerated() {
+                try w.insertDrop(sampleDrop(id, receivedAt: at(0)))
+                try w.insertMessage(sampleMessage("m-\(id)", drop: id, at: at(i + 1)))
+                if id != "d4" { try w.markErrored(dropID: id) }
+            }
+        }
+        #expect(try t.read { try $0.recentDropLatencies(limit: 2) } == [180, 120], "d4 is not done; d3 and d2 are the newest done")
+        #expect(try t.read { try $0.recentDropLatencies(limit: 10) } == [180, 120, 60])
+    }
+
     @Test func expectationsCountTopLevelDropsInAHalfOpenWindow() throws {
         try t.write { w in
             try w.insertDrop(sampleDrop("a", channel: "lab", receivedAt: at(0)))

@@ -29,8 +29,28 @@ import Testing
         let known = Schema.migrator.migrations
         #expect(applied == Set(known))
         #expect(known.first == "v1-drops-and-workflow")
-        #expect(known.count == 14)
+        #expect(known.count == 15)
         #expect(try store.read { try $0.hasSearchIndex() })
+    }
+
+    /// v14's tally starts from the drops already stored, and refusing a newer schema does not refuse this one.
+    @Test func theDropsAlreadyStoredAreCounted() throws {
+        defer { cleanUp() }
+        #expect(try store.read { try $0.dropCounts() }.map { "\($0.channel)/\($0.outcome)=\($0.count)" } == ["lab/accepted=1"])
+    }
+
+    /// A database a newer build migrated is refused, naming what this build does not know, and left as it was.
+    @Test func aDatabaseOfANewerBuildIsRefused() throws {
+        defer { cleanUp() }
+        try store.pool.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-a-newer-build')") }
+        #expect {
+            _ = try Store(path: path)
+        } throws: { error in
+            "\(error)".contains("migrated by a newer Postroom (v99-from-a-newer-build)")
+        }
+        #expect(throws: (any Error).self) { _ = try Store(path: path, readOnly: true) }
+        let applied = try store.pool.read { try Schema.migrator.appliedIdentifiers($0) }
+        #expect(applied.contains("v99-from-a-newer-build") && applied.count == 16)
     }
 
     @Test func intakeRecordsAreIntact() throws {
