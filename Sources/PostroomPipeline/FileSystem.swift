@@ -110,17 +110,29 @@ public enum FileSystem {
     }
 
     /// Reads a whole regular file, refusing (without reading) anything larger than `limit`.
-    /// Opens with `O_NOFOLLOW` so a symlink put in place after listing is not followed.
     public static func read(_ path: String, limit: Int64) throws -> [UInt8] {
+        try readRegular(path) { st, path in
+            guard Int64(st.st_size) <= limit else { throw FileSystemError(path: path) { "\($0) is larger than \(limit) bytes" } }
+            return true
+        }.bytes ?? []
+    }
+
+    /// Reads a whole regular file if it is at most `limit` bytes, with what its one `fstat(2)` said: the
+    /// claimed file's size, time and contents from one open (nil bytes when larger: nothing read).
+    static func read(_ path: String, ifAtMost limit: Int64) throws -> (bytes: [UInt8]?, status: Status) {
+        try readRegular(path) { st, _ in Int64(st.st_size) <= limit }
+    }
+
+    /// Opens a regular file (no symlink followed), `fstat`s it and reads it whole when `shouldRead` says so.
+    private static func readRegular(_ path: String, _ shouldRead: (stat, String) throws -> Bool) throws -> (bytes: [UInt8]?, status: Status) {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw FileSystemError("cannot open", path) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw FileSystemError("cannot stat", path) }
         guard st.st_mode & S_IFMT == S_IFREG else { throw FileSystemError(path: path) { "not a regular file: \($0)" } }
-        let size = Int64(st.st_size)
-        guard size <= limit else { throw FileSystemError(path: path) { "\($0) is larger than \(limit) bytes" } }
-        var out = [UInt8](repeating: 0, count: Int(size))
+        guard try shouldRead(st, path) else { return (nil, status(st)) }
+        var out = [UInt8](repeating: 0, count: Int(st.st_size))
         var off = 0
         while off < out.count {
             let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + off, $0.count - off) }
@@ -132,7 +144,7 @@ public enum FileSystem {
             off += n
         }
         if off < out.count { out.removeLast(out.count - off) }
-        return out
+        return (out, status(st))
     }
 
     /// Writes `bytes` to a new file (truncating), without syncing.

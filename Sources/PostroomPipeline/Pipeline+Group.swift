@@ -199,6 +199,14 @@ extension Pipeline {
     /// Reads a claimed file (unless it is larger than the channel allows) and hashes it.
     func load(channel: PipelineConfig.Channel, record: DropRecord) -> InFlight {
         var f = InFlight(channel: channel, record: record, stage: .refused(.fatal(.fileUnreadable, type: "exception", "The file could not be read")))
+        // The usual drop, a regular file small enough to read whole, in one open; anything else the long way below.
+        if let small = try? FileSystem.read(record.workPath, ifAtMost: min(channel.maxFileSize, config.streamAbove)), let bytes = small.bytes {
+            f.record.size = small.status.size
+            f.modified = Date(timeIntervalSince1970: small.status.modified)
+            f.stage = .read(bytes)
+            f.record.sha256 = SHA256Digest.hex(bytes)
+            return f
+        }
         let st = FileSystem.status(record.workPath)
         let size = st?.size ?? record.size
         f.record.size = size

@@ -20,7 +20,7 @@ enum Schema {
         ("v11-view-journal", v11ViewJournal),
         ("v12-prescriptions", v12Prescriptions),
         ("v13-appointment-search", v13AppointmentSearch),
-        ("v14-drop-tally", v14DropTally),
+        ("v14-counts-and-run-order", v14CountsAndRunOrder),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -79,9 +79,35 @@ public enum HL7AckBuilder {
 
     /// Whether a version id is before 2.5 (ERR then has only ERR-1).
     static func isBefore25(_ version: String) -> Bool {
-        let parts = version.prefix { $0.isNumber || $0 == "." }.split(separator: ".").compactMap { Int($0) }
+        let parts = versionNumbers(version)
         guard parts.count >= 2 else { return false }
         return parts[0] == 2 && parts[1] < 5
+    }
+
+    /// The numbers of a version id's leading digits and dots (`2.5.1` → 2, 5, 1): a number too large
+    /// for `Int` is left out. Printable ASCII by its bytes, anything else by its characters.
+    static func versionNumbers(_ version: String) -> [Int] {
+        guard version.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+            return version.prefix { $0.isNumber || $0 == "." }.split(separator: ".").compactMap { Int($0) }
+        }
+        var parts: [Int] = []
+        var value: Int? = nil
+        var overflowed = false
+        for b in version.utf8 {
+            if b == UInt8(ascii: ".") {
+                if let v = value, !overflowed { parts.append(v) }
+                value = nil
+                overflowed = false
+                continue
+            }
+            guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") else { break }
+            let (times, o1) = (value ?? 0).multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times.addingReportingOverflow(Int(b - UInt8(ascii: "0")))
+            overflowed = overflowed || o1 || o2
+            value = sum
+        }
+        if let v = value, !overflowed { parts.append(v) }
+        return parts
     }
 
     /// Escapes text with the message's own delimiters.

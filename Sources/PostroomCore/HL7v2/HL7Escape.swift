@@ -121,6 +121,8 @@ public enum HL7Escape {
     /// Escapes text for a value written with `delimiters`: delimiters become `\F\ \S\ \T\ \R\ \E\`,
     /// line breaks `\.br\` (or `\X0D\` / `\X0A\` for lone CR/LF).
     public static func escape(_ text: String, delimiters d: HL7Delimiters) -> String {
+        // Most text has nothing to escape (an ACK's names and ids): then it is its own answer, without a copy.
+        guard text.utf8.contains(where: { needsEscape($0, d) }) else { return text }
         let e = Character(Unicode.Scalar(d.escape))
         var out = ""
         out.reserveCapacity(text.utf8.count)
@@ -148,6 +150,12 @@ public enum HL7Escape {
             out.unicodeScalars.append(u)
         }
         return out
+    }
+
+    /// Whether an ASCII byte is one `escape` rewrites (a byte of a multi-byte character never is).
+    @inline(__always) static func needsEscape(_ b: UInt8, _ d: HL7Delimiters) -> Bool {
+        b == d.escape || b == d.field || b == d.component || b == d.subcomponent || b == d.repetition || b == 0x0D || b == 0x0A
+            || b == d.truncation
     }
 }
 

@@ -43,7 +43,16 @@ public struct AckEnvironment: Sendable {
     /// MSH-10 (ST 20) and that many receivers enforce — a new id without its hyphens, upper-case,
     /// cut to 20 characters (for a UUID: its first 80 bits in hex).
     public func makeControlID() -> String {
-        String(makeID().filter { $0 != "-" }.uppercased().prefix(20))
+        let id = makeID()
+        // A printable ASCII id (a UUID's text) by its bytes, one character each; anything else by its characters.
+        guard id.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return String(id.filter { $0 != "-" }.uppercased().prefix(20)) }
+        var out: [UInt8] = []
+        out.reserveCapacity(20)
+        for b in id.utf8 where b != UInt8(ascii: "-") {
+            out.append(b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") ? b - 0x20 : b)
+            if out.count == 20 { break }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
     /// How Postroom names itself in MSH-3/4 and MessageHeader.source.
     public var application: String

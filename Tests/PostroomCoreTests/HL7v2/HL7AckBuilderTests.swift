@@ -54,6 +54,29 @@ import Testing
         #expect(ids.allSatisfy { $0.count == 20 && $0.allSatisfy(\.isHexDigit) })
     }
 
+    /// The byte readings of the version id and the control id give what the character readings gave.
+    @Test func versionsAndControlIDsReadByBytesAsByCharacters() {
+        let versions = ["2.4", "2.5.1", "2.3.1a", "", "2", "2..4", ".2.4", "2.4.", "99999999999999999999.1", "2.99999999999999999999.3", "184467440737095516160.5",
+                        "2.4\u{0663}", "\u{0662}.\u{0664}", "v2.4", "2.4 ", "2\r\n.4", "2.\u{00BD}", "02.04", "2.4-rc"]
+        for v in versions {
+            #expect(HL7AckBuilder.versionNumbers(v) == v.prefix { $0.isNumber || $0 == "." }.split(separator: ".").compactMap { Int($0) }, "\(v)")
+        }
+        let ids = ["3f2c9a1e-7b4d-4e8a-9c0f-1a2b3c4d5e6f", "abc-def", "ABCdef-ghi-jkl-mno-pqr-stu-vwx", "é-ü-straße", "a\r\nb-c",
+                   "----", "", "short", "0123456789abcdefghijklmnop", "ß\u{0301}-x"]
+        for id in ids {
+            var e = env
+            e.makeID = { id }
+            #expect(e.makeControlID() == String(id.filter { $0 != "-" }.uppercased().prefix(20)), "\(id)")
+        }
+        let d = HL7Delimiters.standard
+        for text in ["POSTROOM", "Bad | value", "line\rbreak", "new\nline", "a^b", "a~b", "a&b", "a\\b", "é only", ""] {
+            let escaped = HL7Escape.escape(text, delimiters: d)
+            #expect((escaped == text) == !text.utf8.contains { HL7Escape.needsEscape($0, d) }, "\(text)")
+        }
+        #expect(HL7Escape.escape("100#", delimiters: HL7Delimiters(field: 0x7C, component: 0x5E, repetition: 0x7E, escape: 0x5C,
+                                                                  subcomponent: 0x26, truncation: 0x23)) == "100\\P\\")
+    }
+
     @Test func contentErrorsGiveAEWithLocatedErrSegments() throws {
         var segs = HL7Samples.oru()
         segs[1] = "PID|1||9434765918^^^NHS^NH"

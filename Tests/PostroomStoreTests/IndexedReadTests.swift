@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+import PostroomCore
+@testable import PostroomStore
+import Synchronization
+import Testing
+
+/// SQLite's plans for the reads every run, `status`, page load and scrape makes (SQLite only: the plans are its own).
+@Suite struct IndexedReadTests {
+    let t: TempStore
+    init() throws { t = try TempStore() }
+
+    /// What every run start, `status`, page and `metrics.prom` reads is read through indexes: no statement scans a
+    /// whole table of runs, drops, messages, reports or Tasks, nor sorts what it scanned (a store keeps them by the million).
+    @Test func whatEveryRunAndScrapeReadsIsFoundThroughIndexes() throws {
+        try t.write { w in
+            try w.insertRun(id: "run1", startedAt: at(0), mode: "once")
+            try w.insertDrop(sampleDrop("d1"))
+            try w.finishRun(id: "run1", finishedAt: at(2), status: "ok", accepted: 1, rejected: 0, duplicates: 0, held: 0, archivePath: nil)
+        }
+        let statements = Mutex<[String]>([])
+        try t.store.pool.read { db in
+            db.trace(options: .statement) { event in
+                if case .statement(let s) = event { statements.withLock { $0.append(s.sql) } }
+            }
+            let r = StoreReader(db: GRDBExecutor(db), identity: .standard)
+            _ = try MetricsText.facts(r)
+            _ = try r.unfinishedRuns(except: "run2")
+            _ = try r.runs(limit: 5)
+            db.trace(options: .statement, nil)
+        }
+        let read = statements.withLock { $0 }.filter { $0.hasPrefix("SELECT") }
+        #expect(read.count >= 8, "\(read)")
+        let large = ["run", "r", "drop_file", "d", "message", "m", "report", "task"]
+        for sql in read {
+            let plan = try t.store.pool.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(Array(repeating: "x", count: sql.filter { $0 == "?" }.count))!)
+                    .map { $0["detail"] as String }
+            }
+            for step in plan {
+                #expect(!large.contains { step == "SCAN \($0)" }, "\(step) in \(sql)")
+            }
+            // Sorting is fine for what an index found (a few unfinished runs), not for what a scan read.
+            let sorts = plan.contains { $0.contains("TEMP B-TREE FOR ORDER BY") }
+            #expect(!sorts || plan.contains { $0.hasPrefix("SEARCH") }, "\(plan) in \(sql)")
+        }
+    }
+}
