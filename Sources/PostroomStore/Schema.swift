@@ -20,7 +20,8 @@ enum Schema {
         ("v11-view-journal", v11ViewJournal),
         ("v12-prescriptions", v12Prescriptions),
         ("v13-appointment-search", v13AppointmentSearch),
-        ("v14-counts-and-run-order", v14CountsAndRunOrder),
+        ("v14-drop-tally", v14DropTally),
+        ("v15-run-order", v15RunOrder),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -208,10 +208,11 @@ extension StoreReader {
     /// Drop counts by channel and outcome (the state of a drop not yet decided).
     ///
     /// SQLite reads them from `drop_tally`, which triggers keep (v14: counting the whole table took
-    /// seconds on a large store). PostgreSQL counts: one tally row per channel and outcome, updated by
-    /// every drop, would make the nodes' transactions wait for each other.
+    /// seconds on a large store), or counts where no run of this version has migrated the file yet (a
+    /// read-only `status` or `serve` just after an upgrade). PostgreSQL counts: one tally row per channel
+    /// and outcome, updated by every drop, would make the nodes' transactions wait for each other.
     public func dropCounts() throws -> [(channel: String, outcome: String, count: Int)] {
-        let sql: SQL = db.dialect == .sqlite
+        let sql: SQL = try db.dialect == .sqlite && db.tableExists("drop_tally")
             ? .cached("SELECT channel, outcome, count FROM drop_tally WHERE count > 0 ORDER BY 1, 2")
             : .cached("""
                 SELECT channel, COALESCE(outcome, state), COUNT(*) FROM drop_file GROUP BY channel, COALESCE(outcome, state) ORDER BY 1, 2

@@ -11,7 +11,8 @@ import Testing
     init() throws { t = try TempStore() }
 
     /// What every run start, `status`, page and `metrics.prom` reads is read through indexes: no statement scans a
-    /// whole table of runs, drops, messages, reports or Tasks, nor sorts what it scanned (a store keeps them by the million).
+    /// whole table of runs, drops, messages, reports or Tasks (nor a whole index of one, but the state indexes the
+    /// report and Task counts read), nor sorts what it scanned (a store keeps them by the million).
     @Test func whatEveryRunAndScrapeReadsIsFoundThroughIndexes() throws {
         try t.write { w in
             try w.insertRun(id: "run1", startedAt: at(0), mode: "once")
@@ -32,16 +33,20 @@ import Testing
         let read = statements.withLock { $0 }.filter { $0.hasPrefix("SELECT") }
         #expect(read.count >= 8, "\(read)")
         let large = ["run", "r", "drop_file", "d", "message", "m", "report", "task"]
+        // Counting reports and Tasks by state reads their state indexes whole (about 80 ms at 1,000,000): accepted.
+        let accepted = ["SCAN task USING COVERING INDEX task_status", "SCAN report USING COVERING INDEX report_state"]
         for sql in read {
             let plan = try t.store.pool.read { db in
                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(Array(repeating: "x", count: sql.filter { $0 == "?" }.count))!)
                     .map { $0["detail"] as String }
             }
-            for step in plan {
-                #expect(!large.contains { step == "SCAN \($0)" }, "\(step) in \(sql)")
+            let sorts = plan.contains { $0.contains("TEMP B-TREE") }
+            // A walk of an index in the order asked, stopped by the LIMIT (the latest runs, the latest drops), is fine.
+            let stoppedWalk = sql.contains("LIMIT") && !sorts
+            for step in plan where !accepted.contains(step) && large.contains(where: { step == "SCAN \($0)" || step.hasPrefix("SCAN \($0) ") }) {
+                #expect(stoppedWalk && step.contains(" USING "), "\(step) in \(sql)")
             }
-            // Sorting is fine for what an index found (a few unfinished runs), not for what a scan read.
-            let sorts = plan.contains { $0.contains("TEMP B-TREE FOR ORDER BY") }
+            // Sorting or grouping is fine for what an index found (a few unfinished runs, one run's drops), not for a scan.
             #expect(!sorts || plan.contains { $0.hasPrefix("SEARCH") }, "\(plan) in \(sql)")
         }
     }

@@ -69,9 +69,11 @@ import Testing
             #expect(e.makeControlID() == String(id.filter { $0 != "-" }.uppercased().prefix(20)), "\(id)")
         }
         let d = HL7Delimiters.standard
-        for text in ["POSTROOM", "Bad | value", "line\rbreak", "new\nline", "a^b", "a~b", "a&b", "a\\b", "é only", ""] {
-            let escaped = HL7Escape.escape(text, delimiters: d)
-            #expect((escaped == text) == !text.utf8.contains { HL7Escape.needsEscape($0, d) }, "\(text)")
+        let escapes = ["POSTROOM": "POSTROOM", "Bad | value": "Bad \\F\\ value", "line\rbreak": "line\\.br\\break",
+                       "new\nline": "new\\.br\\line", "a^b": "a\\S\\b", "a~b": "a\\R\\b", "a&b": "a\\T\\b", "a\\b": "a\\E\\b",
+                       "é only": "é only", "": ""]
+        for (text, escaped) in escapes {
+            #expect(HL7Escape.escape(text, delimiters: d) == escaped, "\(text)")
         }
         #expect(HL7Escape.escape("100#", delimiters: HL7Delimiters(field: 0x7C, component: 0x5E, repetition: 0x7E, escape: 0x5C,
                                                                   subcomponent: 0x26, truncation: 0x23)) == "100\\P\\")
