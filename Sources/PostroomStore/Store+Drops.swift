@@ -207,17 +207,24 @@ extension StoreReader {
 
     /// Drop counts by channel and outcome (the state of a drop not yet decided).
     ///
-    /// SQLite reads them from `drop_tally`, which triggers keep (v14: counting the whole table took
-    /// seconds on a large store), or counts where no run of this version has migrated the file yet (a
-    /// read-only `status` or `serve` just after an upgrade). PostgreSQL counts: one tally row per channel
-    /// and outcome, updated by every drop, would make the nodes' transactions wait for each other.
+    /// SQLite reads the decided drops from `drop_tally`, which triggers keep (v14: counting the whole
+    /// table took seconds on a large store), and counts the undecided ones through the `outcome` index;
+    /// it counts them all where no run of this version has migrated the file yet (a read-only `status`
+    /// or `serve` just after an upgrade). PostgreSQL counts: one tally row per channel and outcome,
+    /// updated by every drop, would make the nodes' transactions wait for each other.
     public func dropCounts() throws -> [(channel: String, outcome: String, count: Int)] {
-        let sql: SQL = try db.dialect == .sqlite && db.tableExists("drop_tally")
-            ? .cached("SELECT channel, outcome, count FROM drop_tally WHERE count > 0 ORDER BY 1, 2")
-            : .cached("""
+        guard try db.dialect == .sqlite && db.tableExists("drop_tally") else {
+            return try db.rows(.cached("""
                 SELECT channel, COALESCE(outcome, state), COUNT(*) FROM drop_file GROUP BY channel, COALESCE(outcome, state) ORDER BY 1, 2
-                """)
-        return try db.rows(sql).map { ($0[0], $0[1], $0[2]) }
+                """)).map { ($0[0], $0[1], $0[2]) }
+        }
+        var counts: [String: [String: Int]] = [:]
+        for row in try db.rows(.cached("SELECT channel, outcome, count FROM drop_tally WHERE count > 0"))
+            + db.rows(.cached("SELECT channel, state, COUNT(*) FROM drop_file WHERE outcome IS NULL GROUP BY 1, 2")) {
+            counts[row[0], default: [:]][row[1], default: 0] += row[2] as Int
+        }
+        return counts.flatMap { channel, outcomes in outcomes.map { (channel, $0.key, $0.value) } }
+            .sorted { $0.0 == $1.0 ? $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) : $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
     }
 }
 

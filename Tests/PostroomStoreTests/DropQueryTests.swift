@@ -102,24 +102,26 @@ import Testing
     /// The counts kept in `drop_tally` follow every change of a drop's row: recorded, decided, done, moved
     /// to another channel, decided again, pruned.
     @Test func theKeptCountsFollowEveryChangeOfTheDrops() throws {
-        try t.write { w in for (id, ch) in [("a", "lab"), ("b", "lab"), ("c", "rad")] { try w.insertDrop(sampleDrop(id, channel: ch)) } }
-        #expect(try tallied() == ["lab/claimed=2", "rad/claimed=1"])
+        try t.write { w in for (id, ch) in [("a", "lab"), ("b", "lab"), ("c", "rad"), ("e", "rad")] { try w.insertDrop(sampleDrop(id, channel: ch)) } }
+        #expect(try tallied() == ["lab/claimed=2", "rad/claimed=2"])
         try t.write { w in
             try process(w, "a", .accepted)
             try process(w, "b", .rejected)
             try w.markArchived(dropID: "a", archivePath: "/a/run.tar.gz", member: "lab/a")
             try w.markErrored(dropID: "b")
+            try w.markErrored(dropID: "e")
         }
-        #expect(try tallied() == ["lab/accepted=1", "lab/rejected=1", "rad/claimed=1"])
+        #expect(try tallied() == ["lab/accepted=1", "lab/rejected=1", "rad/claimed=1", "rad/done=1"], "e: done without a decision")
+        #expect(try tallied() == counted())
         try t.write { w in
             try w.db.execute("UPDATE drop_file SET channel = 'rad' WHERE id = 'b'", [])
             try process(w, "c", .duplicate)
             try process(w, "c", .accepted)
         }
-        #expect(try tallied() == ["lab/accepted=1", "rad/accepted=1", "rad/rejected=1"])
+        #expect(try tallied() == ["lab/accepted=1", "rad/accepted=1", "rad/done=1", "rad/rejected=1"])
         #expect(try tallied() == counted())
         _ = try t.write { try $0.prune(before: at(1)) }
-        #expect(try tallied() == ["rad/accepted=1"], "a and b were done: pruned; c is processed, not done")
+        #expect(try tallied() == ["rad/accepted=1"], "a, b and e were done: pruned; c is processed, not done")
         #expect(try tallied() == counted())
     }
 
