@@ -218,13 +218,13 @@ extension StoreReader {
                 SELECT channel, COALESCE(outcome, state), COUNT(*) FROM drop_file GROUP BY channel, COALESCE(outcome, state) ORDER BY 1, 2
                 """)).map { ($0[0], $0[1], $0[2]) }
         }
-        var counts: [String: [String: Int]] = [:]
-        for row in try db.rows(.cached("SELECT channel, outcome, count FROM drop_tally WHERE count > 0"))
-            + db.rows(.cached("SELECT channel, state, COUNT(*) FROM drop_file WHERE outcome IS NULL GROUP BY 1, 2")) {
-            counts[row[0], default: [:]][row[1], default: 0] += row[2] as Int
-        }
-        return counts.flatMap { channel, outcomes in outcomes.map { (channel, $0.key, $0.value) } }
-            .sorted { $0.0 == $1.0 ? $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) : $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+        return try db.rows(.cached("""
+            SELECT channel, outcome, SUM(count) FROM (
+                SELECT channel, outcome, count FROM drop_tally WHERE count > 0
+                UNION ALL
+                SELECT channel, state, COUNT(*) FROM drop_file WHERE outcome IS NULL GROUP BY 1, 2
+            ) GROUP BY 1, 2 ORDER BY 1, 2
+            """)).map { ($0[0], $0[1], $0[2]) }
     }
 }
 

@@ -90,24 +90,8 @@ public enum HL7AckBuilder {
         guard version.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
             return version.prefix { $0.isNumber || $0 == "." }.split(separator: ".").compactMap { Int($0) }
         }
-        var parts: [Int] = []
-        var value: Int? = nil
-        var overflowed = false
-        for b in version.utf8 {
-            if b == UInt8(ascii: ".") {
-                if let v = value, !overflowed { parts.append(v) }
-                value = nil
-                overflowed = false
-                continue
-            }
-            guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") else { break }
-            let (times, o1) = (value ?? 0).multipliedReportingOverflow(by: 10)
-            let (sum, o2) = times.addingReportingOverflow(Int(b - UInt8(ascii: "0")))
-            overflowed = overflowed || o1 || o2
-            value = sum
-        }
-        if let v = value, !overflowed { parts.append(v) }
-        return parts
+        let head = version.utf8.prefix { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".") }
+        return head.split(separator: UInt8(ascii: ".")).compactMap { Int(String(decoding: $0, as: UTF8.self)) }
     }
 
     /// Escapes text with the message's own delimiters.
