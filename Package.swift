@@ -40,6 +40,7 @@ let package = Package(
             // The C API, to bind and read values straight on GRDB's prepared statements (SQL/GRDBExecutor+Binding.swift).
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // SHA-256, HMAC-SHA256 and SHA-1 through libcrypto: the one wrapper.
         .target(name: "PostroomDigest", dependencies: ["PostroomCore", "CCrypto"]),
@@ -99,7 +100,11 @@ let package = Package(
         ]),
 
         .testTarget(name: "PostroomCoreTests", dependencies: ["PostroomCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PostroomStoreTests", dependencies: ["PostroomStore", "CZlib"]),
+        .testTarget(name: "PostroomStoreTests", dependencies: [
+            "PostroomStore", "CZlib",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "InMemoryLogging", package: "swift-log"),
+        ]),
         .testTarget(name: "PostroomArchiveTests", dependencies: ["PostroomArchive", "PostroomCore", "PostroomFuzzTargets"]),
         // The benchmark's generator and bookkeeping (no timing): loads valid and correlated, counts trusted.
         .testTarget(name: "PostroomBenchTests", dependencies: ["postroom-bench", "PostroomCore", "PostroomConfig", "PostroomPostgresTestSupport"]),
@@ -123,6 +128,8 @@ let package = Package(
         .testTarget(name: "PostroomStorePostgresTests", dependencies: [
             "PostroomStore", "PostroomPostgres", "PostroomPostgresTestSupport", "PostroomConfig", "PostroomCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "InMemoryLogging", package: "swift-log"),
         ]),
         // Drives the real `postroom` executable on real folders.
         .testTarget(name: "PostroomEndToEndTests", dependencies: [

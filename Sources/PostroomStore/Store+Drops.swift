@@ -107,7 +107,7 @@ extension StoreReader {
         var d = DropRecord(id: r[0], runID: r[1], channel: r[2], name: r[3], size: r[4], sha256: r[5], receivedAt: r[6], workPath: r[7],
                    state: DropRecord.State(rawValue: r[8]) ?? .claimed, outcome: (r[9] as String?).flatMap(DropRecord.Outcome.init(rawValue:)),
                    format: r[10], duplicateOf: r[11], issues: Issue.decode(r[12]), ackName: r[13],
-                   ackBytes: StoredAcknowledgement.answer(r[14]), ackFile: r[21], ackWritten: r[15], errorPath: r[16], archivePath: r[17],
+                   ackBytes: StoredAcknowledgement.answer(r[14], dropID: r[0]), ackFile: r[21], ackWritten: r[15], errorPath: r[16], archivePath: r[17],
                    archiveMember: r[18], reprocessOf: r[19], parentDrop: r[20])
         d.reprocessWhole = r[22]
         return d

@@ -77,6 +77,8 @@ extension Store {
         config.label = "postroom-search-index"
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)
+            // Nothing is written into a database a newer build migrated (its schema is not this build's).
+            try Store.refuseNewerSchema(queue)
             try queue.write { db in try SearchIndex.install(db) }
             try queue.close()
             return true

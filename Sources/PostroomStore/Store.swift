@@ -86,9 +86,9 @@ public final class Store: Sendable {
     /// Refuses a database that a newer build migrated: this build would misread what it does not know
     /// (an answer stored compressed, a table it never writes). GRDB runs the migrations it knows and
     /// ignores the others, so without this an older build would use such a database as if it were its own.
-    static func refuseNewerSchema(_ pool: DatabasePool) throws {
+    static func refuseNewerSchema(_ db: some DatabaseReader) throws {
         let known = Set(Schema.migrations.map(\.name))
-        let unknown = try pool.read { try Schema.migrator.appliedIdentifiers($0) }.subtracting(known)
+        let unknown = try db.read { try Schema.migrator.appliedIdentifiers($0) }.subtracting(known)
         guard unknown.isEmpty else {
             throw Failure(description: "it was migrated by a newer Postroom (\(unknown.sorted().joined(separator: ", "))); "
                 + "this build knows the schema up to \(Schema.migrations.last?.name ?? "none"): run the newer build, or restore a backup")

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// An acknowledgement as kept in its drop's row (`drop_file.ack_bytes`): a Zstandard frame when that is
@@ -24,9 +25,21 @@ enum StoredAcknowledgement {
         return frame
     }
 
-    /// The answer kept as `stored` (nil when a frame is damaged: no answer is better than a wrong one).
-    static func answer(_ stored: [UInt8]?) -> [UInt8]? {
+    /// Where a damaged frame is reported: the drop's id, never its content (tests look through their own).
+    static let damageLog = Mutex(Logger(label: "postroom.store"))
+
+    /// The answer kept as `stored` for drop `dropID` (nil when a frame is damaged: no answer is better
+    /// than a wrong one; logged, so that an operator learns why a drop shows no answer or recovery placed none).
+    static func answer(_ stored: [UInt8]?, dropID: String) -> [UInt8]? {
         guard let stored, ViewCompressor.isZstandard(stored) else { return stored }
-        return try? ViewCompressor.decompress(stored)
+        do {
+            return try ViewCompressor.decompress(stored)
+        } catch {
+            damageLog.withLock {
+                $0.error("a stored answer could not be read back (a damaged frame): it is treated as absent",
+                         metadata: ["drop": .string(dropID), "bytes": .stringConvertible(stored.count)])
+            }
+            return nil
+        }
     }
 }

@@ -66,6 +66,22 @@ import Testing
         #expect(applied.contains("v99-from-a-newer-build") && applied.count == 17)
     }
 
+    /// `serve` builds a missing search index before it opens the database read-only: not in a database
+    /// a newer build migrated (here one that has no `search_param` table), which is left as it was.
+    @Test func aNewerDatabaseGetsNoSearchIndex() throws {
+        defer { cleanUp() }
+        try store.pool.write { db in
+            try db.execute(sql: "DROP TABLE search_param")
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-a-newer-build')")
+        }
+        #expect {
+            try Store.prepareSearchIndex(path: path)
+        } throws: { error in
+            "\(error)".contains("migrated by a newer Postroom (v99-from-a-newer-build)")
+        }
+        #expect(try store.pool.read { try $0.tableExists("search_param") } == false)
+    }
+
     @Test func intakeRecordsAreIntact() throws {
         defer { cleanUp() }
         let d = try #require(try store.read { try $0.drop(id: "d1") })
