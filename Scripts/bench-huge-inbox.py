@@ -60,6 +60,9 @@ def main():
     json.dump({"data": "data", "channels": [{"name": "results", "formats": ["hl7v2"], "role": "placer",
                                              "completion": {"mode": "rename"}}]}, open(config, "w"))
     outbox = os.path.join(run, "data", "outbox", "results")
+    # The million names just linked (or the load just written) are the harness's own dirty metadata:
+    # flushed here, so Postroom's first fsync does not pay for them inside the measured time.
+    os.sync()
     start = time.monotonic()
     p = subprocess.Popen([os.path.abspath(a.postroom), "run", "--once", "--config", config, "--quiet"],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=run)
