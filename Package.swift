@@ -118,6 +118,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "InMemoryLogging", package: "swift-log"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // The PostgreSQL store against a real throwaway server: migrations, nodes, claims, fencing.
         .testTarget(name: "PostroomPostgresTests", dependencies: [

@@ -35,19 +35,31 @@ final class StoreProvider: @unchecked Sendable {
         do {
             // A database an older version wrote is brought to this version's schema first (when it can be written).
             _ = openWritable(logFailure: false)
-            indexed = (try? Store.prepareSearchIndex(path: path)) ?? false
-            if !indexed {
+            do {
+                indexed = try Store.prepareSearchIndex(path: path)
+            } catch let failure as Store.Failure where failure.newerSchema {
+                throw failure
+            } catch {
+                indexed = false
                 logger.warning("the search index could not be built (the database is read-only here?); searches answer 503 until the pipeline builds it")
             }
             let s = try Store(path: path, readOnly: true, identity: identity)
             opened = s
             logger.info("database opened", metadata: ["searchIndex": .stringConvertible(indexed)])
             return s
+        } catch let failure as Store.Failure where failure.newerSchema {
+            // Said once, with its reason (migration names and the path, no content): it lasts until the build changes.
+            if !refusedNewer { logger.error("cannot open the database: \(failure.description)") }
+            refusedNewer = true
+            return nil
         } catch {
             logger.error("cannot open the database", metadata: ["error": .string(String(describing: type(of: error)))])
             return nil
         }
     }
+
+    /// Whether the database was refused as a newer build's (logged once).
+    private var refusedNewer = false
 
     private var writable: Store?
 

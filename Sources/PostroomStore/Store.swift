@@ -10,6 +10,8 @@ public final class Store: Sendable {
     /// Raised when the database cannot be opened or migrated.
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public var description: String
+        /// The database was migrated by a newer build (`refuseNewerSchema`): retrying will not help.
+        public var newerSchema = false
     }
 
     /// Where the state lives: the SQLite file (GRDB's pool) or another database behind a `StoreBackend`.
@@ -79,7 +81,7 @@ public final class Store: Sendable {
                 rekeyed = false
             }
         } catch {
-            throw Failure(description: "cannot open the database \(path): \(error)")
+            throw Failure(description: "cannot open the database \(path): \(error)", newerSchema: (error as? Failure)?.newerSchema ?? false)
         }
     }
 
@@ -91,7 +93,8 @@ public final class Store: Sendable {
         let unknown = try db.read { try Schema.migrator.appliedIdentifiers($0) }.subtracting(known)
         guard unknown.isEmpty else {
             throw Failure(description: "it was migrated by a newer Postroom (\(unknown.sorted().joined(separator: ", "))); "
-                + "this build knows the schema up to \(Schema.migrations.last?.name ?? "none"): run the newer build, or restore a backup")
+                + "this build knows the schema up to \(Schema.migrations.last?.name ?? "none"): run the newer build, or restore a backup",
+                          newerSchema: true)
         }
     }
 

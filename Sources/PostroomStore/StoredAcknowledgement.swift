@@ -28,8 +28,9 @@ enum StoredAcknowledgement {
     /// Where a damaged frame is reported: the drop's id, never its content (tests look through their own).
     static let damageLog = Mutex(Logger(label: "postroom.store"))
 
-    /// The answer kept as `stored` for drop `dropID` (nil when a frame is damaged: no answer is better
-    /// than a wrong one; logged, so that an operator learns why a drop shows no answer or recovery placed none).
+    /// The answer kept as `stored` for drop `dropID`; nil when a frame cannot be decoded (logged, so that an
+    /// operator learns why a drop shows no answer or recovery placed none). The frames carry no checksum
+    /// of their content: SQLite's own integrity is what keeps their bytes.
     static func answer(_ stored: [UInt8]?, dropID: String) -> [UInt8]? {
         guard let stored, ViewCompressor.isZstandard(stored) else { return stored }
         do {
