@@ -49,7 +49,10 @@ final class StoreProvider: @unchecked Sendable {
             return s
         } catch let failure as Store.Failure where failure.newerSchema {
             // Said once, with its reason (migration names and the path, no content): it lasts until the build changes.
-            if !refusedNewer { logger.error("cannot open the database: \(failure.description)") }
+            if !refusedNewer {
+                logger.error("the database was migrated by a newer Postroom: served as empty until the newer build serves it, or a backup is restored",
+                             metadata: ["reason": .string(failure.description)])
+            }
             refusedNewer = true
             return nil
         } catch {

@@ -30,7 +30,7 @@ enum StoredAcknowledgement {
 
     /// The answer kept as `stored` for drop `dropID`; nil when a frame cannot be decoded (logged, so that an
     /// operator learns why a drop shows no answer or recovery placed none). The frames carry no checksum
-    /// of their content: SQLite's own integrity is what keeps their bytes.
+    /// of their content: the database's own integrity is what keeps their bytes.
     static func answer(_ stored: [UInt8]?, dropID: String) -> [UInt8]? {
         guard let stored, ViewCompressor.isZstandard(stored) else { return stored }
         do {

@@ -90,8 +90,8 @@ import Testing
             defer { l = Logger(label: "test") { _ in log } }
             return l
         }
+        defer { StoredAcknowledgement.damageLog.withLock { $0 = kept } }
         let d = try #require(try t.read { try $0.drop(id: id) })
-        StoredAcknowledgement.damageLog.withLock { $0 = kept }
         #expect(d.ackBytes == nil)
         #expect(d.ackName == id + ".ack.json")
         let entries = log.entries.filter { $0.metadata["drop"] == .string(id) }

@@ -55,12 +55,12 @@ import Testing
         #expect {
             _ = try Store(path: path)
         } throws: { error in
-            "\(error)".contains("migrated by a newer Postroom (v99-from-a-newer-build)")
+            "\(error)".contains("migrated by a newer Postroom (v99-from-a-newer-build)") && (error as? Store.Failure)?.newerSchema == true
         }
         #expect {
             _ = try Store(path: path, readOnly: true)
         } throws: { error in
-            "\(error)".contains("migrated by a newer Postroom")
+            "\(error)".contains("migrated by a newer Postroom") && (error as? Store.Failure)?.newerSchema == true
         }
         let applied = try store.pool.read { try Schema.migrator.appliedIdentifiers($0) }
         #expect(applied.contains("v99-from-a-newer-build") && applied.count == 17)
@@ -77,7 +77,7 @@ import Testing
         #expect {
             try Store.prepareSearchIndex(path: path)
         } throws: { error in
-            "\(error)".contains("migrated by a newer Postroom (v99-from-a-newer-build)")
+            "\(error)".contains("migrated by a newer Postroom (v99-from-a-newer-build)") && (error as? Store.Failure)?.newerSchema == true
         }
         #expect(try store.pool.read { try $0.tableExists("search_param") } == false)
     }
