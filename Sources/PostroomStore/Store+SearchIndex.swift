@@ -83,7 +83,7 @@ extension Store {
             try queue.close()
             return true
         } catch {
-            throw Failure(description: "cannot build the search index in \(path): \(error)", newerSchema: (error as? Failure)?.newerSchema ?? false)
+            throw Failure("cannot build the search index in \(path)", wrapping: error)
         }
     }
 }

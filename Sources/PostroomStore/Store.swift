@@ -81,7 +81,7 @@ public final class Store: Sendable {
                 rekeyed = false
             }
         } catch {
-            throw Failure(description: "cannot open the database \(path): \(error)", newerSchema: (error as? Failure)?.newerSchema ?? false)
+            throw Failure("cannot open the database \(path)", wrapping: error)
         }
     }
 

@@ -1,5 +1,12 @@
 import GRDB
 
+extension Store.Failure {
+    /// `error` said in `context`, still known as a newer build's database when it was one.
+    init(_ context: String, wrapping error: any Error) {
+        self.init(description: "\(context): \(error)", newerSchema: (error as? Store.Failure)?.newerSchema ?? false)
+    }
+}
+
 extension Store {
     /// A search asked of a view that does not yet hold every stored version (see `ViewJournal`).
     public struct ViewNotMaterialised: Error, CustomStringConvertible, Sendable {

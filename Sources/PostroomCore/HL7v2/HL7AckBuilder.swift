@@ -87,7 +87,7 @@ public enum HL7AckBuilder {
     /// The numbers of a version id's leading digits and dots (`2.5.1` → 2, 5, 1): a number too large
     /// for `Int` is left out. Printable ASCII by its bytes, anything else by its characters.
     static func versionNumbers(_ version: String) -> [Int] {
-        guard version.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+        guard version.isPrintableASCII else {
             return version.prefix { $0.isNumber || $0 == "." }.split(separator: ".").compactMap { Int($0) }
         }
         let head = version.utf8.prefix { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".") }

@@ -45,7 +45,7 @@ public struct AckEnvironment: Sendable {
     public func makeControlID() -> String {
         let id = makeID()
         // A printable ASCII id (a UUID's text) by its bytes, one character each; anything else by its characters.
-        guard id.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return String(id.filter { $0 != "-" }.uppercased().prefix(20)) }
+        guard id.isPrintableASCII else { return String(id.filter { $0 != "-" }.uppercased().prefix(20)) }
         var out: [UInt8] = []
         out.reserveCapacity(20)
         for b in id.utf8 where b != UInt8(ascii: "-") {
