@@ -73,7 +73,9 @@ extension Pipeline {
 
     /// Files in the work folders of nodes that are not alive, with no claim and no record: renamed
     /// just before their node died. The claim (one row per drop, inserted once) decides between
-    /// nodes adopting them; the file is processed where it lies.
+    /// nodes adopting them; the file is processed where it lies. A file whose drop is done already
+    /// (its node died between marking its archive part done and removing the part's work files) is
+    /// a copy nobody needs: it is removed, as a single node's recovery removes its own.
     func adoptDeadNodesFiles(_ member: NodeMember) throws {
         for n in try member.nodes() where !n.alive && n.name != member.node.name {
             let work = NodeOptions.folder(config, node: n.name) + "/work"
@@ -81,9 +83,13 @@ extension Pipeline {
                 try? FileSystem.forEachEntry(in: work + "/" + ch.name) { name in
                     guard let sep = name.firstIndex(of: "_"), name.distance(from: name.startIndex, to: sep) == 26 else { return true }
                     let id = String(name[..<sep])
-                    guard try store.read({ try $0.drop(id: id) }) == nil else { return true }
+                    let path = work + "/" + ch.name + "/" + name
+                    if let existing = try store.read({ try $0.drop(id: id) }) {
+                        if existing.state == .done { try? FileSystem.remove(path) }
+                        return true
+                    }
                     _ = try member.claim(dropID: id, channel: ch.name, name: String(name[name.index(after: sep)...]),
-                                         workPath: work + "/" + ch.name + "/" + name)
+                                         workPath: path)
                     return true
                 }
             }

@@ -171,6 +171,26 @@ import Glibc
         #expect(again.code == 0, "\(again.stderr)")
     }
 
+    /// A node killed at each step of placing its archive part (closed, placed, recorded as done but its
+    /// work files not yet removed) and never started again: another node finishes its drops, and the
+    /// dead node's work folder is left empty (no copy of a done drop stays there).
+    @Test(.enabled(if: enabled, "needs a throwaway PostgreSQL server: \(ThrowawayPostgres.unavailable ?? "")"),
+          arguments: ["archive-closed", "archive-placed", "archive-recorded"])
+    func aNodeKilledWhilePlacingItsArchiveIsFinishedByAnother(_ point: String) throws {
+        let pairs = 12, lease = 1.0
+        let (ws, originals) = try Self.workspace(pairs: pairs, rejects: 2)
+        let node = { (name: String) in ["run", "--once", "--node", name, "--lease", "\(lease)", "--quiet", "--config", ws.config] }
+        let crashed = try ws.postroom(node("a"), environment: ["POSTROOM_CRASH_AT": "\(point):1"])
+        #expect(crashed.code == 137, "\(point): exit \(crashed.code) \(crashed.stderr)")
+        #expect(ws.files(in: "nodes/a/work/lab").count == 2 * pairs, "\(point): a died with its accepted drops in its work folder")
+        // a is silent past the lease: b takes its claims over (or finds its drops done).
+        Thread.sleep(forTimeInterval: lease * 2)
+        let again = try ws.postroom(node("b"))
+        #expect([0, 65].contains(again.code), "\(point): b exit \(again.code) \(again.stderr)")
+        try Self.checkInvariants(ws, originals: originals, pairs: pairs, context: point)
+        #expect(try Self.progress(ws).claims == 0, "\(point): no claim left")
+    }
+
     /// The issue's test: three nodes on 3,000 mixed drops; one is killed with SIGKILL mid-run and
     /// another paused (SIGSTOP) past its lease, then let go on (SIGCONT).
     @Test(.enabled(if: enabled, "needs a throwaway PostgreSQL server: \(ThrowawayPostgres.unavailable ?? "")"))
@@ -220,7 +240,8 @@ import Glibc
         // Until every drop is done and no claim is left.
         while Date().timeIntervalSince(started) < 600 {
             let p = try Self.progress(ws)
-            if p.done == originals.count && p.claims == 0 && ws.files(in: "inbox/lab").isEmpty { break }
+            // a's work folder too: a node that polls after a fell silent removes copies of a's done drops.
+            if p.done == originals.count && p.claims == 0 && ws.files(in: "inbox/lab").isEmpty && ws.files(in: "nodes/a/work/lab").isEmpty { break }
             Thread.sleep(forTimeInterval: 0.25)
         }
         for p in [b, c] { kill(p.processIdentifier, SIGTERM) }
