@@ -115,6 +115,7 @@ let package = Package(
         // HTTP tests of the FHIR API and the web page on a store filled by the real pipeline; a headless Chromium test.
         .testTarget(name: "PostroomServerTests", dependencies: [
             "PostroomServer", "PostroomConfig", "PostroomPipeline", "PostroomStore", "PostroomCore", "PostroomDigest",
+            "PostroomPostgres", "PostroomPostgresTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "InMemoryLogging", package: "swift-log"),

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostroomCore
+import PostroomPostgres
 import PostroomStore
 
 /// Opens the pipeline's database read-only once it exists (a WAL reader beside a running `watch` or
@@ -61,7 +62,7 @@ final class StoreProvider: @unchecked Sendable {
         }
     }
 
-    /// Whether the database was refused as a newer build's (logged once).
+    /// Whether the database was refused as a newer build's, or (PostgreSQL) as another schema (logged once).
     private var refusedNewer = false
 
     private var writable: Store?
@@ -83,6 +84,14 @@ final class StoreProvider: @unchecked Sendable {
             indexed = true
             logger.info("database opened", metadata: ["searchIndex": .stringConvertible(true)])
             return s
+        } catch let failure as PostgresFailure where failure.kind == .schema {
+            // As for SQLite: said once, with its reason (migration numbers and names, no content).
+            if !refusedNewer {
+                logger.error("the database's schema is not this build's: served as empty until a build that knows it serves it, or a backup is restored",
+                             metadata: ["reason": .string(failure.message)])
+            }
+            refusedNewer = true
+            return nil
         } catch {
             logger.error("cannot open the database", metadata: ["error": .string(String(describing: type(of: error)))])
             return nil

@@ -27,8 +27,11 @@ enum StoredAcknowledgement {
 
     /// Where a damaged frame is reported: the drop's id, never its content (tests look through their own).
     static let damageLog = Mutex(Logger(label: "postroom.store"))
+    /// Drops whose damaged answer this process has reported: once each, not at every page that reads the
+    /// drop (bounded: past 10,000 the set starts again, so a drop may be reported again after that).
+    static let reported = Mutex(Set<String>())
 
-    /// The answer kept as `stored` for drop `dropID`; nil when a frame cannot be decoded (logged, so that an
+    /// The answer kept as `stored` for drop `dropID`; nil when a frame cannot be decoded (logged once, so that an
     /// operator learns why a drop shows no answer or recovery placed none). The frames carry no checksum
     /// of their content: the database's own integrity is what keeps their bytes.
     static func answer(_ stored: [UInt8]?, dropID: String) -> [UInt8]? {
@@ -36,6 +39,11 @@ enum StoredAcknowledgement {
         do {
             return try ViewCompressor.decompress(stored)
         } catch {
+            let first = reported.withLock { ids in
+                if ids.count >= 10_000 { ids.removeAll() }
+                return ids.insert(dropID).inserted
+            }
+            guard first else { return nil }
             damageLog.withLock {
                 $0.error("a stored answer could not be read back (a damaged frame): it is treated as absent",
                          metadata: ["drop": .string(dropID), "bytes": .stringConvertible(stored.count)])

@@ -98,6 +98,9 @@ import Testing
         #expect(entries.count == 1)
         #expect(entries.first?.level == .error)
         #expect(entries.first?.metadata["bytes"] == .stringConvertible(frame.count))
+        // Read again (a listing, another page): still no answer, and not logged again.
+        #expect(try t.read { try $0.drop(id: id) }?.ackBytes == nil)
+        #expect(log.entries.filter { $0.metadata["drop"] == .string(id) }.count == 1)
     }
 
     @Test func anAnswerKeptAsAFileIsNamedNotStored() throws {
