@@ -11,7 +11,7 @@ extension StoreWriter {
     public func putResource(type: String, id: String, resource: JSONValue, messageID: String?, at: String,
                             unlessUnchanged: Bool = false) throws -> Int {
         let current: Int
-        let generated = journal.fresh.removeValue(forKey: type + "/" + id)
+        let generated = journal.fresh.removeValue(forKey: .init(type: type, id: id))
         if generated != nil {
             current = 0  // an id `reserveNew` handed out: nothing is stored under it
         } else if let (version, stored) = try reader.currentVersion(type: type, id: id, withJSON: unlessUnchanged) {
@@ -59,12 +59,12 @@ extension StoreWriter {
     ///
     /// - Parameter generated: Postroom generated the id (a ULID) just now.
     public func reserveNew(type: String, id: String, generated: Bool = false) {
-        journal.fresh[type + "/" + id] = generated
+        journal.fresh[.init(type: type, id: id)] = generated
     }
 
     /// Whether `reserveNew` handed out `type/id` and nothing has been stored under it yet.
     public func isReserved(type: String, id: String) -> Bool {
-        journal.fresh[type + "/" + id] != nil
+        journal.fresh[.init(type: type, id: id)] != nil
     }
 
     static func sameApartFromMeta(_ storedJSON: [UInt8], _ resource: JSONValue) -> Bool {

@@ -18,7 +18,12 @@ final class ViewJournal {
     private(set) var entries: [JournalEntry] = []
     /// `Type/id`s known to be new in this transaction (`StoreWriter.reserveNew`), each with whether
     /// Postroom generated the id (such first versions may share a range key).
-    var fresh: [String: Bool] = [:]
+    var fresh: [FreshKey: Bool] = [:]
+    /// A `Type/id` of `fresh` (two strings: no `Type/id` string made per lookup, ~3 lookups per resource).
+    struct FreshKey: Hashable {
+        let type: String
+        let id: String
+    }
     /// By type, the highest id the range keys written so far cover (`insertKeys`).
     var rangeHighs: [String: String] = [:]
     /// This transaction's records, encoded off the writer thread and inserted by `writeRecords`.
