@@ -45,13 +45,13 @@ public final class IDGenerator: Sendable {
                     out[i] = a[Int(t & 31)]
                     t >>= 5
                 }
-                // 16 chars of randomness (80 bits: 16 from hi, 64 from lo).
+                // 16 chars after the time: 13 from lo (its 63 random bits), 3 from hi (14 of its bits; char
+                // 12's last bit is always 0): 77 random bits. Ids made before are written the same way.
                 var r = lo
                 for i in stride(from: 25, through: 13, by: -1) {
                     out[i] = a[Int(r & 31)]
                     r >>= 5
                 }
-                // 13 chars used 65 bits of lo; the remaining 3 chars take hi.
                 var h = (UInt64(hi) << 1) | (r & 1)
                 for i in stride(from: 12, through: 10, by: -1) {
                     out[i] = a[Int(h & 31)]

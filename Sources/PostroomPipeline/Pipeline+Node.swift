@@ -77,6 +77,10 @@ extension Pipeline {
     /// (its node died between marking its archive part done and removing the part's work files) is
     /// a copy nobody needs: it is removed, as a single node's recovery removes its own.
     func adoptDeadNodesFiles(_ member: NodeMember) throws {
+        var removed = 0
+        defer {
+            if removed > 0 { logger.warning("removed copies of finished drops from a silent node's work folder", metadata: ["count": .stringConvertible(removed)]) }
+        }
         for n in try member.nodes() where !n.alive && n.name != member.node.name {
             let work = NodeOptions.folder(config, node: n.name) + "/work"
             for ch in config.channels {
@@ -85,7 +89,7 @@ extension Pipeline {
                     let id = String(name[..<sep])
                     let path = work + "/" + ch.name + "/" + name
                     if let existing = try store.read({ try $0.drop(id: id) }) {
-                        if existing.state == .done { try? FileSystem.remove(path) }
+                        if existing.state == .done, (try? FileSystem.remove(path)) != nil { removed += 1 }
                         return true
                     }
                     _ = try member.claim(dropID: id, channel: ch.name, name: String(name[name.index(after: sep)...]),

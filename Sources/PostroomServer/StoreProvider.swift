@@ -50,11 +50,11 @@ final class StoreProvider: @unchecked Sendable {
             return s
         } catch let failure as Store.Failure where failure.newerSchema {
             // Said once, with its reason (migration names and the path, no content): it lasts until the build changes.
-            if !refusedNewer {
+            if !refusedSchema {
                 logger.error("the database was migrated by a newer Postroom: served as empty until the newer build serves it, or a backup is restored",
                              metadata: ["reason": .string(failure.description)])
             }
-            refusedNewer = true
+            refusedSchema = true
             return nil
         } catch {
             logger.error("cannot open the database", metadata: ["error": .string(String(describing: type(of: error)))])
@@ -63,7 +63,7 @@ final class StoreProvider: @unchecked Sendable {
     }
 
     /// Whether the database was refused as a newer build's, or (PostgreSQL) as another schema (logged once).
-    private var refusedNewer = false
+    private var refusedSchema = false
 
     private var writable: Store?
 
@@ -86,11 +86,11 @@ final class StoreProvider: @unchecked Sendable {
             return s
         } catch let failure as PostgresFailure where failure.kind == .schema {
             // As for SQLite: said once, with its reason (migration numbers and names, no content).
-            if !refusedNewer {
+            if !refusedSchema {
                 logger.error("the database's schema is not this build's: served as empty until a build that knows it serves it, or a backup is restored",
                              metadata: ["reason": .string(failure.message)])
             }
-            refusedNewer = true
+            refusedSchema = true
             return nil
         } catch {
             logger.error("cannot open the database", metadata: ["error": .string(String(describing: type(of: error)))])
