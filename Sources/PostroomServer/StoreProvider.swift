@@ -49,13 +49,8 @@ final class StoreProvider: @unchecked Sendable {
             logger.info("database opened", metadata: ["searchIndex": .stringConvertible(indexed)])
             return s
         } catch let failure as Store.Failure where failure.newerSchema {
-            // Said once, with its reason (migration names and the path, no content): it lasts until the build changes.
-            if !refusedSchema {
-                logger.error("the database was migrated by a newer Postroom: served as empty until the newer build serves it, or a backup is restored",
-                             metadata: ["reason": .string(failure.description)])
-            }
-            refusedSchema = true
-            return nil
+            return refuse("the database was migrated by a newer Postroom: served as empty until the newer build serves it, or a backup is restored",
+                          reason: failure.description)
         } catch {
             logger.error("cannot open the database", metadata: ["error": .string(String(describing: type(of: error)))])
             return nil
@@ -64,6 +59,14 @@ final class StoreProvider: @unchecked Sendable {
 
     /// Whether the database was refused as a newer build's, or (PostgreSQL) as another schema (logged once).
     private var refusedSchema = false
+
+    /// A database whose schema is not this build's is served as empty; why is said once, with its reason
+    /// (migration names, the path; no content): it lasts until the build changes (the caller holds `lock`).
+    private func refuse(_ message: Logger.Message, reason: String) -> Store? {
+        if !refusedSchema { logger.error(message, metadata: ["reason": .string(reason)]) }
+        refusedSchema = true
+        return nil
+    }
 
     private var writable: Store?
 
@@ -85,13 +88,8 @@ final class StoreProvider: @unchecked Sendable {
             logger.info("database opened", metadata: ["searchIndex": .stringConvertible(true)])
             return s
         } catch let failure as PostgresFailure where failure.kind == .schema {
-            // As for SQLite: said once, with its reason (migration numbers and names, no content).
-            if !refusedSchema {
-                logger.error("the database's schema is not this build's: served as empty until a build that knows it serves it, or a backup is restored",
-                             metadata: ["reason": .string(failure.message)])
-            }
-            refusedSchema = true
-            return nil
+            return refuse("the database's schema is not this build's: served as empty until a build that knows it serves it, or a backup is restored",
+                          reason: failure.message)
         } catch {
             logger.error("cannot open the database", metadata: ["error": .string(String(describing: type(of: error)))])
             return nil
