@@ -188,13 +188,15 @@ extension Applier {
     /// report is not such a one.
     func prepareByPosition(_ rp: ReportFacts, id: String, patientRef: String?) throws -> JSONValue? {
         guard rp.referencesOnlyResults, rp.madeUpIDs, rp.kind == .diagnosticReport, rp.entryIndex == nil, refs.aliases.isEmpty,
-              var report = rp.resource.object, (report["result"]?.array?.count ?? 0) == rp.observations.count else { return nil }
+              var report = rp.resource.object, (report["result"]?.array?.count ?? 0) == rp.observationCount else { return nil }
         let subject = patientRef.map { refs.resolved($0) ?? $0 }
         var results: [JSONValue] = []
-        results.reserveCapacity(rp.observations.count)
-        for obs in rp.observations {
+        results.reserveCapacity(rp.observationCount)
+        // Built where their JSON is written, subject and all (`DeferredResource`).
+        let observations = rp.deferredObservations.isEmpty ? rp.observations.map { o in DeferredResource { o } } : rp.deferredObservations
+        for obs in observations {
             let newID = try newID(type: "Observation", proposed: nil)
-            try writer.putResource(type: "Observation", id: newID, resource: Self.settingReference(obs, key: "subject", to: subject),
+            try writer.putResource(type: "Observation", id: newID, deferred: obs.map { Self.settingReference($0, key: "subject", to: subject) },
                                    messageID: messageID, at: now)
             results.append(.object(JSONObject([.init("reference", .string("Observation/" + newID))])))
         }

@@ -10,20 +10,33 @@ extension StoreWriter {
     @discardableResult
     public func putResource(type: String, id: String, resource: JSONValue, messageID: String?, at: String,
                             unlessUnchanged: Bool = false) throws -> Int {
+        try put(type: type, id: id, body: .tree(resource.object ?? JSONObject()), messageID: messageID, at: at,
+                unless: unlessUnchanged ? { Self.sameApartFromMeta($0, resource) } : nil)
+    }
+
+    /// Stores a new version of a resource built only when its JSON is written (`DeferredResource`), as
+    /// `putResource` would store the resource it builds. Returns the version number.
+    @discardableResult
+    public func putResource(type: String, id: String, deferred: DeferredResource, messageID: String?, at: String) throws -> Int {
+        try put(type: type, id: id, body: .deferred(deferred), messageID: messageID, at: at, unless: nil)
+    }
+
+    /// Journals a new version; `unless`, given the stored JSON, says to keep the stored version instead.
+    private func put(type: String, id: String, body: JournalEntry.Body, messageID: String?, at: String,
+                     unless: ((_ stored: [UInt8]) -> Bool)?) throws -> Int {
         let current: Int
         let generated = journal.fresh.removeValue(forKey: .init(type: type, id: id))
         if generated != nil {
             current = 0  // an id `reserveNew` handed out: nothing is stored under it
-        } else if let (version, stored) = try reader.currentVersion(type: type, id: id, withJSON: unlessUnchanged) {
+        } else if let (version, stored) = try reader.currentVersion(type: type, id: id, withJSON: unless != nil) {
             current = version
-            if unlessUnchanged, let stored, Self.sameApartFromMeta(stored, resource) { return current }
+            if let unless, let stored, unless(stored) { return current }
         } else {
             current = 0
         }
         let version = current + 1
         // The version goes to the view journal; `materialise` puts it in the view (see `ViewJournal`).
-        journal.append(JournalEntry(type: type, id: id, version: version, lastUpdated: at, messageID: messageID,
-                                    body: resource.object ?? JSONObject(),
+        journal.append(JournalEntry(type: type, id: id, version: version, lastUpdated: at, messageID: messageID, body: body,
                                     generated: generated == true))
         return version
     }

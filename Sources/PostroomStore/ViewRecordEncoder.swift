@@ -13,7 +13,7 @@ struct JournalEntry: Sendable {
     var messageID: String?
     /// The resource as given, before `StoreWriter.stamped` puts `resourceType`, `id` and `meta` first:
     /// stamped where its JSON is written (on the encoder's thread), not on the writer's.
-    var body: JSONObject
+    var body: Body
     /// Whether Postroom generated the id just now (`reserveNew(…, generated: true)`): the first versions
     /// of such ids may share a range key (`ViewJournal.insertKeys`).
     var generated = false
@@ -26,7 +26,21 @@ struct JournalEntry: Sendable {
 
     /// The resource exactly as it will be stored (`resourceType`, `id`, `meta` first).
     var resource: JSONValue {
-        .object(StoreWriter.stamped(body, type: type, id: id, version: version, at: lastUpdated))
+        .object(StoreWriter.stamped(body.tree, type: type, id: id, version: version, at: lastUpdated))
+    }
+
+    /// A resource as `putResource` was given it: its tree, or how to build it (an Observation of an
+    /// HL7 v2 result, built where its JSON is written: on the encoder's thread).
+    enum Body: Sendable {
+        case tree(JSONObject)
+        case deferred(DeferredResource)
+
+        var tree: JSONObject {
+            switch self {
+            case .tree(let o): o
+            case .deferred(let d): d.build().object ?? JSONObject()
+            }
+        }
     }
 }
 

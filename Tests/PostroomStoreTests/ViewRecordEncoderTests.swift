@@ -1,6 +1,7 @@
 import Foundation
 import PostroomCore
 @testable import PostroomStore
+import Synchronization
 import Testing
 
 /// View records are encoded off the writer thread (`ViewRecordEncoder`) and inserted outside savepoints:
@@ -118,5 +119,44 @@ import Testing
             }
             #expect(try r.resource(type: "Organization", id: "inner") == nil)
         }
+    }
+
+    /// A resource given as how to build it (`DeferredResource`, an HL7 v2 Observation) is stored exactly
+    /// as the resource it builds would be: the same JSON read by id inside the transaction (built on the
+    /// writer's thread), once its record is encoded (built on the encoder's), and materialised.
+    @Test func aDeferredResourceIsStoredAsTheResourceItBuilds() throws {
+        let count = 60
+        let builds = Mutex(0)
+        func json(_ r: StoreReader, _ id: String) throws -> [UInt8]? {
+            try r.resource(type: "Organization", id: id).map { JSONWriter().bytes($0) }
+        }
+        try t.write { w in
+            for n in 0..<count {
+                let tree = try organization(n)
+                try w.putResource(type: "Organization", id: "t\(n)", resource: tree, messageID: "m\(n)", at: at(0))
+                try w.putResource(type: "Organization", id: "d\(n)", deferred: DeferredResource {
+                    builds.withLock { $0 += 1 }
+                    return tree
+                }, messageID: "m\(n)", at: at(0))
+                if n % 10 == 0 { #expect(try json(w.reader, "d\(n)") == json(w.reader, "t\(n)").map { Self.renamed($0, n) }) }
+            }
+        }
+        #expect(builds.withLock { $0 } >= count)
+        func check() throws {
+            try t.read { (r: StoreReader) throws in
+                for n in 0..<count {
+                    let stored = try #require(try json(r, "d\(n)"))
+                    #expect(stored == (try json(r, "t\(n)")).map { Self.renamed($0, n) }, "d\(n)")
+                }
+            }
+        }
+        try check()
+        try t.store.materialiseView()
+        try check()
+    }
+
+    /// The JSON of `t<n>` as that of `d<n>` (the ids differ, nothing else may).
+    static func renamed(_ json: [UInt8], _ n: Int) -> [UInt8] {
+        Array(String(decoding: json, as: UTF8.self).replacingOccurrences(of: "\"id\":\"t\(n)\"", with: "\"id\":\"d\(n)\"").utf8)
     }
 }

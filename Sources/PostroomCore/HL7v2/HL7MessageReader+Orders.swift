@@ -29,7 +29,7 @@ extension HL7MessageReader {
         let type = obx.text(2, 1)
         guard obx.field(5).isPresent else { return }
         guard require(obx, 2, 0, "OBX-2 (value type)"), table(obx, 2, 1, type, HL7Tables.valueTypes.contains, "0125") else { return }
-        _ = observationValue(obx, type: type)
+        checkValue(obx, type: type)
     }
 
     /// One request per ORDER group of an ORM^O01 / OML^O21.

@@ -6,6 +6,9 @@ extension HL7MessageReader {
     mutating func results(_ tree: HL7GroupNode, patient: PatientFacts?) -> [ReportFacts] {
         var out: [ReportFacts] = []
         let subject = Self.subject(patient)
+        // What builds the Observations later: this reader without the issues recorded here.
+        var builder = self
+        builder.issues = []
         for (n, group) in tree.groups("ORDER_OBSERVATION").enumerated() {
             guard let obrIndex = group.directSegments.first(where: { message.segmentID($0) == "OBR" }) else { continue }
             let obr = message.segment(obrIndex)
@@ -21,20 +24,8 @@ extension HL7MessageReader {
             let service = obr.text(4, 1)
             let identity = "v2-report|" + (placer?.key ?? filler?.key ?? "msg|\(sender)|\(message.segment(0).text(10))|\(n + 1)") + "|" + service
 
-            let observationGroups = group.children("OBSERVATION")
-            var observations: [JSONValue] = []
-            var obxStatuses: [String] = []
-            observations.reserveCapacity(observationGroups.count)
-            obxStatuses.reserveCapacity(observationGroups.count)
-            for (k, og) in observationGroups.enumerated() {
-                let segs = og.directSegments
-                guard let first = segs.first else { continue }
-                let obx = message.segment(first)
-                obxStatuses.append(obx.text(11, 1))
-                let obs = observation(obx, id: HL7FHIR.id("v2obs", identity, index: k + 1), subject: subject, notes: notes(segs),
-                                      fallbackEffective: obr)
-                observations.append(obs)
-            }
+            let (observations, observationIDs, obxStatuses) = observations(in: group, obr: obrIndex, identity: identity, subject: subject,
+                                                                            builder: builder)
             let resultStatus = obr.text(25, 1)
             let status: String
             if resultStatus.isEmpty {
@@ -68,17 +59,41 @@ extension HL7MessageReader {
             if let issued = instant(obr, 22) { dr.add("issued", .string(issued)) }
             var results: [JSONValue] = []
             results.reserveCapacity(observations.count)
-            for o in observations {
-                if let id = o["id"]?.string { results.append(.object(JSONObject([.init("reference", .string("Observation/" + id))]))) }
+            for id in observationIDs {
+                results.append(.object(JSONObject([.init("reference", .string("Observation/" + id))])))
             }
             if !results.isEmpty { dr.add("result", .array(results)) }
-            var facts = ReportFacts(kind: .diagnosticReport, resource: .object(dr), observations: observations, requestKeys: numbers.keys,
+            var facts = ReportFacts(kind: .diagnosticReport, resource: .object(dr), requestKeys: numbers.keys,
                                     identity: identity, status: status)
+            facts.deferredObservations = observations
             facts.madeUpIDs = true
             facts.referencesOnlyResults = true
             out.append(facts)
         }
         return out
+    }
+
+    /// Checks the OBSERVATION groups of one report: how `builder` builds each Observation, the ids the
+    /// report names them by, and their OBX-11 statuses.
+    mutating func observations(in group: HL7GroupNode, obr obrIndex: Int, identity: String, subject: JSONValue?,
+                               builder: HL7MessageReader) -> ([DeferredResource], [String], [String]) {
+        let observationGroups = group.children("OBSERVATION")
+        let obr = message.segment(obrIndex)
+        var observations: [DeferredResource] = [], ids: [String] = [], statuses: [String] = []
+        observations.reserveCapacity(observationGroups.count)
+        ids.reserveCapacity(observationGroups.count)
+        statuses.reserveCapacity(observationGroups.count)
+        for (k, og) in observationGroups.enumerated() {
+            let segs = og.directSegments
+            guard let first = segs.first else { continue }
+            let obx = message.segment(first)
+            statuses.append(obx.text(11, 1))
+            checkObservation(obx, fallbackEffective: obr)
+            let id = HL7FHIR.id("v2obs", identity, index: k + 1)
+            ids.append(id)
+            observations.append(Self.deferredObservation(builder, obx: first, notes: segs, obr: obrIndex, id: id, subject: subject))
+        }
+        return (observations, ids, statuses)
     }
 
     static let interpretationSystem = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
@@ -113,8 +128,8 @@ extension HL7MessageReader {
         return "unknown"
     }
 
-    /// One Observation from an OBX, with its value typed by OBX-2.
-    mutating func observation(_ obx: HL7Segment, id: String, subject: JSONValue?, notes: [JSONValue], fallbackEffective obr: HL7Segment) -> JSONValue {
+    /// Records the issues of one OBX, as an Observation (`observation`), without building it.
+    mutating func checkObservation(_ obx: HL7Segment, fallbackEffective obr: HL7Segment) {
         let type = obx.text(2, 1)
         let status = obx.text(11, 1)
         require(obx, 3, 0, "OBX-3 (observation identifier)")
@@ -125,6 +140,33 @@ extension HL7MessageReader {
             issues.append(.error(.requiredFieldMissing, type: "required", at: obx.location(5).description,
                                  "OBX-5 (observation value) is required unless OBX-11 says there is none (X, N, I, O, D)"))
         }
+        if dateTime(obx, 14) == nil { _ = dateTime(obr, 7, severity: .warning) }
+        if hasValue, HL7Tables.valueTypes.contains(type) { checkValue(obx, type: type) }
+    }
+
+    /// Records an OBX-5 that does not fit its type (OBX-2).
+    mutating func checkValue(_ obx: HL7Segment, type: String) {
+        guard let what = valueProblem(obx, type: type) else { return }
+        issues.append(.error(.dataType, type: "value", at: obx.location(5).description, "OBX-5 is not a valid \(what) (OBX-2 \(type))"))
+    }
+
+    /// How `reader` builds the Observation of the OBX at segment `obx` (its notes among `notes`, its
+    /// report's OBR at `obr`), once `checkObservation` has recorded its issues (the issues the build
+    /// records again are dropped with its copy of the reader).
+    static func deferredObservation(_ reader: HL7MessageReader, obx: Int, notes: [Int], obr: Int, id: String,
+                                    subject: JSONValue?) -> DeferredResource {
+        DeferredResource {
+            var r = reader
+            let m = r.message
+            return r.observation(m.segment(obx), id: id, subject: subject, notes: r.notes(notes), fallbackEffective: m.segment(obr))
+        }
+    }
+
+    /// One Observation from an OBX, with its value typed by OBX-2. Its issues are `checkObservation`'s.
+    mutating func observation(_ obx: HL7Segment, id: String, subject: JSONValue?, notes: [JSONValue], fallbackEffective obr: HL7Segment) -> JSONValue {
+        let type = obx.text(2, 1)
+        let status = obx.text(11, 1)
+        let hasValue = obx.field(5).isPresent
         var o = JSONObject.reserving(12)
         o.add("resourceType", "Observation")
         o.add("id", .string(id))
@@ -156,37 +198,51 @@ extension HL7MessageReader {
         return .object(o)
     }
 
-    /// The `value[x]` member of an OBX-5 by its type (OBX-2), reporting values that do not fit the type.
-    mutating func observationValue(_ obx: HL7Segment, type: String) -> (String, JSONValue)? {
+    /// What an OBX-5 of type `type` (OBX-2) fails to be ("number", "date/time", …), or nil when it fits
+    /// its type: exactly when `observationValue` returns no value for a type it checks.
+    func valueProblem(_ obx: HL7Segment, type: String) -> String? {
+        let field = obx.field(5)
+        guard field.isPresent else { return nil }
+        let first = field.repetition(1)
+        switch type {
+        case "NM": return first.withBytes(HL7FHIR.decimal) == nil ? "number" : nil
+        case "DT", "DTM", "TS": return HL7Timestamp(first.component(1).text) == nil ? "date/time" : nil
+        case "TM": return Self.timeDigits(first.text) == nil ? "time" : nil
+        case "SN": return structuredNumeric(first, units: obx.element(6)) == nil ? "structured numeric" : nil
+        default: return nil
+        }
+    }
+
+    /// The digits of an HL7 TM value (HH[MM[SS…]], at most six kept), or nil when it is not one.
+    static func timeDigits(_ t: String) -> [Character]? {
+        guard t.count >= 2, t.prefix(6).allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Array(t.prefix(6))
+    }
+
+    /// The `value[x]` member of an OBX-5 by its type (OBX-2); nil when the value does not fit the type
+    /// (`valueProblem` says how, and `checkObservation` records it).
+    func observationValue(_ obx: HL7Segment, type: String) -> (String, JSONValue)? {
         let field = obx.field(5)
         guard field.isPresent else { return nil }
         let first = field.repetition(1)
         var reps: [HL7Element] { field.repetitions.filter(\.isPresent) }
-        func dataType(_ what: String) {
-            issues.append(.error(.dataType, type: "value", at: obx.location(5).description, "OBX-5 is not a valid \(what) (OBX-2 \(type))"))
-        }
         switch type {
         case "NM":
-            guard let number = first.withBytes(HL7FHIR.decimal) else { dataType("number"); return nil }
+            guard let number = first.withBytes(HL7FHIR.decimal) else { return nil }
             return ("valueQuantity", quantity(number, units: obx.element(6)))
         case "ST", "TX", "FT":
             return ("valueString", .string(reps.map(\.text).joined(separator: "\n")))
         case "CE", "CWE", "CNE", "CF":
             return HL7FHIR.codeableConcept(first).map { ("valueCodeableConcept", $0) }
         case "DT", "DTM", "TS":
-            guard let dt = HL7Timestamp(first.component(1).text) else { dataType("date/time"); return nil }
+            guard let dt = HL7Timestamp(first.component(1).text) else { return nil }
             return ("valueDateTime", .string(type == "DT" ? dt.fhirDate : dt.fhirDateTime(zone: zone)))
         case "TM":
-            let t = first.text
-            guard t.count >= 2, t.prefix(6).allSatisfy({ $0.isASCII && $0.isNumber }) else { dataType("time"); return nil }
-            let digits = Array(t.prefix(6))
+            guard let digits = Self.timeDigits(first.text) else { return nil }
             func pair(_ i: Int) -> String { i + 1 < digits.count ? String(digits[i...(i + 1)]) : "00" }
             return ("valueTime", .string("\(pair(0)):\(pair(2)):\(pair(4))"))
         case "SN":
-            return structuredNumeric(first, units: obx.element(6)) ?? {
-                dataType("structured numeric")
-                return nil
-            }()
+            return structuredNumeric(first, units: obx.element(6))
         default:
             let text = reps.map { $0.components.map(\.text).filter { !$0.isEmpty }.joined(separator: " ") }.joined(separator: "\n")
             return ("valueString", .string(text))

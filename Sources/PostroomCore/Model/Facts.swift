@@ -76,8 +76,21 @@ public struct ReportFacts: Sendable {
     public var kind: Kind
     /// The DiagnosticReport or DocumentReference, FHIR R4 JSON.
     public var resource: JSONValue
-    /// Observations (for a DiagnosticReport), FHIR R4 JSON.
-    public var observations: [JSONValue]
+    /// Observations (for a DiagnosticReport), FHIR R4 JSON: those built at once, or (HL7 v2) those
+    /// `deferredObservations` builds.
+    public var observations: [JSONValue] {
+        get { deferredObservations.isEmpty ? builtObservations : deferredObservations.map { $0.build() } }
+        set {
+            builtObservations = newValue
+            deferredObservations = []
+        }
+    }
+    /// How many Observations the report carries (none is built to count them).
+    public var observationCount: Int { deferredObservations.isEmpty ? builtObservations.count : deferredObservations.count }
+    /// Observations built at once (FHIR), or none.
+    private var builtObservations: [JSONValue]
+    /// Observations checked when the message was read and built only when stored (HL7 v2), or none.
+    public var deferredObservations: [DeferredResource] = []
     /// Keys naming the requests this report answers (same grammar as `RequestFacts.keys`).
     public var requestKeys: [String]
     /// A key that stays the same across versions of the same report (corrections replace,
@@ -107,7 +120,7 @@ public struct ReportFacts: Sendable {
                 identity: String, status: String, replaces: String? = nil, entryIndex: Int? = nil) {
         self.kind = kind
         self.resource = resource
-        self.observations = observations
+        self.builtObservations = observations
         self.requestKeys = requestKeys
         self.identity = identity
         self.status = status

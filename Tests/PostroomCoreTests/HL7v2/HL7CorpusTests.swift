@@ -172,6 +172,38 @@ import Testing
         #expect(checked > 20)
     }
 
+    /// What every corpus file maps to (each message's reports with their Observations, and its requests,
+    /// as JSON text) is what it mapped to when `Fixtures/hl7v2/mapping.txt` was written — by the code
+    /// before Observations were built only when stored (`DeferredResource`). One line per file: its name,
+    /// how many resources, and a 64-bit FNV-1a hash of their JSON text. `POSTROOM_WRITE_MAPPING=<path>`
+    /// writes the lines of the code under test to `path` instead (for a deliberate change of the mapping).
+    @Test func everyCorpusFileMapsAsItDidBefore() throws {
+        var lines: [String] = []
+        for name in HL7Fixtures.corpusNames {
+            var text: [UInt8] = []
+            var count = 0
+            for m in Decoder.decode(HL7Fixtures.corpusFile(name), accepting: [.hl7v2]).messages {
+                for r in m.requests { JSONWriter().append(r.resource, to: &text); count += 1 }
+                for r in m.reports {
+                    JSONWriter().append(r.resource, to: &text)
+                    for o in r.observations { JSONWriter().append(o, to: &text) }
+                    count += 1 + r.observations.count
+                }
+            }
+            let hash = text.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+            lines.append("\(name)\t\(count)\t\(String(hash, radix: 16))")
+        }
+        if let path = ProcessInfo.processInfo.environment["POSTROOM_WRITE_MAPPING"] {
+            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: HL7Fixtures.folder.appendingPathComponent("mapping.txt"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        #expect(lines.count > 50)
+        #expect(lines.filter { $0.split(separator: "\t")[1] != "0" }.count > 20)
+        #expect(lines == expected)
+    }
+
     static func holdsReference(_ v: JSONValue) -> Bool {
         switch v {
         case .object(let o): o.members.contains { $0.key == "reference" || holdsReference($0.value) }

@@ -105,6 +105,38 @@ import Testing
         #expect(bad.issues.filter { $0.code == "data-type" }.compactMap(\.location) == ["OBX[1]-5", "OBX[2]-5"])
     }
 
+    /// Observations are checked when the message is read and built only when stored (`DeferredResource`):
+    /// the check must find exactly the values the build leaves out, report each problem once, and the
+    /// build must give the same tree every time without recording anything.
+    @Test func observationsAreCheckedWhenReadAndBuiltTheSameWhenStored() throws {
+        let cases: [(type: String, value: String)] = [
+            ("NM", "+.50"), ("NM", "high"), ("NM", "1e5"), ("NM", "-3"), ("NM", ""),
+            ("DT", "20240102"), ("DT", "2024-01-02"), ("DTM", "202401021230+0100"), ("DTM", "February 2 2024"), ("TS", "2024"),
+            ("TM", "1230"), ("TM", "12:30"), ("TM", "1"), ("TM", "123045.5"),
+            ("SN", ">^10"), ("SN", "^1^:^128"), ("SN", "^2^-^4"), ("SN", "~^10"), ("SN", "^x^-^4"), ("SN", "^2^*^4"),
+            ("ST", "text"), ("CWE", "260373001^Detected^SCT"),
+        ]
+        for c in cases {
+            let segs = [HL7Samples.msh("ORU^R01"), HL7Samples.pid, "OBR|1|P1^EPR||X^Y^LN|||||||||||||||||||||F",
+                        "OBX|1|\(c.type)|C^D^LN||\(c.value)|mg|||||F"]
+            let m = HL7Samples.message(segs)
+            let report = try #require(m.reports.first, "\(c)")
+            let built = report.observations
+            #expect(built == report.observations, "\(c): the same tree at every build")
+            let obs = try #require(built.first, "\(c)")
+            let hasValue = obs.object?.members.contains { $0.key.hasPrefix("value") } ?? false
+            let flagged = m.issues.filter { $0.code == "data-type" && $0.location == "OBX-5" }.count
+            #expect(flagged == (hasValue || c.value.isEmpty ? 0 : 1), "\(c): one issue exactly when the value is left out")
+        }
+        // Each problem of an OBX is reported once, by the reading (its OBR's date too, as a warning).
+        let m = HL7Samples.message([HL7Samples.msh("ORU^R01"), HL7Samples.pid, "OBR|1|P1^EPR||X^Y^LN|||bad||||||||||||||||||F",
+                                    "OBX|1|NM|C^D^LN||high|||||Q"])
+        #expect(m.issues.filter { $0.location == "OBX-5" }.count == 1)
+        #expect(m.issues.filter { $0.location == "OBX-11" }.count == 1)
+        #expect(m.issues.filter { $0.location == "OBR-7" && $0.severity == .warning }.count == 1)
+        #expect(m.reports.first?.observations.first?["valueQuantity"] == nil)
+    }
+
     @Test func nhsNumbersAreCheckedWithModulus11() {
         var segs = HL7Samples.oru()
         segs[1] = "PID|1||9434765918^^^NHS^NH||SMITH^JANE"
