@@ -25,14 +25,38 @@ enum ViewRecord {
         var out: [UInt8] = []
         out.reserveCapacity(entries.reduce(0) { $0 + $1.json.count + 96 })
         for e in entries {
-            put(Array(e.type.utf8), &out)
-            put(Array(e.id.utf8), &out)
-            putLength(UInt32(e.version), &out)
-            put(Array(e.lastUpdated.utf8), &out)
-            if let m = e.messageID { put(Array(m.utf8), &out) } else { putLength(noValue, &out) }
+            putHeader(type: e.type, id: e.id, version: e.version, lastUpdated: e.lastUpdated, messageID: e.messageID, &out)
             put(e.json, &out)
         }
         return out
+    }
+
+    /// The record of journal entries, each entry's JSON written straight into it (`JournalEntry.writeJSON`):
+    /// the same bytes as `encode` of their `viewEntry`s, without a JSON text or a stamped tree per entry.
+    static func encode(_ entries: [JournalEntry], into out: inout [UInt8]) {
+        for e in entries {
+            putHeader(type: e.type, id: e.id, version: e.version, lastUpdated: e.lastUpdated, messageID: e.messageID, &out)
+            let at = out.count
+            putLength(0, &out)
+            e.writeJSON(into: &out)
+            withUnsafeBytes(of: UInt32(out.count - at - 4).littleEndian) { n in
+                for k in 0..<4 { out[at + k] = n[k] }
+            }
+        }
+    }
+
+    /// An entry's framing before its JSON: type, id, version, lastUpdated, messageID.
+    private static func putHeader(type: String, id: String, version: Int, lastUpdated: String, messageID: String?, _ out: inout [UInt8]) {
+        put(type, &out)
+        put(id, &out)
+        putLength(UInt32(version), &out)
+        put(lastUpdated, &out)
+        if let messageID { put(messageID, &out) } else { putLength(noValue, &out) }
+    }
+
+    private static func put(_ s: String, _ out: inout [UInt8]) {
+        putLength(UInt32(s.utf8.count), &out)
+        out.append(contentsOf: s.utf8)
     }
 
     static func decode(_ bytes: [UInt8]) -> [ViewEntry]? {

@@ -29,6 +29,42 @@ struct JournalEntry: Sendable {
         .object(StoreWriter.stamped(body.tree, type: type, id: id, version: version, at: lastUpdated))
     }
 
+    /// Appends the JSON text of `resource` to `out`, the same bytes as writing it, without making the
+    /// stamped tree (`StoreWriter.stamped`: `resourceType`, `id`, `meta` first, the first member of each
+    /// of those names replaced, every other member in order).
+    func writeJSON(into out: inout [UInt8]) {
+        let o = body.tree
+        let writer = JSONWriter()
+        var meta: JSONObject?
+        var seen = (type: false, id: false, meta: false)
+        for m in o.members where m.key == "meta" {
+            meta = m.value.object
+            break
+        }
+        var stampedMeta = meta ?? JSONObject()
+        stampedMeta["versionId"] = .string(String(version))
+        stampedMeta["lastUpdated"] = .string(lastUpdated)
+        out.append(contentsOf: #"{"resourceType":"#.utf8)
+        JSONWriter.writeString(type, into: &out)
+        out.append(contentsOf: #","id":"#.utf8)
+        JSONWriter.writeString(id, into: &out)
+        out.append(contentsOf: #","meta":"#.utf8)
+        writer.append(.object(stampedMeta), to: &out)
+        for m in o.members {
+            switch m.key {
+            case "resourceType" where !seen.type: seen.type = true
+            case "id" where !seen.id: seen.id = true
+            case "meta" where !seen.meta: seen.meta = true
+            default:
+                out.append(UInt8(ascii: ","))
+                JSONWriter.writeString(m.key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                writer.append(m.value, to: &out)
+            }
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
     /// A resource as `putResource` was given it: its tree, or how to build it (an Observation of an
     /// HL7 v2 result, built where its JSON is written: on the encoder's thread).
     enum Body: Sendable {
@@ -113,7 +149,7 @@ final class ViewRecordEncoder: Sendable {
         /// On the encoder thread: record `seq`'s JSON, framing and compression.
         private func encode(_ seq: Int64) {
             guard case .waiting(let m, let e)? = records.withLock({ $0[seq] }) else { return }
-            let data = Result { try encoder.compressor.compress(ViewRecord.encode(e.map(\.viewEntry)[...])) }
+            let data = Result { try encoder.compressedRecord(e) }
                 .mapError { $0 as? ViewRecordFailure ?? ViewRecordFailure(description: "\($0)") }
             records.withLock { r in
                 // A savepoint rolled back meanwhile forgets the record: it stays forgotten (a seq is
@@ -161,4 +197,14 @@ final class ViewRecordEncoder: Sendable {
     }
 
     func batch() -> Batch { Batch(encoder: self) }
+
+    /// Touched only on `queue`: the framed record before compression, its capacity kept from one record to the next.
+    private nonisolated(unsafe) var framing: [UInt8] = []
+
+    /// On the encoder's thread: the record of `entries`, framed in a buffer reused for every record, compressed.
+    fileprivate func compressedRecord(_ entries: [JournalEntry]) throws -> [UInt8] {
+        framing.removeAll(keepingCapacity: true)
+        ViewRecord.encode(entries, into: &framing)
+        return try compressor.compress(framing)
+    }
 }

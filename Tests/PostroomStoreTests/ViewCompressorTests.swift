@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import PostroomCore
 @testable import PostroomStore
 import Testing
 
@@ -53,5 +54,39 @@ import Testing
         if let out = try? ViewCompressor.decompress(cut) { #expect(out != record(12)) }
         #expect(throws: ViewRecordFailure.self) { try ViewCompressor.decompress([0x28, 0xB5, 0x2F, 0xFD, 0, 0]) }
         #expect(throws: ViewRecordFailure.self) { try ViewCompressor.decompress([0x78, 0x01, 0xFF]) }
+    }
+
+    /// The encoder frames journal entries with their JSON written straight into the record: the bytes must
+    /// be those of the entries' `viewEntry`s framed (their stamped trees written), whatever the body holds —
+    /// a `meta` of its own, `resourceType`/`id`/`meta` given twice or not at all, strings to escape, a
+    /// deferred body.
+    @Test func entriesFramedDirectlyAreTheEntriesTheirTreesFrame() throws {
+        let bodies = [
+            #"{"resourceType":"Observation","id":"x","status":"final","valueQuantity":{"value":1.5,"unit":"mmol/L"}}"#,
+            #"{}"#,
+            #"{"meta":"not an object","note":[{"text":"line 1\nline \"2\"\u0001"}],"valueString":"caf\u00e9 \u2713"}"#,
+            #"{"resourceType":"Patient","meta":{},"name":[{"family":"O'Brien","given":[]}],"active":true,"deceasedBoolean":false,"x":null}"#,
+        ]
+        // Members given twice (the parser refuses them; a tree made in code may hold them).
+        let twice = JSONObject([
+            .init("status", .string("final")), .init("meta", try JSONParser().parse(Array(#"{"profile":["urn:p"],"versionId":"9"}"#.utf8))),
+            .init("id", .string("y")), .init("id", .string("again")), .init("meta", .object(JSONObject())), .init("resourceType", .string("Z")),
+            .init("resourceType", .string("Z2")),
+        ])
+        var trees = try bodies.map { try #require(try JSONParser().parse(Array($0.utf8)).object) }
+        trees.insert(twice, at: 1)
+        var entries: [JournalEntry] = []
+        for (i, tree) in trees.enumerated() {
+            for deferred in [false, true] {
+                entries.append(JournalEntry(type: i % 2 == 0 ? "Observation" : "Patient", id: "id\(i)", version: i + 1,
+                                            lastUpdated: "2026-12-05T18:00:00.00\(i)Z", messageID: i == 2 ? nil : "m\(i)",
+                                            body: deferred ? .deferred(DeferredResource { .object(tree) }) : .tree(tree)))
+            }
+        }
+        var direct: [UInt8] = [0xAA]
+        ViewRecord.encode(entries, into: &direct)
+        #expect(direct.first == 0xAA)
+        #expect(Array(direct.dropFirst()) == ViewRecord.encode(entries.map(\.viewEntry)[...]))
+        #expect(ViewRecord.decode(Array(direct.dropFirst())) == entries.map(\.viewEntry))
     }
 }
