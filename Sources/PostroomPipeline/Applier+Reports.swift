@@ -184,17 +184,18 @@ extension Applier {
     /// `prepare` for a report whose only references are its `result`, one per Observation in order
     /// (`ReportFacts.referencesOnlyResults`, HL7 v2), with the same outcome and no walk of any tree:
     /// the Observations' ids are not noted (nothing else in the message names them), `result` is made
-    /// from the ids they are stored under, and only the subjects set here are resolved. Nil when the
-    /// report is not such a one.
+    /// from the ids they are stored under, and only the subjects set here are resolved. The Observations
+    /// are those the reader checked and left to build (`ReportFacts.deferredObservations`): they are built
+    /// where their JSON is written. Nil when the report is not such a one.
     func prepareByPosition(_ rp: ReportFacts, id: String, patientRef: String?) throws -> JSONValue? {
         guard rp.referencesOnlyResults, rp.madeUpIDs, rp.kind == .diagnosticReport, rp.entryIndex == nil, refs.aliases.isEmpty,
+              rp.observationCount == rp.deferredObservations.count,
               var report = rp.resource.object, (report["result"]?.array?.count ?? 0) == rp.observationCount else { return nil }
         let subject = patientRef.map { refs.resolved($0) ?? $0 }
         var results: [JSONValue] = []
         results.reserveCapacity(rp.observationCount)
         // Built where their JSON is written, subject and all (`DeferredResource`).
-        let observations = rp.deferredObservations.isEmpty ? rp.observations.map { o in DeferredResource { o } } : rp.deferredObservations
-        for obs in observations {
+        for obs in rp.deferredObservations {
             let newID = try newID(type: "Observation", proposed: nil)
             try writer.putResource(type: "Observation", id: newID, deferred: obs.map { Self.settingReference($0, key: "subject", to: subject) },
                                    messageID: messageID, at: now)

@@ -88,7 +88,7 @@ extension StoreReader {
         for r in rows {
             let key: String = r[0]
             let lo = ViewJournal.rangeLow(key), hi = ViewJournal.rangeHigh(key)
-            for e in try recordEntries(r[1]) where e.type == type && e.version == 1 && e.id >= lo && e.id <= hi {
+            for e in try recordEntries(r[1], matching: { $0 == type && $2 == 1 && $1 >= lo && $1 <= hi }) {
                 out.insert(e.id)
             }
         }

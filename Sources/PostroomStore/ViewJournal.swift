@@ -87,9 +87,9 @@ final class ViewJournal {
         return seq
     }
 
-    /// The entries of a record of this transaction not yet inserted, if `seq` is one.
-    func pendingRecord(_ seq: Int64) throws -> [ViewEntry]? {
-        try records.entries(seq: seq)
+    /// The entries of a record of this transaction not yet inserted that `matching` takes, if `seq` is one.
+    func pendingRecord(_ seq: Int64, matching: (_ type: String, _ id: String, _ version: Int) -> Bool) throws -> [ViewEntry]? {
+        try records.entries(seq: seq, matching: matching)
     }
 
     /// Savepoints open around the writer now. Records are inserted only outside every savepoint: a
@@ -170,16 +170,17 @@ extension StoreReader {
     }
 
     func journalEntry(type: String, id: String, version: Int, record: Int64) throws -> ViewEntry? {
-        try recordEntries(record).last { $0.type == type && $0.id == id && $0.version == version }
+        try recordEntries(record) { $0 == type && $1 == id && $2 == version }.last
     }
 
-    /// The entries of a waiting record (one of this transaction's not yet inserted, or a stored one).
-    func recordEntries(_ record: Int64) throws -> [ViewEntry] {
-        if let entries = try journal?.pendingRecord(record) { return entries }
+    /// The entries of a waiting record (one of this transaction's not yet inserted, or a stored one) that
+    /// `matching` takes, by type, id and version (a record's entries not yet encoded are built only if taken).
+    func recordEntries(_ record: Int64, matching: (_ type: String, _ id: String, _ version: Int) -> Bool) throws -> [ViewEntry] {
+        if let entries = try journal?.pendingRecord(record, matching: matching) { return entries }
         guard let data = try db.value([UInt8].self, .cached("SELECT data FROM view_record WHERE seq = ?"), [record]) else {
             return []
         }
-        return try ViewRecord.decode(ViewCompressor.decompress(data)) ?? []
+        return try (ViewRecord.decode(ViewCompressor.decompress(data)) ?? []).filter { matching($0.type, $0.id, $0.version) }
     }
 
     /// The newest record in the journal (0 when it is empty): a mark for `materialiseView(upTo:)`.

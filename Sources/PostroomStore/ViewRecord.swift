@@ -21,6 +21,8 @@ struct ViewEntry: Sendable, Equatable {
 enum ViewRecord {
     static let noValue: UInt32 = 0xFFFF_FFFF
 
+    /// The record of entries whose JSON is written (the framing `encode(_:into:)` writes straight; kept as
+    /// the reference its tests compare with).
     static func encode(_ entries: ArraySlice<ViewEntry>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(entries.reduce(0) { $0 + $1.json.count + 96 })

@@ -3,8 +3,9 @@ import Foundation
 import PostroomCore
 import Synchronization
 
-/// One resource version as `putResource` wrote it, not yet serialised: the writer thread hands the
-/// tree on, and the JSON text is made off the critical path (`ViewRecordEncoder`).
+/// One resource version as `putResource` wrote it, not yet serialised: the writer thread hands on the
+/// tree (or how to build it, `DeferredResource`), and the JSON text is made off the critical path
+/// (`ViewRecordEncoder`).
 struct JournalEntry: Sendable {
     var type: String
     var id: String
@@ -167,11 +168,13 @@ final class ViewRecordEncoder: Sendable {
             records.withLock { r in for seq in gone { r[seq] = nil } }
         }
 
-        /// The entries of record `seq` (for a read inside the transaction), encoded or not.
-        func entries(seq: Int64) throws -> [ViewEntry]? {
+        /// The entries of record `seq` that `matching` takes (for a read inside the transaction), encoded or
+        /// not: entries not yet encoded are built only if taken.
+        func entries(seq: Int64, matching: (_ type: String, _ id: String, _ version: Int) -> Bool) throws -> [ViewEntry]? {
             switch records.withLock({ $0[seq] }) {
-            case .waiting(_, let entries)?: return entries.map(\.viewEntry)
-            case .encoded(_, let data)?: return try ViewRecord.decode(ViewCompressor.decompress(data.get()))
+            case .waiting(_, let entries)?: return entries.filter { matching($0.type, $0.id, $0.version) }.map(\.viewEntry)
+            case .encoded(_, let data)?:
+                return try ViewRecord.decode(ViewCompressor.decompress(data.get()))?.filter { matching($0.type, $0.id, $0.version) }
             case nil: return nil
             }
         }
@@ -201,10 +204,15 @@ final class ViewRecordEncoder: Sendable {
     /// Touched only on `queue`: the framed record before compression, its capacity kept from one record to the next.
     private nonisolated(unsafe) var framing: [UInt8] = []
 
+    /// Past this the framing buffer is not kept for the next record (a record holding a large document
+    /// would otherwise keep its size allocated for as long as the store is open).
+    static let framingKept = 4 << 20
+
     /// On the encoder's thread: the record of `entries`, framed in a buffer reused for every record, compressed.
     fileprivate func compressedRecord(_ entries: [JournalEntry]) throws -> [UInt8] {
         framing.removeAll(keepingCapacity: true)
         ViewRecord.encode(entries, into: &framing)
+        defer { if framing.capacity > Self.framingKept { framing = [] } }
         return try compressor.compress(framing)
     }
 }

@@ -24,45 +24,10 @@ extension HL7MessageReader {
             let service = obr.text(4, 1)
             let identity = "v2-report|" + (placer?.key ?? filler?.key ?? "msg|\(sender)|\(message.segment(0).text(10))|\(n + 1)") + "|" + service
 
-            let (observations, observationIDs, obxStatuses) = observations(in: group, obr: obrIndex, identity: identity, subject: subject,
-                                                                            builder: builder)
-            let resultStatus = obr.text(25, 1)
-            let status: String
-            if resultStatus.isEmpty {
-                status = Self.derivedStatus(obxStatuses)
-                issues.append(.warning(.requiredFieldMissing, type: "required", at: obr.location(25).description,
-                                       "OBR-25 (result status) is empty; the report status is derived from OBX-11"))
-            } else if let mapped = HL7Tables.resultStatus[resultStatus] {
-                status = mapped
-            } else {
-                table(obr, 25, 0, resultStatus, { _ in false }, "0123")
-                status = "unknown"
-            }
-            var dr = JSONObject.reserving(11)
-            dr.add("resourceType", "DiagnosticReport")
-            dr.add("id", .string(HL7FHIR.id("v2dr", identity)))
-            var identifiers: [JSONValue] = []
-            let placerIdentifier = placer.map { HL7FHIR.identifier(numbers.placerEI, type: "PLAC", namespace: $0.namespace) }
-            if let placerIdentifier { identifiers.append(placerIdentifier) }
-            if let filler { identifiers.append(HL7FHIR.identifier(numbers.fillerEI, type: "FILL", namespace: filler.namespace)) }
-            if !identifiers.isEmpty { dr.add("identifier", .array(identifiers)) }
-            if let placerIdentifier {
-                var basedOn = JSONObject.reserving(2)
-                basedOn.add("type", "ServiceRequest")
-                basedOn.add("identifier", placerIdentifier)
-                dr.add("basedOn", .array([.object(basedOn)]))
-            }
-            dr.add("status", .string(status))
-            dr.add("code", HL7FHIR.codeableConcept(obr.element(4)) ?? ["text": "unknown"])
-            dr.add("subject", subject)
-            if let effective = dateTime(obr, 7) { dr.add("effectiveDateTime", .string(effective)) }
-            if let issued = instant(obr, 22) { dr.add("issued", .string(issued)) }
-            var results: [JSONValue] = []
-            results.reserveCapacity(observations.count)
-            for id in observationIDs {
-                results.append(.object(JSONObject([.init("reference", .string("Observation/" + id))])))
-            }
-            if !results.isEmpty { dr.add("result", .array(results)) }
+            let (observations, observationIDs, obxStatuses) = checkObservations(in: group, obr: obrIndex, identity: identity, subject: subject,
+                                                                                 builder: builder)
+            let status = resultStatus(obr, obxStatuses: obxStatuses)
+            let dr = diagnosticReport(obr, identity: identity, numbers: numbers, status: status, subject: subject, observationIDs: observationIDs)
             var facts = ReportFacts(kind: .diagnosticReport, resource: .object(dr), requestKeys: numbers.keys,
                                     identity: identity, status: status)
             facts.deferredObservations = observations
@@ -73,9 +38,53 @@ extension HL7MessageReader {
         return out
     }
 
-    /// Checks the OBSERVATION groups of one report: how `builder` builds each Observation, the ids the
-    /// report names them by, and their OBX-11 statuses.
-    mutating func observations(in group: HL7GroupNode, obr obrIndex: Int, identity: String, subject: JSONValue?,
+    /// The report's status: OBR-25 mapped, or derived from the OBX-11s when it is empty (recording either).
+    mutating func resultStatus(_ obr: HL7Segment, obxStatuses: [String]) -> String {
+        let resultStatus = obr.text(25, 1)
+        if resultStatus.isEmpty {
+            issues.append(.warning(.requiredFieldMissing, type: "required", at: obr.location(25).description,
+                                   "OBR-25 (result status) is empty; the report status is derived from OBX-11"))
+            return Self.derivedStatus(obxStatuses)
+        }
+        if let mapped = HL7Tables.resultStatus[resultStatus] { return mapped }
+        table(obr, 25, 0, resultStatus, { _ in false }, "0123")
+        return "unknown"
+    }
+
+    /// The DiagnosticReport of one ORDER_OBSERVATION, naming its Observations by `observationIDs`.
+    mutating func diagnosticReport(_ obr: HL7Segment, identity: String, numbers: OrderNumbers, status: String, subject: JSONValue?,
+                                   observationIDs: [String]) -> JSONObject {
+        var dr = JSONObject.reserving(11)
+        dr.add("resourceType", "DiagnosticReport")
+        dr.add("id", .string(HL7FHIR.id("v2dr", identity)))
+        var identifiers: [JSONValue] = []
+        let placerIdentifier = numbers.placer.map { HL7FHIR.identifier(numbers.placerEI, type: "PLAC", namespace: $0.namespace) }
+        if let placerIdentifier { identifiers.append(placerIdentifier) }
+        if let filler = numbers.filler { identifiers.append(HL7FHIR.identifier(numbers.fillerEI, type: "FILL", namespace: filler.namespace)) }
+        if !identifiers.isEmpty { dr.add("identifier", .array(identifiers)) }
+        if let placerIdentifier {
+            var basedOn = JSONObject.reserving(2)
+            basedOn.add("type", "ServiceRequest")
+            basedOn.add("identifier", placerIdentifier)
+            dr.add("basedOn", .array([.object(basedOn)]))
+        }
+        dr.add("status", .string(status))
+        dr.add("code", HL7FHIR.codeableConcept(obr.element(4)) ?? ["text": "unknown"])
+        dr.add("subject", subject)
+        if let effective = dateTime(obr, 7) { dr.add("effectiveDateTime", .string(effective)) }
+        if let issued = instant(obr, 22) { dr.add("issued", .string(issued)) }
+        var results: [JSONValue] = []
+        results.reserveCapacity(observationIDs.count)
+        for id in observationIDs {
+            results.append(.object(JSONObject([.init("reference", .string("Observation/" + id))])))
+        }
+        if !results.isEmpty { dr.add("result", .array(results)) }
+        return dr
+    }
+
+    /// Checks the OBSERVATION groups of one report (recording their issues): how `builder` builds each
+    /// Observation, the ids the report names them by, and their OBX-11 statuses.
+    mutating func checkObservations(in group: HL7GroupNode, obr obrIndex: Int, identity: String, subject: JSONValue?,
                                builder: HL7MessageReader) -> ([DeferredResource], [String], [String]) {
         let observationGroups = group.children("OBSERVATION")
         let obr = message.segment(obrIndex)
@@ -151,19 +160,18 @@ extension HL7MessageReader {
     }
 
     /// How `reader` builds the Observation of the OBX at segment `obx` (its notes among `notes`, its
-    /// report's OBR at `obr`), once `checkObservation` has recorded its issues (the issues the build
-    /// records again are dropped with its copy of the reader).
+    /// report's OBR at `obr`), once `checkObservation` has recorded its issues.
     static func deferredObservation(_ reader: HL7MessageReader, obx: Int, notes: [Int], obr: Int, id: String,
                                     subject: JSONValue?) -> DeferredResource {
         DeferredResource {
-            var r = reader
-            let m = r.message
-            return r.observation(m.segment(obx), id: id, subject: subject, notes: r.notes(notes), fallbackEffective: m.segment(obr))
+            let m = reader.message
+            return reader.observation(m.segment(obx), id: id, subject: subject, notes: reader.notes(notes), fallbackEffective: m.segment(obr))
         }
     }
 
-    /// One Observation from an OBX, with its value typed by OBX-2. Its issues are `checkObservation`'s.
-    mutating func observation(_ obx: HL7Segment, id: String, subject: JSONValue?, notes: [JSONValue], fallbackEffective obr: HL7Segment) -> JSONValue {
+    /// One Observation from an OBX, with its value typed by OBX-2. It records nothing (it is not
+    /// `mutating`): its issues are `checkObservation`'s, recorded when the message was read.
+    func observation(_ obx: HL7Segment, id: String, subject: JSONValue?, notes: [JSONValue], fallbackEffective obr: HL7Segment) -> JSONValue {
         let type = obx.text(2, 1)
         let status = obx.text(11, 1)
         let hasValue = obx.field(5).isPresent
@@ -173,7 +181,7 @@ extension HL7MessageReader {
         o.add("status", .string(HL7Tables.observationStatus[status] ?? "unknown"))
         o.add("code", HL7FHIR.codeableConcept(obx.element(3)) ?? ["text": "unknown"])
         o.add("subject", subject)
-        if let effective = dateTime(obx, 14) ?? dateTime(obr, 7, severity: .warning) { o.add("effectiveDateTime", .string(effective)) }
+        if let effective = dateTimeValue(obx, 14) ?? dateTimeValue(obr, 7) { o.add("effectiveDateTime", .string(effective)) }
         if hasValue, HL7Tables.valueTypes.contains(type) {
             if let (key, value) = observationValue(obx, type: type) { o.add(key, value) }
         } else if !hasValue {

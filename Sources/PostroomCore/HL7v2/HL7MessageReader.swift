@@ -56,6 +56,14 @@ struct HL7MessageReader {
         return dt.fhirDateTime(zone: zone)
     }
 
+    /// `dateTime` without the report: nil for an empty or malformed value (for a build whose checks are
+    /// recorded elsewhere).
+    func dateTimeValue(_ seg: HL7Segment, _ field: Int) -> String? {
+        let e = seg.element(field, 1)
+        guard e.isPresent, let dt = e.withBytes({ HL7Timestamp(bytes: $0) }) else { return nil }
+        return dt.fhirDateTime(zone: zone)
+    }
+
     /// A FHIR instant (needs a time to the minute) from a DTM field.
     mutating func instant(_ seg: HL7Segment, _ field: Int) -> String? {
         let e = seg.element(field, 1)

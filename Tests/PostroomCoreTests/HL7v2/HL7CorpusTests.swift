@@ -172,17 +172,25 @@ import Testing
         #expect(checked > 20)
     }
 
-    /// What every corpus file maps to (each message's reports with their Observations, and its requests,
-    /// as JSON text) is what it mapped to when `Fixtures/hl7v2/mapping.txt` was written — by the code
-    /// before Observations were built only when stored (`DeferredResource`). One line per file: its name,
-    /// how many resources, and a 64-bit FNV-1a hash of their JSON text. `POSTROOM_WRITE_MAPPING=<path>`
-    /// writes the lines of the code under test to `path` instead (for a deliberate change of the mapping).
+    /// What every corpus file maps to (each message's requests, and its reports with their Observations,
+    /// as JSON text) and the issues its reading records (in order) are what they were when
+    /// `Fixtures/hl7v2/mapping.txt` was written — by the code before Observations were built only when
+    /// stored (`DeferredResource`). One line per file: its name, how many resources, a 64-bit FNV-1a hash
+    /// of their JSON text, one of its issues. `POSTROOM_WRITE_MAPPING=<path>` writes the lines of the code
+    /// under test to `path` instead, for a deliberate change of the mapping (and fails, so that it is
+    /// never left set).
     @Test func everyCorpusFileMapsAsItDidBefore() throws {
+        func fnv(_ bytes: [UInt8]) -> String {
+            String(bytes.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }, radix: 16)
+        }
         var lines: [String] = []
         for name in HL7Fixtures.corpusNames {
-            var text: [UInt8] = []
+            var text: [UInt8] = [], issues: [UInt8] = []
             var count = 0
-            for m in Decoder.decode(HL7Fixtures.corpusFile(name), accepting: [.hl7v2]).messages {
+            let decoded = Decoder.decode(HL7Fixtures.corpusFile(name), accepting: [.hl7v2])
+            for i in decoded.issues { issues += Array("\(i.severity)|\(i.code)|\(i.location ?? "")|\(i.text)\n".utf8) }
+            for m in decoded.messages {
+                for i in m.issues { issues += Array("\(m.index)|\(i.severity)|\(i.code)|\(i.location ?? "")|\(i.text)\n".utf8) }
                 for r in m.requests { JSONWriter().append(r.resource, to: &text); count += 1 }
                 for r in m.reports {
                     JSONWriter().append(r.resource, to: &text)
@@ -190,11 +198,11 @@ import Testing
                     count += 1 + r.observations.count
                 }
             }
-            let hash = text.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
-            lines.append("\(name)\t\(count)\t\(String(hash, radix: 16))")
+            lines.append("\(name)\t\(count)\t\(fnv(text))\t\(fnv(issues))")
         }
         if let path = ProcessInfo.processInfo.environment["POSTROOM_WRITE_MAPPING"] {
             try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            Issue.record("POSTROOM_WRITE_MAPPING is set: the mapping was written to \(path), not checked")
             return
         }
         let expected = try String(contentsOf: HL7Fixtures.folder.appendingPathComponent("mapping.txt"), encoding: .utf8)
