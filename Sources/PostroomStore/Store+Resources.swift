@@ -60,11 +60,16 @@ extension StoreWriter {
             default: members.append(m)
             }
         }
-        var stampedMeta = meta ?? JSONObject()
-        stampedMeta["versionId"] = .string(String(version))
-        stampedMeta["lastUpdated"] = .string(at)
-        members[2].value = .object(stampedMeta)
+        members[2].value = .object(stampedMeta(meta, version: version, at: at))
         return JSONObject(members)
+    }
+
+    /// A resource's `meta` as stored: its own (or none) with `versionId` and `lastUpdated` set.
+    static func stampedMeta(_ meta: JSONObject?, version: Int, at: String) -> JSONObject {
+        var stamped = meta ?? JSONObject()
+        stamped["versionId"] = .string(String(version))
+        stamped["lastUpdated"] = .string(at)
+        return stamped
     }
 
     /// Notes that nothing is stored under `type/id` (an id just generated, or one just checked to be

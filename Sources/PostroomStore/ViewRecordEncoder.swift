@@ -42,15 +42,12 @@ struct JournalEntry: Sendable {
             meta = m.value.object
             break
         }
-        var stampedMeta = meta ?? JSONObject()
-        stampedMeta["versionId"] = .string(String(version))
-        stampedMeta["lastUpdated"] = .string(lastUpdated)
         out.append(contentsOf: #"{"resourceType":"#.utf8)
         JSONWriter.writeString(type, into: &out)
         out.append(contentsOf: #","id":"#.utf8)
         JSONWriter.writeString(id, into: &out)
         out.append(contentsOf: #","meta":"#.utf8)
-        writer.append(.object(stampedMeta), to: &out)
+        writer.append(.object(StoreWriter.stampedMeta(meta, version: version, at: lastUpdated)), to: &out)
         for m in o.members {
             switch m.key {
             case "resourceType" where !seen.type: seen.type = true
