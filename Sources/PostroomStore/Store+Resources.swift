@@ -41,37 +41,6 @@ extension StoreWriter {
         return version
     }
 
-    /// The resource as stored: resourceType, id and meta (with versionId and lastUpdated) first, as FHIR
-    /// tools print them, then its other members in order. One pass: the first member of each of those
-    /// three names is replaced, as setting them by key would.
-    static func stamped(_ o: JSONObject, type: String, id: String, version: Int, at: String) -> JSONObject {
-        var members: [JSONObject.Member] = []
-        members.reserveCapacity(o.members.count + 3)
-        members.append(.init("resourceType", .string(type)))
-        members.append(.init("id", .string(id)))
-        members.append(.init("meta", .null))
-        var meta: JSONObject?
-        var seen = (type: false, id: false, meta: false)
-        for m in o.members {
-            switch m.key {
-            case "resourceType" where !seen.type: seen.type = true
-            case "id" where !seen.id: seen.id = true
-            case "meta" where !seen.meta: seen.meta = true; meta = m.value.object
-            default: members.append(m)
-            }
-        }
-        members[2].value = .object(stampedMeta(meta, version: version, at: at))
-        return JSONObject(members)
-    }
-
-    /// A resource's `meta` as stored: its own (or none) with `versionId` and `lastUpdated` set.
-    static func stampedMeta(_ meta: JSONObject?, version: Int, at: String) -> JSONObject {
-        var stamped = meta ?? JSONObject()
-        stamped["versionId"] = .string(String(version))
-        stamped["lastUpdated"] = .string(at)
-        return stamped
-    }
-
     /// Notes that nothing is stored under `type/id` (an id just generated, or one just checked to be
     /// free), so that storing it needs no lookup.
     ///

@@ -21,8 +21,8 @@ struct ViewEntry: Sendable, Equatable {
 enum ViewRecord {
     static let noValue: UInt32 = 0xFFFF_FFFF
 
-    /// The record of entries whose JSON is written (the framing `encode(_:into:)` writes straight; kept as
-    /// the reference its tests compare with).
+    /// The record of entries whose JSON is written (the framing `encode(_:into:)` writes straight, the
+    /// JSON and all; kept as the reference its tests compare with).
     static func encode(_ entries: ArraySlice<ViewEntry>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(entries.reduce(0) { $0 + $1.json.count + 96 })
@@ -34,7 +34,7 @@ enum ViewRecord {
     }
 
     /// The record of journal entries, each entry's JSON written straight into it (`JournalEntry.writeJSON`):
-    /// the same bytes as `encode` of their `viewEntry`s, without a JSON text or a stamped tree per entry.
+    /// the same bytes as `encode` of their `viewEntry`s, without a JSON text per entry.
     static func encode(_ entries: [JournalEntry], into out: inout [UInt8]) {
         for e in entries {
             putHeader(type: e.type, id: e.id, version: e.version, lastUpdated: e.lastUpdated, messageID: e.messageID, &out)

@@ -12,8 +12,8 @@ struct JournalEntry: Sendable {
     var version: Int
     var lastUpdated: String
     var messageID: String?
-    /// The resource as given, before `StoreWriter.stamped` puts `resourceType`, `id` and `meta` first:
-    /// stamped where its JSON is written (on the encoder's thread), not on the writer's.
+    /// The resource as given, before `writeJSON` puts `resourceType`, `id` and `meta` first: stamped
+    /// where its JSON is written (on the encoder's thread), not on the writer's.
     var body: Body
     /// Whether Postroom generated the id just now (`reserveNew(…, generated: true)`): the first versions
     /// of such ids may share a range key (`ViewJournal.insertKeys`).
@@ -21,33 +21,28 @@ struct JournalEntry: Sendable {
 
     /// The entry with its JSON text, as a record holds it.
     var viewEntry: ViewEntry {
-        ViewEntry(type: type, id: id, version: version, lastUpdated: lastUpdated, messageID: messageID,
-                  json: JSONWriter().bytes(resource))
+        var json: [UInt8] = []
+        writeJSON(into: &json)
+        return ViewEntry(type: type, id: id, version: version, lastUpdated: lastUpdated, messageID: messageID, json: json)
     }
 
-    /// The resource exactly as it will be stored (`resourceType`, `id`, `meta` first).
-    var resource: JSONValue {
-        .object(StoreWriter.stamped(body.tree, type: type, id: id, version: version, at: lastUpdated))
-    }
-
-    /// Appends the JSON text of `resource` to `out`, the same bytes as writing it, without making the
-    /// stamped tree (`StoreWriter.stamped`: `resourceType`, `id`, `meta` first, the first member of each
-    /// of those names replaced, every other member in order).
+    /// Appends the JSON text of the resource as stored: `resourceType`, `id` and `meta` (its own, with
+    /// `versionId` and `lastUpdated` set) first, as FHIR tools print them, then its other members in order.
+    /// The first member of each of those three names is replaced, as setting them by key would; no
+    /// stamped tree is made.
     func writeJSON(into out: inout [UInt8]) {
         let o = body.tree
         let writer = JSONWriter()
-        var meta: JSONObject?
         var seen = (type: false, id: false, meta: false)
-        for m in o.members where m.key == "meta" {
-            meta = m.value.object
-            break
-        }
+        var stampedMeta = o.members.first { $0.key == "meta" }?.value.object ?? JSONObject()
+        stampedMeta["versionId"] = .string(String(version))
+        stampedMeta["lastUpdated"] = .string(lastUpdated)
         out.append(contentsOf: #"{"resourceType":"#.utf8)
         JSONWriter.writeString(type, into: &out)
         out.append(contentsOf: #","id":"#.utf8)
         JSONWriter.writeString(id, into: &out)
         out.append(contentsOf: #","meta":"#.utf8)
-        writer.append(.object(StoreWriter.stampedMeta(meta, version: version, at: lastUpdated)), to: &out)
+        writer.append(.object(stampedMeta), to: &out)
         for m in o.members {
             switch m.key {
             case "resourceType" where !seen.type: seen.type = true

@@ -3,10 +3,12 @@ import PostroomCore
 import Testing
 
 /// A stored version puts `resourceType`, `id` and `meta` first and keeps every other member in order
-/// (`StoreWriter.stamped`, applied where a journal entry's JSON is written).
+/// (`JournalEntry.writeJSON`, where a journal entry's JSON is written).
 @Suite struct StampedResourceTests {
     func text(_ o: JSONObject) -> String {
-        JSONWriter().string(.object(StoreWriter.stamped(o, type: "Observation", id: "new", version: 3, at: "2026-12-05T06:00:00.000Z")))
+        let entry = JournalEntry(type: "Observation", id: "new", version: 3, lastUpdated: "2026-12-05T06:00:00.000Z", messageID: nil,
+                                 body: .tree(o))
+        return String(decoding: entry.viewEntry.json, as: UTF8.self)
     }
 
     @Test func resourceTypeIdAndMetaComeFirst() {

@@ -57,7 +57,7 @@ import Testing
     }
 
     /// The encoder frames journal entries with their JSON written straight into the record: the bytes must
-    /// be those of the entries' `viewEntry`s framed (their stamped trees written), whatever the body holds —
+    /// be those of the entries' `viewEntry`s framed (each one's JSON written apart), whatever the body holds —
     /// a `meta` of its own, `resourceType`/`id`/`meta` given twice or not at all, strings to escape, a
     /// deferred body.
     @Test func entriesFramedDirectlyAreTheEntriesTheirTreesFrame() throws {
