@@ -54,12 +54,23 @@ struct BenchFileSystem {
     func finish(out: String) {
         guard let mounted else { return }
         sync()
-        if !Self.run("umount", [mounted.mountPoint], out) {
+        if !Self.unmount(mounted.mountPoint, out) {
             Console.note("could not unmount \(mounted.mountPoint): run umount \(mounted.mountPoint), then delete \(mounted.image)")
             return
         }
         try? FileManager.default.removeItem(atPath: mounted.image)
         try? FileManager.default.removeItem(atPath: mounted.mountPoint)
+    }
+
+    /// Unmounts `mountPoint`; whether it is gone. A mount can be busy for a moment after its last use (a
+    /// child process another thread started in that moment holds a descriptor it inherited): tried again
+    /// for a few seconds, then detached lazily (it goes when the last user closes it).
+    private static func unmount(_ mountPoint: String, _ out: String) -> Bool {
+        for attempt in 0..<10 {
+            if run("umount", [mountPoint], out) { return true }
+            if attempt < 9 { usleep(500_000) }
+        }
+        return run("umount", ["-l", mountPoint], out)
     }
 
     /// Runs a setup tool; whether it exited 0.
