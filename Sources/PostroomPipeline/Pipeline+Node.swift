@@ -76,8 +76,11 @@ extension Pipeline {
     /// nodes adopting them; the file is processed where it lies. A file whose drop is done already
     /// (its node died between marking its archive part done and removing the part's work files) is
     /// a copy nobody needs: it is removed, as a single node's recovery removes its own.
-    func adoptDeadNodesFiles(_ member: NodeMember) throws {
+    /// Returns the drops it claimed.
+    @discardableResult
+    func adoptDeadNodesFiles(_ member: NodeMember) throws -> Set<String> {
         var removed = 0
+        var claimed: Set<String> = []
         defer {
             if removed > 0 { logger.warning("removed copies of finished drops from a silent node's work folder", metadata: ["count": .stringConvertible(removed)]) }
         }
@@ -92,12 +95,14 @@ extension Pipeline {
                         if existing.state == .done, (try? FileSystem.remove(path)) != nil { removed += 1 }
                         return true
                     }
-                    _ = try member.claim(dropID: id, channel: ch.name, name: String(name[name.index(after: sep)...]),
-                                         workPath: path)
+                    if try member.claim(dropID: id, channel: ch.name, name: String(name[name.index(after: sep)...]), workPath: path) != nil {
+                        claimed.insert(id)
+                    }
                     return true
                 }
             }
         }
+        return claimed
     }
 
     /// Whether a drop is this node's to work on (its own claim, or its parent's for an archive's member).
@@ -145,10 +150,15 @@ extension Pipeline {
     func takeOverDuringRun(_ member: NodeMember, session: RunSession) throws {
         guard member.takeoverDue() else { return }
         let taken = try member.takeOverExpired(limit: max(config.groupSize * 8, 1024))
-        guard !taken.isEmpty else { return }
-        logger.warning("took over drops of another node", metadata: [
-            "count": .stringConvertible(taken.count), "from": .string(Set(taken.compactMap(\.takenOverFrom)).sorted().joined(separator: ","))])
-        let ids = Set(taken.map(\.dropID))
+        if !taken.isEmpty {
+            logger.warning("took over drops of another node", metadata: [
+                "count": .stringConvertible(taken.count), "from": .string(Set(taken.compactMap(\.takenOverFrom)).sorted().joined(separator: ","))])
+        }
+        // As at a poll: files a dead node renamed but never claimed, and archive parts it placed
+        // but never recorded (so none of their drops is archived a second time).
+        let ids = Set(taken.map(\.dropID)).union(try adoptDeadNodesFiles(member))
+        guard !ids.isEmpty else { return }
+        try adoptPlacedArchives(session: session, claims: member.claims.filter { ids.contains($0.key) })
         let unfinished = try store.read { try $0.unfinishedDrops() }.filter { d in ids.contains(d.id) || d.parentDrop.map(ids.contains) == true }
         var work = try sortUnfinished(unfinished)
         var known = Set(unfinished.map(\.id))

@@ -195,6 +195,28 @@ import Glibc
         #expect(try Self.progress(ws).claims == 0, "\(point): no claim left")
     }
 
+    /// A node killed after placing an archive part and before marking its drops archived, whose
+    /// drops another node takes over in the middle of a long run (not at the start of a run): the
+    /// placed part is adopted from its manifest, and no original is archived a second time.
+    @Test(.enabled(if: enabled, "needs a throwaway PostgreSQL server: \(ThrowawayPostgres.unavailable ?? "")"))
+    func aPlacedPartOfANodeTakenOverDuringARunIsAdopted() throws {
+        let pairs = 1_000, lease = 1.0
+        let (ws, originals) = try Self.workspace(pairs: pairs, rejects: 0)
+        let node = { (name: String) in ["run", "--once", "--node", name, "--lease", "\(lease)", "--quiet", "--config", ws.config] }
+        let crashed = try ws.postroom(node("a"), environment: ["POSTROOM_CRASH_AT": "archive-placed:1"])
+        #expect(crashed.code == 137, "exit \(crashed.code) \(crashed.stderr)")
+        #expect(!ws.files(in: "nodes/a/work/lab").isEmpty, "a died with its drops not done")
+        // Started within a's lease: its drops are still a's when b starts, and are taken over mid-run.
+        let started = Date()
+        let b = try ws.postroom(node("b"))
+        #expect([0, 65].contains(b.code), "b exit \(b.code) \(b.stderr.suffix(2000))")
+        #expect(Date().timeIntervalSince(started) > lease * 1.5, "b's run outlasted a's lease")
+        #expect(b.stderr.contains("took over drops of another node"), "\(b.stderr.suffix(2000))")
+        #expect(b.stderr.contains("adopted the archive of an interrupted run"), "\(b.stderr.suffix(2000))")
+        try Self.checkInvariants(ws, originals: originals, pairs: pairs, context: "taken over during a run")
+        #expect(try Self.progress(ws).claims == 0, "no claim left")
+    }
+
     /// The issue's test: three nodes on 3,000 mixed drops; one is killed with SIGKILL mid-run and
     /// another paused (SIGSTOP) past its lease, then let go on (SIGCONT).
     @Test(.enabled(if: enabled, "needs a throwaway PostgreSQL server: \(ThrowawayPostgres.unavailable ?? "")"))
