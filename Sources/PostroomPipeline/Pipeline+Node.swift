@@ -76,15 +76,16 @@ extension Pipeline {
     /// nodes adopting them; the file is processed where it lies. A file whose drop is done already
     /// (its node died between marking its archive part done and removing the part's work files) is
     /// a copy nobody needs: it is removed, as a single node's recovery removes its own.
-    /// Returns the drops it claimed.
+    /// `stoppedToo`: also the folders of nodes that stopped cleanly (at a poll; between groups of a
+    /// run only those of nodes that went silent are looked at). Returns the drops it claimed.
     @discardableResult
-    func adoptDeadNodesFiles(_ member: NodeMember) throws -> Set<String> {
+    func adoptDeadNodesFiles(_ member: NodeMember, stoppedToo: Bool = true) throws -> Set<String> {
         var removed = 0
         var claimed: Set<String> = []
         defer {
             if removed > 0 { logger.warning("removed copies of finished drops from a silent node's work folder", metadata: ["count": .stringConvertible(removed)]) }
         }
-        for n in try member.nodes() where !n.alive && n.name != member.node.name {
+        for n in try member.nodes() where !n.alive && n.name != member.node.name && (stoppedToo || n.stoppedAt == nil) {
             let work = NodeOptions.folder(config, node: n.name) + "/work"
             for ch in config.channels {
                 try? FileSystem.forEachEntry(in: work + "/" + ch.name) { name in
@@ -154,12 +155,17 @@ extension Pipeline {
             logger.warning("took over drops of another node", metadata: [
                 "count": .stringConvertible(taken.count), "from": .string(Set(taken.compactMap(\.takenOverFrom)).sorted().joined(separator: ","))])
         }
-        // As at a poll: files a dead node renamed but never claimed, and archive parts it placed
-        // but never recorded (so none of their drops is archived a second time).
-        let ids = Set(taken.map(\.dropID)).union(try adoptDeadNodesFiles(member))
+        // As at a poll: files a dead node renamed but never claimed (of nodes that did not stop
+        // cleanly: a clean stop leaves none), and archive parts it placed but never recorded (so none
+        // of their drops is archived a second time).
+        let ids = Set(taken.map(\.dropID)).union(try adoptDeadNodesFiles(member, stoppedToo: false))
         guard !ids.isEmpty else { return }
-        try adoptPlacedArchives(session: session, claims: member.claims.filter { ids.contains($0.key) })
-        let unfinished = try store.read { try $0.unfinishedDrops() }.filter { d in ids.contains(d.id) || d.parentDrop.map(ids.contains) == true }
+        let ours = { (d: DropRecord) in ids.contains(d.id) || d.parentDrop.map(ids.contains) == true }
+        var unfinished = try store.read { try $0.unfinishedDrops() }.filter(ours)
+        if unfinished.contains(where: { $0.state == .processed }) {
+            try adoptPlacedArchives(session: session, claims: member.claims.filter { ids.contains($0.key) })
+            unfinished = try store.read { try $0.unfinishedDrops() }.filter(ours)
+        }
         var work = try sortUnfinished(unfinished)
         var known = Set(unfinished.map(\.id))
         work.toProcess += try unrecordedClaims(member, known: &known, session: session, only: ids)

@@ -38,9 +38,13 @@ extension PostgresNode {
     public func renew(_ s: PostgresSession, _ claims: [DropClaim], lease: Double) throws -> (renewed: [DropClaim], lost: [DropClaim]) {
         guard !claims.isEmpty else { return ([], []) }
         let tokens = claims.map(\.token)
+        // Rows locked in `drop_id` order, as the fence at the start of a write transaction locks them
+        // (`NodeMember.begin`): the two never wait for each other in a cycle.
         let rows = try s.query("""
-            UPDATE drop_claim SET lease_until = clock_timestamp() + make_interval(secs => \(lease))
-            WHERE node = \(name) AND token = ANY(\(tokens)) RETURNING \(unescaped: Self.claimColumns)
+            WITH mine AS (SELECT drop_id FROM drop_claim WHERE node = \(name) AND token = ANY(\(tokens)) ORDER BY drop_id FOR UPDATE)
+            UPDATE drop_claim c SET lease_until = clock_timestamp() + make_interval(secs => \(lease))
+            FROM mine WHERE c.drop_id = mine.drop_id
+            RETURNING \(unescaped: Self.claimColumns.split(separator: ", ").map { "c." + $0 }.joined(separator: ", "))
             """)
         let renewed = try rows.map(Self.decodeClaim)
         let kept = Set(renewed.map(\.token))
@@ -50,12 +54,16 @@ extension PostgresNode {
     /// Takes over at most `limit` claims whose lease ran out (their node died, or paused past its lease),
     /// oldest claim first, each with a new lease and a new fencing token. `FOR UPDATE SKIP LOCKED`:
     /// nodes taking over at the same moment get disjoint sets without waiting on each other, and a claim
-    /// whose holder is committing (its row locked by the commit guard) is left alone.
-    public func takeOverExpired(_ s: PostgresSession, limit: Int, lease: Double) throws -> [DropClaim] {
+    /// whose holder is committing (its row locked by the commit guard) is left alone. `sparing`: the
+    /// drops this process holds or has just lost (until it lets them go). A claim of its own that
+    /// lapsed while it was busy is still in its pipeline (the heartbeat or the next commit's fence
+    /// renews it), as is a drop lost to a node that died since; taking either would process the drop
+    /// a second time. (A new process under the same name does take the old process's claims.)
+    public func takeOverExpired(_ s: PostgresSession, limit: Int, lease: Double, sparing: [String] = []) throws -> [DropClaim] {
         let rows = try s.query("""
             WITH expired AS (
                 SELECT drop_id FROM drop_claim
-                WHERE lease_until < clock_timestamp()
+                WHERE lease_until < clock_timestamp() AND NOT drop_id = ANY(\(sparing))
                     AND EXISTS (SELECT 1 FROM node WHERE name = \(name) AND incarnation = \(incarnation) AND stopped_at IS NULL)
                 ORDER BY claimed_at, drop_id
                 LIMIT \(limit)

@@ -7,8 +7,9 @@ import Synchronization
 /// heartbeat thread (a session of its own) that keeps the registration and the claims' leases alive.
 ///
 /// The claims it holds fence every write transaction of the store (`WriteFence`): the first statement
-/// checks, and locks until the commit, that each is still this node's with its token and an unexpired
-/// lease; the last removes the claims of drops that are done. A claim lost meanwhile (the process was
+/// checks, and locks until the commit, that each is still this node's with its token (a lease that
+/// only lapsed, nobody having taken it, is renewed there); the last removes the claims of drops that
+/// are done. A claim lost meanwhile (the process was
 /// paused past its lease and another node took the drop over) fails the check: nothing more of this
 /// node commits until the pipeline has let the lost drops go (`forgetLost`).
 public final class NodeMember: WriteFence, @unchecked Sendable {
@@ -85,7 +86,8 @@ public final class NodeMember: WriteFence, @unchecked Sendable {
 
     /// Takes over claims whose lease ran out (their node died or paused past its lease), oldest first.
     public func takeOverExpired(limit: Int) throws -> [DropClaim] {
-        let taken = try node.takeOverExpired(control, limit: limit, lease: lease)
+        let own = lock.withLock { Array(held.keys) }
+        let taken = try node.takeOverExpired(control, limit: limit, lease: lease, sparing: own)
         lock.withLock { for c in taken { held[c.dropID] = c; lost.remove(c.dropID) } }
         return taken
     }
@@ -114,25 +116,37 @@ public final class NodeMember: WriteFence, @unchecked Sendable {
         let claims = lock.withLock { Array(held.values) }
         guard !claims.isEmpty else { return }
         let tokens = claims.map(\.token)
+        // Every claim still this node's with its token, locked in `drop_id` order (as the heartbeat locks them).
         let rows = try s.query("""
-            SELECT drop_id FROM drop_claim
-            WHERE node = \(node.name) AND token = ANY(\(tokens)) AND lease_until > clock_timestamp()
+            SELECT drop_id, lease_until > clock_timestamp() FROM drop_claim
+            WHERE node = \(node.name) AND token = ANY(\(tokens))
             ORDER BY drop_id FOR UPDATE
             """)
-        guard rows.count < claims.count else { return }
         var kept: Set<String> = []
-        for row in rows { kept.insert(try row.decode(String.self)) }
-        let missing = claims.filter { !kept.contains($0.dropID) }
-        let taken = try s.query("""
-            SELECT drop_id FROM drop_claim WHERE drop_id = ANY(\(missing.map(\.dropID))) AND node = \(node.name) AND token = ANY(\(tokens))
-            """)
-        var mine: Set<String> = []
-        for row in taken { mine.insert(try row.decode(String.self)) }
-        // Expired but nobody took it: still this node's, the heartbeat renews it. Taken: lost for good.
-        let gone = missing.filter { !mine.contains($0.dropID) }
+        var lapsed: [String] = []
+        for row in rows {
+            let (id, live) = try row.decode((String, Bool).self)
+            if live { kept.insert(id) } else { lapsed.append(id) }
+        }
+        if !lapsed.isEmpty { kept.formUnion(try renew(lapsed: lapsed, tokens: tokens, s)) }
+        let gone = claims.filter { !kept.contains($0.dropID) }
+        guard let first = gone.first else { return }
         lock.withLock { for c in gone { lost.insert(c.dropID) } }
-        let first = (gone.first ?? missing[0])
         throw try node.lost(s, first)
+    }
+
+    /// Claims whose lease lapsed but that nobody took (the heartbeat fell behind a long commit or a busy
+    /// machine; their rows are locked by `begin`, so no takeover can start now): still this node's while
+    /// this process is its current registration, renewed in the transaction. A process replaced under
+    /// its name keeps none of them.
+    private func renew(lapsed: [String], tokens: [Int64], _ s: PostgresSession) throws -> [String] {
+        let rows = try s.query("""
+            UPDATE drop_claim SET lease_until = clock_timestamp() + make_interval(secs => \(lease))
+            WHERE drop_id = ANY(\(lapsed)) AND node = \(node.name) AND token = ANY(\(tokens))
+                AND EXISTS (SELECT 1 FROM node WHERE name = \(node.name) AND incarnation = \(node.incarnation) AND stopped_at IS NULL)
+            RETURNING drop_id
+            """)
+        return try rows.map { try $0.decode(String.self) }
     }
 
     public func end(_ s: PostgresSession) throws -> [String] {
