@@ -171,16 +171,26 @@ extension Pipeline {
         }
     }
 
+    /// The `manifest.json` of a placed archive part, or nil when the part cannot be read to its end.
+    func placedManifest(_ path: String) -> JSONValue? {
+        do {
+            let reader = try ArchiveReader(path: path)
+            var manifest: JSONValue?
+            while let m = try reader.next() {
+                if m.name == "manifest.json" { manifest = try? JSONParser().parse(reader.readData(limit: 1 << 30)) }
+            }
+            return manifest
+        } catch {
+            return nil
+        }
+    }
+
     /// Marks the drops a placed archive's manifest lists as archived there (see `adoptPlacedArchives`).
     func adopt(archive path: String, run: RunRecord, claims: [String: DropClaim]? = nil) throws {
         if let claims, claims.isEmpty { return }
-        let reader = try ArchiveReader(path: path)
-        var manifest: JSONValue?
-        while let m = try reader.next() {
-            if m.name == "manifest.json" { manifest = try? JSONParser().parse(reader.readData(limit: 1 << 30)) }
-        }
-        guard let entries = manifest?["drops"]?.array else {
-            logger.error("placed archive without a manifest", metadata: ["run": .string(run.id)])
+        guard let entries = placedManifest(path)?["drops"]?.array else {
+            // Its drops are archived again rather than every later run stopped on one unreadable file.
+            logger.error("placed archive without a readable manifest", metadata: ["run": .string(run.id), "archive": .string(path)])
             return
         }
         var adopted: [DropRecord] = []

@@ -118,6 +118,27 @@ import Glibc
         #expect(archives.allSatisfy { $0.value["manifest.json"] != nil })
     }
 
+    /// A run killed after placing an archive part whose file is then unreadable (damaged, or replaced
+    /// by something else): the next run cannot adopt it, says so, and archives its drops again rather
+    /// than stopping there (and every later run with it).
+    @Test func aPlacedPartThatCannotBeReadDoesNotStopTheNextRun() throws {
+        let (ws, originals) = try Self.workspace(partDrops: 4)
+        let crashed = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"], environment: ["POSTROOM_CRASH_AT": "archive-placed:1"])
+        #expect(crashed.code == 137, "exit \(crashed.code) \(crashed.stderr)")
+        let root = ws.data + "/archive"
+        let placed = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".tar.gz") }
+        #expect(placed.count == 1, "one part placed: \(placed)")
+        let part = try #require(placed.first)
+        try Data("not an archive".utf8).write(to: URL(fileURLWithPath: root + "/" + part))
+        let again = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"])
+        #expect([0, 65].contains(again.code), "second run: exit \(again.code) \(again.stderr)")
+        #expect(again.stderr.contains("placed archive without a readable manifest"), "\(again.stderr)")
+        #expect(!again.stderr.contains("order-") && !again.stderr.contains("result-"), "no file names in the log")
+        // The damaged file is the operator's to look at; without it every original is in one place.
+        try FileManager.default.removeItem(atPath: root + "/" + part)
+        try Self.checkInvariants(ws, originals: originals, context: "unreadable part")
+    }
+
     @Test func killedRepeatedlyAtEveryCheckpointInTurn() throws {
         // Crash at the k-th checkpoint of any kind, again and again, until a run completes.
         let (ws, originals) = try Self.workspace()
