@@ -200,9 +200,9 @@ import Glibc
     /// placed part is adopted from its manifest, and no original is archived a second time.
     @Test(.enabled(if: enabled, "needs a throwaway PostgreSQL server: \(ThrowawayPostgres.unavailable ?? "")"))
     func aPlacedPartOfANodeTakenOverDuringARunIsAdopted() throws {
-        // A lease of 3 s, as below: at 1 s a debug build on a busy machine sees its own heartbeat fall
-        // behind a long run's commits, and its run stops with a claim that lapsed (finished by the next).
-        let pairs = 1_000, lease = 3.0
+        // A lease of 5 s: b starts well within it (a's drops are still a's at b's first poll, however
+        // slowly b starts), and b's run of ~2,000 drops outlasts it many times over.
+        let pairs = 1_000, lease = 5.0
         let (ws, originals) = try Self.workspace(pairs: pairs, rejects: 0)
         let node = { (name: String) in ["run", "--once", "--node", name, "--lease", "\(lease)", "--quiet", "--config", ws.config] }
         let crashed = try ws.postroom(node("a"), environment: ["POSTROOM_CRASH_AT": "archive-placed:1"])
