@@ -160,15 +160,10 @@ extension Pipeline {
         // of their drops is archived a second time).
         let ids = Set(taken.map(\.dropID)).union(try adoptDeadNodesFiles(member, stoppedToo: false))
         guard !ids.isEmpty else { return }
-        let ours = { (d: DropRecord) in ids.contains(d.id) || d.parentDrop.map(ids.contains) == true }
-        var unfinished = try store.read { try $0.unfinishedDrops() }.filter(ours)
-        if unfinished.contains(where: { $0.state == .processed }) {
-            try adoptPlacedArchives(session: session, claims: member.claims.filter { ids.contains($0.key) })
-            unfinished = try store.read { try $0.unfinishedDrops() }.filter(ours)
-        }
-        var work = try sortUnfinished(unfinished)
-        var known = Set(unfinished.map(\.id))
-        work.toProcess += try unrecordedClaims(member, known: &known, session: session, only: ids)
+        // As the recovery a run starts with does, for these drops only.
+        let claims = member.claims.filter { ids.contains($0.key) }
+        let unfinished = try heldUnfinished(claims: claims, session: session)
+        let (work, _) = try heldWork(unfinished, claims: claims, session: session)
         try store.write { _ in }  // claims of drops already done go
         guard !work.isEmpty else { return }
         // The run's archive belongs to the placing stage while it has work: let it finish first.

@@ -17,21 +17,11 @@ extension Pipeline {
             try nodePoll(member)
             claims = member.claims
         }
-        try adoptPlacedArchives(session: session, claims: claims)
-        var unfinished = try store.read { try $0.unfinishedDrops() }
-        if let claims { unfinished = unfinished.filter { holds($0, claims) } }
+        let unfinished = try heldUnfinished(claims: claims, session: session)
         clearStaging(unfinished: unfinished, session: session)
-        var work = try sortUnfinished(unfinished)
-        var known = Set(unfinished.map(\.id))
-        if let member { work.toProcess += try unrecordedClaims(member, known: &known, session: session) }
+        var (work, known) = try heldWork(unfinished, claims: claims, session: session)
         for ch in config.channels {
             work.toProcess += try orphans(of: ch, known: &known, session: session).map { .recovered(ch, $0) }
-        }
-        // Routed files decided by a committed transaction but not yet written.
-        let routed = try store.read { try $0.pendingOutbound() }.filter { r in !unfinished.contains { $0.id == r.dropID && $0.state == .claimed } }
-            .filter { r in claims.map { $0[r.dropID] != nil } ?? true }
-        for r in routed {
-            if let ch = config.channel(named: r.channel) { work.acks.append(OutboxFile(directory: ch.outbox, name: r.name, bytes: r.bytes, outboundSeq: r.seq)) }
         }
         guard !work.isEmpty else { return }
         try session.record()
@@ -40,6 +30,37 @@ extension Pipeline {
             "errors": .stringConvertible(work.toError.count), "archive": .stringConvertible(work.toArchive.count),
         ])
         try finish(work, session: session)
+    }
+
+    /// The unfinished drops this node holds (`claims`; every one for a single node), once the archive
+    /// parts that hold any of them, placed but never recorded, are adopted. The recovery a run starts
+    /// with and the takeover between groups of a run (`takeOverDuringRun`) share it and `heldWork`.
+    func heldUnfinished(claims: [String: DropClaim]?, session: RunSession) throws -> [DropRecord] {
+        let read = { try self.store.read { try $0.unfinishedDrops() }.filter { d in claims.map { self.holds(d, $0) } ?? true } }
+        if claims != nil {
+            // A node: only a processed drop it holds can be in a placed part; without one, no part is read.
+            let unfinished = try read()
+            guard unfinished.contains(where: { $0.state == .processed }) else { return unfinished }
+        }
+        try adoptPlacedArchives(session: session, claims: claims)
+        return try read()
+    }
+
+    /// What is left to do of `unfinished` (from `heldUnfinished`): drops processed again, answers written,
+    /// originals placed, drops this node claimed but never recorded, and routed files decided by a
+    /// committed transaction but not yet written. With the ids it covers.
+    func heldWork(_ unfinished: [DropRecord], claims: [String: DropClaim]?, session: RunSession) throws -> (RecoveryWork, Set<String>) {
+        var work = try sortUnfinished(unfinished)
+        var known = Set(unfinished.map(\.id))
+        if let member, let claims {
+            work.toProcess += try unrecordedClaims(member, known: &known, session: session, only: Set(claims.keys))
+        }
+        let routed = try store.read { try $0.pendingOutbound() }.filter { r in !unfinished.contains { $0.id == r.dropID && $0.state == .claimed } }
+            .filter { r in claims.map { $0[r.dropID] != nil } ?? true }
+        for r in routed {
+            if let ch = config.channel(named: r.channel) { work.acks.append(OutboxFile(directory: ch.outbox, name: r.name, bytes: r.bytes, outboundSeq: r.seq)) }
+        }
+        return (work, known)
     }
 
     /// What recovery has to do: drops to process again, answers to write, originals to place.
