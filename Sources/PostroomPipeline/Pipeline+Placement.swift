@@ -38,8 +38,11 @@ extension Pipeline {
     /// acknowledgement could not be placed) stay in `work/` for the next run.
     func place(_ group: [Placement], unanswered: Set<String> = [], session: RunSession) throws {
         var rejected: [DropRecord] = []
-        for f in group where !unanswered.contains(f.record.id) {
-            if f.outcome == .rejected {
+        for f in group {
+            if unanswered.contains(f.record.id) {
+                session.archive.discardAhead(f.record.id)
+            } else if f.outcome == .rejected {
+                session.archive.discardAhead(f.record.id)
                 rejected.append(f.record)
             } else {
                 try session.archive(drop: f.record, manifestEntry: Self.manifestEntry(f.record, messages: f.messageCount),

@@ -48,7 +48,7 @@ extension Pipeline {
     /// then recognised by their business keys and not applied again.
     func processStreamed(_ f: inout InFlight, as format: StreamedFormat, session: RunSession) throws {
         if format == .fhirJSON { return try processStreamedBundle(&f, session: session) }
-        if format == .cdaXML { return try processStreamedCDA(&f) }
+        if format == .cdaXML { return try processStreamedCDA(&f, session: session) }
         let isReprocess = f.record.reprocessOf != nil
         let envelope = try scanStreamed(&f)
         let now = StoreTime.string(Date())
@@ -65,6 +65,8 @@ extension Pipeline {
         }
         let scope = MessageScope(channel: f.channel, dropID: f.record.id, fileIssues: envelope.issues, applied: applied,
                                  isReprocess: isReprocess, now: now)
+        // A sound envelope: the original is most likely archived, so it is compressed while its messages are settled.
+        if !envelope.issues.hasErrors { session.archive.compressAhead(f.record, modified: f.modified) }
         let pass = try StreamedPass(pipeline: self, drop: f.record, scope: scope, envelope: envelope)
         try pass.run()
         try settleStreamed(&f, pass)

@@ -42,6 +42,7 @@ extension Pipeline {
         case (.broken(let issue), nil):
             try settleWhole(&f, bytes: [], DecodedDrop(format: .fhir, messages: [], issues: [issue]))
         case (.bundle(let envelope, let kind, let index), nil):
+            session.archive.compressAhead(f.record, modified: f.modified)
             try applyStreamedBundle(&f, envelope: envelope, kind: kind, index: index, now: now)
         }
     }

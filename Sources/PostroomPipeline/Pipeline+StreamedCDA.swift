@@ -23,7 +23,7 @@ extension Pipeline {
     /// orders, relations, status — and the DocumentReference's attachment names the original
     /// (`url` `Binary/<drop id>`, `size`, `hash`) instead of holding it: the original is the drop's
     /// archived file, which `postroom serve` streams. Envelopes are decoded whole as before.
-    func processStreamedCDA(_ f: inout InFlight) throws {
+    func processStreamedCDA(_ f: inout InFlight, session: RunSession) throws {
         let scan = try scanCDA(&f)
         let record0 = f.record
         let earlier = try store.write { w -> DropRecord? in
@@ -41,6 +41,7 @@ extension Pipeline {
         case (.broken(let issues), nil):
             try settleWhole(&f, bytes: [], DecodedDrop(format: .cda, messages: [], issues: issues))
         case (.document(let skeleton, let size, let sha1), nil):
+            session.archive.compressAhead(record0, modified: f.modified)
             var decoded = CDADecoder.decode(skeleton, options: opts)
             let attachment = Self.referencedAttachment(dropID: record0.id, size: size, sha1: sha1)
             for m in decoded.messages.indices {

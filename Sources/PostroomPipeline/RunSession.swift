@@ -79,6 +79,8 @@ final class RunSession: @unchecked Sendable {
         summary.errorFiles = errorFiles.withLock { $0 }
         let p = pipeline
         try archive.closePart()
+        // Originals compressed ahead for drops that did not reach the archive (a pass that failed).
+        archive.discardAhead()
         summary.archivePath = archive.paths.first
         summary.archivePaths = archive.paths
         // Folders of opened archives are empty once all their members are placed.

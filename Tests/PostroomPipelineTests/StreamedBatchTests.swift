@@ -141,4 +141,71 @@ import Testing
         let entry = try #require(manifest?["drops"]?.array?.first { $0["drop"]?.string == again.id })
         #expect(entry["outcome"]?.string == "duplicate", "\(entry)")
     }
+
+    /// Each archive part of a run: its members but `manifest.json`, and the members its manifest lists.
+    static func parts(_ paths: [String]) throws -> [(members: [String], listed: [String])] {
+        try paths.map { path in
+            let reader = try ArchiveReader(path: path)
+            var members: [String] = [], listed: [String] = []
+            while let m = try reader.next() {
+                guard m.name == "manifest.json" else { members.append(m.name); continue }
+                let manifest = try JSONParser().parse(String(decoding: try reader.readData(limit: 1 << 20), as: UTF8.self))
+                listed = (manifest["drops"]?.array ?? []).compactMap { $0["member"]?.string }
+            }
+            return (members, listed)
+        }
+    }
+
+    /// Files left in the data folder's `work/.staging/` (none once a run has finished).
+    static func staging(_ h: PipelineHarness) -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: h.config.workFolder + "/.staging")) ?? []
+    }
+
+    /// A large batch's original is compressed while its messages are settled, into a part of its own:
+    /// every drop of the run is archived once, each part's manifest lists exactly its members, and
+    /// nothing is left in `work/`.
+    @Test func aLargeBatchIsArchivedInAPartOfItsOwnBesideTheRunsOtherDrops() throws {
+        let h = try harness()
+        try h.drop("a-small.hl7", Array(Self.message(9000).utf8))
+        let big = Self.batch(600)
+        try h.drop("big.hl7", big)
+        try h.drop("z-small.hl7", Array(Self.message(9001).utf8))
+        let s = try h.pipeline.runOnce()
+        #expect(s.total.accepted == 3 && s.total.messages == 602)
+        let parts = try Self.parts(s.archivePaths)
+        #expect(parts.count == 2)
+        for part in parts { #expect(part.members == part.listed) }
+        #expect(parts.flatMap(\.members).map { $0.split(separator: "_").last.map(String.init) ?? $0 }.sorted()
+                == ["a-small.hl7", "big.hl7", "z-small.hl7"])
+        let own = try #require(parts.first { $0.members.contains { $0.hasSuffix("_big.hl7") } })
+        #expect(own.members.count == 1)
+        let drops = try h.drops()
+        #expect(drops.count == 3 && drops.allSatisfy { $0.state == .done && $0.archivePath != nil })
+        // The archived bytes are the original's.
+        let path = try #require(drops.first { $0.name == "big.hl7" }?.archivePath)
+        let reader = try ArchiveReader(path: path)
+        var archived: [UInt8]?
+        while let m = try reader.next() {
+            if m.name.hasSuffix("_big.hl7") { archived = try reader.readData(limit: 1 << 24) }
+        }
+        #expect(archived == big)
+        #expect(Self.staging(h).isEmpty, "\(Self.staging(h))")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: h.config.workFolder + "/in")) ?? []).isEmpty)
+    }
+
+    /// A large batch with a sound envelope whose every message is refused goes to `error/`: the part its
+    /// original was compressed into ahead is discarded, and no archive is placed.
+    @Test func aLargeBatchWhoseEveryMessageIsRefusedLeavesNoArchivePart() throws {
+        let h = try harness()
+        let bad = Self.batch(300, bad: Set(0..<300))
+        try h.drop("bad.hl7", bad)
+        let s = try h.pipeline.runOnce()
+        #expect(s.total.rejected == 1)
+        #expect(s.archivePaths.isEmpty)
+        #expect(FileManager.default.contents(atPath: h.config.errorFolder + "/in/bad.hl7").map { [UInt8]($0) } == bad)
+        let placed = FileManager.default.enumerator(atPath: h.config.archiveFolder)?.allObjects.compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".tar.gz") } ?? []
+        #expect(placed.isEmpty, "\(placed)")
+        #expect(Self.staging(h).isEmpty, "\(Self.staging(h))")
+    }
 }
