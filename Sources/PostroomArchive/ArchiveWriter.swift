@@ -80,17 +80,27 @@ public final class ArchiveWriter {
         try bytes.withUnsafeBytes { try add(name: name, bytes: $0, modified: modified) }
     }
 
+    /// Bytes read from a file at a time by `add(name:contentsOf:…)`, into one buffer: a huge member
+    /// costs this much memory beside the compressor's own (a large drop is compressed while its
+    /// messages are settled, so this adds to that peak).
+    static let readChunk = 128 << 10
+
     /// Adds a regular file member by streaming the file at `path` (bounded memory for huge files).
     public func add(name: String, contentsOf filePath: String, size: Int64, modified: Date) throws {
-        guard let fh = FileHandle(forReadingAtPath: filePath) else { throw ArchiveError("cannot read \(filePath)", redacted: "cannot read \(LogRedaction.path(filePath))") }
-        defer { try? fh.close() }
+        let fd = open(filePath, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ArchiveError("cannot read \(filePath)", redacted: "cannot read \(LogRedaction.path(filePath))") }
+        defer { Foundation.close(fd) }
         try header(name: name, size: size, modified: modified)
+        var buffer = [UInt8](repeating: 0, count: Self.readChunk)
         var remaining = size
         while remaining > 0 {
-            let chunk = try fh.read(upToCount: Int(min(remaining, 1 << 20))) ?? Data()
-            if chunk.isEmpty { throw ArchiveError("\(filePath) is shorter than expected", redacted: "\(LogRedaction.path(filePath)) is shorter than expected") }
-            try chunk.withUnsafeBytes { try writeAll($0) }
-            remaining -= Int64(chunk.count)
+            let want = Int(min(remaining, Int64(buffer.count)))
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, want) }
+            if n < 0, errno == EINTR { continue }
+            if n < 0 { throw ArchiveError("cannot read \(filePath)", redacted: "cannot read \(LogRedaction.path(filePath))") }
+            if n == 0 { throw ArchiveError("\(filePath) is shorter than expected", redacted: "\(LogRedaction.path(filePath)) is shorter than expected") }
+            try buffer.withUnsafeBytes { try writeAll(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+            remaining -= Int64(n)
         }
         memberCount += 1
     }

@@ -50,6 +50,17 @@ import PostroomCore
         #expect(try r.readData(limit: 10_000_000) == [UInt8](data))
     }
 
+    /// A file that turns out shorter than the size its header declared is an error, not a short member.
+    @Test func aFileShorterThanDeclaredIsAnError() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let src = dir.appendingPathComponent("src.txt")
+        try Data(repeating: 7, count: 200_000).write(to: src)
+        let w = try ArchiveWriter(path: dir.appendingPathComponent("a.tar").path, compression: .none)
+        #expect(throws: ArchiveError.self) { try w.add(name: "src.txt", contentsOf: src.path, size: 300_000, modified: Date()) }
+        #expect(throws: ArchiveError.self) { try w.add(name: "gone.txt", contentsOf: dir.path + "/gone", size: 1, modified: Date()) }
+    }
+
     @Test func readLimitIsEnforced() throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -28,6 +28,26 @@ import Testing
         #expect(std.canonical("id||X") == "id||X")
     }
 
+    /// ASCII keys are read by byte and any other by Character: both readings give these answers.
+    @Test func keysBeyondASCIIAreReadAsBefore() {
+        let std = IdentityNamespaces.standard
+        let cases: [(String, String)] = [
+            ("plac|urn:oid:1.2.3|X", "ns|urn:oid:1.2.3|X"),
+            ("plac|urn:oid:1.2.3|Ä", "ns|urn:oid:1.2.3|Ä"),        // a value beyond ASCII
+            ("id|https://a.example/Id/ö|X", "ns|https://a.example/Id/ö|X"),
+            ("plac|é+x:1|X", "plac|é+x:1|X"),                        // a scheme beyond ASCII is no scheme
+            ("plac|x\r\n:1|X", "plac|x\r\n:1|X"),                    // nor is one with a line break
+            ("plac|\u{301}x:1|X", "plac|\u{301}x:1|X"),
+            ("plac|:x|X", "plac|:x|X"),                              // no scheme before the colon
+            ("plac|LAB|X|Y", "plac|LAB|X|Y"),                        // the value keeps its bars
+            ("plac|urn:oid:1.2|X|Y", "ns|urn:oid:1.2|X|Y"),
+            ("plac||X", "plac||X"), ("plac|A|", "plac|A|"), ("plac|A", "plac|A"), ("other|urn:x|X", "other|urn:x|X"),
+            ("PLAC|urn:x|X", "PLAC|urn:x|X"), ("plac\u{301}|urn:x|X", "plac\u{301}|urn:x|X"),
+        ]
+        for (key, canonical) in cases { #expect(std.canonical(key) == canonical, "\(key)") }
+        #expect(ids.canonical("plac|EPR|Ä1") == "ns|EPR|Ä1")
+    }
+
     @Test func uriComparisonIsExactUnlessAliasesAreListed() {
         let std = IdentityNamespaces.standard
         #expect(std.canonical("id|https://a.example/Id/Order|X") != std.canonical("id|https://a.example/Id/order|X"))
