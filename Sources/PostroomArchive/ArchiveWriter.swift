@@ -12,7 +12,7 @@ public struct ArchiveError: Error, CustomStringConvertible, LogRedactable, Senda
         description = "\(what): \(detail)"
         logSafeDescription = redacted ?? what
     }
-    init(_ what: String, redacted: String? = nil) {
+    public init(_ what: String, redacted: String? = nil) {
         description = what
         logSafeDescription = redacted ?? what
     }
@@ -86,7 +86,9 @@ public final class ArchiveWriter {
     static let readChunk = 128 << 10
 
     /// Adds a regular file member by streaming the file at `path` (bounded memory for huge files).
-    public func add(name: String, contentsOf filePath: String, size: Int64, modified: Date) throws {
+    /// `cancelled` is asked between reads: once it says so, the member is abandoned with an error (the
+    /// archive is then unusable, to be discarded).
+    public func add(name: String, contentsOf filePath: String, size: Int64, modified: Date, cancelled: (() -> Bool)? = nil) throws {
         let fd = open(filePath, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ArchiveError("cannot read \(filePath)", redacted: "cannot read \(LogRedaction.path(filePath))") }
         defer { Foundation.close(fd) }
@@ -94,6 +96,7 @@ public final class ArchiveWriter {
         var buffer = [UInt8](repeating: 0, count: Self.readChunk)
         var remaining = size
         while remaining > 0 {
+            if let cancelled, cancelled() { throw ArchiveError("adding \(name) was cancelled", redacted: "adding a member was cancelled") }
             let want = Int(min(remaining, Int64(buffer.count)))
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, want) }
             if n < 0, errno == EINTR { continue }

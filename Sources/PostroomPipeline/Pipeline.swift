@@ -107,6 +107,7 @@ public final class Pipeline: Sendable {
         } catch {
             // Nothing of a failed run keeps working behind the next one (a node's next poll recovers its drops).
             try? session.placer.drain()
+            session.archive.discardAhead()
             throw error
         }
     }

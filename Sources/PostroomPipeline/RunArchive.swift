@@ -1,5 +1,6 @@
 import Foundation
 import PostroomArchive
+import PostroomConfig
 import PostroomCore
 import PostroomStore
 import Synchronization
@@ -18,12 +19,14 @@ final class RunArchive: @unchecked Sendable {
     let started: Date
     /// The part drops are being added to.
     private var open: ArchivePart?
-    /// Part numbers handed out so far (drawn by the placing stage and by `compressAhead`).
+    /// Part numbers handed out so far (by the placing stage, as parts are begun or placed).
     private let numbers = Atomic<Int>(0)
     /// Parts of single streamed drops compressed ahead of their placing, by drop id.
     private let ahead = Mutex<[String: PartAhead]>([:])
-    /// The archives placed so far, in order.
-    private(set) var paths: [String] = []
+    /// The archives placed so far, by part number.
+    private var placed: [(number: Int, path: String)] = []
+    /// The archives placed so far, in part order.
+    var paths: [String] { placed.sorted { $0.number < $1.number }.map(\.path) }
 
     init(pipeline: Pipeline, runID: String, started: Date) {
         self.pipeline = pipeline
@@ -58,16 +61,20 @@ final class RunArchive: @unchecked Sendable {
     /// Adds a drop's original (from memory when given, else streamed from its work file); a full part is
     /// closed and placed. A drop compressed ahead (`compressAhead`) is placed in its own part instead.
     func add(drop: DropRecord, manifestEntry: JSONValue, bytes: [UInt8]?, modified: Date?) throws {
-        let member = Self.member(of: drop)
-        if let part = aheadPart(of: drop.id) {
+        if let (part, member) = aheadPart(of: drop.id) {
+            // Numbered when placed: the run's parts are numbered in the order they are placed, from 1.
+            try part.number(numbers.add(1, ordering: .relaxed).newValue, archive: self)
             try part.record(drop, manifestEntry: manifestEntry, member: member)
             return try close(part)
         }
+        let member = Self.member(of: drop)
         let part: ArchivePart
         if let open {
             part = open
         } else {
-            part = try ArchivePart(archive: self, number: numbers.add(1, ordering: .relaxed).newValue)
+            let n = numbers.add(1, ordering: .relaxed).newValue
+            part = try ArchivePart(config: pipeline.config, staging: Self.name(run: runID, part: n, compression: pipeline.config.compression))
+            try part.number(n, archive: self)
             open = part
         }
         try part.add(member, of: drop, bytes: bytes, modified: modified)
@@ -90,7 +97,7 @@ final class RunArchive: @unchecked Sendable {
         p.checkpoint("archive-closed")
         let dir = p.config.archiveFolder + "/" + RunSession.dayFolder(started)
         try FileSystem.makeDirectory(dir)
-        let final = dir + "/" + (part.stagingPath as NSString).lastPathComponent
+        let final = dir + "/" + Self.name(run: runID, part: part.partNumber, compression: p.config.compression)
         let done = part.archived
         if p.member != nil {
             // Several nodes: placed inside the fenced transaction, so a node that lost these drops
@@ -112,117 +119,156 @@ final class RunArchive: @unchecked Sendable {
         p.checkpoint("archive-recorded")
         for a in done { try FileSystem.remove(a.workPath) }
         try? FileSystem.remove(part.stagingPath + ".manifest")
-        paths.append(final)
+        placed.append((part.partNumber, final))
     }
 
     // MARK: Compressed ahead
 
     /// Starts compressing a large drop's original into a part of its own, on a thread of its own at a
     /// lower priority, while the applying stage settles its messages. Placing the drop (`add`) waits
-    /// for it and closes that part; a drop that ends elsewhere (`error/`, or left in `work/`) has it
-    /// discarded (`discardAhead`). Nothing of it is placed before the drop is: after a crash it is a
-    /// staging file that the next run removes, and the drop is archived again.
+    /// for it, numbers that part and closes it; a drop that ends elsewhere (`error/`, or left in
+    /// `work/`) has it cancelled and discarded (`discardAhead`), as has a run that fails. Nothing of it
+    /// is placed before the drop is: after a crash it is a staging file (`<run>-ahead-<drop>`) that the
+    /// next run removes, and the drop is archived again.
     ///
     /// One such part at a time (an open part holds compression buffers and two files until its drop
     /// is placed): while one is waiting, another drop is archived with the others, as before.
     func compressAhead(_ drop: DropRecord, modified: Date?) {
-        let job = PartAhead()
+        let member = Self.member(of: drop)
+        let job = PartAhead(member: member)
         guard ahead.withLock({ jobs in
             guard jobs.isEmpty else { return false }
             jobs[drop.id] = job
             return true
         }) else { return }
-        let number = numbers.add(1, ordering: .relaxed).newValue
+        // Worked out here: the thread touches neither the pipeline nor this archive.
+        let config = pipeline.config
+        let staging = runID + "-ahead-" + drop.id + "." + config.compression.fileExtension
         job.done.enter()
-        // A thread of its own, not a dispatch queue's: its lowered priority ends with it.
-        let thread = Thread { [self] in
+        let started = LowPriorityThread.start {
             defer { job.done.leave() }
-            Self.yieldToTheWriter()
             do {
-                let part = try ArchivePart(archive: self, number: number)
+                let part = try ArchivePart(config: config, staging: staging)
                 job.part = part
-                try part.add(Self.member(of: drop), of: drop, bytes: nil, modified: modified)
+                try part.add(member, of: drop, bytes: nil, modified: modified, cancelled: { job.cancelled.load(ordering: .relaxed) })
             } catch {
                 job.failure = error
             }
         }
-        thread.name = "postroom.archive-ahead"
-        thread.start()
+        if !started {
+            job.failure = ArchiveError("no thread to compress ahead")
+            job.done.leave()
+        }
     }
 
-    /// Discards the part compressed ahead for a drop that is not archived in this run, or for every
-    /// such drop when `dropID` is nil (the run's end); nothing of it is placed.
+    /// Cancels and discards the part compressed ahead for a drop that is not archived in this run, or
+    /// for every such drop when `dropID` is nil (the run's end, or its failure); nothing of it is placed.
     func discardAhead(_ dropID: String? = nil) {
         let jobs = ahead.withLock { jobs -> [PartAhead] in
             guard let dropID else { defer { jobs.removeAll() }; return Array(jobs.values) }
             return jobs.removeValue(forKey: dropID).map { [$0] } ?? []
         }
         for job in jobs {
+            job.cancelled.store(true, ordering: .relaxed)
             job.done.wait()
             job.part?.discard()
         }
     }
 
-    /// The part compressed ahead for a drop, once it is finished; nil when there is none, or when it
-    /// failed (it is discarded, and the drop goes into the run's parts as any other).
-    private func aheadPart(of dropID: String) -> ArchivePart? {
+    /// The part compressed ahead for a drop, once it is finished, and its member's name; nil when there
+    /// is none, or when it failed (it is discarded, and the drop goes into the run's parts as any other).
+    private func aheadPart(of dropID: String) -> (ArchivePart, String)? {
         guard let job = ahead.withLock({ $0.removeValue(forKey: dropID) }) else { return nil }
         job.done.wait()
-        if job.failure == nil, let part = job.part { return part }
+        if job.failure == nil, let part = job.part { return (part, job.member) }
         job.part?.discard()
         pipeline.logger.warning("archive part compressed ahead failed; the drop is archived with the others",
                                 metadata: ["drop": .string(dropID), "error": .string(job.failure.map(LogRedaction.describe) ?? "none")])
         return nil
-    }
-
-    /// Lowers the calling thread's priority (Linux: `who` 0 is the calling thread, nice being per thread; it cannot be raised
-    /// again unprivileged), so the compression takes the time the writer's core leaves rather than the writer's.
-    private static func yieldToTheWriter() {
-        #if os(Linux)
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-        #endif
     }
 }
 
 /// A part compressed ahead (`RunArchive.compressAhead`): `part` and `failure` are set on the
 /// compressing thread before `done` is left, and read only after waiting for it.
 final class PartAhead: @unchecked Sendable {
+    let member: String
     let done = DispatchGroup()
+    let cancelled = Atomic<Bool>(false)
     var part: ArchivePart?
     var failure: (any Error)?
+
+    init(member: String) { self.member = member }
+}
+
+/// A thread of its own at nice 10 (on Linux `setpriority` with `who` 0 is the calling thread, nice
+/// being per thread; it cannot be raised again unprivileged, hence not a dispatch queue's thread), so
+/// its work takes the time the writer's core leaves rather than the writer's.
+enum LowPriorityThread {
+    /// Runs `body` on a new detached thread; false when no thread could be made (`body` is not run).
+    static func start(_ body: @escaping @Sendable () -> Void) -> Bool {
+        let box = Unmanaged.passRetained(Box(body))
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, nil, { raw in
+            let body = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body
+            #if os(Linux)
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+            #endif
+            body()
+            return nil
+        }, box.toOpaque())
+        guard rc == 0 else {
+            box.release()
+            return false
+        }
+        pthread_detach(thread)
+        return true
+    }
+
+    private final class Box {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
 }
 
 /// One part of a run's archive being written: the tar in `work/.staging/`, its manifest so far beside
-/// it (`.manifest`), and the drops it lists.
+/// it (`.manifest`, begun once the part has its number), and the drops it lists.
 final class ArchivePart: @unchecked Sendable {
     let stagingPath: String
     private let writer: ArchiveWriter
-    private let manifest: BufferedFileWriter
+    private var manifest: BufferedFileWriter?
+    /// The part's number in its run (`number(_:archive:)`), which names the placed file.
+    private(set) var partNumber = 0
     private(set) var archived: [(dropID: String, workPath: String, member: String)] = []
 
-    init(archive: RunArchive, number: Int) throws {
-        let config = archive.pipeline.config
-        stagingPath = config.workFolder + "/.staging/" + RunArchive.name(run: archive.runID, part: number, compression: config.compression)
+    init(config: PipelineConfig, staging name: String) throws {
+        stagingPath = config.workFolder + "/.staging/" + name
         writer = try ArchiveWriter(path: stagingPath, compression: config.compression)
-        manifest = try BufferedFileWriter(path: stagingPath + ".manifest")
-        try manifest.write(Array("{\n  \"run\": ".utf8) + JSONWriter().bytes(.string(archive.runID))
-                           + Array(",\n  \"part\": \(number),\n  \"startedAt\": ".utf8)
-                           + JSONWriter().bytes(.string(StoreTime.string(archive.started))) + Array(",\n  \"drops\": [".utf8))
+    }
+
+    /// Gives the part its number and begins its manifest.
+    func number(_ n: Int, archive: RunArchive) throws {
+        partNumber = n
+        let m = try BufferedFileWriter(path: stagingPath + ".manifest")
+        try m.write(Array("{\n  \"run\": ".utf8) + JSONWriter().bytes(.string(archive.runID))
+                    + Array(",\n  \"part\": \(n),\n  \"startedAt\": ".utf8)
+                    + JSONWriter().bytes(.string(StoreTime.string(archive.started))) + Array(",\n  \"drops\": [".utf8))
+        manifest = m
     }
 
     /// Adds a drop's original as `member`: from memory when given (no second read of the work file),
-    /// else streamed from its work file.
-    func add(_ member: String, of drop: DropRecord, bytes: [UInt8]?, modified: Date?) throws {
+    /// else streamed from its work file (stopping with an error once `cancelled` says so).
+    func add(_ member: String, of drop: DropRecord, bytes: [UInt8]?, modified: Date?, cancelled: (() -> Bool)? = nil) throws {
         if let bytes, let modified {
             try writer.add(name: member, bytes: bytes, modified: modified)
         } else {
             let modified = modified ?? FileSystem.status(drop.workPath).map { Date(timeIntervalSince1970: $0.modified) } ?? Date()
-            try writer.add(name: member, contentsOf: drop.workPath, size: drop.size, modified: modified)
+            try writer.add(name: member, contentsOf: drop.workPath, size: drop.size, modified: modified, cancelled: cancelled)
         }
     }
 
-    /// Lists an added drop in the manifest.
+    /// Lists an added drop in the manifest (the part has its number).
     func record(_ drop: DropRecord, manifestEntry: JSONValue, member: String) throws {
+        guard let manifest else { throw ArchiveError("archive part without a number") }
         var entry = manifestEntry.object ?? JSONObject()
         entry["member"] = .string(member)
         try manifest.write(Array((archived.isEmpty ? "\n    " : ",\n    ").utf8) + JSONWriter().bytes(.object(entry)))
@@ -231,6 +277,7 @@ final class ArchivePart: @unchecked Sendable {
 
     /// Ends the manifest, adds it as the last member, and closes the tar (fsynced).
     func finish() throws {
+        guard let manifest else { throw ArchiveError("archive part without a number") }
         try manifest.write(Array("\n  ]\n}\n".utf8))
         try manifest.finish()
         let path = stagingPath + ".manifest"

@@ -78,9 +78,9 @@ final class RunSession: @unchecked Sendable {
         summary.refused = refused
         summary.errorFiles = errorFiles.withLock { $0 }
         let p = pipeline
-        try archive.closePart()
         // Originals compressed ahead for drops that did not reach the archive (a pass that failed).
-        archive.discardAhead()
+        defer { archive.discardAhead() }
+        try archive.closePart()
         summary.archivePath = archive.paths.first
         summary.archivePaths = archive.paths
         // Folders of opened archives are empty once all their members are placed.

@@ -211,6 +211,30 @@ import Glibc
         #expect(tasks.allSatisfy { $0.status == .completed })
     }
 
+    /// A large batch whose every message is refused: the part its original was compressed into ahead is
+    /// discarded before the original is moved to `error/`, so a crash right after the move strands nothing.
+    @Test func aRefusedStreamedBatchLeavesNoPartCompressedAheadBehind() throws {
+        let ws = try Workspace()
+        try """
+            { "data": "data", "limits": { "streamAbove": 1000 },
+              "channels": [ { "name": "results", "formats": ["hl7v2"], "role": "placer", "completion": { "mode": "rename" } } ] }
+            """.write(toFile: ws.config, atomically: true, encoding: .utf8)
+        var text = "BHS|^~\\&|LABSYS|RX1LAB|GPSYSTEM|A83008|20261126153000||||B1\r"
+        for n in 0..<400 { text += String(decoding: Loads.reject(n), as: UTF8.self) }
+        text += "BTS|400\r"
+        try ws.drop(Array(text.utf8), as: "batch.hl7", channel: "results")
+        let crashed = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"], environment: ["POSTROOM_CRASH_AT": "errored:1"])
+        #expect(crashed.code == 137)
+        #expect(ws.files(in: "error/results").contains("batch.hl7"))
+        #expect(ws.files(in: "work/.staging").isEmpty, "\(ws.files(in: "work/.staging"))")
+        let again = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"])
+        #expect([0, 65].contains(again.code), "\(again.stderr)")
+        #expect(try ws.archives().isEmpty)
+        #expect(ws.files(in: "error/results").filter { $0.hasSuffix(".hl7") } == ["batch.hl7"])
+        let drops = try ws.store().read { try $0.drops(limit: 10) }
+        #expect(drops.count == 1 && drops[0].state == .done && drops[0].outcome == .rejected)
+    }
+
     @Test func aStreamedBatchKilledMidwayIsFinishedWithoutApplyingTwice() throws {
         let ws = try Workspace()
         try """

@@ -174,6 +174,8 @@ import Testing
         #expect(s.total.accepted == 3 && s.total.messages == 602)
         let parts = try Self.parts(s.archivePaths)
         #expect(parts.count == 2)
+        // Numbered from 1 in the order they were placed.
+        #expect(s.archivePaths.map { ($0 as NSString).lastPathComponent } == [s.runID + ".tar.gz", s.runID + "-2.tar.gz"])
         for part in parts { #expect(part.members == part.listed) }
         #expect(parts.flatMap(\.members).map { $0.split(separator: "_").last.map(String.init) ?? $0 }.sorted()
                 == ["a-small.hl7", "big.hl7", "z-small.hl7"])
@@ -199,13 +201,15 @@ import Testing
         let h = try harness()
         let bad = Self.batch(300, bad: Set(0..<300))
         try h.drop("bad.hl7", bad)
+        try h.drop("small.hl7", Array(Self.message(9000).utf8))
         let s = try h.pipeline.runOnce()
-        #expect(s.total.rejected == 1)
-        #expect(s.archivePaths.isEmpty)
+        #expect(s.total.rejected == 1 && s.total.accepted == 1)
         #expect(FileManager.default.contents(atPath: h.config.errorFolder + "/in/bad.hl7").map { [UInt8]($0) } == bad)
+        // One part, the small drop's, numbered 1: the discarded one took no number.
         let placed = FileManager.default.enumerator(atPath: h.config.archiveFolder)?.allObjects.compactMap { $0 as? String }
             .filter { $0.hasSuffix(".tar.gz") } ?? []
-        #expect(placed.isEmpty, "\(placed)")
+        #expect(placed.map { ($0 as NSString).lastPathComponent } == [s.runID + ".tar.gz"], "\(placed)")
+        #expect(try Self.parts(s.archivePaths).map(\.listed.count) == [1])
         #expect(Self.staging(h).isEmpty, "\(Self.staging(h))")
     }
 }
