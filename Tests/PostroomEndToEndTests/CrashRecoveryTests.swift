@@ -214,15 +214,7 @@ import Glibc
     /// A large batch whose every message is refused: the part its original was compressed into ahead is
     /// discarded before the original is moved to `error/`, so a crash right after the move strands nothing.
     @Test func aRefusedStreamedBatchLeavesNoPartCompressedAheadBehind() throws {
-        let ws = try Workspace()
-        try """
-            { "data": "data", "limits": { "streamAbove": 1000 },
-              "channels": [ { "name": "results", "formats": ["hl7v2"], "role": "placer", "completion": { "mode": "rename" } } ] }
-            """.write(toFile: ws.config, atomically: true, encoding: .utf8)
-        var text = "BHS|^~\\&|LABSYS|RX1LAB|GPSYSTEM|A83008|20261126153000||||B1\r"
-        for n in 0..<400 { text += String(decoding: Loads.reject(n), as: UTF8.self) }
-        text += "BTS|400\r"
-        try ws.drop(Array(text.utf8), as: "batch.hl7", channel: "results")
+        let ws = try Self.streamedBatch((0..<400).map(Loads.reject))
         let crashed = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"], environment: ["POSTROOM_CRASH_AT": "errored:1"])
         #expect(crashed.code == 137)
         #expect(ws.files(in: "error/results").contains("batch.hl7"))
@@ -235,16 +227,23 @@ import Glibc
         #expect(drops.count == 1 && drops[0].state == .done && drops[0].outcome == .rejected)
     }
 
-    @Test func aStreamedBatchKilledMidwayIsFinishedWithoutApplyingTwice() throws {
+    /// A workspace whose one HL7 v2 channel, `results`, streams files over 1,000 bytes, holding one batch
+    /// file of `messages`, `batch.hl7`.
+    static func streamedBatch(_ messages: [[UInt8]]) throws -> Workspace {
         let ws = try Workspace()
         try """
             { "data": "data", "limits": { "streamAbove": 1000 },
               "channels": [ { "name": "results", "formats": ["hl7v2"], "role": "placer", "completion": { "mode": "rename" } } ] }
             """.write(toFile: ws.config, atomically: true, encoding: .utf8)
         var text = "BHS|^~\\&|LABSYS|RX1LAB|GPSYSTEM|A83008|20261126153000||||B1\r"
-        for n in 0..<1300 { text += String(decoding: Loads.result(n), as: UTF8.self) }
-        text += "BTS|1300\r"
+        for m in messages { text += String(decoding: m, as: UTF8.self) }
+        text += "BTS|\(messages.count)\r"
         try ws.drop(Array(text.utf8), as: "batch.hl7", channel: "results")
+        return ws
+    }
+
+    @Test func aStreamedBatchKilledMidwayIsFinishedWithoutApplyingTwice() throws {
+        let ws = try Self.streamedBatch((0..<1300).map(Loads.result))
         let crashed = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"], environment: ["POSTROOM_CRASH_AT": "batch-chunk:2"])
         #expect(crashed.code == 137)
         let again = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"])

@@ -209,15 +209,58 @@ import Glibc
         #expect(crashed.code == 137, "exit \(crashed.code) \(crashed.stderr)")
         #expect(!ws.files(in: "nodes/a/work/lab").isEmpty, "a died with its drops not done")
         // Started within a's lease: its drops are still a's when b starts, and are taken over mid-run.
-        let started = Date()
-        let b = try ws.postroom(node("b"))
-        #expect([0, 65].contains(b.code), "b exit \(b.code) \(b.stderr.suffix(2000))")
-        #expect(Date().timeIntervalSince(started) > lease * 1.5, "b's run outlasted a's lease")
-        #expect(b.stderr.contains("took over drops of another node"), "\(b.stderr.suffix(2000))")
-        #expect(!b.stderr.contains("recovering unfinished work"), "taken over between groups, not by the recovery a run starts with")
+        let b = try Self.runTakingOverMidRun(ws, node("b"), lease: lease)
         #expect(b.stderr.contains("adopted the archive of an interrupted run"), "\(b.stderr.suffix(2000))")
         try Self.checkInvariants(ws, originals: originals, pairs: pairs, context: "taken over during a run")
         #expect(try Self.progress(ws).claims == 0, "no claim left")
+    }
+
+    /// Runs a node started within a dead node's lease, whose run outlasts that lease: it takes the dead
+    /// node's drops over between its own groups, not in the recovery its run starts with.
+    static func runTakingOverMidRun(_ ws: Workspace, _ args: [String], lease: Double) throws -> (code: Int32, stdout: String, stderr: String) {
+        let started = Date()
+        let b = try ws.postroom(args)
+        #expect([0, 65].contains(b.code), "exit \(b.code) \(b.stderr.suffix(2000))")
+        #expect(Date().timeIntervalSince(started) > lease * 1.5, "the run outlasted the dead node's lease")
+        #expect(b.stderr.contains("took over drops of another node"), "\(b.stderr.suffix(2000))")
+        #expect(!b.stderr.contains("recovering unfinished work"), "taken over between groups, not by the recovery a run starts with")
+        return b
+    }
+
+    /// A node killed after committing a group of brokered Tasks and before writing the Tasks it routes to
+    /// another channel (Option H): the node that takes its drops over between groups of its own long run
+    /// answers them and writes what they route, each file once.
+    @Test(.enabled(if: enabled, "needs a throwaway PostgreSQL server: \(ThrowawayPostgres.unavailable ?? "")"))
+    func theRoutedFilesOfDropsTakenOverDuringARunAreWritten() throws {
+        let lease = 5.0, tasks = 8, orders = 1_500
+        let ws = try Workspace()
+        let (entry, _) = try EndToEndStore.newDatabase()
+        try """
+            { "store": \(entry), "data": "data", "groupSize": 8,
+              "channels": [
+                { "name": "broker", "formats": ["fhir"], "role": "broker", "completion": { "mode": "rename" }, "taskStateMachine": "nhs",
+                  "routes": { "RX1": "lab-rx1", "A83008": "gp" } },
+                { "name": "lab-rx1", "formats": ["fhir"], "role": "filler", "completion": { "mode": "rename" } },
+                { "name": "gp", "formats": ["fhir"], "role": "placer", "completion": { "mode": "rename" } },
+                { "name": "lab", "formats": ["hl7v2"], "role": "placer", "completion": { "mode": "rename" } } ] }
+            """.write(toFile: ws.config, atomically: true, encoding: .utf8)
+        for k in 0..<tasks {
+            let id = String(format: "33333333-3333-4333-8333-%012d", k)
+            try ws.drop(WorkflowOptionsTests.task(id: id, status: "requested", owner: "RX1"), as: "task-\(k).json", channel: "broker")
+        }
+        for n in 0..<orders { try ws.drop(Loads.order(n), as: String(format: "order-%05d.hl7", n), channel: "lab") }
+        let node = { (name: String) in ["run", "--once", "--node", name, "--lease", "\(lease)", "--quiet", "--config", ws.config] }
+        // a commits its first group (the broker's Tasks, first in the configuration) and dies before placing it.
+        let crashed = try ws.postroom(node("a"), environment: ["POSTROOM_CRASH_AT": "processed:1"])
+        #expect(crashed.code == 137, "exit \(crashed.code) \(crashed.stderr)")
+        #expect(ws.files(in: "outbox/lab-rx1").isEmpty && ws.files(in: "outbox/broker").isEmpty, "a died before placing anything")
+        _ = try Self.runTakingOverMidRun(ws, node("b"), lease: lease)
+        let routed = ws.files(in: "outbox/lab-rx1")
+        #expect(routed.count == tasks && routed.allSatisfy { $0.hasPrefix("Task-") }, "\(routed)")
+        #expect(ws.files(in: "outbox/broker").count == tasks, "\(ws.files(in: "outbox/broker"))")
+        #expect(ws.files(in: "outbox/lab").count == orders)
+        #expect(ws.files(in: "inbox/broker").isEmpty && ws.files(in: "inbox/lab").isEmpty)
+        #expect(try Self.progress(ws) == (recorded: tasks + orders, done: tasks + orders, claims: 0))
     }
 
     /// The issue's test: three nodes on 3,000 mixed drops; one is killed with SIGKILL mid-run and
