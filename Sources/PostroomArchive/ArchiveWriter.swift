@@ -89,8 +89,9 @@ public final class ArchiveWriter {
     /// `cancelled` is asked between reads: once it says so, the member is abandoned with an error (the
     /// archive is then unusable, to be discarded).
     public func add(name: String, contentsOf filePath: String, size: Int64, modified: Date, cancelled: (() -> Bool)? = nil) throws {
+        let unreadable = ArchiveError("cannot read \(filePath)", redacted: "cannot read \(LogRedaction.path(filePath))")
         let fd = open(filePath, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ArchiveError("cannot read \(filePath)", redacted: "cannot read \(LogRedaction.path(filePath))") }
+        guard fd >= 0 else { throw unreadable }
         defer { Foundation.close(fd) }
         try header(name: name, size: size, modified: modified)
         var buffer = [UInt8](repeating: 0, count: Self.readChunk)
@@ -100,7 +101,7 @@ public final class ArchiveWriter {
             let want = Int(min(remaining, Int64(buffer.count)))
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, want) }
             if n < 0, errno == EINTR { continue }
-            if n < 0 { throw ArchiveError("cannot read \(filePath)", redacted: "cannot read \(LogRedaction.path(filePath))") }
+            if n < 0 { throw unreadable }
             if n == 0 { throw ArchiveError("\(filePath) is shorter than expected", redacted: "\(LogRedaction.path(filePath)) is shorter than expected") }
             try buffer.withUnsafeBytes { try writeAll(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
             remaining -= Int64(n)

@@ -39,10 +39,11 @@ extension Pipeline {
     func place(_ group: [Placement], unanswered: Set<String> = [], session: RunSession) throws {
         var rejected: [DropRecord] = []
         for f in group {
-            if unanswered.contains(f.record.id) {
-                session.archive.discardAhead(f.record.id)
-            } else if f.outcome == .rejected {
-                session.archive.discardAhead(f.record.id)
+            let answered = !unanswered.contains(f.record.id)
+            // Not archived in this run: a part compressed ahead for it is not placed.
+            if !answered || f.outcome == .rejected { session.archive.discardAhead(f.record.id) }
+            guard answered else { continue }
+            if f.outcome == .rejected {
                 rejected.append(f.record)
             } else {
                 try session.archive(drop: f.record, manifestEntry: Self.manifestEntry(f.record, messages: f.messageCount),

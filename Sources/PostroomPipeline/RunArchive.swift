@@ -13,14 +13,14 @@ import Synchronization
 /// except `compressAhead` and `discardAhead`, which the applying stage calls: a large streamed drop's
 /// original is compressed into a part of its own on a thread of its own while its messages are
 /// settled, instead of after them on the run's critical path (PERFORMANCE.md).
-final class RunArchive: @unchecked Sendable {
+final class RunArchive {
     unowned let pipeline: Pipeline
     let runID: String
     let started: Date
     /// The part drops are being added to.
     private var open: ArchivePart?
     /// Part numbers handed out so far (by the placing stage, as parts are begun or placed).
-    private let numbers = Atomic<Int>(0)
+    private var numbers = 0
     /// Parts of single streamed drops compressed ahead of their placing, by drop id.
     private let ahead = Mutex<[String: PartAhead]>([:])
     /// The archives placed so far, by part number.
@@ -63,7 +63,7 @@ final class RunArchive: @unchecked Sendable {
     func add(drop: DropRecord, manifestEntry: JSONValue, bytes: [UInt8]?, modified: Date?) throws {
         if let (part, member) = aheadPart(of: drop.id) {
             // Numbered when placed: the run's parts are numbered in the order they are placed, from 1.
-            try part.number(numbers.add(1, ordering: .relaxed).newValue, archive: self)
+            try part.number(nextNumber(), archive: self)
             try part.record(drop, manifestEntry: manifestEntry, member: member)
             return try close(part)
         }
@@ -72,7 +72,7 @@ final class RunArchive: @unchecked Sendable {
         if let open {
             part = open
         } else {
-            let n = numbers.add(1, ordering: .relaxed).newValue
+            let n = nextNumber()
             part = try ArchivePart(config: pipeline.config, staging: Self.name(run: runID, part: n, compression: pipeline.config.compression))
             try part.number(n, archive: self)
             open = part
@@ -80,6 +80,11 @@ final class RunArchive: @unchecked Sendable {
         try part.add(member, of: drop, bytes: bytes, modified: modified)
         try part.record(drop, manifestEntry: manifestEntry, member: member)
         if part.archived.count >= pipeline.config.archivePartDrops { try closePart() }
+    }
+
+    private func nextNumber() -> Int {
+        numbers += 1
+        return numbers
     }
 
     /// Finishes the part in progress (see `close(_:)`).
@@ -232,7 +237,7 @@ enum LowPriorityThread {
 
 /// One part of a run's archive being written: the tar in `work/.staging/`, its manifest so far beside
 /// it (`.manifest`, begun once the part has its number), and the drops it lists.
-final class ArchivePart: @unchecked Sendable {
+final class ArchivePart {
     let stagingPath: String
     private let writer: ArchiveWriter
     private var manifest: BufferedFileWriter?
