@@ -314,8 +314,16 @@ extension Pipeline {
             "drop": .string(f.record.id), "channel": .string(f.channel.name), "outcome": .string(d.outcome.rawValue),
             "format": .string(d.decodedFormat ?? "-"), "bytes": .stringConvertible(f.record.size),
             "sha256": .string(String(f.record.sha256.prefix(16))), "messages": .stringConvertible(d.messageCount),
-            "issues": .array((f.record.issues + d.messageIssues).filter { $0.severity >= .warning }.map { .string($0.code) }),
+            "issues": .array(Self.loggedCodes(f.record.issues + d.messageIssues).map { .string($0) }),
         ])
+    }
+}
+
+extension Pipeline {
+    /// The codes of a drop's warnings and errors, for its log line: each once, in the order first found.
+    static func loggedCodes(_ issues: [Issue]) -> [String] {
+        var seen: Set<String> = []
+        return issues.filter { $0.severity >= .warning && seen.insert($0.code).inserted }.map(\.code)
     }
 }
 

@@ -54,7 +54,9 @@ extension Pipeline {
         }
         if let batch = m.fhirBatch {
             let applier = makeApplier(messageID: messageID, in: scope, original: original, writer: w)
-            let result = try applyFHIRBatch(m, batch, applier: applier)
+            var result = try applyFHIRBatch(m, batch, applier: applier)
+            // Kept as a streamed Bundle keeps them: each distinct issue once, bounded.
+            result.issues = IssueLog(result.issues).issues
             try queueRouted(applier.routing, dropID: scope.dropID, writer: w)
             return MessageSettlement(result: result)
         }

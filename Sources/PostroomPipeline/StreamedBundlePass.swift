@@ -27,8 +27,8 @@ final class StreamedBundlePass {
     let env: AckEnvironment
     let responsePath: String
     private var out: BufferedFileWriter?
-    /// What the whole Bundle's message comes to.
-    private(set) var issues: [Issue] = []
+    /// What the whole Bundle's message comes to (each distinct issue once, bounded: `IssueLog`).
+    private(set) var issues = IssueLog()
     private(set) var entriesWritten = 0
     private(set) var anyApplied = false, anyFailed = false, held = false
     private(set) var messageType = "Bundle"
@@ -67,7 +67,7 @@ final class StreamedBundlePass {
         try flush(w)
         try finishResponse()
         let disposition: MessageResult.Disposition = kind == .transaction || anyApplied ? (held ? .held : .accepted) : .rejected
-        return MessageResult(disposition: disposition, issues: issues)
+        return MessageResult(disposition: disposition, issues: issues.issues)
     }
 
     /// Decodes and applies the pending group.
@@ -102,13 +102,13 @@ final class StreamedBundlePass {
     private func apply(_ m: InboundMessage, first: Int, writer w: StoreWriter) throws {
         guard let batch = m.fhirBatch else { return }
         if kind == .transaction, m.issues.hasErrors {
-            throw StreamedBundleStop(result: MessageResult(disposition: .rejected, issues: issues + m.issues))
+            throw StreamedBundleStop(result: MessageResult(disposition: .rejected, issues: issues.appending(m.issues).issues))
         }
         let applier = pipeline.makeApplier(messageID: drop.id + ".0", in: scope, original: [], writer: w)
         applier.refs.seed(stored)
         let result = try pipeline.applyFHIRBatch(m, batch, applier: applier)
         if kind == .transaction, result.disposition == .rejected {
-            throw StreamedBundleStop(result: MessageResult(disposition: .rejected, issues: issues + result.issues))
+            throw StreamedBundleStop(result: MessageResult(disposition: .rejected, issues: issues.appending(result.issues).issues))
         }
         try pipeline.queueRouted(applier.routing, dropID: scope.dropID, writer: w)
         // The group's own fullUrls and where they were stored, for later groups (the shared base let go first).
@@ -118,7 +118,7 @@ final class StreamedBundlePass {
         }
         // Issues of the Bundle as a whole are found again in every group: kept once.
         let repeated = first == 0 ? [] : batch.bundleIssues
-        issues += result.issues.filter { !repeated.contains($0) }
+        issues.append(contentsOf: result.issues.filter { !repeated.contains($0) })
         held = held || result.disposition == .held
         for r in result.entryResults ?? [] {
             if r.status.hasPrefix("2") { anyApplied = true } else { anyFailed = true }

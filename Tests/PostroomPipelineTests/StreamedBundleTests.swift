@@ -186,6 +186,38 @@ import Testing
         #expect(name.hasSuffix("outcome.json"))
     }
 
+    /// Each of the 200 Appointments names no referral: one identical issue each, kept once by both paths.
+    @Test(arguments: ["batch", "transaction"])
+    func identicalIssuesOfALargeBundleAreKeptOnce(type: String) throws {
+        let bytes = Self.bundle(type, count: 900)
+        let (streamed, _, _) = try run(bytes, streamed: true)
+        let (whole, _, _) = try run(bytes, streamed: false)
+        let code = IssueCode.appointmentReferralUnknown.code
+        #expect(streamed.issues.filter { $0.hasPrefix(code + "@") } == [code + "@Appointment.basedOn"], "\(streamed.issues)")
+        #expect(streamed.issues == whole.issues)
+        #expect(streamed.resources.keys.filter { $0.hasPrefix("Appointment/") }.count == 200)
+    }
+
+    /// Every order of a batch creates a Task and an issue naming it: a message keeps the first
+    /// `IssueLog.limit` and counts the rest, on both paths.
+    @Test func aLargeBundleKeepsAtMostTheLimitOfIssues() throws {
+        let orders = IssueLog.limit + 40
+        var entries = [#"{"fullUrl":"urn:uuid:00000000-0000-4000-8000-000000000001","resource":{"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}]},"request":{"method":"POST","url":"Patient"}}"#]
+        for n in 0..<orders {
+            entries.append(#"{"resource":{"resourceType":"ServiceRequest","status":"active","intent":"order","identifier":[{"system":"https://example.org/orders","value":"ORD\#(n)"}],"code":{"text":"FBC"},"subject":{"reference":"urn:uuid:00000000-0000-4000-8000-000000000001"}},"request":{"method":"POST","url":"ServiceRequest"}}"#)
+        }
+        let bytes = Array(#"{"resourceType":"Bundle","id":"orders","type":"batch","entry":[\#(entries.joined(separator: ",\n"))]}"#.utf8)
+        let (streamed, drop, _) = try run(bytes, streamed: true)
+        let (whole, _, _) = try run(bytes, streamed: false)
+        #expect(drop.ackFile != nil, "streamed")
+        #expect(streamed.outcome == .accepted)
+        #expect(streamed.issues.count == IssueLog.limit + 1)
+        #expect(streamed.issues.filter { $0.hasPrefix(IssueCode.taskCreated.code + "@") }.count == IssueLog.limit)
+        #expect(streamed.issues.last == IssueCode.issuesNotKept.code + "@")
+        #expect(streamed.issues == whole.issues)
+        #expect(streamed.resources.keys.filter { $0.hasPrefix("Task/") }.count == orders, "every Task is stored")
+    }
+
     @Test func theSameLargeBundleAgainIsADuplicate() throws {
         let h = try harness(streamed: true)
         let bytes = Self.bundle("batch", count: 400)

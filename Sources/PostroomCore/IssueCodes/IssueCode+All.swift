@@ -32,7 +32,7 @@ extension IssueCode {
         .alreadyApplied, .archiveBomb, .archiveEmpty, .archiveMemberLink, .archiveMemberPath, .archiveMemberTooLarge, .archiveMemberType,
         .archiveOpened, .archiveTooManyMembers, .archiveUnreadable, .bundleIDReused, .conditionalReferenceAmbiguous,
         .conditionalReferenceUnresolved, .duplicateDrop, .duplicateMessage, .emptyFile, .entryNotStored, .fileTooLarge,
-        .fileUnreadable, .formatNotAccepted, .messageResubmitted, .nestedArchive, .noMessages, .unknownFormat,
+        .fileUnreadable, .formatNotAccepted, .issuesNotKept, .messageResubmitted, .nestedArchive, .noMessages, .unknownFormat,
         // Workflow
         .cancelRequested, .documentSuperseded, .heldReportLinked, .multipleRequestsMatch, .parentTaskUnknown, .patientMismatch,
         .patientUnverifiable, .replacementHeld, .replacementReleased, .reportHeld, .reportNewVersion, .reportStatusRegression,
