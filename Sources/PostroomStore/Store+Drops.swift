@@ -118,11 +118,31 @@ extension StoreReader {
         try db.row(.cached("SELECT \(Self.dropColumns) FROM drop_file WHERE id = ?"), [id]).map(Self.drop)
     }
 
-    /// Drops whose work is not finished (after a crash), oldest first.
+    /// Drops whose work is not finished (after a crash), oldest first, with what recovery needs of them:
+    /// an answer's bytes only while it is not written (`ackWritten` false), the issues only of a rejected
+    /// drop (its `error/` sidecar names them). A run killed late may leave a whole archive part of drops
+    /// (`archive.partDrops`) processed but not placed: they are read a page at a time, so that the rows
+    /// read are never all in memory beside the records made of them.
     public func unfinishedDrops() throws -> [DropRecord] {
-        try db.rows(.cached("SELECT \(Self.dropColumns) FROM drop_file WHERE state != 'done' ORDER BY received_at, id"))
-            .map(Self.drop)
+        let columns = Self.dropColumns
+            .replacingOccurrences(of: " issues_json,", with: " CASE WHEN outcome = 'rejected' THEN issues_json END,")
+            .replacingOccurrences(of: " ack_bytes,", with: " CASE WHEN ack_written = 0 THEN ack_bytes END,")
+        let page: SQL = .cached("""
+            SELECT \(columns) FROM drop_file WHERE state != 'done' AND (received_at > ? OR (received_at = ? AND id > ?))
+            ORDER BY received_at, id LIMIT \(Self.unfinishedPage)
+            """)
+        var drops: [DropRecord] = []
+        var after = ("", "")
+        while true {
+            let rows = try db.rows(page, [after.0, after.0, after.1])
+            drops += rows.map(Self.drop)
+            guard rows.count == Self.unfinishedPage, let last = drops.last else { return drops }
+            after = (last.receivedAt, last.id)
+        }
     }
+
+    /// Unfinished drops read at a time (`unfinishedDrops`).
+    static let unfinishedPage = 1_000
 
     /// The earliest drop with the same content that was applied (accepted, partial or itself a duplicate),
     /// excluding `excluding` itself.
@@ -235,6 +255,13 @@ extension StoreReader {
             SELECT id, started_at, finished_at, mode, status, accepted, rejected, duplicates, held, archive_path
             FROM run WHERE status IN ('running', 'crashed') AND id != ? ORDER BY started_at
             """), [current]).map(Self.run)
+    }
+
+    /// Whether the drops of archive part `path` of run `run` were marked archived there: a part's drops are
+    /// marked in one transaction, so one such drop says the part was recorded. (Only the run's own drops are
+    /// looked at, through its index; a part holding only drops an earlier run left is not seen as recorded.)
+    public func archivePartRecorded(run: String, path: String) throws -> Bool {
+        try db.row(.cached("SELECT 1 FROM drop_file WHERE run_id = ? AND archive_path = ? LIMIT 1"), [run, path]) != nil
     }
 }
 

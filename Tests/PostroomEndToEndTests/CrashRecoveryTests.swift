@@ -139,6 +139,26 @@ import Glibc
         try Self.checkInvariants(ws, originals: originals, context: "unreadable part")
     }
 
+    /// A run killed after a part's drops were marked archived: the next run does not read that part
+    /// again (a long run killed late has placed many, each a manifest to parse). Here the part is
+    /// unreadable meanwhile, and the next run does not notice it, and archives none of its drops again.
+    @Test func aPartAlreadyRecordedIsNotReadByTheNextRun() throws {
+        let (ws, originals) = try Self.workspace(partDrops: 4)
+        let crashed = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"], environment: ["POSTROOM_CRASH_AT": "archive-recorded:1"])
+        #expect(crashed.code == 137, "exit \(crashed.code) \(crashed.stderr)")
+        let root = ws.data + "/archive"
+        let placed = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".tar.gz") }
+        #expect(placed.count == 1, "one part placed and recorded: \(placed)")
+        let part = root + "/" + (try #require(placed.first))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: part))
+        try Data("not an archive".utf8).write(to: URL(fileURLWithPath: part))
+        let again = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"])
+        #expect([0, 65].contains(again.code), "second run: exit \(again.code) \(again.stderr)")
+        #expect(!again.stderr.contains("placed archive without a readable manifest"), "\(again.stderr)")
+        try bytes.write(to: URL(fileURLWithPath: part))
+        try Self.checkInvariants(ws, originals: originals, context: "recorded part")
+    }
+
     @Test func killedRepeatedlyAtEveryCheckpointInTurn() throws {
         // Crash at the k-th checkpoint of any kind, again and again, until a run completes.
         let (ws, originals) = try Self.workspace()

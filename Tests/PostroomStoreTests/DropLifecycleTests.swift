@@ -163,4 +163,34 @@ import Testing
         }
         #expect(try t.read { try $0.unfinishedDrops() }.map(\.id) == ["c", "a", "b"])
     }
+
+    /// Recovery after a run killed late reads a whole archive part of drops: page by page (more than one
+    /// page here, and many drops received in the same instant), oldest first, each with what recovery
+    /// needs: the answer's bytes while it is not written, the issues of a rejected drop.
+    @Test func manyUnfinishedDropsAreReadInPagesWithWhatRecoveryNeeds() throws {
+        let count = StoreReader.unfinishedPage * 2 + 345
+        let issue = PostroomCore.Issue.error("nhs-number-check-digit", at: "PID[1]-3[1].1", "The NHS number's check digit is wrong")
+        let ack = Array("MSH|^~\\&|POSTROOM\rMSA|AA|X1\r".utf8)
+        let ids = (0..<count).map { String(format: "d%05d", ($0 * 7_919) % count) }
+        try t.write { w in
+            for (n, id) in ids.enumerated() {
+                try w.insertDrop(sampleDrop(id, receivedAt: at(n % 3)))
+                guard n % 5 != 0 else { continue }  // claimed
+                let rejected = n % 5 == 1
+                try w.markProcessed(dropID: id, outcome: rejected ? .rejected : .accepted, format: "hl7v2", duplicateOf: nil,
+                                    issues: [issue], ackName: id + ".ack", ackBytes: ack, errorPath: nil)
+                if n % 5 == 2 { try w.markAckWritten(dropIDs: [id]) }
+                if n % 5 == 3 { try w.markArchived(dropID: id, archivePath: "/archive/p.tar.gz", member: id) }
+            }
+        }
+        let drops = try t.read { try $0.unfinishedDrops() }
+        let expected = ids.enumerated().filter { $0.offset % 5 != 3 }.map { (at($0.offset % 3), $0.element) }.sorted { $0 < $1 }
+        #expect(drops.count == expected.count)
+        #expect(drops.map(\.id) == expected.map(\.1), "oldest first, every one once")
+        for d in drops where d.state == .processed {
+            #expect(d.ackBytes == (d.ackWritten ? nil : ack), "\(d.id)")
+            #expect(d.issues == (d.outcome == .rejected ? [issue] : []), "\(d.id)")
+            #expect(d.ackName == d.id + ".ack" && d.format == "hl7v2")
+        }
+    }
 }
