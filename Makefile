@@ -4,7 +4,7 @@ SWIFT ?= swift
 CONFIG ?= pipeline.json
 DEMO ?= demo
 # System libraries the build links (Debian/Ubuntu package names).
-APT_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev zlib1g-dev libzstd-dev pkg-config
+APT_PACKAGES := libarchive-dev libsqlite3-dev nettle-dev zlib1g-dev libzstd-dev pkg-config
 # Packages that are tried but not required: `make test` adds headless Chromium for the browser test
 # of `postroom serve`'s web page; where it cannot be installed that one test is skipped, saying why.
 OPTIONAL_APT_PACKAGES :=
@@ -136,6 +136,8 @@ issue-codes:
 BENCH_ARGS ?=
 bench: OPTIONAL_APT_PACKAGES += $(if $(COMPARE),python3-venv,)
 bench: APT_PACKAGES += $(if $(filter postgres,$(STORE)),postgresql,)
+# The floor of ../shared/bench is built against libcrypto.
+bench: APT_PACKAGES += $(if $(COMPARE),libssl-dev,)
 bench: deps
 	$(SWIFT) build -c release --product postroom
 	$(SWIFT) build -c release --product postroom-bench

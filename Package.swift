@@ -25,9 +25,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
-        // C libraries from the system (Debian: libarchive-dev, libssl-dev, zlib1g-dev, libzstd-dev).
+        // C libraries from the system (Debian: libarchive-dev, nettle-dev, zlib1g-dev, libzstd-dev).
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
-        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CNettle", pkgConfig: "nettle", providers: [.apt(["nettle-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
 
@@ -42,8 +42,8 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // SHA-256, HMAC-SHA256 and SHA-1 through libcrypto: the one wrapper.
-        .target(name: "PostroomDigest", dependencies: ["PostroomCore", "CCrypto"]),
+        // SHA-256, HMAC-SHA256 and SHA-1 through Nettle (which libarchive loads anyway): the one wrapper.
+        .target(name: "PostroomDigest", dependencies: ["PostroomCore", "CNettle"]),
         // Archives through libarchive.
         .target(name: "PostroomArchive", dependencies: ["CArchive", "PostroomCore"]),
         // The fuzz targets (`make fuzz`) and their replayer: any bytes into each parser, never a crash.

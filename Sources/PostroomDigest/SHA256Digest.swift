@@ -1,20 +1,19 @@
-import CCrypto
+import CNettle
 import Foundation
 import PostroomCore
 
-/// SHA-256 (and HMAC-SHA256, and the SHA-1 of FHIR `Attachment.hash`) through OpenSSL's libcrypto:
-/// the one wrapper the pipeline and the server share.
+/// SHA-256 (and HMAC-SHA256, and the SHA-1 of FHIR `Attachment.hash`) through GNU Nettle: the one
+/// wrapper the pipeline and the server share. Nettle is the library libarchive already loads, so the
+/// digests map no library of their own (OpenSSL's libcrypto, used before, kept 3.4 MB of its pages
+/// resident from the moment it was loaded, against the 64 MiB bound).
 public enum SHA256Digest {
-    /// SHA-256 fetched once: OpenSSL 3's one-shot `SHA256()` looks the algorithm up on every call,
-    /// which took most of the time of hashing a short key (a patient's, once a message).
-    private nonisolated(unsafe) static let sha256 = EVP_MD_fetch(nil, "SHA256", nil)
-
     /// The raw SHA-256 of `bytes`.
     public static func bytes(_ input: [UInt8]) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-        var length: UInt32 = 0
-        let ok = input.withUnsafeBufferPointer { b in EVP_Digest(b.baseAddress, b.count, &digest, &length, sha256, nil) }
-        precondition(ok == 1 && length == SHA256_DIGEST_LENGTH, "libcrypto: SHA-256 is not available")
+        var ctx = sha256_ctx()
+        nettle_sha256_init(&ctx)
+        input.withUnsafeBufferPointer { nettle_sha256_update(&ctx, $0.count, $0.baseAddress) }
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_SIZE))
+        nettle_sha256_digest(&ctx, digest.count, &digest)
         return digest
     }
 
@@ -31,42 +30,28 @@ public enum SHA256Digest {
 
     /// The base64 SHA-1 of `bytes` (FHIR `Attachment.hash`).
     public static func sha1Base64(_ bytes: [UInt8]) -> String {
-        var digest = [UInt8](repeating: 0, count: Int(SHA_DIGEST_LENGTH))
-        bytes.withUnsafeBufferPointer { b in
-            _ = SHA1(b.baseAddress, b.count, &digest)
-        }
-        return Data(digest).base64EncodedString()
-    }
-}
-
-/// A digest over data that arrives in pieces (a file read in chunks), through libcrypto's EVP interface:
-/// `SHA256Stream` and `SHA1Stream` differ only in the algorithm and how the digest is written.
-public class DigestStream {
-    private let ctx: OpaquePointer
-
-    init(_ algorithm: OpaquePointer?) {
-        ctx = EVP_MD_CTX_new()
-        EVP_DigestInit_ex(ctx, algorithm, nil)
-    }
-
-    deinit { EVP_MD_CTX_free(ctx) }
-
-    public func update(_ bytes: UnsafeRawBufferPointer) {
-        _ = EVP_DigestUpdate(ctx, bytes.baseAddress, bytes.count)
-    }
-
-    /// The raw digest (call once).
-    public func finishBytes() -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var len: UInt32 = 0
-        EVP_DigestFinal_ex(ctx, &digest, &len)
-        return Array(digest.prefix(Int(len)))
+        let stream = SHA1Stream()
+        bytes.withUnsafeBytes { stream.update($0) }
+        return stream.finishBase64()
     }
 }
 
 /// SHA-256 over data that arrives in pieces (a file read in chunks).
-public final class SHA256Stream: DigestStream {
-    public init() { super.init(EVP_sha256()) }
+public final class SHA256Stream {
+    private var ctx = sha256_ctx()
+
+    public init() { nettle_sha256_init(&ctx) }
+
+    public func update(_ bytes: UnsafeRawBufferPointer) {
+        nettle_sha256_update(&ctx, bytes.count, bytes.bindMemory(to: UInt8.self).baseAddress)
+    }
+
+    /// The raw digest (call once).
+    public func finishBytes() -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_SIZE))
+        nettle_sha256_digest(&ctx, digest.count, &digest)
+        return digest
+    }
 
     /// The lower-case hex digest (call once).
     public func finish() -> String { Hex.lowercase(finishBytes()) }
