@@ -36,22 +36,36 @@ public enum SHA256Digest {
     }
 }
 
-/// SHA-256 over data that arrives in pieces (a file read in chunks).
-public final class SHA256Stream {
-    private var ctx = sha256_ctx()
+/// A digest over data that arrives in pieces (a file read in chunks), through Nettle's description of
+/// the algorithm (`nettle_hash`): `SHA256Stream` and `SHA1Stream` differ only in the algorithm and how the
+/// digest is written.
+public class DigestStream {
+    private let hash: nettle_hash
+    private let ctx: UnsafeMutableRawPointer
 
-    public init() { nettle_sha256_init(&ctx) }
+    init(_ hash: nettle_hash) {
+        self.hash = hash
+        ctx = .allocate(byteCount: Int(hash.context_size), alignment: 16)
+        hash.`init`(ctx)
+    }
+
+    deinit { ctx.deallocate() }
 
     public func update(_ bytes: UnsafeRawBufferPointer) {
-        nettle_sha256_update(&ctx, bytes.count, bytes.bindMemory(to: UInt8.self).baseAddress)
+        hash.update(ctx, bytes.count, bytes.bindMemory(to: UInt8.self).baseAddress)
     }
 
     /// The raw digest (call once).
     public func finishBytes() -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_SIZE))
-        nettle_sha256_digest(&ctx, digest.count, &digest)
+        var digest = [UInt8](repeating: 0, count: Int(hash.digest_size))
+        hash.digest(ctx, digest.count, &digest)
         return digest
     }
+}
+
+/// SHA-256 over data that arrives in pieces (a file read in chunks).
+public final class SHA256Stream: DigestStream {
+    public init() { super.init(nettle_sha256) }
 
     /// The lower-case hex digest (call once).
     public func finish() -> String { Hex.lowercase(finishBytes()) }

@@ -123,20 +123,27 @@ import Glibc
     /// than stopping there (and every later run with it).
     @Test func aPlacedPartThatCannotBeReadDoesNotStopTheNextRun() throws {
         let (ws, originals) = try Self.workspace(partDrops: 4)
-        let crashed = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"], environment: ["POSTROOM_CRASH_AT": "archive-placed:1"])
-        #expect(crashed.code == 137, "exit \(crashed.code) \(crashed.stderr)")
-        let root = ws.data + "/archive"
-        let placed = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".tar.gz") }
-        #expect(placed.count == 1, "one part placed: \(placed)")
-        let part = try #require(placed.first)
-        try Data("not an archive".utf8).write(to: URL(fileURLWithPath: root + "/" + part))
+        let part = try Self.damagedPartAfterACrash(ws, at: "archive-placed:1")
         let again = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"])
         #expect([0, 65].contains(again.code), "second run: exit \(again.code) \(again.stderr)")
         #expect(again.stderr.contains("placed archive without a readable manifest"), "\(again.stderr)")
         #expect(!again.stderr.contains("order-") && !again.stderr.contains("result-"), "no file names in the log")
         // The damaged file is the operator's to look at; without it every original is in one place.
-        try FileManager.default.removeItem(atPath: root + "/" + part)
+        try FileManager.default.removeItem(atPath: part.path)
         try Self.checkInvariants(ws, originals: originals, context: "unreadable part")
+    }
+
+    /// Runs until the crash point `at`, where one archive part is placed, and damages that part: its path and its bytes.
+    static func damagedPartAfterACrash(_ ws: Workspace, at: String) throws -> (path: String, bytes: Data) {
+        let crashed = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"], environment: ["POSTROOM_CRASH_AT": at])
+        #expect(crashed.code == 137, "exit \(crashed.code) \(crashed.stderr)")
+        let root = ws.data + "/archive"
+        let placed = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".tar.gz") }
+        #expect(placed.count == 1, "one part placed: \(placed)")
+        let path = root + "/" + (try #require(placed.first))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        try Data("not an archive".utf8).write(to: URL(fileURLWithPath: path))
+        return (path, bytes)
     }
 
     /// A run killed after a part's drops were marked archived: the next run does not read that part
@@ -144,18 +151,11 @@ import Glibc
     /// unreadable meanwhile, and the next run does not notice it, and archives none of its drops again.
     @Test func aPartAlreadyRecordedIsNotReadByTheNextRun() throws {
         let (ws, originals) = try Self.workspace(partDrops: 4)
-        let crashed = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"], environment: ["POSTROOM_CRASH_AT": "archive-recorded:1"])
-        #expect(crashed.code == 137, "exit \(crashed.code) \(crashed.stderr)")
-        let root = ws.data + "/archive"
-        let placed = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".tar.gz") }
-        #expect(placed.count == 1, "one part placed and recorded: \(placed)")
-        let part = root + "/" + (try #require(placed.first))
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: part))
-        try Data("not an archive".utf8).write(to: URL(fileURLWithPath: part))
+        let part = try Self.damagedPartAfterACrash(ws, at: "archive-recorded:1")
         let again = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"])
         #expect([0, 65].contains(again.code), "second run: exit \(again.code) \(again.stderr)")
         #expect(!again.stderr.contains("placed archive without a readable manifest"), "\(again.stderr)")
-        try bytes.write(to: URL(fileURLWithPath: part))
+        try part.bytes.write(to: URL(fileURLWithPath: part.path))
         try Self.checkInvariants(ws, originals: originals, context: "recorded part")
     }
 
