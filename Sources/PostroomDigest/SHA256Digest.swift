@@ -37,7 +37,8 @@ public enum SHA256Digest {
 }
 
 /// A digest over data that arrives in pieces (a file read in chunks), through Nettle's description of
-/// the algorithm (`nettle_hash`): `SHA256Stream` and `SHA1Stream` differ only in the algorithm and how the
+/// the algorithm (`nettle_hash`, as in Nettle 3; Nettle 4 drops the digest's length argument, and the
+/// build says so): `SHA256Stream` and `SHA1Stream` differ only in the algorithm and how the
 /// digest is written.
 public class DigestStream {
     private let hash: nettle_hash
@@ -52,7 +53,7 @@ public class DigestStream {
     deinit { ctx.deallocate() }
 
     public func update(_ bytes: UnsafeRawBufferPointer) {
-        hash.update(ctx, bytes.count, bytes.bindMemory(to: UInt8.self).baseAddress)
+        hash.update(ctx, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self))
     }
 
     /// The raw digest (call once).

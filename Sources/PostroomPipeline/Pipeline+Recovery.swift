@@ -183,14 +183,16 @@ extension Pipeline {
 
     /// A run killed after its archive was renamed into place but before its drops were marked:
     /// the archive is complete (it was synced before the rename), so its manifest says which drops
-    /// it holds; they are marked archived there rather than archived a second time. A part already
-    /// recorded is not read again: a long run killed late has placed many, each a whole manifest to parse.
-    /// Several nodes: only drops this node holds (`claims`) are adopted; other nodes' runs are running.
+    /// it holds; they are marked archived there rather than archived a second time. On a single node a
+    /// part already recorded is not read again (a long run killed late has placed many, each a whole
+    /// manifest to parse): its drops were marked together.
+    /// Several nodes: only drops this node holds (`claims`) are adopted, so a part may be adopted in
+    /// shares by several takeovers, and is read each time; other nodes' runs are running.
     func adoptPlacedArchives(session: RunSession, claims: [String: DropClaim]? = nil) throws {
         let runs = try store.read { try $0.unfinishedRuns(except: session.id) }
         for run in runs {
             for path in RunArchive.placedParts(of: run, archiveFolder: config.archiveFolder)
-            where try !store.read({ try $0.archivePartRecorded(run: run.id, path: path) }) {
+            where try claims != nil || !store.read({ try $0.archivePartRecorded(run: run.id, path: path) }) {
                 try adopt(archive: path, run: run, claims: claims)
             }
         }

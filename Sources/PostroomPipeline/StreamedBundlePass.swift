@@ -29,6 +29,9 @@ final class StreamedBundlePass {
     private var out: BufferedFileWriter?
     /// What the whole Bundle's message comes to (each distinct issue once, bounded: `IssueLog`).
     private(set) var issues = IssueLog()
+    /// A transaction's issues as decoded, group by group: what a refusal is answered with, as on the
+    /// whole-file path (the groups applied before are rolled back, so nothing applying them said is told).
+    private var decodedIssues = IssueLog()
     private(set) var entriesWritten = 0
     private(set) var anyApplied = false, anyFailed = false, held = false
     private(set) var messageType = "Bundle"
@@ -102,13 +105,13 @@ final class StreamedBundlePass {
     private func apply(_ m: InboundMessage, first: Int, writer w: StoreWriter) throws {
         guard let batch = m.fhirBatch else { return }
         if kind == .transaction, m.issues.hasErrors {
-            throw StreamedBundleStop(result: MessageResult(disposition: .rejected, issues: issues.appending(m.issues).issues))
+            throw StreamedBundleStop(result: MessageResult(disposition: .rejected, issues: decodedIssues.appending(m.issues).issues))
         }
         let applier = pipeline.makeApplier(messageID: drop.id + ".0", in: scope, original: [], writer: w)
         applier.refs.seed(stored)
         let result = try pipeline.applyFHIRBatch(m, batch, applier: applier)
         if kind == .transaction, result.disposition == .rejected {
-            throw StreamedBundleStop(result: MessageResult(disposition: .rejected, issues: issues.appending(result.issues).issues))
+            throw StreamedBundleStop(result: MessageResult(disposition: .rejected, issues: decodedIssues.appending(result.issues).issues))
         }
         try pipeline.queueRouted(applier.routing, dropID: scope.dropID, writer: w)
         // The group's own fullUrls and where they were stored, for later groups (the shared base let go first).
@@ -119,6 +122,7 @@ final class StreamedBundlePass {
         // Issues of the Bundle as a whole are found again in every group: kept once.
         let repeated = first == 0 ? [] : batch.bundleIssues
         issues.append(contentsOf: result.issues.filter { !repeated.contains($0) })
+        if kind == .transaction { decodedIssues.append(contentsOf: m.issues.filter { !repeated.contains($0) }) }
         held = held || result.disposition == .held
         for r in result.entryResults ?? [] {
             if r.status.hasPrefix("2") { anyApplied = true } else { anyFailed = true }

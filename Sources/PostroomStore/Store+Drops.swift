@@ -257,9 +257,11 @@ extension StoreReader {
             """), [current]).map(Self.run)
     }
 
-    /// Whether the drops of archive part `path` of run `run` were marked archived there: a part's drops are
-    /// marked in one transaction, so one such drop says the part was recorded. (Only the run's own drops are
-    /// looked at, through its index; a part holding only drops an earlier run left is not seen as recorded.)
+    /// Whether the drops of archive part `path` of run `run` were marked archived there. A single node marks
+    /// a part's drops in one transaction (`RunArchive.close`), so there one such drop says the part was
+    /// recorded; a node of several may adopt a part in shares, so this is not asked there. (Only the run's own
+    /// drops are looked at, through its index; a part holding only drops an earlier run left is not seen
+    /// as recorded, and is read as before.)
     public func archivePartRecorded(run: String, path: String) throws -> Bool {
         try db.row(.cached("SELECT 1 FROM drop_file WHERE run_id = ? AND archive_path = ? LIMIT 1"), [run, path]) != nil
     }

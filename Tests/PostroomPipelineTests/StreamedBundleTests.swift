@@ -200,13 +200,18 @@ import Testing
 
     /// Every order of a batch creates a Task and an issue naming it: a message keeps the first
     /// `IssueLog.limit` and counts the rest, on both paths.
+    /// A Bundle of one Patient and `count` orders for it (the order numbered `bad` with a status no code system has).
+    static func orders(_ type: String, count: Int, bad: Int? = nil) -> [UInt8] {
+        var entries = [#"{"fullUrl":"urn:uuid:00000000-0000-4000-8000-000000000001","resource":{"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}]},"request":{"method":"POST","url":"Patient"}}"#]
+        for n in 0..<count {
+            entries.append(#"{"resource":{"resourceType":"ServiceRequest","status":"\#(n == bad ? "wishful" : "active")","intent":"order","identifier":[{"system":"https://example.org/orders","value":"ORD\#(n)"}],"code":{"text":"FBC"},"subject":{"reference":"urn:uuid:00000000-0000-4000-8000-000000000001"}},"request":{"method":"POST","url":"ServiceRequest"}}"#)
+        }
+        return Array(#"{"resourceType":"Bundle","id":"orders","type":"\#(type)","entry":[\#(entries.joined(separator: ",\n"))]}"#.utf8)
+    }
+
     @Test func aLargeBundleKeepsAtMostTheLimitOfIssues() throws {
         let orders = IssueLog.limit + 40
-        var entries = [#"{"fullUrl":"urn:uuid:00000000-0000-4000-8000-000000000001","resource":{"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}]},"request":{"method":"POST","url":"Patient"}}"#]
-        for n in 0..<orders {
-            entries.append(#"{"resource":{"resourceType":"ServiceRequest","status":"active","intent":"order","identifier":[{"system":"https://example.org/orders","value":"ORD\#(n)"}],"code":{"text":"FBC"},"subject":{"reference":"urn:uuid:00000000-0000-4000-8000-000000000001"}},"request":{"method":"POST","url":"ServiceRequest"}}"#)
-        }
-        let bytes = Array(#"{"resourceType":"Bundle","id":"orders","type":"batch","entry":[\#(entries.joined(separator: ",\n"))]}"#.utf8)
+        let bytes = Self.orders("batch", count: orders)
         let (streamed, drop, _) = try run(bytes, streamed: true)
         let (whole, _, _) = try run(bytes, streamed: false)
         #expect(drop.ackFile != nil, "streamed")
@@ -216,6 +221,23 @@ import Testing
         #expect(streamed.issues.last == IssueCode.issuesNotKept.code + "@")
         #expect(streamed.issues == whole.issues)
         #expect(streamed.resources.keys.filter { $0.hasPrefix("Task/") }.count == orders, "every Task is stored")
+    }
+
+    /// A transaction refused by its last entry, after groups that created more Tasks than the limit of
+    /// issues (all rolled back): the answer names the error that refused it, and what the whole-file path
+    /// answers; nothing of the groups rolled back (no Task said to track an order).
+    @Test func theErrorThatRefusesALargeTransactionIsInItsAnswer() throws {
+        let orders = IssueLog.limit + 40
+        let bytes = Self.orders("transaction", count: orders, bad: orders - 1)
+        let (streamed, drop, answer) = try run(bytes, streamed: true)
+        let (whole, _, _) = try run(bytes, streamed: false)
+        #expect(drop.ackFile == nil && streamed.outcome == .rejected && streamed.resources.isEmpty)
+        #expect(answer["resourceType"]?.string == "OperationOutcome")
+        let located = (answer["issue"]?.array ?? []).filter { $0["severity"]?.string == "error" }
+            .compactMap { $0["expression"]?[0]?.string ?? $0["location"]?[0]?.string }
+        #expect(located.contains { $0.hasPrefix("Bundle.entry[\(orders)]") }, "\(located)")
+        #expect(!streamed.issues.contains { $0.hasPrefix(IssueCode.taskCreated.code + "@") }, "\(streamed.issues.prefix(5))")
+        #expect(streamed.issues == whole.issues)
     }
 
     @Test func theSameLargeBundleAgainIsADuplicate() throws {

@@ -26,8 +26,12 @@ import Testing
     }
 
     @Test func sha1OfTheStandardsVector() {
-        // FIPS 180 "abc": a9993e364706816aba3e25717850c26c9cd0d89d.
+        // FIPS 180 "abc" (a9993e36…9cd0d89d).
         #expect(SHA256Digest.sha1Base64(Array("abc".utf8)) == "qZk+NkcGgWq6PiVxeFDCbJzQ2J0=")
+        // Two blocks (84983e44…e54670f1), and a million "a" (34aa973c…6534016f).
+        #expect(SHA256Digest.sha1Base64(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "hJg+RBw70m66rkqh+VEp5eVGcPE=")
+        #expect(SHA256Digest.sha1Base64([UInt8](repeating: 0x61, count: 1_000_000)) == "NKqXPNTE2qT2Husr260nMWU0AW8=")
     }
 
     /// RFC 4231 test cases 1 and 6 (a key longer than the block is hashed first).

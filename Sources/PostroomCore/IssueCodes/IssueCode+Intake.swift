@@ -20,9 +20,8 @@ extension IssueCode {
         "The archive has more members than limits.archiveMembers; it is refused")
     public static let archiveUnreadable = IssueCode("archive-unreadable", [.fatal], in: [.anyFormat], types: ["security"],
         "The archive is damaged, truncated or in an unsupported format (or could not be unpacked here)")
-    public static let issuesNotKept = IssueCode("issues-not-kept", [.information, .warning, .error, .fatal], in: [.fhir],
-        types: ["suppressed"],
-        "A batch or transaction Bundle keeps each distinct issue once and at most 1,000 of them; this counts the rest (with their worst severity)")
+    public static let issuesNotKept = IssueCode("issues-not-kept", [.information], in: [.fhir], types: ["informational"],
+        "A batch or transaction Bundle keeps each distinct issue once, at most 1,000 errors and 1,000 other issues; this counts the rest")
     public static let bundleIDReused = IssueCode("bundle-id-reused", [.error], in: [.fhir], types: ["duplicate"],
         "Bundle.id was already used by a different message; a new message needs a new Bundle.id")
     public static let conditionalReferenceAmbiguous = IssueCode("conditional-reference-ambiguous", [.error], in: [.fhir], types: ["multiple-matches"],

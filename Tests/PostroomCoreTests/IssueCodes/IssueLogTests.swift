@@ -25,24 +25,30 @@ import Testing
     }
 
     @Test func beyondTheLimitIssuesAreCountedNotKept() {
-        let log = IssueLog((0..<(IssueLog.limit + 250)).map(Self.info))
+        let log = IssueLog((0..<(IssueLog.limit + 250)).map(Self.info) + [Self.info(3)])
         #expect(log.issues.count == IssueLog.limit + 1)
         #expect(Array(log.issues.prefix(IssueLog.limit)) == (0..<IssueLog.limit).map(Self.info))
         let last = log.issues.last
         #expect(last?.code == IssueCode.issuesNotKept.code)
-        #expect(last?.severity == .information && last?.type == "suppressed")
-        #expect(last?.text.hasPrefix("250 more issues were not kept") == true, "\(last?.text ?? "")")
+        #expect(last?.severity == .information && last?.type == "informational")
+        #expect(last?.text.hasPrefix("250 more issues (repeats included; the worst of them information)") == true, "\(last?.text ?? "")")
         #expect(!log.issues.hasErrors)
         #expect(IssueLog((0..<IssueLog.limit).map(Self.info)).issues.count == IssueLog.limit, "no count when nothing is left out")
     }
 
-    @Test func anErrorBeyondTheLimitIsStillAnError() {
-        var issues = (0..<IssueLog.limit).map(Self.info)
-        issues.append(.error(.bdl1, at: "Bundle.entry[5000].resource.status", "bad status"))
-        issues.append(.warning(.reportStatusRegression, "later"))
-        let log = IssueLog(issues)
+    /// However many informational issues come first (a Task created for each order of a transaction),
+    /// the error that refuses it is listed; errors beyond their own budget are counted.
+    @Test func errorsHaveABudgetOfTheirOwn() {
+        let refusal = PostroomCore.Issue.error(.bdl1, at: "Bundle.entry[5000].resource.status", "bad status")
+        let log = IssueLog((0..<(IssueLog.limit + 10)).map(Self.info) + [refusal, .warning(.reportStatusRegression, "later")])
+        #expect(log.issues.contains(refusal))
         #expect(log.issues.hasErrors)
-        #expect(log.issues.last?.severity == .error)
-        #expect(log.issues.last?.text.hasPrefix("2 more issues") == true)
+        #expect(log.issues.count == IssueLog.limit + 2)
+        #expect(log.issues.last?.text.hasPrefix("11 more issues (repeats included; the worst of them a warning)") == true)
+        let errors = (0..<(IssueLog.limit + 3)).map { PostroomCore.Issue.error(.bdl1, at: "Bundle.entry[\($0)]", "bad") }
+        let many = IssueLog(errors + (0..<5).map(Self.info))
+        #expect(many.issues.filter(\.isError).count == IssueLog.limit)
+        #expect(many.issues.filter { $0.code == IssueCode.taskCreated.code }.count == 5)
+        #expect(many.issues.last?.text.hasPrefix("3 more issues (repeats included; the worst of them an error)") == true)
     }
 }
