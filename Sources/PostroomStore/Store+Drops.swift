@@ -124,17 +124,10 @@ extension StoreReader {
     /// (`archive.partDrops`) processed but not placed: they are read a page at a time, so that the rows
     /// read are never all in memory beside the records made of them.
     public func unfinishedDrops() throws -> [DropRecord] {
-        let columns = Self.dropColumns
-            .replacingOccurrences(of: " issues_json,", with: " CASE WHEN outcome = 'rejected' THEN issues_json END,")
-            .replacingOccurrences(of: " ack_bytes,", with: " CASE WHEN ack_written = 0 THEN ack_bytes END,")
-        let page: SQL = .cached("""
-            SELECT \(columns) FROM drop_file WHERE state != 'done' AND (received_at > ? OR (received_at = ? AND id > ?))
-            ORDER BY received_at, id LIMIT \(Self.unfinishedPage)
-            """)
         var drops: [DropRecord] = []
         var after = ("", "")
         while true {
-            let rows = try db.rows(page, [after.0, after.0, after.1])
+            let rows = try db.rows(Self.unfinishedPageQuery, [after.0, after.0, after.1])
             drops += rows.map(Self.drop)
             guard rows.count == Self.unfinishedPage, let last = drops.last else { return drops }
             after = (last.receivedAt, last.id)
@@ -143,6 +136,17 @@ extension StoreReader {
 
     /// Unfinished drops read at a time (`unfinishedDrops`).
     static let unfinishedPage = 1_000
+
+    /// One page of unfinished drops after a (`received_at`, `id`), with the lean columns `unfinishedDrops` describes.
+    static let unfinishedPageQuery: SQL = {
+        let columns = dropColumns
+            .replacingOccurrences(of: " issues_json,", with: " CASE WHEN outcome = 'rejected' THEN issues_json END,")
+            .replacingOccurrences(of: " ack_bytes,", with: " CASE WHEN ack_written = 0 THEN ack_bytes END,")
+        return .cached("""
+            SELECT \(columns) FROM drop_file WHERE state != 'done' AND (received_at > ? OR (received_at = ? AND id > ?))
+            ORDER BY received_at, id LIMIT \(unfinishedPage)
+            """)
+    }()
 
     /// The earliest drop with the same content that was applied (accepted, partial or itself a duplicate),
     /// excluding `excluding` itself.

@@ -49,13 +49,8 @@ public struct IssueLog: Sendable {
     /// `limit` errors kept, so whether the list has errors is told by what is kept.)
     public var issues: [Issue] {
         guard notKept > 0 else { return kept }
-        let worst = worstNotKept.isError ? "an error" : worstNotKept == .warning ? "a warning" : "information"
+        let worst = worstNotKept >= .error ? "an error" : worstNotKept == .warning ? "a warning" : "information"
         return kept + [.information(.issuesNotKept, "\(notKept) more issues (repeats included; the worst of them \(worst)) were not "
                                         + "kept: a message keeps its first \(Self.limit) distinct errors and \(Self.limit) distinct other issues")]
     }
-}
-
-extension Issue.Severity {
-    /// Whether an issue of this severity makes its message unacceptable.
-    var isError: Bool { self >= .error }
 }
