@@ -79,8 +79,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The command line.
+        // The executable's malloc: jemalloc (Debian: libjemalloc-dev), linked ahead of the C library's,
+        // with its options (Sources/PostroomAllocator/allocator.c).
+        .target(name: "PostroomAllocator", linkerSettings: [.linkedLibrary("jemalloc")]),
         .executableTarget(name: "postroom", dependencies: [
-            "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomPipeline", "PostroomServer", "PostroomPostgres",
+            "PostroomAllocator", "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomPipeline", "PostroomServer", "PostroomPostgres",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -55,6 +55,9 @@ public final class Store: Sendable {
         config.prepareDatabase { db in
             // Savepoints (one per message) journal every page they touch; in memory, not in temp files.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // Readers keep a small page cache (the writer's is set below): a run reads little through
+            // them, and each reader's cache would otherwise grow to SQLite's default 2 MiB.
+            try db.execute(sql: "PRAGMA cache_size = -\(Self.readerCacheKiB)")
         }
         // WAL with synchronous NORMAL: a commit survives a process crash at once; it is made durable
         // against power loss by the pipeline's `syncfs` of the database's file system, which comes
@@ -103,6 +106,10 @@ public final class Store: Sendable {
     /// the WAL mid-transaction and read pages back again. 8 MiB was no faster and cost the memory
     /// bound (peak RSS ≤ 64 MiB) 4 MiB more.
     static let writerCacheKiB = 4_096
+    /// A reader connection's page cache: a run reads through one (a drop's earlier outcome, the
+    /// dedupe and recovery lookups), whose default 2 MiB cache filled up on a large store and counted
+    /// against the memory bound.
+    static let readerCacheKiB = 512
     /// Pages in the WAL before it is copied back into the database (SQLite's default is 1,000): the
     /// index pages a run touches in every group are copied back once per checkpoint, not once per few groups.
     static let checkpointPages = 8_192

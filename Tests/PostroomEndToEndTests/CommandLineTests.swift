@@ -16,6 +16,19 @@ import Testing
         #expect(try ws.postroom(["validate", "--config", ws.config, "--channel", "nope", cda]).code == 64)
     }
 
+    /// The executable's malloc is jemalloc's with the options of Sources/PostroomAllocator/allocator.c:
+    /// jemalloc prints the options it runs with at exit when asked (`stats_print`).
+    @Test func theExecutableAllocatesThroughJemallocWithItsOptions() throws {
+        let ws = try Workspace()
+        let cda = repositoryRoot + "/inbox-sample/lab-results/03-chest-x-ray-report.cda.xml"
+        let r = try ws.postroom(["validate", cda], environment: ["MALLOC_CONF": "stats_print:true"])
+        #expect(r.code == 0)
+        #expect(r.stderr.contains("Begin jemalloc statistics"), "\(r.stderr.prefix(300))")
+        for option in ["opt.narenas: 1", "opt.dirty_decay_ms: 100", "opt.muzzy_decay_ms: 0", "opt.tcache_nslots_small_max: 32"] {
+            #expect(r.stderr.contains(option), "\(option)")
+        }
+    }
+
     @Test func aBadConfigurationExits78NamingTheKey() throws {
         let ws = try Workspace()
         let text = try String(contentsOfFile: ws.config, encoding: .utf8)

@@ -15,6 +15,14 @@ import Testing
         #expect(try t.read { try $0.drop(id: "d1") }?.channel == "lab")
     }
 
+    /// The writer keeps its larger page cache; a reader's is small (on a large store SQLite's default
+    /// 2 MiB per reader counted against the memory bound).
+    @Test func theWriterAndTheReadersKeepTheirOwnPageCaches() throws {
+        #expect(try t.write { try $0.db.value(Int.self, "PRAGMA cache_size") } == -Store.writerCacheKiB)
+        #expect(try t.read { try $0.db.value(Int.self, "PRAGMA cache_size") } == -Store.readerCacheKiB)
+        #expect(Store.readerCacheKiB < 2_000)
+    }
+
     @Test func aWriteThatThrowsLeavesNothing() throws {
         #expect(throws: Boom.self) {
             try t.write { w in
