@@ -1,7 +1,7 @@
 // The `postroom` executable's malloc is jemalloc's (Debian: libjemalloc-dev), linked ahead of the C
-// library's: on the benchmark's loads it takes 8-10% less CPU than glibc's malloc (whose
-// consolidation and cross-thread frees showed in the profiles) and runs 12-16% faster
-// (PERFORMANCE.md). jemalloc reads its options from this symbol before the first allocation.
+// library's: on the benchmark's loads a run takes 5-11% less CPU than with glibc's malloc (whose
+// consolidation and cross-thread frees showed in the profiles) and 7-15% less time (PERFORMANCE.md).
+// jemalloc reads its options from this symbol before its first allocation.
 //
 // - narenas:1: one arena; the process has a writer and a few helper threads, and every arena keeps
 //   pages of its own (the memory bound is 64 MiB).
