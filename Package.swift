@@ -25,7 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
-        // C libraries from the system (Debian: libarchive-dev, nettle-dev, zlib1g-dev, libzstd-dev).
+        // C libraries from the system (Debian: libarchive-dev, nettle-dev, zlib1g-dev, libzstd-dev; and
+        // libjemalloc-dev, linked by PostroomAllocator below).
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CNettle", pkgConfig: "nettle", providers: [.apt(["nettle-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -78,10 +79,10 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // The command line.
         // The executable's malloc: jemalloc (Debian: libjemalloc-dev), linked ahead of the C library's,
         // with its options (Sources/PostroomAllocator/allocator.c).
         .target(name: "PostroomAllocator", linkerSettings: [.linkedLibrary("jemalloc")]),
+        // The command line.
         .executableTarget(name: "postroom", dependencies: [
             "PostroomAllocator", "PostroomCore", "PostroomConfig", "PostroomStore", "PostroomPipeline", "PostroomServer", "PostroomPostgres",
             .product(name: "Logging", package: "swift-log"),

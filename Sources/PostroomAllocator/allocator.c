@@ -5,7 +5,9 @@
 //
 // - narenas:1: one arena; the process has a writer and a few helper threads, and every arena keeps
 //   pages of its own (the memory bound is 64 MiB).
-// - dirty_decay_ms:100, muzzy_decay_ms:0: freed pages go back to the system after 0.1 s, not 10 s.
+// - dirty_decay_ms:100, muzzy_decay_ms:0: freed pages go back to the system after 0.1 s, not 10 s
+//   (as the process allocates and frees: there is no background thread, so an idle `watch` keeps
+//   them until its next allocation; the peak is what the bound is about).
 // - tcache_nslots_small_max:32: each thread caches fewer small objects (the default is 200).
 #include "PostroomAllocator.h"
 #include <stddef.h>

@@ -4,7 +4,7 @@ import PostroomAllocator
 private func c_mallopt(_ param: Int32, _ value: Int32) -> Int32
 
 /// Keeps the process small whatever it processes. Its malloc is jemalloc's, with one arena and freed
-/// pages returned within 0.1 s (Sources/PostroomAllocator/allocator.c). Should the C library's malloc
+/// pages returned after 0.1 s of allocating (Sources/PostroomAllocator/allocator.c). Should the C library's malloc
 /// serve it after all (jemalloc not found ahead of it), that one is held to two arenas, and blocks of
 /// 256 KiB and more are mapped on their own and free memory past 256 KiB at the heap's top returned:
 /// glibc otherwise raises both thresholds as large blocks are freed and keeps them (on a
