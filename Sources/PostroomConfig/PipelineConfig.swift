@@ -68,13 +68,14 @@ public struct PipelineConfig: Sendable {
     /// The raw `serve` object (address, port, credentials of `postroom serve`), read by the server.
     public var serve: JSONValue?
     /// When the FHIR view is brought up to date with the view journal (`view`).
-    public var view: ViewTiming = .afterRun
+    public var view: ViewTiming = .deferred
     /// Where the state lives (`store`): SQLite at `database` (default) or PostgreSQL (docs/POSTGRES.md).
     public var store: StoreConfig = .sqlite
 
-    /// `view`: `afterRun` (default) materialises a run's resources once its acknowledgements are placed,
-    /// before the run ends; `deferred` leaves them for the next run, a watcher's idle time, or the first
-    /// reader that searches (`serve`). Either way reads by id see them at once.
+    /// `view`: `deferred` (default) leaves a run's resources for the next run (after its own
+    /// acknowledgements), a watcher's idle time, or `serve` (in the background, and before a search);
+    /// `afterRun` materialises them once the run's acknowledgements are placed, before the run ends.
+    /// Either way reads by id see them at once.
     public enum ViewTiming: String, Sendable {
         case afterRun, deferred
     }
@@ -187,7 +188,7 @@ extension PipelineConfig {
     }
 
     static func viewTiming(_ r: ConfigReader) throws(ConfigError) -> ViewTiming {
-        guard let text = try r.string("view") else { return .afterRun }
+        guard let text = try r.string("view") else { return .deferred }
         guard let timing = ViewTiming(rawValue: text) else {
             throw ConfigError(key: "view", message: "must be afterRun or deferred, not \"\(text)\"")
         }

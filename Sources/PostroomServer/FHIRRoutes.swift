@@ -46,7 +46,7 @@ struct FHIRRoutes: Sendable {
         guard let store = stores.store() else { return nil }
         guard stores.viewIsCurrent(store) else {
             throw FHIRFailure(status: .serviceUnavailable, type: "transient", code: .viewNotMaterialised,
-                              text: "Stored resources are waiting to be put in the FHIR view; the pipeline does it at the end of its run")
+                              text: "Stored resources are waiting to be put in the FHIR view and this server cannot write the database; the pipeline does it at its next run")
         }
         return store
     }

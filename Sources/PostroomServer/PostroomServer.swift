@@ -92,6 +92,29 @@ public struct PostroomServer: Sendable {
         } else {
             _ = stores.store()
         }
+        let catchUp = viewCatchUp()
+        defer { catchUp.cancel() }
         try await application(onRunning: onRunning).runService()
+    }
+
+    /// How often `serve` looks for resource versions waiting in the view journal.
+    static let viewCatchUpInterval: Duration = .seconds(1)
+
+    /// Materialises the view in the background while serving, so that a search after a run with
+    /// `view: deferred` finds it current (a search still materialises first what is left).
+    func viewCatchUp() -> Task<Void, Never> {
+        let stores = self.stores, logger = self.logger
+        return Task.detached(priority: .utility) {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.viewCatchUpInterval)
+                let started = Date()
+                let records = stores.catchUpView()
+                guard records > 0 else { continue }
+                logger.info("view materialised", metadata: [
+                    "when": "serve", "records": .stringConvertible(records),
+                    "seconds": .string(String(format: "%.3f", Date().timeIntervalSince(started))),
+                ])
+            }
+        }
     }
 }

@@ -125,6 +125,25 @@ final class StoreProvider: @unchecked Sendable {
         }
     }
 
+    /// Puts what waits in the view journal into the view, when the database exists and can be written
+    /// (`serve`'s background catch-up: with `view: deferred` a run leaves its view to later, and the
+    /// first search should not pay for it). Returns the number of records materialised; failures are
+    /// logged (types only) and retried at the next call.
+    @discardableResult
+    func catchUpView() -> Int {
+        guard let store = store(), (try? store.read { try $0.viewIsMaterialised() }) == false else { return 0 }
+        lock.lock()
+        let writable = openWritable(logFailure: false)
+        lock.unlock()
+        guard let writable else { return 0 }
+        do {
+            return try writable.materialiseView()
+        } catch {
+            logger.warning("cannot materialise the view yet", metadata: ["error": .string(String(describing: type(of: error)))])
+            return 0
+        }
+    }
+
     /// Whether the search index is present (re-checked until it is: the pipeline may build it later).
     func hasSearchIndex(_ store: Store) -> Bool {
         lock.lock()

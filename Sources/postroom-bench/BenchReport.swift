@@ -81,7 +81,7 @@ struct BenchReport: Sendable {
     /// The issue's targets that these loads measure (issue 16), for each Postroom program.
     var targets: [Target] {
         var out: [Target] = []
-        for program in [Program.postroom, .postroomDeferred] where results.contains(where: { $0.program == program && !$0.samples.isEmpty }) {
+        for program in [Program.postroom, .postroomAfterRun] where results.contains(where: { $0.program == program && !$0.samples.isEmpty }) {
             out += floorTargets(program)
             if let batch = result(.batch, program), !batch.samples.isEmpty {
                 let peer = batch.ratio(to: result(.batch, .peer))

@@ -1,11 +1,11 @@
 /// The programs measured side by side on the same loads.
 enum Program: String, Sendable, CaseIterable {
-    /// `postroom run --once` on a fresh data folder (`view: afterRun`, the default: the FHIR view is
-    /// materialised before the run ends).
+    /// `postroom run --once` on a fresh data folder with the default configuration (`view: deferred`:
+    /// the run ends once every drop is acknowledged and archived; its FHIR view is materialised by the
+    /// next run, `serve` or a watcher's idle time).
     case postroom
-    /// The same with `view: deferred`: the run ends once every drop is acknowledged and archived; its
-    /// FHIR view is materialised by the next run or the first search.
-    case postroomDeferred = "postroom-deferred"
+    /// The same with `view: afterRun`: the FHIR view is materialised before the run ends.
+    case postroomAfterRun = "postroom-afterrun"
     /// The I/O floor in C from `../shared/bench` (claim, read, hash, one row, an ACK file, tar.gz; no parsing).
     case floor
     /// The Python peer from `../shared/bench` (python-hl7, fhir.resources, lxml, sqlite3, tarfile; 2 workers).
@@ -20,7 +20,7 @@ enum Program: String, Sendable, CaseIterable {
     case postroomPostgresTwoNodes = "postroom-pg-2nodes"
 
     /// Whether it is Postroom (either view timing, either store).
-    var isPostroom: Bool { self == .postroom || self == .postroomDeferred || usesPostgres }
+    var isPostroom: Bool { self == .postroom || self == .postroomAfterRun || usesPostgres }
     /// Whether its state is in PostgreSQL.
     var usesPostgres: Bool { self == .postroomPostgres || self == .postroomPostgresTwoNodes }
     /// The node names of its processes (none for the SQLite store: one process, no `--node`).

@@ -18,7 +18,7 @@ struct ProgramPaths: Sendable {
     /// The programs that will run, Postroom first: both view timings on SQLite, or with `--store postgres`
     /// SQLite's default run beside one and two PostgreSQL nodes.
     var programs: [Program] {
-        (postgres == nil ? [.postroom, .postroomDeferred] : [.postroom, .postroomPostgres, .postroomPostgresTwoNodes])
+        (postgres == nil ? [.postroom, .postroomAfterRun] : [.postroom, .postroomPostgres, .postroomPostgresTwoNodes])
             + (floor == nil ? [] : [.floor, .floorFsync]) + (peer == nil ? [] : [.peer, .peerFsync])
     }
 }

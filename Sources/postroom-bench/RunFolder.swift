@@ -73,7 +73,7 @@ struct RunFolder: Sendable {
         let folders = ["--inbox", path + "/inbox", "--work", path + "/work", "--outbox", path + "/outbox",
                        "--archive", path + "/archive", "--error", path + "/error", "--db", path + "/state.sqlite"]
         switch program {
-        case .postroom, .postroomDeferred, .postroomPostgres, .postroomPostgresTwoNodes:
+        case .postroom, .postroomAfterRun, .postroomPostgres, .postroomPostgresTwoNodes:
             return ChildProcess(executable: paths.postroom, arguments: postroomArguments(node: program.nodes.first),
                                 stdoutPath: out, stderrPath: err)
         case .floor, .floorFsync:
@@ -105,7 +105,7 @@ struct RunFolder: Sendable {
             "endpoint": "urn:postroom:bench", "archive": .object(archive),
         ])
         if let groupSize = paths.groupSize { config["groupSize"] = .number(String(groupSize)) }
-        if program == .postroomDeferred { config["view"] = "deferred" }
+        if program == .postroomAfterRun { config["view"] = "afterRun" }
         if let store { config["store"] = store }
         config["channels"] = .array(channels)
         return .object(config)

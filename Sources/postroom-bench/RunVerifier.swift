@@ -28,7 +28,7 @@ struct RunVerifier: Sendable {
         let json = summaries[0]
         var sample = RunSample(run: run, outcome: outcome, files: 0, messages: 0)
         switch folder.program {
-        case .postroom, .postroomDeferred, .postroomPostgres, .postroomPostgresTwoNodes:
+        case .postroom, .postroomAfterRun, .postroomPostgres, .postroomPostgresTwoNodes:
             var rejected = 0, partial = 0, duplicates = 0, held = 0
             for member in summaries.flatMap({ $0["channels"]?.object?.members ?? [] }) {
                 let c = member.value

@@ -1,4 +1,5 @@
 import Foundation
+@testable import PostroomServer
 import PostroomStore
 import Testing
 
@@ -17,7 +18,9 @@ import Testing
         #expect(deferred.config.view == .deferred)
         let store = try Store(path: deferred.config.database, readOnly: true)
         #expect(try store.read { try $0.pendingViewRecords() } > 0)
-        let expected = try await withServer(SampleData.get()) { (c) async throws -> [Int?] in
+        let afterRun = try SampleData(edit: { $0.replacingOccurrences(of: "\"channels\":", with: "\"view\": \"afterRun\",\n  \"channels\":") })
+        #expect(try afterRun.store().read { try $0.pendingViewRecords() } == 0)
+        let expected = try await withServer(afterRun) { (c) async throws -> [Int?] in
             var totals: [Int?] = []
             for q in Self.queries { totals.append(try await c.get(q).json().total) }
             return totals
@@ -30,5 +33,21 @@ import Testing
         }
         #expect(got == expected)
         #expect(try store.read { try $0.pendingViewRecords() } == 0)
+    }
+
+    /// With `view: deferred` (the default) `serve` materialises what a run left in the background,
+    /// without waiting for a search; then a search needs no materialisation of its own.
+    @Test func serveMaterialisesWhatARunLeftWithoutBeingAsked() async throws {
+        let deferred = try SampleData()
+        #expect(deferred.config.view == .deferred, "deferred is the default")
+        let store = try deferred.store()
+        #expect(try store.read { try $0.pendingViewRecords() } > 0)
+        let catchUp = try deferred.server().viewCatchUp()
+        defer { catchUp.cancel() }
+        let deadline = Date().addingTimeInterval(60)
+        while try store.read({ try $0.pendingViewRecords() }) > 0, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(try store.read { try $0.viewIsMaterialised() }, "serve put the waiting records in the view by itself")
     }
 }
