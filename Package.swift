@@ -31,12 +31,14 @@ let package = Package(
         .systemLibrary(name: "CNettle", pkgConfig: "nettle", providers: [.apt(["nettle-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // sqlite3_config (variadic) for Swift (Debian: libsqlite3-dev, which GRDB links too).
+        .systemLibrary(name: "CSQLiteConfig", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // The pure core: formats, validation, correlation, workflow, acknowledgements. No I/O.
         .target(name: "PostroomCore"),
         // SQLite state through GRDB.
         .target(name: "PostroomStore", dependencies: [
-            "PostroomCore", "CZlib", "CZstd",
+            "PostroomCore", "CZlib", "CZstd", "CSQLiteConfig",
             .product(name: "GRDB", package: "GRDB.swift"),
             // The C API, to bind and read values straight on GRDB's prepared statements (SQL/GRDBExecutor+Binding.swift).
             .product(name: "GRDBSQLite", package: "GRDB.swift"),

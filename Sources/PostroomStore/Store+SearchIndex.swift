@@ -76,6 +76,7 @@ extension Store {
         config.busyMode = .timeout(10)
         config.label = "postroom-search-index"
         do {
+            Store.configureSQLite()
             let queue = try DatabaseQueue(path: path, configuration: config)
             // Nothing is written into a database a newer build migrated (its schema is not this build's).
             try Store.refuseNewerSchema(queue)

@@ -1,3 +1,4 @@
+import CSQLiteConfig
 import Foundation
 import GRDB
 import PostroomCore
@@ -46,6 +47,7 @@ public final class Store: Sendable {
     ///
     /// - Parameter readOnly: open for reading only (no migration; the file must exist).
     public init(path: String, readOnly: Bool = false, identity: IdentityNamespaces = .standard) throws {
+        Self.configureSQLite()
         self.path = path
         self.identity = identity
         var config = Configuration()
@@ -110,6 +112,12 @@ public final class Store: Sendable {
     /// dedupe and recovery lookups), whose default 2 MiB cache filled up on a large store and counted
     /// against the memory bound.
     static let readerCacheKiB = 512
+
+    /// Process-wide SQLite settings, made once before the first connection opens: no memory statistics.
+    /// Debian's SQLite keeps them by default, and they take a process-wide mutex around every allocation
+    /// and free SQLite makes (4% of the writer thread's time on one-message v2 files; PERFORMANCE.md).
+    static func configureSQLite() { _ = sqliteConfigured }
+    private static let sqliteConfigured: Bool = CSQLiteConfigMemoryStatisticsOff() == SQLITE_OK
     /// Pages in the WAL before it is copied back into the database (SQLite's default is 1,000): the
     /// index pages a run touches in every group are copied back once per checkpoint, not once per few groups.
     static let checkpointPages = 8_192
