@@ -56,7 +56,7 @@ struct Status: ParsableCommand {
         }
         print("Tasks: " + (tasks.isEmpty ? "none" : tasks.map { "\($0.status) \($0.count)" }.joined(separator: ", ")))
         if let viewPending, viewPending > 0 {
-            print("FHIR view: \(viewPending) message record(s) waiting to be materialised (by the next run, or before serve's next answer)")
+            print("FHIR view: \(viewPending) message record(s) waiting to be materialised (by the next run, or by serve within a second and before its next answer)")
         }
         var runRows = [["run", "started", "status", "accepted", "rejected", "duplicates", "held"]]
         for r in runs { runRows.append([r.id, r.startedAt, r.status, "\(r.accepted)", "\(r.rejected)", "\(r.duplicates)", "\(r.held)"]) }
