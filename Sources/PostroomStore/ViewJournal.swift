@@ -66,7 +66,8 @@ final class ViewJournal {
     /// at once), its data is encoded on the encoder's thread and inserted by `writeRecords`.
     func flush(_ db: any SQLExecutor, from: Int = 0) throws {
         guard entries.count > from else { return }
-        let slice = Array(entries[from...])
+        // All the entries (the usual case): the array itself, not a copy of each entry.
+        let slice = from == 0 ? entries : Array(entries[from...])
         let seq = try recordSeq(db)
         if db.dialect == .postgres {
             try Self.insertKeysAsJSON(slice, seq: seq, db)
@@ -74,7 +75,7 @@ final class ViewJournal {
             try insertKeys(slice[...], seq: seq, db)
         }
         records.submit(seq: seq, messageID: slice.first?.messageID, entries: slice)
-        truncate(to: from)
+        if from == 0 { entries.removeAll(keepingCapacity: true) } else { truncate(to: from) }
     }
 
     /// The seq of the next record: drawn from the database's sequence where it keeps one (several
