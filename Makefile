@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= pipeline.json
 # Release builds (`make bench`, `make install`) link the Swift runtime and Foundation into the executable:
-# 10-12% less CPU on one-message v2 files than with them as shared libraries (PERFORMANCE.md, 2026-12-06 09:11).
+# 10-12% less CPU on one-message v2 files than with them as shared libraries (PERFORMANCE.md, 2026-12-06 10:15).
 RELEASE_FLAGS := --static-swift-stdlib
 DEMO ?= demo
 # System libraries the build links (Debian/Ubuntu package names).

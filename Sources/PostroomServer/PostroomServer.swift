@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Hummingbird
 import Logging
@@ -98,23 +99,26 @@ public struct PostroomServer: Sendable {
     }
 
     /// How often `serve` looks for resource versions waiting in the view journal.
-    static let viewCatchUpInterval: Duration = .seconds(1)
+    static let viewCatchUpInterval: DispatchTimeInterval = .seconds(1)
 
     /// Materialises the view in the background while serving, so that a search after a run with
-    /// `view: deferred` finds it current (a search still materialises first what is left).
-    func viewCatchUp() -> Task<Void, Never> {
+    /// `view: deferred` finds it current (a search still materialises first what is left). It runs on a
+    /// dispatch queue of its own, not on the threads that run requests: catching up on a large run takes
+    /// tens of seconds of blocking database work. Cancel the timer to stop it.
+    func viewCatchUp() -> any DispatchSourceTimer {
         let stores = self.stores, logger = self.logger
-        return Task.detached(priority: .utility) {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: Self.viewCatchUpInterval)
-                let started = Date()
-                let records = stores.catchUpView()
-                guard records > 0 else { continue }
-                logger.info("view materialised", metadata: [
-                    "when": "serve", "records": .stringConvertible(records),
-                    "seconds": .string(String(format: "%.3f", Date().timeIntervalSince(started))),
-                ])
-            }
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "postroom.view-catch-up", qos: .utility))
+        timer.schedule(deadline: .now() + Self.viewCatchUpInterval, repeating: Self.viewCatchUpInterval)
+        timer.setEventHandler {
+            let started = Date()
+            let records = stores.catchUpView()
+            guard records > 0 else { return }
+            logger.info("view materialised", metadata: [
+                "when": "serve", "records": .stringConvertible(records),
+                "seconds": .string(String(format: "%.3f", Date().timeIntervalSince(started))),
+            ])
         }
+        timer.resume()
+        return timer
     }
 }
