@@ -70,12 +70,12 @@ final class StoreProvider: @unchecked Sendable {
 
     private var writable: Store?
 
-    /// A writable handle, for the one write `serve` makes (queuing a reprocess); nil when the database
-    /// does not exist or cannot be written.
-    func writer() -> Store? {
+    /// A writable handle, for what `serve` writes (queuing a reprocess, materialising the view); nil when
+    /// the database does not exist or cannot be written (logged when `logFailure`).
+    func writer(logFailure: Bool = true) -> Store? {
         lock.lock()
         defer { lock.unlock() }
-        return openWritable()
+        return openWritable(logFailure: logFailure)
     }
 
     /// The store on a database server, opened once for reading and writing (the caller holds `lock`).
@@ -137,13 +137,9 @@ final class StoreProvider: @unchecked Sendable {
     /// logged (types only) and retried at the next call.
     @discardableResult
     func catchUpView() -> Int {
-        guard let store = store(), (try? store.read { try $0.viewIsMaterialised() }) == false else { return 0 }
-        lock.lock()
-        let writable = openWritable(logFailure: false)
-        lock.unlock()
-        guard let writable else { return 0 }
+        guard let pending = try? store()?.read({ try $0.pendingViewRecords() }), pending > 0,
+              let writable = writer(logFailure: false) else { return 0 }
         // A large run's records take a while (about 0.65 ms a message); searches wait for them meanwhile.
-        let pending = (try? store.read { try $0.pendingViewRecords() }) ?? 0
         logger.info("materialising the view", metadata: ["records": .stringConvertible(pending)])
         do {
             return try writable.materialiseView(batch: Self.catchUpBatch)
