@@ -224,7 +224,8 @@ public struct StoreWriter {
     ///
     /// In a transaction of `Store.writeElidingSavepoints` no savepoint is taken: if `body` throws, the
     /// transaction is marked failed and `ElidedSavepointFailed` thrown, which makes the store run the
-    /// transaction again with savepoints.
+    /// transaction again with savepoints. There the versions of several messages share a record
+    /// (`ViewJournal.recordMessages`): fewer records and keys to write.
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
         var result: T?
         let mark = journal.mark
@@ -233,7 +234,13 @@ public struct StoreWriter {
             defer { journal.savepointDepth -= 1 }
             func run() throws {
                 result = try body()
-                try journal.flush(db, from: mark.entries)
+                if !journal.elidingSavepoints {
+                    try journal.flush(db, from: mark.entries)
+                } else if journal.savepointDepth == 1 {
+                    // Without savepoints nothing is rolled back on its own: the versions of the messages
+                    // so far (whole ones: this is the outermost savepoint) may share one record.
+                    try journal.messageFinished(db)
+                }
             }
             if journal.elidingSavepoints { try run() } else { try db.savepoint(run) }
         } catch {

@@ -3,8 +3,9 @@ import Foundation
 /// The FHIR view off the critical path (DESIGN.md §5, PERFORMANCE.md "Deferred FHIR view").
 ///
 /// On the critical path a resource version is not written to `resource`, `resource_history` and the
-/// search index row by row: the versions one message writes go, compressed together, into one
-/// `view_record` row, and each version gets one narrow `view_key` row (type, id, version → record)
+/// search index row by row: the versions one message writes (or a few messages, in a transaction
+/// without savepoints: `recordMessages`) go, compressed together, into one `view_record` row, and each
+/// version gets one narrow `view_key` row (type, id, version → record; or a range key, `insertKeys`)
 /// so that it can be read by id at once. Both commit with the message's workflow state, so nothing
 /// deferred is lost by a crash. `Store.materialiseView` moves the records into the view (the
 /// resource tables and the search index) in large transactions, in the order they were written: at
@@ -36,16 +37,41 @@ final class ViewJournal {
         records = encoder.batch()
     }
 
+    /// By `Type/id`, the position in `entries` of its newest unflushed version.
+    private var newest: [FreshKey: Int] = [:]
+
     /// The newest unflushed version of `type/id`.
     func latest(type: String, id: String) -> ViewEntry? {
-        entries.last { $0.type == type && $0.id == id }?.viewEntry
+        newest[FreshKey(type: type, id: id)].map { entries[$0].viewEntry }
     }
 
-    func append(_ e: JournalEntry) { entries.append(e) }
+    func append(_ e: JournalEntry) {
+        newest[FreshKey(type: e.type, id: e.id)] = entries.count
+        entries.append(e)
+    }
 
     /// Forgets what was added after `count` entries (a savepoint rolled back).
     func truncate(to count: Int) {
-        if entries.count > count { entries.removeSubrange(count...) }
+        guard entries.count > count else { return }
+        entries.removeSubrange(count...)
+        newest.removeAll(keepingCapacity: true)
+        for (i, e) in entries.enumerated() { newest[FreshKey(type: e.type, id: e.id)] = i }
+    }
+
+    /// In a transaction without savepoints the versions of several messages share a record, made once
+    /// this many messages or versions wait (four one-message v2 results): a quarter of the records and
+    /// range keys of one record per message, while what waits stays as small as `ViewRecordEncoder.chunk`
+    /// one-message records.
+    static let recordMessages = 4
+    static let recordVersions = 48
+    /// Messages (outermost savepoints) whose versions wait in `entries` (transactions without savepoints).
+    private(set) var messagesWaiting = 0
+
+    /// An outermost savepoint finished in a transaction without savepoints: its versions join the next
+    /// record, made now if enough wait.
+    func messageFinished(_ db: any SQLExecutor) throws {
+        messagesWaiting += 1
+        if messagesWaiting >= Self.recordMessages || entries.count >= Self.recordVersions { try flush(db) }
     }
 
     /// Where a savepoint starts: its entries and its records.
@@ -74,9 +100,35 @@ final class ViewJournal {
         } else {
             try insertKeys(slice[...], seq: seq, db)
         }
-        records.submit(seq: seq, messageID: slice.first?.messageID, entries: slice)
-        if from == 0 { entries.removeAll(keepingCapacity: true) } else { truncate(to: from) }
+        records.submit(seq: seq, messageID: slice.first?.messageID, entries: slice, messages: max(1, from == 0 ? messagesWaiting : 1))
+        if from == 0 {
+            entries.removeAll(keepingCapacity: true)
+            newest.removeAll(keepingCapacity: true)
+            messagesWaiting = 0
+        } else {
+            truncate(to: from)
+        }
     }
+
+    /// Stored records this transaction read, decompressed (newest last): the results of a group look up
+    /// the requests and patients of a few records, each many times.
+    private var read: [(seq: Int64, framed: [UInt8])] = []
+    /// Stored records kept decompressed at most.
+    static let recordsKept = 4
+
+    /// A stored record this transaction read before, decompressed.
+    func stored(_ seq: Int64) -> [UInt8]? {
+        read.last { $0.seq == seq }?.framed
+    }
+
+    /// Keeps a stored record this transaction read, decompressed, in place of the oldest kept.
+    func keep(_ seq: Int64, _ framed: [UInt8]) {
+        if read.count >= Self.recordsKept { read.removeFirst() }
+        read.append((seq, framed))
+    }
+
+    /// Forgets the stored records kept (records were deleted: their seqs may be taken again).
+    func forgetStored() { read.removeAll() }
 
     /// The seq of the next record: drawn from the database's sequence where it keeps one (several
     /// PostgreSQL nodes write at once), else the table's next rowid, read once per transaction (SQLite's
@@ -178,10 +230,13 @@ extension StoreReader {
     /// `matching` takes, by type, id and version (a record's entries not yet encoded are built only if taken).
     func recordEntries(_ record: Int64, matching: (_ type: String, _ id: String, _ version: Int) -> Bool) throws -> [ViewEntry] {
         if let entries = try journal?.pendingRecord(record, matching: matching) { return entries }
+        if let framed = journal?.stored(record) { return ViewRecord.decode(framed, matching: matching) ?? [] }
         guard let data = try db.value([UInt8].self, .cached("SELECT data FROM view_record WHERE seq = ?"), [record]) else {
             return []
         }
-        return try (ViewRecord.decode(ViewCompressor.decompress(data)) ?? []).filter { matching($0.type, $0.id, $0.version) }
+        let framed = try ViewCompressor.decompress(data)
+        journal?.keep(record, framed)
+        return ViewRecord.decode(framed, matching: matching) ?? []
     }
 
     /// The newest record in the journal (0 when it is empty): a mark for `materialiseView(upTo:)`.
@@ -206,103 +261,5 @@ extension StoreReader {
     /// Whether every resource version is in the view (the search index and the resource tables).
     public func viewIsMaterialised() throws -> Bool {
         try db.value(Int.self, .cached("SELECT 1 FROM view_record LIMIT 1")) == nil
-    }
-}
-
-extension StoreWriter {
-    /// Materialises up to `limit` records, oldest first; returns how many it took.
-    ///
-    /// The records' search rows are inserted together, sorted by the index's key, so that a batch
-    /// touches each index page once rather than once per resource. The keys of materialised records
-    /// are not deleted one by one: a key whose record is gone is stale (every query of `view_key`
-    /// ignores keys older than the oldest record), and all keys go when the journal is empty.
-    func materialiseRecords(limit: Int, upTo last: Int64 = .max) throws -> Int {
-        let rows = try db.rows(.cached("SELECT seq, data FROM view_record WHERE seq <= ? ORDER BY seq LIMIT ?"), [last, limit])
-        var searchRows = SearchRowBatch()
-        for r in rows {
-            let seq: Int64 = r[0]
-            guard let entries = try ViewRecord.decode(ViewCompressor.decompress(r[1] as [UInt8])) else {
-                throw ViewRecordFailure(description: "view record \(seq) cannot be read")
-            }
-            for e in entries { try materialise(e, into: &searchRows) }
-        }
-        try searchRows.insert(db)
-        if !rows.isEmpty {
-            // Exactly the records read: with several PostgreSQL writers a record of a lower seq can commit
-            // after this read, and a range would delete it unmaterialised.
-            for r in rows { try db.execute(.cached("DELETE FROM view_record WHERE seq = ?"), [r[0] as Int64]) }
-            if try db.value(Int.self, .cached("SELECT 1 FROM view_record LIMIT 1")) == nil {
-                try db.execute("DELETE FROM view_key")
-            }
-        }
-        return rows.count
-    }
-}
-
-extension StoreWriter {
-    /// Removes the keys of records already materialised while others still wait (when the journal
-    /// empties, `materialiseRecords` removes them all): under a steady load with `view: deferred` the
-    /// journal may never be empty, and stale keys would otherwise pile up. One scan of `view_key`,
-    /// once per materialisation.
-    func forgetStaleKeys() throws {
-        try db.execute("DELETE FROM view_key WHERE record < \(ViewJournal.oldestRecord)")
-    }
-}
-
-/// The search rows of a materialisation batch, by the resource that produced them (a later version
-/// in the same batch replaces an earlier one's), inserted at the end in index order.
-struct SearchRowBatch {
-    private(set) var bySource: [String: (type: String, id: String, rows: [SearchIndexer.Row])] = [:]
-
-    mutating func set(type: String, id: String, rows: [SearchIndexer.Row]) {
-        bySource[type + "/" + id] = (type, id, rows)
-    }
-
-    /// Inserts the rows through a temporary table, so that SQLite sorts them by the index's key
-    /// (on PostgreSQL in one statement: `insertAsJSON`).
-    func insert(_ db: any SQLExecutor) throws {
-        guard !bySource.isEmpty else { return }
-        if db.dialect == .postgres { return try insertAsJSON(db) }
-        try db.execute("""
-            CREATE TEMP TABLE IF NOT EXISTS search_param_batch (src_type TEXT, src_id TEXT, type TEXT, id TEXT, name TEXT,
-                system TEXT, value TEXT, lo TEXT, hi TEXT)
-            """)
-        let stage: SQL = .cached("""
-            INSERT INTO temp.search_param_batch (src_type, src_id, type, id, name, system, value, lo, hi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for (_, s) in bySource {
-            for r in s.rows { try db.execute(stage, [s.type, s.id, r.type, r.id, r.name, r.system, r.value, r.lo, r.hi]) }
-        }
-        try db.execute("""
-            INSERT INTO search_param (src_type, src_id, type, id, name, system, value, lo, hi)
-                SELECT src_type, src_id, type, id, name, system, value, lo, hi FROM temp.search_param_batch
-                ORDER BY type, name, value, system, id;
-            DELETE FROM temp.search_param_batch;
-            """)
-    }
-}
-
-extension Store {
-    /// Records materialised per transaction: large enough to amortise the commit, small enough that
-    /// a reader waiting to write (`serve`) is not held for long.
-    public static let materialiseBatch = 96
-
-    /// Moves every journalled resource version into the view, in order, in transactions of
-    /// `materialiseBatch` records. Safe to repeat and to interrupt: each transaction removes the
-    /// records it materialised. Returns the number of records.
-    ///
-    /// - Parameter last: only records up to this one (those written before a mark, `lastViewRecord`).
-    @discardableResult
-    public func materialiseView(upTo last: Int64 = .max, batch: Int = Store.materialiseBatch, afterBatch: () -> Void = {}) throws -> Int {
-        var total = 0
-        while true {
-            let n = try write { w in try w.materialiseRecords(limit: batch, upTo: last) }
-            afterBatch()
-            total += n
-            if n < batch {
-                if total > 0 { try write { w in try w.forgetStaleKeys() } }
-                return total
-            }
-        }
     }
 }

@@ -62,11 +62,21 @@ enum ViewRecord {
     }
 
     static func decode(_ bytes: [UInt8]) -> [ViewEntry]? {
+        decode(bytes) { _, _, _ in true }
+    }
+
+    /// The entries `matching` takes, by type, id and version; the JSON of the others is not copied (a
+    /// record may hold several messages' versions, and a read by id wants one of them).
+    static func decode(_ bytes: [UInt8], matching: (_ type: String, _ id: String, _ version: Int) -> Bool) -> [ViewEntry]? {
         var r = Cursor(data: bytes)
         var out: [ViewEntry] = []
         while r.offset < bytes.count {
-            guard let type = r.string(), let id = r.string(), let version = r.length(), let at = r.string(),
-                  let message = r.optionalString(), let json = r.bytes() else { return nil }
+            guard let type = r.string(), let id = r.string(), let version = r.length() else { return nil }
+            guard matching(type, id, Int(version)) else {
+                guard r.skip(), r.optionalString() != nil, r.skip() else { return nil }
+                continue
+            }
+            guard let at = r.string(), let message = r.optionalString(), let json = r.bytes() else { return nil }
             out.append(ViewEntry(type: type, id: id, version: Int(version), lastUpdated: at, messageID: message, json: json))
         }
         return out
@@ -98,7 +108,18 @@ enum ViewRecord {
             return Array(data[offset..<offset + Int(n)])
         }
 
-        mutating func string() -> String? { bytes().map { String(decoding: $0, as: UTF8.self) } }
+        mutating func string() -> String? {
+            guard let n = length(), n != ViewRecord.noValue, offset + Int(n) <= data.count else { return nil }
+            defer { offset += Int(n) }
+            return String(decoding: data[offset..<offset + Int(n)], as: UTF8.self)
+        }
+
+        /// Passes over a length-prefixed value without copying it.
+        mutating func skip() -> Bool {
+            guard let n = length(), n != ViewRecord.noValue, offset + Int(n) <= data.count else { return false }
+            offset += Int(n)
+            return true
+        }
 
         mutating func optionalString() -> String?? {
             guard offset + 4 <= data.count else { return nil }

@@ -85,9 +85,12 @@ final class ViewRecordEncoder: Sendable {
     private let queue = DispatchQueue(label: "postroom.view-record-encoder")
     /// Touched only on `queue`.
     private nonisolated(unsafe) let compressor = ViewCompressor()
-    /// Records handed to the thread together: one wake-up per record cost the writer more than the
-    /// encoding it saved.
+    /// Messages whose records are handed to the thread together: one wake-up per one-message record cost
+    /// the writer more than the encoding it saved. A record of several messages (`ViewJournal.recordMessages`)
+    /// goes at once.
     static let chunk = 4
+    /// Or fewer messages holding this many versions (about four one-message v2 results' worth).
+    static let chunkEntries = 48
     /// Chunks handed on and not yet encoded: past this the writer waits, so the trees waiting (about
     /// 100 KiB a message) stay within the memory bound whatever the speed of either side.
     static let inFlightLimit = 3
@@ -106,8 +109,10 @@ final class ViewRecordEncoder: Sendable {
 
         fileprivate init(encoder: ViewRecordEncoder) { self.encoder = encoder }
 
-        /// Records submitted and not yet handed to the thread (the writer's side only).
+        /// Records submitted and not yet handed to the thread (the writer's side only), and their entries.
         private nonisolated(unsafe) var unsent: [Int64] = []
+        private nonisolated(unsafe) var unsentMessages = 0
+        private nonisolated(unsafe) var unsentEntries = 0
         /// Seqs submitted since the writer was last outside every savepoint, in order: what a savepoint
         /// rolled back forgets is those submitted after its mark (seqs drawn from a database sequence
         /// need not follow each other).
@@ -119,12 +124,15 @@ final class ViewRecordEncoder: Sendable {
         /// Outside every savepoint: no mark refers to what was submitted before.
         func settleSubmitted() { submitted.removeAll(keepingCapacity: true) }
 
-        /// Queues the entries of record `seq`; every `chunk` records go to the encoder thread.
-        func submit(seq: Int64, messageID: String?, entries: [JournalEntry]) {
+        /// Queues the entries of record `seq` (of `messages` messages); they go to the encoder thread once
+        /// `chunk` messages or `chunkEntries` versions wait.
+        func submit(seq: Int64, messageID: String?, entries: [JournalEntry], messages: Int = 1) {
             records.withLock { $0[seq] = .waiting(messageID: messageID, entries: entries) }
             unsent.append(seq)
+            unsentMessages += messages
+            unsentEntries += entries.count
             submitted.append(seq)
-            if unsent.count >= ViewRecordEncoder.chunk { send() }
+            if unsentMessages >= ViewRecordEncoder.chunk || unsentEntries >= ViewRecordEncoder.chunkEntries { send() }
         }
 
         /// Hands the unsent records to the encoder thread.
@@ -132,6 +140,8 @@ final class ViewRecordEncoder: Sendable {
             guard !unsent.isEmpty else { return }
             let sent = unsent
             unsent = []
+            unsentMessages = 0
+            unsentEntries = 0
             encoder.slots.wait()
             encoder.queue.async { [self] in
                 defer { encoder.slots.signal() }
@@ -157,6 +167,7 @@ final class ViewRecordEncoder: Sendable {
             let gone = Set(submitted[count...])
             submitted.removeSubrange(count...)
             unsent.removeAll { gone.contains($0) }
+            if unsent.isEmpty { (unsentMessages, unsentEntries) = (0, 0) }
             records.withLock { r in for seq in gone { r[seq] = nil } }
         }
 
@@ -166,7 +177,7 @@ final class ViewRecordEncoder: Sendable {
             switch records.withLock({ $0[seq] }) {
             case .waiting(_, let entries)?: return entries.filter { matching($0.type, $0.id, $0.version) }.map(\.viewEntry)
             case .encoded(_, let data)?:
-                return try ViewRecord.decode(ViewCompressor.decompress(data.get()))?.filter { matching($0.type, $0.id, $0.version) }
+                return try ViewRecord.decode(ViewCompressor.decompress(data.get()), matching: matching)
             case nil: return nil
             }
         }
