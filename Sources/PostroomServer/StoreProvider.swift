@@ -117,7 +117,7 @@ final class StoreProvider: @unchecked Sendable {
         if (try? store.read { try $0.viewIsMaterialised() }) == true { return true }
         guard let writable = writer() else { return false }
         do {
-            try writable.materialiseView(batch: Self.catchUpBatch, entries: Self.catchUpEntries)
+            try writable.materialiseView(batch: Self.catchUpBatch)
             return true
         } catch {
             logger.error("cannot materialise the view", metadata: ["error": .string(String(describing: type(of: error)))])
@@ -130,9 +130,6 @@ final class StoreProvider: @unchecked Sendable {
     /// on a 40,000-message batch: 96 records peaked at 63.2 MiB (the bound is 64), 32 at 53.7–55.0 MiB,
     /// in about the same time (25.4 s; 24.3–26.0 s).
     static let catchUpBatch = 32
-    /// Resource versions per materialisation transaction in `serve`: what 32 one-message records hold
-    /// (see `Store.materialiseEntries`).
-    static let catchUpEntries = 384
 
     /// Puts what waits in the view journal into the view, when the database exists and can be written
     /// (`serve`'s background catch-up: with `view: deferred` a run leaves its view to later, and the
@@ -145,7 +142,7 @@ final class StoreProvider: @unchecked Sendable {
         // A large run's records take a while (about 0.65 ms a message); searches wait for them meanwhile.
         logger.info("materialising the view", metadata: ["records": .stringConvertible(pending)])
         do {
-            return try writable.materialiseView(batch: Self.catchUpBatch, entries: Self.catchUpEntries)
+            return try writable.materialiseView(batch: Self.catchUpBatch)
         } catch {
             logger.warning("cannot materialise the view yet", metadata: ["error": .string(String(describing: type(of: error)))])
             return 0

@@ -86,22 +86,22 @@ extension Store {
     /// that a reader waiting to write (`serve`) is not held for long.
     public static let materialiseBatch = 96
 
-    /// Resource versions materialised per transaction at most (stopping after the record that reaches
-    /// them): what 96 one-message records of a v2 result hold (~12 versions each). Records of several
-    /// messages (`ViewJournal.recordVersions`) are taken fewer at a time, so a batch's memory stays the same.
-    public static let materialiseEntries = 1_152
+    /// Resource versions a one-message record of a v2 result holds (a DiagnosticReport, ~10 Observations,
+    /// its Patient): a batch of `batch` records takes at most `batch` times this many versions (stopping after
+    /// the record that reaches them), so records of several messages (`ViewJournal.recordMessages`) are taken
+    /// fewer at a time and a batch holds what it held with one-message records.
+    public static let versionsPerMessage = 12
 
     /// Moves every journalled resource version into the view, in order, in transactions of at most
-    /// `batch` records and about `entries` versions. Safe to repeat and to interrupt: each transaction
-    /// removes the records it materialised. Returns the number of records.
+    /// `batch` records and about `batch × versionsPerMessage` versions. Safe to repeat and to interrupt:
+    /// each transaction removes the records it materialised. Returns the number of records.
     ///
     /// - Parameter last: only records up to this one (those written before a mark, `lastViewRecord`).
     @discardableResult
-    public func materialiseView(upTo last: Int64 = .max, batch: Int = Store.materialiseBatch, entries: Int = Store.materialiseEntries,
-                                afterBatch: () -> Void = {}) throws -> Int {
+    public func materialiseView(upTo last: Int64 = .max, batch: Int = Store.materialiseBatch, afterBatch: () -> Void = {}) throws -> Int {
         var total = 0
         while true {
-            let (n, more) = try write { w in try w.materialiseRecords(limit: batch, entries: entries, upTo: last) }
+            let (n, more) = try write { w in try w.materialiseRecords(limit: batch, entries: batch * Store.versionsPerMessage, upTo: last) }
             afterBatch()
             total += n
             if !more || n == 0 {

@@ -65,7 +65,7 @@ final class ViewJournal {
     static let recordMessages = 4
     static let recordVersions = 48
     /// Messages (outermost savepoints) whose versions wait in `entries` (transactions without savepoints).
-    private(set) var messagesWaiting = 0
+    private var messagesWaiting = 0
 
     /// An outermost savepoint finished in a transaction without savepoints: its versions join the next
     /// record, made now if enough wait.
