@@ -25,6 +25,8 @@ final class RunArchive {
     private let ahead = Mutex<[String: PartAhead]>([:])
     /// The archives placed so far, by part number.
     private var placed: [(number: Int, path: String)] = []
+    /// The work files of the last part placed, being removed beside the run (`finishRemoval`).
+    private var removal: WorkFileRemoval?
     /// The archives placed so far, in part order.
     var paths: [String] { placed.sorted { $0.number < $1.number }.map(\.path) }
 
@@ -82,6 +84,14 @@ final class RunArchive {
         if part.archived.count >= pipeline.config.archivePartDrops { try closePart() }
     }
 
+    /// Waits until the work files of the parts placed so far are removed (helping), and throws the first
+    /// removal that failed. The run's end calls it last, so that it overlaps what the run records.
+    func finishRemoval() throws {
+        guard let r = removal else { return }
+        removal = nil
+        try r.finish()
+    }
+
     private func nextNumber() -> Int {
         numbers += 1
         return numbers
@@ -122,7 +132,8 @@ final class RunArchive {
             }
         }
         p.checkpoint("archive-recorded")
-        for a in done { try FileSystem.remove(a.workPath) }
+        try finishRemoval()
+        removal = WorkFileRemoval(done.map(\.workPath))
         try? FileSystem.remove(part.stagingPath + ".manifest")
         placed.append((part.partNumber, final))
     }

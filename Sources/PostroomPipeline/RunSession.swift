@@ -81,13 +81,10 @@ final class RunSession: @unchecked Sendable {
         // Originals compressed ahead for drops that did not reach the archive (a pass that failed).
         defer { archive.discardAhead() }
         try archive.closePart()
+        // The work files of the last part are removed beside what follows; waited for before returning.
+        defer { try? archive.finishRemoval() }
         summary.archivePath = archive.paths.first
         summary.archivePaths = archive.paths
-        // Folders of opened archives are empty once all their members are placed.
-        try? FileSystem.forEachEntry(in: p.config.workFolder + "/.staging") { name in
-            _ = rmdir(p.config.workFolder + "/.staging/" + name)
-            return true
-        }
         summary.unavailable = unavailable
         summary.unplaced = unplaced.withLock { $0 }
         let end = Date()
@@ -97,6 +94,7 @@ final class RunSession: @unchecked Sendable {
         let expectationsChanged = (try? p.noteExpectations()) ?? false
         guard recorded else {
             if expectationsChanged { try? MetricsFile.write(store: p.store, config: p.config, to: p.config.metricsFile) }
+            try clearWork()
             return summary
         }
         try p.store.write { w in
@@ -104,12 +102,24 @@ final class RunSession: @unchecked Sendable {
                             rejected: t.rejected, duplicates: t.duplicates, held: t.held, archivePath: summary.archivePath)
         }
         try? MetricsFile.write(store: p.store, config: p.config, to: p.config.metricsFile)
+        try clearWork()
         p.logger.info("run finished", metadata: [
             "run": .string(id), "accepted": .stringConvertible(t.accepted), "rejected": .stringConvertible(t.rejected),
             "duplicates": .stringConvertible(t.duplicates), "partial": .stringConvertible(t.partial), "held": .stringConvertible(t.held),
             "messages": .stringConvertible(t.messages), "seconds": .string(String(format: "%.3f", summary.seconds)),
         ])
         return summary
+    }
+
+    /// Waits for the work files of the archived drops to be gone (`RunArchive.finishRemoval`), then removes
+    /// the folders of opened archives, empty once all their members are placed.
+    private func clearWork() throws {
+        try archive.finishRemoval()
+        let staging = pipeline.config.workFolder + "/.staging"
+        try? FileSystem.forEachEntry(in: staging) { name in
+            _ = rmdir(staging + "/" + name)
+            return true
+        }
     }
 
     static func dayFolder(_ d: Date) -> String {

@@ -139,7 +139,16 @@ enum HL7FHIR {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in key.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
         if let index {
-            for b in "|\(index)".utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+            // The bytes of "|\(index)", hashed without making the string (one allocation per Observation).
+            h = (h ^ UInt64(UInt8(ascii: "|"))) &* 0x0000_0100_0000_01B3
+            if index < 0 { h = (h ^ UInt64(UInt8(ascii: "-"))) &* 0x0000_0100_0000_01B3 }
+            var digits = index.magnitude, scale: UInt = 1
+            while digits / scale >= 10 { scale *= 10 }
+            while scale > 0 {
+                h = (h ^ UInt64(0x30 + digits / scale)) &* 0x0000_0100_0000_01B3
+                digits %= scale
+                scale /= 10
+            }
         }
         let p = prefix.utf8
         return String(unsafeUninitializedCapacity: p.count + 17) { out in
