@@ -26,9 +26,36 @@ struct HL7StructureMatcher {
         var issues: [Issue]
     }
 
-    /// Matches `ids` against `grammar`; `name` is the structure id (e.g. `ORU_R01`) used in texts.
+    /// A structure and a sequence of segment ids: the whole of what a match depends on.
+    struct Sequence: Hashable {
+        var name: String
+        var ids: [HL7SegmentID]
+    }
+
+    /// The trees of sequences that matched without any issue, by sequence: the messages of one sender
+    /// share a few shapes (a lab's ORU^R01 has the same segments message after message), and matching
+    /// was a seventh of decoding such a message. Emptied when it holds `rememberedShapes`.
+    static let matched = HL7Locked<[Sequence: HL7GroupNode]>([:])
+    static let rememberedShapes = 256
+
+    /// Matches the message's segment ids against `grammar`; `name` is the structure id (e.g. `ORU_R01`)
+    /// used in texts. A sequence matched cleanly before gives the tree it gave then.
     static func match(_ message: HL7Message, grammar: HL7Grammar, name: String) -> Outcome {
-        var m = HL7StructureMatcher(ids: message.segmentInfos.map(\.id))
+        let sequence = Sequence(name: name, ids: message.segmentInfos.map(\.id))
+        if let tree = matched.withLock({ $0[sequence] }) { return Outcome(tree: tree, issues: []) }
+        let outcome = matchAnew(message, ids: sequence.ids, grammar: grammar, name: name)
+        if outcome.issues.isEmpty, let tree = outcome.tree {
+            matched.withLock { trees in
+                if trees.count >= rememberedShapes { trees.removeAll(keepingCapacity: true) }
+                trees[sequence] = tree
+            }
+        }
+        return outcome
+    }
+
+    /// Matches `ids` (the message's) against `grammar` without the trees remembered.
+    static func matchAnew(_ message: HL7Message, ids: [HL7SegmentID], grammar: HL7Grammar, name: String) -> Outcome {
+        var m = HL7StructureMatcher(ids: ids)
         var issues: [Issue] = []
         var collected: [HL7Node] = []
         let nodes: [HL7Node]? = m.match(grammar, into: &collected) ? collected : nil
