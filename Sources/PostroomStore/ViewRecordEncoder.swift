@@ -34,15 +34,24 @@ struct JournalEntry: Sendable {
         let o = body.tree
         let writer = JSONWriter()
         var seen = (type: false, id: false, meta: false)
-        var stampedMeta = o.members.first { $0.key == "meta" }?.value.object ?? JSONObject()
-        stampedMeta["versionId"] = .string(String(version))
-        stampedMeta["lastUpdated"] = .string(lastUpdated)
         out.append(contentsOf: #"{"resourceType":"#.utf8)
         JSONWriter.writeString(type, into: &out)
         out.append(contentsOf: #","id":"#.utf8)
         JSONWriter.writeString(id, into: &out)
         out.append(contentsOf: #","meta":"#.utf8)
-        writer.append(.object(stampedMeta), to: &out)
+        if let meta = o.members.first(where: { $0.key == "meta" })?.value.object {
+            var stampedMeta = meta
+            stampedMeta["versionId"] = .string(String(version))
+            stampedMeta["lastUpdated"] = .string(lastUpdated)
+            writer.append(.object(stampedMeta), to: &out)
+        } else {
+            // What the writer makes of a meta of these two members alone, without making the tree.
+            out.append(contentsOf: #"{"versionId":"#.utf8)
+            JSONWriter.writeString(String(version), into: &out)
+            out.append(contentsOf: #","lastUpdated":"#.utf8)
+            JSONWriter.writeString(lastUpdated, into: &out)
+            out.append(UInt8(ascii: "}"))
+        }
         for m in o.members {
             switch m.key {
             case "resourceType" where !seen.type: seen.type = true
