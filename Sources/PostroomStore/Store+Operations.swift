@@ -81,7 +81,7 @@ extension StoreWriter {
     public func prune(before cutoff: String) throws -> PruneCounts {
         var c = PruneCounts()
         // Old versions are pruned from the view: everything journalled goes into it first.
-        while try materialiseRecords(limit: Store.materialiseBatch, entries: Store.materialiseBatch * Store.versionsPerMessage).taken > 0 {}
+        while try materialiseRecords(limit: Store.materialiseBatch).taken > 0 {}
         try db.execute("""
             DELETE FROM dedupe_key WHERE drop_id IN (SELECT id FROM drop_file WHERE received_at < ? AND state = 'done')
             """, [cutoff])

@@ -2,15 +2,17 @@ import Foundation
 
 extension StoreWriter {
     /// Materialises up to `limit` records, oldest first, stopping after the record that reaches `entries`
-    /// resource versions (a record holds one message's versions, or several messages' in a transaction
-    /// without savepoints: the versions, not the records, are what a batch holds in memory). Returns how
-    /// many records it took, and whether records up to `last` still wait.
+    /// resource versions (by default `limit × Store.versionsPerMessage`: a record holds one message's
+    /// versions, or several messages' in a transaction without savepoints, and the versions, not the
+    /// records, are what a batch holds in memory). Returns how many records it took, and whether records
+    /// up to `last` still wait.
     ///
     /// The records' search rows are inserted together, sorted by the index's key, so that a batch
     /// touches each index page once rather than once per resource. The keys of materialised records
     /// are not deleted one by one: a key whose record is gone is stale (every query of `view_key`
     /// ignores keys older than the oldest record), and all keys go when the journal is empty.
-    func materialiseRecords(limit: Int, entries budget: Int = .max, upTo last: Int64 = .max) throws -> (taken: Int, more: Bool) {
+    func materialiseRecords(limit: Int, entries cap: Int? = nil, upTo last: Int64 = .max) throws -> (taken: Int, more: Bool) {
+        let budget = cap ?? limit * Store.versionsPerMessage
         let rows = try db.rows(.cached("SELECT seq, data FROM view_record WHERE seq <= ? ORDER BY seq LIMIT ?"), [last, limit])
         var searchRows = SearchRowBatch()
         var taken: [Int64] = []
@@ -101,7 +103,7 @@ extension Store {
     public func materialiseView(upTo last: Int64 = .max, batch: Int = Store.materialiseBatch, afterBatch: () -> Void = {}) throws -> Int {
         var total = 0
         while true {
-            let (n, more) = try write { w in try w.materialiseRecords(limit: batch, entries: batch * Store.versionsPerMessage, upTo: last) }
+            let (n, more) = try write { w in try w.materialiseRecords(limit: batch, upTo: last) }
             afterBatch()
             total += n
             if !more || n == 0 {

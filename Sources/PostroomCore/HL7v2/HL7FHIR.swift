@@ -136,16 +136,18 @@ enum HL7FHIR {
 
     /// A stable FHIR id from a key (FNV-1a 64-bit, hex), prefixed.
     static func id(_ prefix: String, _ key: String, index: Int? = nil) -> String {
+        // FNV-1a (64 bits) over the key, then over the text "|\(index)", whose digits are hashed without
+        // making the string (one allocation per Observation).
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in key.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        func mix(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        for b in key.utf8 { mix(b) }
         if let index {
-            // The bytes of "|\(index)", hashed without making the string (one allocation per Observation).
-            h = (h ^ UInt64(UInt8(ascii: "|"))) &* 0x0000_0100_0000_01B3
-            if index < 0 { h = (h ^ UInt64(UInt8(ascii: "-"))) &* 0x0000_0100_0000_01B3 }
+            mix(UInt8(ascii: "|"))
+            if index < 0 { mix(UInt8(ascii: "-")) }
             var digits = index.magnitude, scale: UInt = 1
             while digits / scale >= 10 { scale *= 10 }
             while scale > 0 {
-                h = (h ^ UInt64(0x30 + digits / scale)) &* 0x0000_0100_0000_01B3
+                mix(0x30 + UInt8(digits / scale))
                 digits %= scale
                 scale /= 10
             }
