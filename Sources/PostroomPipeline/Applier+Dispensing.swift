@@ -31,7 +31,7 @@ extension Applier {
             let id = try reuse?.dispenseID ?? newID(type: "MedicationDispense", proposed: d.resource["id"]?.string)
             let item = items.first { $0.number == d.itemNumber }
             var resource = Self.linking(refs.rewrite(d.resource), to: item)
-            resource = Self.settingReference(resource, key: "subject", to: patientRef)
+            resource = resource.settingReference("subject", to: patientRef)
             let v = try writer.putResource(type: "MedicationDispense", id: id, resource: resource, messageID: messageID, at: now)
             locations?.note(d.entryIndex, type: "MedicationDispense", id: id, version: v)
             stored.append(.init(dispenseID: id, itemNumber: d.itemNumber, typeCode: d.typeCode))

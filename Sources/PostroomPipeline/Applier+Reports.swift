@@ -168,12 +168,12 @@ extension Applier {
             stored.append((newID, obs, k < rp.observationEntries.count ? rp.observationEntries[k] : nil))
         }
         for (newID, obs, entry) in stored {
-            let o = refs.rewrite(Self.settingReference(obs, key: "subject", to: patientRef))
+            let o = refs.rewrite(obs.settingReference("subject", to: patientRef))
             let v = try writer.putResource(type: "Observation", id: newID, resource: o, messageID: messageID, at: now)
             locations?.note(entry, type: "Observation", id: newID, version: v)
         }
         noteStored(type: rp.kind.rawValue, rp.resource, entry: rp.entryIndex, as: id)
-        var resource = refs.rewrite(Self.settingReference(rp.resource, key: "subject", to: patientRef))
+        var resource = refs.rewrite(rp.resource.settingReference("subject", to: patientRef))
         if rp.kind == .document, var o = resource.object {
             o["content"] = .array([.object(JSONObject(["attachment": .object(documentAttachment(o))]))])
             resource = .object(o)
@@ -197,13 +197,13 @@ extension Applier {
         // Built where their JSON is written, subject and all (`DeferredResource`).
         for obs in rp.deferredObservations {
             let newID = try newID(type: "Observation", proposed: nil)
-            try writer.putResource(type: "Observation", id: newID, deferred: obs.map { Self.settingReference($0, key: "subject", to: subject) },
+            try writer.putResource(type: "Observation", id: newID, deferred: obs.settingReference("subject", to: subject),
                                    messageID: messageID, at: now)
             results.append(.object(JSONObject([.init("reference", .string("Observation/" + newID))])))
         }
         noteStored(type: rp.kind.rawValue, rp.resource, entry: nil, as: id)
         if !results.isEmpty { report["result"] = .array(results) }
-        return Self.settingReference(.object(report), key: "subject", to: subject)
+        return JSONValue.object(report).settingReference("subject", to: subject)
     }
 
     /// Marks `parent` superseded by `childID` (CDA RPLC): kept, with its DocumentReference status `superseded`.

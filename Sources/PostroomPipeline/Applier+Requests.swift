@@ -76,7 +76,7 @@ extension Applier {
     func createRequest(_ r: RequestFacts, patient: PatientFacts?, patientRef: String?, withTask: Bool = true) throws -> String {
         let id = try newID(type: "ServiceRequest", proposed: r.madeUpID ? nil : r.resource["id"]?.string)
         noteStored(type: "ServiceRequest", r.resource, entry: r.entryIndex, as: id)
-        let resource = refs.rewrite(Self.settingReference(r.resource, key: "subject", to: patientRef))
+        let resource = refs.rewrite(r.resource.settingReference("subject", to: patientRef))
         let version = try writer.putResource(type: "ServiceRequest", id: id, resource: resource, messageID: messageID, at: now)
         locations?.note(r.entryIndex, type: "ServiceRequest", id: id, version: version)
         let status = resource["status"]?.string ?? "active"
@@ -103,7 +103,7 @@ extension Applier {
             // An event message carries a partial view: keep the stored request, change its status.
             resource = stored
         }
-        if var o = Self.settingReference(resource, key: "subject", to: patientRef).object {
+        if var o = resource.settingReference("subject", to: patientRef).object {
             if let status { o["status"] = .string(status.rawValue) }
             o["meta"] = nil
             resource = .object(o)

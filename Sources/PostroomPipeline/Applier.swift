@@ -140,13 +140,6 @@ struct Applier {
         writer.reserveNew(type: type, id: id, generated: true)
         return id
     }
-
-    /// Sets `key` to a reference object when the resource has none.
-    static func settingReference(_ resource: JSONValue, key: String, to reference: String?) -> JSONValue {
-        guard let reference, var o = resource.object, o[key] == nil else { return resource }
-        o[key] = .object(JSONObject(["reference": .string(reference)]))
-        return .object(o)
-    }
 }
 
 /// Where the resources of a transaction or batch Bundle's entries were stored.

@@ -1,6 +1,7 @@
 import CZlib
 import CZstd
 import Foundation
+import PostroomCore
 
 /// One resource version waiting in the view journal: exactly what `resource` will hold.
 struct ViewEntry: Sendable, Equatable {
@@ -16,10 +17,13 @@ struct ViewEntry: Sendable, Equatable {
 /// framed one after the other and compressed as one block (`ViewCompressor`). A message's dozen resources share most of
 /// their text, so the record is about a seventh of the JSON it carries.
 ///
-/// Framing, per entry: type, id, version, lastUpdated, messageID (length `0xFFFFFFFF` for none), json;
+/// Framing, per entry: type, id, version, lastUpdated, messageID (length `0xFFFFFFFF` for none), then
+/// the JSON, or the marker `0xFFFFFFFE` and a recipe that builds it (`DeferredResource.writeRecipe`: an
+/// HL7 v2 Observation as the segments it is built from, so that nothing is built while the run waits);
 /// strings and bytes as a 4-byte little-endian length then the bytes; the version as 4 bytes.
 enum ViewRecord {
     static let noValue: UInt32 = 0xFFFF_FFFF
+    static let recipeMarker: UInt32 = 0xFFFF_FFFE
 
     /// The record of entries whose JSON is written (the framing `encode(_:into:)` writes straight, the
     /// JSON and all; kept as the reference its tests compare with).
@@ -33,17 +37,28 @@ enum ViewRecord {
         return out
     }
 
-    /// The record of journal entries, each entry's JSON written straight into it (`JournalEntry.writeJSON`):
-    /// the same bytes as `encode` of their `viewEntry`s, without a JSON text per entry.
+    /// The record of journal entries, each entry's JSON written straight into it (`JournalEntry.writeJSON`),
+    /// or its recipe when it has one: what `decode` reads as `encode` of their `viewEntry`s, without a JSON
+    /// text per entry.
     static func encode(_ entries: [JournalEntry], into out: inout [UInt8]) {
         for e in entries {
             putHeader(type: e.type, id: e.id, version: e.version, lastUpdated: e.lastUpdated, messageID: e.messageID, &out)
-            let at = out.count
-            putLength(0, &out)
-            e.writeJSON(into: &out)
-            withUnsafeBytes(of: UInt32(out.count - at - 4).littleEndian) { n in
-                for k in 0..<4 { out[at + k] = n[k] }
+            if case .deferred(let d) = e.body, d.hasRecipe {
+                putLength(recipeMarker, &out)
+                putFramed(&out) { d.writeRecipe(into: &$0) }
+            } else {
+                putFramed(&out) { e.writeJSON(into: &$0) }
             }
+        }
+    }
+
+    /// Appends what `body` writes, after its length.
+    private static func putFramed(_ out: inout [UInt8], _ body: (inout [UInt8]) -> Void) {
+        let at = out.count
+        putLength(0, &out)
+        body(&out)
+        withUnsafeBytes(of: UInt32(out.count - at - 4).littleEndian) { n in
+            for k in 0..<4 { out[at + k] = n[k] }
         }
     }
 
@@ -73,11 +88,18 @@ enum ViewRecord {
         while r.offset < bytes.count {
             guard let type = r.string(), let id = r.string(), let version = r.length() else { return nil }
             guard matching(type, id, Int(version)) else {
-                guard r.skip(), r.optionalString() != nil, r.skip() else { return nil }
+                guard r.skip(), r.optionalString() != nil, r.skipBody() else { return nil }
                 continue
             }
-            guard let at = r.string(), let message = r.optionalString(), let json = r.bytes() else { return nil }
-            out.append(ViewEntry(type: type, id: id, version: Int(version), lastUpdated: at, messageID: message, json: json))
+            guard let at = r.string(), let message = r.optionalString() else { return nil }
+            if r.takeRecipeMarker() {
+                guard let recipe = r.slice(), let built = DeferredResource(recipe: recipe) else { return nil }
+                let entry = JournalEntry(type: type, id: id, version: Int(version), lastUpdated: at, messageID: message, body: .deferred(built))
+                out.append(entry.viewEntry)
+            } else {
+                guard let json = r.bytes() else { return nil }
+                out.append(ViewEntry(type: type, id: id, version: Int(version), lastUpdated: at, messageID: message, json: json))
+            }
         }
         return out
     }
@@ -103,9 +125,26 @@ enum ViewRecord {
         }
 
         mutating func bytes() -> [UInt8]? {
+            slice().map(Array.init)
+        }
+
+        mutating func slice() -> ArraySlice<UInt8>? {
             guard let n = length(), n != ViewRecord.noValue, offset + Int(n) <= data.count else { return nil }
             defer { offset += Int(n) }
-            return Array(data[offset..<offset + Int(n)])
+            return data[offset..<offset + Int(n)]
+        }
+
+        /// Passes over the recipe marker if it is next (`ViewRecord.recipeMarker`).
+        mutating func takeRecipeMarker() -> Bool {
+            guard offset + 4 <= data.count, data[offset..<offset + 4].elementsEqual([0xFE, 0xFF, 0xFF, 0xFF]) else { return false }
+            offset += 4
+            return true
+        }
+
+        /// Passes over an entry's JSON or recipe without copying it.
+        mutating func skipBody() -> Bool {
+            _ = takeRecipeMarker()
+            return skip()
         }
 
         mutating func string() -> String? {

@@ -159,8 +159,51 @@ import Testing
         try check()
     }
 
+    /// An HL7 v2 result's Observations go into view records as recipes (their segments, not their
+    /// JSON): read by id inside the transaction, once the record is encoded, after the commit and
+    /// materialised, each is exactly the resource its recipe's mapping builds, stored as a tree would be.
+    @Test func aV2ObservationWrittenAsItsRecipeReadsAsTheResourceItBuilds() throws {
+        let segments = [
+            "MSH|^~\\&|LAB|FAC|PR|TR|20240312101500||ORU^R01|C1|P|2.5.1", "PID|1||9434765919^^^NHS^NH||SMITH^JANE",
+            "OBR|1|P1^EPR||X^Y^LN|||20240312090000||||||||||||||||||F",
+            "OBX|1|NM|C^Cholesterol^LN||5.2|mmol/L^mmol/L^UCUM|3-5|H|||F", "NTE|1||fasting",
+            "OBX|2|ST|D^Comment^LN||caf\\E\\ text||||||F",
+        ]
+        let message = Decoder.decode(Array(segments.joined(separator: "\r").utf8), accepting: [.hl7v2]).messages[0]
+        let observations = try #require(message.reports.first?.deferredObservations)
+        #expect(observations.count == 2 && observations.allSatisfy(\.hasRecipe))
+        func json(_ r: StoreReader, _ id: String) throws -> [UInt8]? {
+            try r.resource(type: "Observation", id: id).map { JSONWriter().bytes($0) }
+        }
+        let count = 40
+        try t.write { w in
+            for n in 0..<count {
+                for (k, d) in observations.enumerated() {
+                    let given = d.settingReference("subject", to: "Patient/p\(n)")
+                    try w.putResource(type: "Observation", id: "t\(n)-\(k)", resource: given.build(), messageID: "m\(n)", at: at(0))
+                    try w.putResource(type: "Observation", id: "d\(n)-\(k)", deferred: given, messageID: "m\(n)", at: at(0))
+                }
+                let k = n % observations.count
+                #expect(try json(w.reader, "d\(n)-\(k)") == Self.renamed(try #require(try json(w.reader, "t\(n)-\(k)")), "\(n)-\(k)"))
+            }
+        }
+        func check() throws {
+            try t.read { (r: StoreReader) throws in
+                for n in 0..<count {
+                    for k in observations.indices {
+                        let expected = Self.renamed(try #require(try json(r, "t\(n)-\(k)")), "\(n)-\(k)")
+                        #expect(try json(r, "d\(n)-\(k)") == expected, "d\(n)-\(k)")
+                    }
+                }
+            }
+        }
+        try check()
+        try t.store.materialiseView()
+        try check()
+    }
+
     /// The JSON of `t<n>` as that of `d<n>` (the ids differ, nothing else may).
-    static func renamed(_ json: [UInt8], _ n: Int) -> [UInt8] {
+    static func renamed(_ json: [UInt8], _ n: some CustomStringConvertible) -> [UInt8] {
         Array(String(decoding: json, as: UTF8.self).replacingOccurrences(of: "\"id\":\"t\(n)\"", with: "\"id\":\"d\(n)\"").utf8)
     }
 }

@@ -27,23 +27,7 @@ extension HL7Message {
                 "MSH-1 must be a punctuation character (the field separator) right after MSH")]))
         }
         var issues = delimiterIssues
-        var infos: [SegmentInfo] = []
-        infos.reserveCapacity(ranges.count)
-        var ends: [Int] = []
-        ends.reserveCapacity(ranges.count * 12)
-        let sep = delimiters.field
-        for r in ranges {
-            let firstPiece = ends.count
-            var i = r.lowerBound
-            while i < r.upperBound {
-                if buf[i] == sep { ends.append(i) }
-                i += 1
-            }
-            ends.append(r.upperBound)
-            let idEnd = ends[firstPiece]
-            let id = HL7SegmentID(buf, r.lowerBound..<idEnd)
-            infos.append(SegmentInfo(id: id, range: r, firstPiece: firstPiece, pieceCount: ends.count - firstPiece))
-        }
+        let (infos, ends) = index(buf, ranges, fieldSeparator: delimiters.field)
         // MSH-18 decides the character set.
         var declared = ""
         if infos[0].pieceCount > 17 {
@@ -61,5 +45,25 @@ extension HL7Message {
                                  "Segment \(i + 1) does not start with a valid segment id (three upper-case letters or digits)"))
         }
         return .success((message, issues))
+    }
+
+    /// Where the segments at `ranges` and their pieces (runs between field separators) are.
+    static func index(_ buf: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>], fieldSeparator sep: UInt8) -> ([SegmentInfo], [Int]) {
+        var infos: [SegmentInfo] = []
+        infos.reserveCapacity(ranges.count)
+        var ends: [Int] = []
+        ends.reserveCapacity(ranges.count * 12)
+        for r in ranges {
+            let firstPiece = ends.count
+            var i = r.lowerBound
+            while i < r.upperBound {
+                if buf[i] == sep { ends.append(i) }
+                i += 1
+            }
+            ends.append(r.upperBound)
+            let id = HL7SegmentID(buf, r.lowerBound..<ends[firstPiece])
+            infos.append(SegmentInfo(id: id, range: r, firstPiece: firstPiece, pieceCount: ends.count - firstPiece))
+        }
+        return (infos, ends)
     }
 }

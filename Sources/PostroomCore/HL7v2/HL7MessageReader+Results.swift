@@ -100,7 +100,7 @@ extension HL7MessageReader {
             checkObservation(obx, fallbackEffective: obr)
             let id = HL7FHIR.id("v2obs", identity, index: k + 1)
             ids.append(id)
-            observations.append(Self.deferredObservation(builder, obx: first, notes: segs, obr: obrIndex, id: id, subject: subject))
+            observations.append(DeferredResource(HL7ObservationRecipe(reader: builder, group: segs, obr: obrIndex, id: id, subject: subject)))
         }
         return (observations, ids, statuses)
     }
@@ -157,16 +157,6 @@ extension HL7MessageReader {
     mutating func checkValue(_ obx: HL7Segment, type: String) {
         guard let what = valueProblem(obx, type: type) else { return }
         issues.append(.error(.dataType, type: "value", at: obx.location(5).description, "OBX-5 is not a valid \(what) (OBX-2 \(type))"))
-    }
-
-    /// How `reader` builds the Observation of the OBX at segment `obx` (its notes among `notes`, its
-    /// report's OBR at `obr`), once `checkObservation` has recorded its issues.
-    static func deferredObservation(_ reader: HL7MessageReader, obx: Int, notes: [Int], obr: Int, id: String,
-                                    subject: JSONValue?) -> DeferredResource {
-        DeferredResource {
-            let m = reader.message
-            return reader.observation(m.segment(obx), id: id, subject: subject, notes: reader.notes(notes), fallbackEffective: m.segment(obr))
-        }
     }
 
     /// One Observation from an OBX, with its value typed by OBX-2. It records nothing (it is not

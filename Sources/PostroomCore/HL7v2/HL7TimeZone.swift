@@ -15,6 +15,9 @@ public struct HL7TimeZone: Sendable {
         zone = TimeZone(identifier: identifier) ?? TimeZone(identifier: "Europe/London") ?? .gmt
     }
 
+    /// The zone's IANA identifier (`init(identifier:)` of it gives this zone again).
+    var identifier: String { zone.identifier }
+
     /// UTC, for values that need no zone.
     static let utc = HL7TimeZone(identifier: "UTC")
 

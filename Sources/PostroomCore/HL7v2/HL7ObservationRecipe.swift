@@ -1,0 +1,159 @@
+/// How the mapping builds one Observation of an HL7 v2 result, in a form that can be written down and
+/// read back: the segments it reads (the report's OBR, then the OBX and the NTEs of its OBSERVATION
+/// group), the delimiters and character set they are read with, the channel's time zone, and what the
+/// applier set (the id, the subject, references added when missing). Read back, it rebuilds a message of
+/// just those segments and runs the same mapping on it, so it builds the same tree
+/// (`HL7ObservationRecipeTests`).
+struct HL7ObservationRecipe: Sendable {
+    struct Reference: Sendable {
+        var key: String
+        var reference: String
+    }
+
+    let reader: HL7MessageReader
+    /// The OBSERVATION group's segments (indices in `reader.message`), its OBX first.
+    let group: [Int]
+    let obr: Int
+    let id: String
+    let subject: JSONValue?
+    /// Set in order, each only when the built Observation has no such member (`JSONValue.settingReference`).
+    var references: [Reference] = []
+
+    func build() -> JSONValue {
+        let m = reader.message
+        var o = reader.observation(m.segment(group[0]), id: id, subject: subject, notes: reader.notes(group),
+                                   fallbackEffective: m.segment(obr))
+        for r in references { o = o.settingReference(r.key, to: r.reference) }
+        return o
+    }
+}
+
+// MARK: Written form
+
+extension HL7ObservationRecipe {
+    /// Appends the written form: lengths and counts are 4 bytes little-endian, strings UTF-8 after their length.
+    ///
+    /// zone · delimiters (field, component, repetition, escape, sub-component, truncation or 0) · character
+    /// set · id · subject as JSON (length `0xFFFFFFFF` for none) · references (count, then key and
+    /// reference each) · segments (count, then each one's raw bytes after its length: the OBR, then the group's).
+    func write(into out: inout [UInt8]) {
+        let m = reader.message
+        RecipeBytes.put(reader.zone.identifier, &out)
+        let d = m.delimiters
+        out.append(contentsOf: [d.field, d.component, d.repetition, d.escape, d.subcomponent, d.truncation ?? 0])
+        out.append(Self.charsetCodes.firstIndex(of: m.charset).map(UInt8.init) ?? 0)
+        RecipeBytes.put(id, &out)
+        if let subject {
+            RecipeBytes.putLength(&out) { JSONWriter().append(subject, to: &$0) }
+        } else {
+            RecipeBytes.putCount(Int(RecipeBytes.none), &out)
+        }
+        RecipeBytes.putCount(references.count, &out)
+        for r in references {
+            RecipeBytes.put(r.key, &out)
+            RecipeBytes.put(r.reference, &out)
+        }
+        RecipeBytes.putCount(1 + group.count, &out)
+        m.bytes.withUnsafeBufferPointer { b in
+            for i in [obr] + group {
+                RecipeBytes.putLength(&out) { $0.append(contentsOf: UnsafeBufferPointer(rebasing: b[m.segmentInfos[i].range])) }
+            }
+        }
+    }
+
+    /// The recipe `write` wrote, or nil when the bytes are not one.
+    init?(reading bytes: ArraySlice<UInt8>) {
+        var r = RecipeBytes.Reader(bytes: bytes)
+        guard let zone = r.string(), let d = r.take(6).map(Array.init), let code = r.take(1)?.first,
+              Int(code) < Self.charsetCodes.count, let id = r.string(), let subjectLength = r.count() else { return nil }
+        var subject: JSONValue?
+        if subjectLength != Int(RecipeBytes.none) {
+            guard let text = r.take(subjectLength), let parsed = try? JSONParser().parse(text) else { return nil }
+            subject = parsed
+        }
+        guard let referenceCount = r.count(), referenceCount <= r.remaining / 8 else { return nil }
+        var references: [Reference] = []
+        for _ in 0..<referenceCount {
+            guard let key = r.string(), let reference = r.string() else { return nil }
+            references.append(Reference(key: key, reference: reference))
+        }
+        let delimiters = HL7Delimiters(field: d[0], component: d[1], repetition: d[2], escape: d[3], subcomponent: d[4],
+                                       truncation: d[5] == 0 ? nil : d[5])
+        guard let count = r.count(), count >= 2, count <= r.remaining / 4,
+              let message = Self.message(&r, segments: count, delimiters: delimiters, charset: Self.charsetCodes[Int(code)]),
+              r.remaining == 0 else { return nil }
+        self.init(reader: HL7MessageReader(message: message, options: DecodeOptions(timeZone: zone), zone: .shared(zone)),
+                  group: Array(2...count), obr: 1, id: id, subject: subject, references: references)
+    }
+
+    /// A message of an MSH naming `delimiters`, then the `segments` segments read next (the OBR is its
+    /// segment 1).
+    private static func message(_ r: inout RecipeBytes.Reader, segments: Int, delimiters: HL7Delimiters,
+                                charset: HL7Charset) -> HL7Message? {
+        var bytes: [UInt8] = Array("MSH".utf8) + [delimiters.field] + Array(delimiters.encodingCharacters.utf8)
+        var ranges = [0..<bytes.count]
+        for _ in 0..<segments {
+            guard let n = r.count(), let raw = r.take(n) else { return nil }
+            bytes.append(0x0D)
+            ranges.append(bytes.count..<bytes.count + n)
+            bytes.append(contentsOf: raw)
+        }
+        let (infos, ends) = bytes.withUnsafeBufferPointer { HL7Message.index($0, ranges, fieldSeparator: delimiters.field) }
+        return HL7Message(bytes: bytes, delimiters: delimiters, charset: charset, segmentInfos: infos, pieceEnds: ends)
+    }
+
+    /// The character sets by their written code.
+    private static let charsetCodes: [HL7Charset] = [.utf8, .latin1, .windows1252]
+}
+
+/// The framing of a written recipe: 4-byte little-endian lengths and counts.
+private enum RecipeBytes {
+    static let none: UInt32 = 0xFFFF_FFFF
+
+    static func putCount(_ n: Int, _ out: inout [UInt8]) {
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: n).littleEndian) { out.append(contentsOf: $0) }
+    }
+
+    static func put(_ s: String, _ out: inout [UInt8]) {
+        putCount(s.utf8.count, &out)
+        out.append(contentsOf: s.utf8)
+    }
+
+    /// Appends what `body` writes, after its length.
+    static func putLength(_ out: inout [UInt8], _ body: (inout [UInt8]) -> Void) {
+        let at = out.count
+        putCount(0, &out)
+        body(&out)
+        withUnsafeBytes(of: UInt32(out.count - at - 4).littleEndian) { n in
+            for k in 0..<4 { out[at + k] = n[k] }
+        }
+    }
+
+    struct Reader {
+        let bytes: ArraySlice<UInt8>
+        var offset: Int
+
+        init(bytes: ArraySlice<UInt8>) {
+            self.bytes = bytes
+            offset = bytes.startIndex
+        }
+
+        var remaining: Int { bytes.endIndex - offset }
+
+        mutating func take(_ n: Int) -> ArraySlice<UInt8>? {
+            guard n >= 0, n <= remaining else { return nil }
+            defer { offset += n }
+            return bytes[offset..<offset + n]
+        }
+
+        mutating func count() -> Int? {
+            guard let b = take(4) else { return nil }
+            return b.reversed().reduce(0) { $0 << 8 | Int($1) }
+        }
+
+        mutating func string() -> String? {
+            guard let n = count(), let b = take(n) else { return nil }
+            return String(decoding: b, as: UTF8.self)
+        }
+    }
+}
