@@ -1,30 +1,28 @@
 /// How the mapping builds one Observation of an HL7 v2 result, in a form that can be written down and
 /// read back: the segments it reads (the report's OBR, then the OBX and the NTEs of its OBSERVATION
-/// group), the delimiters and character set they are read with, the channel's time zone, and what the
-/// applier set (the id, the subject, references added when missing). Read back, it rebuilds a message of
-/// just those segments and runs the same mapping on it, so it builds the same tree
+/// group), the delimiters and character set they are read with, the channel's time zone, the id and the
+/// subject; written with the references `DeferredResource` sets when missing. Read back, it rebuilds a
+/// message of just those segments and runs the same mapping on it, so it builds the same tree
 /// (`HL7ObservationRecipeTests`).
-struct HL7ObservationRecipe: Sendable {
-    struct Reference: Sendable {
-        var key: String
-        var reference: String
-    }
-
+final class HL7ObservationRecipe: Sendable {
     let reader: HL7MessageReader
     /// The OBSERVATION group's segments (indices in `reader.message`), its OBX first.
     let group: [Int]
     let obr: Int
     let id: String
     let subject: JSONValue?
-    /// Set in order, each only when the built Observation has no such member (`JSONValue.settingReference`).
-    var references: [Reference] = []
+
+    init(reader: HL7MessageReader, group: [Int], obr: Int, id: String, subject: JSONValue?) {
+        self.reader = reader
+        self.group = group
+        self.obr = obr
+        self.id = id
+        self.subject = subject
+    }
 
     func build() -> JSONValue {
         let m = reader.message
-        var o = reader.observation(m.segment(group[0]), id: id, subject: subject, notes: reader.notes(group),
-                                   fallbackEffective: m.segment(obr))
-        for r in references { o = o.settingReference(r.key, to: r.reference) }
-        return o
+        return reader.observation(m.segment(group[0]), id: id, subject: subject, notes: reader.notes(group), fallbackEffective: m.segment(obr))
     }
 }
 
@@ -36,7 +34,7 @@ extension HL7ObservationRecipe {
     /// zone · delimiters (field, component, repetition, escape, sub-component, truncation or 0) · character
     /// set · id · subject as JSON (length `0xFFFFFFFF` for none) · references (count, then key and
     /// reference each) · segments (count, then each one's raw bytes after its length: the OBR, then the group's).
-    func write(into out: inout [UInt8]) {
+    func write(references: [DeferredResource.Reference], into out: inout [UInt8]) {
         let m = reader.message
         RecipeBytes.put(reader.zone.identifier, &out)
         let d = m.delimiters
@@ -61,8 +59,8 @@ extension HL7ObservationRecipe {
         }
     }
 
-    /// The recipe `write` wrote, or nil when the bytes are not one.
-    init?(reading bytes: ArraySlice<UInt8>) {
+    /// The recipe and references `write` wrote, or nil when the bytes are not one.
+    static func read(_ bytes: ArraySlice<UInt8>) -> (HL7ObservationRecipe, [DeferredResource.Reference])? {
         var r = RecipeBytes.Reader(bytes: bytes)
         guard let zone = r.string(), let d = r.take(6).map(Array.init), let code = r.take(1)?.first,
               Int(code) < Self.charsetCodes.count, let id = r.string(), let subjectLength = r.count() else { return nil }
@@ -72,18 +70,18 @@ extension HL7ObservationRecipe {
             subject = parsed
         }
         guard let referenceCount = r.count(), referenceCount <= r.remaining / 8 else { return nil }
-        var references: [Reference] = []
+        var references: [DeferredResource.Reference] = []
         for _ in 0..<referenceCount {
             guard let key = r.string(), let reference = r.string() else { return nil }
-            references.append(Reference(key: key, reference: reference))
+            references.append(.init(key: key, reference: reference))
         }
         let delimiters = HL7Delimiters(field: d[0], component: d[1], repetition: d[2], escape: d[3], subcomponent: d[4],
                                        truncation: d[5] == 0 ? nil : d[5])
         guard let count = r.count(), count >= 2, count <= r.remaining / 4,
               let message = Self.message(&r, segments: count, delimiters: delimiters, charset: Self.charsetCodes[Int(code)]),
               r.remaining == 0 else { return nil }
-        self.init(reader: HL7MessageReader(message: message, options: DecodeOptions(timeZone: zone), zone: .shared(zone)),
-                  group: Array(2...count), obr: 1, id: id, subject: subject, references: references)
+        let reader = HL7MessageReader(message: message, options: DecodeOptions(timeZone: zone), zone: .shared(zone))
+        return (HL7ObservationRecipe(reader: reader, group: Array(2...count), obr: 1, id: id, subject: subject), references)
     }
 
     /// A message of an MSH naming `delimiters`, then the `segments` segments read next (the OBR is its

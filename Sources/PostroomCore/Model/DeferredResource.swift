@@ -10,39 +10,50 @@
 /// recipe instead of the JSON, and the JSON is built where the record is read or materialised
 /// (`DeferredResource(recipe:)`), so a run does not build it at all.
 public struct DeferredResource: Sendable {
-    private let make: @Sendable () -> JSONValue
+    /// A reference set once the resource is built, when it has no such member (`JSONValue.settingReference`).
+    struct Reference: Sendable {
+        var key: String
+        var reference: String
+    }
+
+    private let make: (@Sendable () -> JSONValue)?
+    /// Shared by every copy (a class): copying a deferred resource costs one reference count.
     private let recipe: HL7ObservationRecipe?
+    /// Set in order once built.
+    private var references: [Reference] = []
 
     public init(_ make: @escaping @Sendable () -> JSONValue) {
         self.make = make
         recipe = nil
     }
 
-    init(_ recipe: HL7ObservationRecipe) {
-        self.make = { recipe.build() }
+    init(_ recipe: HL7ObservationRecipe, references: [Reference] = []) {
+        make = nil
         self.recipe = recipe
+        self.references = references
     }
 
     /// The resource a recipe written by `writeRecipe` builds; nil when the bytes are not such a recipe.
     public init?(recipe bytes: ArraySlice<UInt8>) {
         guard let kind = bytes.first, kind == Self.hl7Observation,
-              let r = HL7ObservationRecipe(reading: bytes.dropFirst()) else { return nil }
-        self.init(r)
+              let (recipe, references) = HL7ObservationRecipe.read(bytes.dropFirst()) else { return nil }
+        self.init(recipe, references: references)
     }
 
     /// The resource (built anew at every call).
-    public func build() -> JSONValue { make() }
+    public func build() -> JSONValue {
+        var v = recipe?.build() ?? make?() ?? .null
+        for r in references { v = v.settingReference(r.key, to: r.reference) }
+        return v
+    }
 
     /// This resource with `key` set to a reference to `reference` when, once built, it has no `key`
-    /// (`JSONValue.settingReference`); the recipe, if any, carries the reference too.
+    /// (`JSONValue.settingReference`); its recipe, if any, carries the reference too.
     public func settingReference(_ key: String, to reference: String?) -> DeferredResource {
         guard let reference else { return self }
-        if var r = recipe {
-            r.references.append(.init(key: key, reference: reference))
-            return DeferredResource(r)
-        }
-        let make = self.make
-        return DeferredResource { make().settingReference(key, to: reference) }
+        var d = self
+        d.references.append(Reference(key: key, reference: reference))
+        return d
     }
 
     /// Whether the resource has a written form (`writeRecipe`).
@@ -52,7 +63,7 @@ public struct DeferredResource: Sendable {
     public func writeRecipe(into out: inout [UInt8]) {
         guard let recipe else { return }
         out.append(Self.hl7Observation)
-        recipe.write(into: &out)
+        recipe.write(references: references, into: &out)
     }
 
     /// The first byte of a recipe: its kind.
