@@ -84,8 +84,7 @@ extension StoreWriter {
         try db.execute(upsert, [e.type, e.id, e.version, e.lastUpdated, e.json, e.messageID])
         guard SearchIndex.types.contains(e.type) else { return }
         if existing != nil { try SearchIndex.forget(db, type: e.type, id: e.id) }
-        let parsed = try? JSONParser().parse(e.json)
-        searchRows.set(type: e.type, id: e.id, rows: parsed.map { SearchIndexer.rows(type: e.type, id: e.id, resource: $0) } ?? [])
+        searchRows.set(type: e.type, id: e.id, rows: e.resource.map { SearchIndexer.rows(type: e.type, id: e.id, resource: $0) } ?? [])
     }
 }
 
@@ -112,7 +111,7 @@ extension StoreReader {
 extension StoreReader {
     /// The current version of a resource.
     public func resource(type: String, id: String) throws -> JSONValue? {
-        if let e = try journalled(type: type, id: id) { return try? JSONParser().parse(e.json) }
+        if let e = try journalled(type: type, id: id) { return e.resource }
         guard let data = try db.value([UInt8].self, .cached("SELECT json FROM resource WHERE type = ? AND id = ?"), [type, id]) else {
             return nil
         }

@@ -128,7 +128,7 @@ extension StoreReader {
     /// Every version of a resource with its version number and time, newest first.
     public func resourceVersions(type: String, id: String) throws -> [ResourceVersion] {
         try journalledVersions(type: type, id: id).compactMap { e in
-            (try? JSONParser().parse(e.json)).map { ResourceVersion(version: e.version, lastUpdated: e.lastUpdated, resource: $0) }
+            e.resource.map { ResourceVersion(version: e.version, lastUpdated: e.lastUpdated, resource: $0) }
         } + db.rows("""
             SELECT version, last_updated, json FROM resource WHERE type = ?1 AND id = ?2
             UNION ALL SELECT version, last_updated, json FROM resource_history WHERE type = ?1 AND id = ?2
@@ -142,7 +142,7 @@ extension StoreReader {
     /// One version of a resource.
     public func resourceVersion(type: String, id: String, version: Int) throws -> ResourceVersion? {
         if let e = try journalledVersions(type: type, id: id).first(where: { $0.version == version }),
-           let v = try? JSONParser().parse(e.json) {
+           let v = e.resource {
             return ResourceVersion(version: e.version, lastUpdated: e.lastUpdated, resource: v)
         }
         return try db.row("""

@@ -11,6 +11,21 @@ struct ViewEntry: Sendable, Equatable {
     var lastUpdated: String
     var messageID: String?
     var json: [UInt8]
+    /// `json` parsed, when the entry was built from a recipe (the tree its JSON was written from): spares
+    /// materialising and reading by id a parse of what was just written. Not part of equality.
+    var tree: JSONValue?
+
+    init(type: String, id: String, version: Int, lastUpdated: String, messageID: String?, json: [UInt8], tree: JSONValue? = nil) {
+        (self.type, self.id, self.version, self.lastUpdated, self.messageID, self.json, self.tree) =
+            (type, id, version, lastUpdated, messageID, json, tree)
+    }
+
+    /// The resource: `tree`, else `json` parsed (nil when it does not parse).
+    var resource: JSONValue? { tree ?? (try? JSONParser().parse(json)) }
+
+    static func == (a: ViewEntry, b: ViewEntry) -> Bool {
+        (a.type, a.id, a.version, a.lastUpdated, a.messageID, a.json) == (b.type, b.id, b.version, b.lastUpdated, b.messageID, b.json)
+    }
 }
 
 /// The compact record of the resource versions one message (or one savepoint) wrote: the entries
@@ -95,7 +110,7 @@ enum ViewRecord {
             if r.takeRecipeMarker() {
                 guard let recipe = r.slice(), let built = DeferredResource(recipe: recipe) else { return nil }
                 let entry = JournalEntry(type: type, id: id, version: Int(version), lastUpdated: at, messageID: message, body: .deferred(built))
-                out.append(entry.viewEntry)
+                out.append(entry.builtViewEntry)
             } else {
                 guard let json = r.bytes() else { return nil }
                 out.append(ViewEntry(type: type, id: id, version: Int(version), lastUpdated: at, messageID: message, json: json))

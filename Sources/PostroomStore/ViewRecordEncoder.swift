@@ -26,6 +26,36 @@ struct JournalEntry: Sendable {
         return ViewEntry(type: type, id: id, version: version, lastUpdated: lastUpdated, messageID: messageID, json: json)
     }
 
+    /// The entry with its JSON text and the tree that text is written from (`stampedTree`): for an entry
+    /// whose tree is built anyway (from a recipe), so that nothing parses the text again.
+    var builtViewEntry: ViewEntry {
+        let tree = JSONValue.object(stampedTree())
+        var json: [UInt8] = []
+        JSONWriter().append(tree, to: &json)
+        return ViewEntry(type: type, id: id, version: version, lastUpdated: lastUpdated, messageID: messageID, json: json, tree: tree)
+    }
+
+    /// The resource as stored, as a tree: what `writeJSON` writes (the same members in the same order).
+    func stampedTree() -> JSONObject {
+        let o = body.tree
+        var meta = o.members.first(where: { $0.key == "meta" })?.value.object ?? JSONObject()
+        meta["versionId"] = .string(String(version))
+        meta["lastUpdated"] = .string(lastUpdated)
+        var out = JSONObject()
+        out.members.reserveCapacity(o.members.count + 3)
+        out.members += [.init("resourceType", .string(type)), .init("id", .string(id)), .init("meta", .object(meta))]
+        var seen = (type: false, id: false, meta: false)
+        for m in o.members {
+            switch m.key {
+            case "resourceType" where !seen.type: seen.type = true
+            case "id" where !seen.id: seen.id = true
+            case "meta" where !seen.meta: seen.meta = true
+            default: out.members.append(m)
+            }
+        }
+        return out
+    }
+
     /// Appends the JSON text of the resource as stored: `resourceType`, `id` and `meta` (its own, with
     /// `versionId` and `lastUpdated` set) first, as FHIR tools print them, then its other members in order.
     /// The first member of each of those three names is replaced, as setting them by key would; no

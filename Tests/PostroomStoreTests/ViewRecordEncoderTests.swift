@@ -202,6 +202,37 @@ import Testing
         try check()
     }
 
+    /// An entry built from a recipe carries the tree its JSON is written from (`builtViewEntry`), which
+    /// materialising and reads use instead of parsing: that tree must be exactly the JSON parsed, and the
+    /// JSON exactly what `writeJSON` writes, whatever members the resource has (a meta of its own or not,
+    /// repeated or missing `resourceType`, `id` and `meta`).
+    @Test func aBuiltEntrysTreeIsItsJSONParsed() throws {
+        var bodies = try [
+            #"{"resourceType":"Observation","id":"x","status":"final","code":{"text":"a"}}"#,
+            #"{"status":"final","meta":{"profile":["p"],"versionId":"9"},"note":[{"text":"é \u0001"}]}"#,
+            #"{"value":1.50,"meta":{"tag":[]},"resourceType":"X"}"#,
+            #"{}"#,
+        ].map { try #require(try json($0).object) }
+        // Repeated members (no parsed text has them; a tree may): only the first of each is replaced.
+        bodies.append(JSONObject([.init("id", "a"), .init("id", "b"), .init("meta", .object(JSONObject())), .init("meta", "m"),
+                                  .init("resourceType", "X"), .init("resourceType", "Y")]))
+        var compared = 0
+        for body in bodies {
+            let text = String(decoding: JSONWriter().bytes(.object(body)), as: UTF8.self)
+            let entry = JournalEntry(type: "Observation", id: "o1", version: 3, lastUpdated: at(2), messageID: nil, body: .tree(body))
+            var direct: [UInt8] = []
+            entry.writeJSON(into: &direct)
+            let built = entry.builtViewEntry
+            #expect(built.json == direct, "\(text)")
+            if let parsed = try? JSONParser().parse(direct) {
+                #expect(built.tree == parsed, "\(text)")
+                compared += 1
+            }
+            #expect(built == entry.viewEntry)
+        }
+        #expect(compared == 4, "every body without repeated members parses")
+    }
+
     /// The JSON of `t<n>` as that of `d<n>` (the ids differ, nothing else may).
     static func renamed(_ json: [UInt8], _ n: some CustomStringConvertible) -> [UInt8] {
         Array(String(decoding: json, as: UTF8.self).replacingOccurrences(of: "\"id\":\"t\(n)\"", with: "\"id\":\"d\(n)\"").utf8)
