@@ -60,7 +60,7 @@ public struct PostroomServer: Sendable {
             // Several nodes on PostgreSQL: each node's liveness, heartbeat age and claims in flight.
             let nodes = ((try? NodeReport.read(pipeline)) ?? nil)?.gauges ?? []
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: MetricsText.render(store: store, extra: (expectations ?? []) + nodes))))
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: MetricsText.render(store: store, extra: expectations + nodes))))
         }
         if metricsOnly { return router }
         UIRoutes(stores: stores, auth: auth, pipeline: pipeline, throttle: throttle).register(on: router)
