@@ -98,7 +98,7 @@ struct JournalEntry: Sendable {
     }
 
     /// A resource as `putResource` was given it: its tree, or how to build it (an Observation of an
-    /// HL7 v2 result, built where its JSON is written: on the encoder's thread).
+    /// HL7 v2 result: its recipe goes into the record, and it is built where the record is read).
     enum Body: Sendable {
         case tree(JSONObject)
         case deferred(DeferredResource)

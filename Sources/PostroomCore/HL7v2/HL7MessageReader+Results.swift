@@ -6,6 +6,8 @@ extension HL7MessageReader {
     mutating func results(_ tree: HL7GroupNode, patient: PatientFacts?) -> [ReportFacts] {
         var out: [ReportFacts] = []
         let subject = Self.subject(patient)
+        // Observations are journalled as recipes when their subject reads back as written.
+        let writable = HL7ObservationRecipe.readsBack(subject: subject)
         // What builds the Observations later: this reader without the issues recorded here.
         var builder = self
         builder.issues = []
@@ -25,7 +27,7 @@ extension HL7MessageReader {
             let identity = "v2-report|" + (placer?.key ?? filler?.key ?? "msg|\(sender)|\(message.segment(0).text(10))|\(n + 1)") + "|" + service
 
             let (observations, observationIDs, obxStatuses) = checkObservations(in: group, obr: obrIndex, identity: identity, subject: subject,
-                                                                                 builder: builder)
+                                                                                 builder: builder, asRecipes: writable)
             let status = resultStatus(obr, obxStatuses: obxStatuses)
             let dr = diagnosticReport(obr, identity: identity, numbers: numbers, status: status, subject: subject, observationIDs: observationIDs)
             var facts = ReportFacts(kind: .diagnosticReport, resource: .object(dr), requestKeys: numbers.keys,
@@ -83,9 +85,10 @@ extension HL7MessageReader {
     }
 
     /// Checks the OBSERVATION groups of one report (recording their issues): how `builder` builds each
-    /// Observation, the ids the report names them by, and their OBX-11 statuses.
+    /// Observation (with a recipe to journal when `asRecipes`), the ids the report names them by, and their
+    /// OBX-11 statuses.
     mutating func checkObservations(in group: HL7GroupNode, obr obrIndex: Int, identity: String, subject: JSONValue?,
-                               builder: HL7MessageReader) -> ([DeferredResource], [String], [String]) {
+                                    builder: HL7MessageReader, asRecipes: Bool) -> ([DeferredResource], [String], [String]) {
         let observationGroups = group.children("OBSERVATION")
         let obr = message.segment(obrIndex)
         var observations: [DeferredResource] = [], ids: [String] = [], statuses: [String] = []
@@ -100,7 +103,8 @@ extension HL7MessageReader {
             checkObservation(obx, fallbackEffective: obr)
             let id = HL7FHIR.id("v2obs", identity, index: k + 1)
             ids.append(id)
-            observations.append(DeferredResource(HL7ObservationRecipe(reader: builder, group: segs, obr: obrIndex, id: id, subject: subject)))
+            let recipe = HL7ObservationRecipe(reader: builder, group: segs, obr: obrIndex, id: id, subject: subject)
+            observations.append(asRecipes ? DeferredResource(recipe) : DeferredResource { recipe.build() })
         }
         return (observations, ids, statuses)
     }

@@ -29,6 +29,16 @@ final class HL7ObservationRecipe: Sendable {
 // MARK: Written form
 
 extension HL7ObservationRecipe {
+    /// Whether a recipe of this subject reads back: its JSON parses to the same tree (a tree the parser
+    /// refuses, such as one with repeated member names, would make the whole record unreadable). Checked
+    /// once per message, before any recipe is made.
+    static func readsBack(subject: JSONValue?) -> Bool {
+        guard let subject else { return true }
+        var text: [UInt8] = []
+        JSONWriter().append(subject, to: &text)
+        return (try? JSONParser().parse(text)) == subject
+    }
+
     /// Appends the written form: lengths and counts are 4 bytes little-endian, strings UTF-8 after their length.
     ///
     /// zone · delimiters (field, component, repetition, escape, sub-component, truncation or 0) · character
@@ -44,7 +54,7 @@ extension HL7ObservationRecipe {
         if let subject {
             RecipeBytes.putLength(&out) { JSONWriter().append(subject, to: &$0) }
         } else {
-            RecipeBytes.putCount(Int(RecipeBytes.none), &out)
+            RecipeBytes.putWord(RecipeBytes.none, &out)
         }
         RecipeBytes.putCount(references.count, &out)
         for r in references {
@@ -63,10 +73,10 @@ extension HL7ObservationRecipe {
     static func read(_ bytes: ArraySlice<UInt8>) -> (HL7ObservationRecipe, [DeferredResource.Reference])? {
         var r = RecipeBytes.Reader(bytes: bytes)
         guard let zone = r.string(), let d = r.take(6).map(Array.init), let code = r.take(1)?.first,
-              Int(code) < Self.charsetCodes.count, let id = r.string(), let subjectLength = r.count() else { return nil }
+              Int(code) < Self.charsetCodes.count, let id = r.string(), let subjectLength = r.word() else { return nil }
         var subject: JSONValue?
-        if subjectLength != Int(RecipeBytes.none) {
-            guard let text = r.take(subjectLength), let parsed = try? JSONParser().parse(text) else { return nil }
+        if subjectLength != RecipeBytes.none {
+            guard let text = r.take(Int(exactly: subjectLength) ?? -1), let parsed = try? JSONParser().parse(text) else { return nil }
             subject = parsed
         }
         guard let referenceCount = r.count(), referenceCount <= r.remaining / 8 else { return nil }
@@ -108,8 +118,12 @@ extension HL7ObservationRecipe {
 private enum RecipeBytes {
     static let none: UInt32 = 0xFFFF_FFFF
 
+    static func putWord(_ n: UInt32, _ out: inout [UInt8]) {
+        withUnsafeBytes(of: n.littleEndian) { out.append(contentsOf: $0) }
+    }
+
     static func putCount(_ n: Int, _ out: inout [UInt8]) {
-        withUnsafeBytes(of: UInt32(truncatingIfNeeded: n).littleEndian) { out.append(contentsOf: $0) }
+        putWord(UInt32(truncatingIfNeeded: n), &out)
     }
 
     static func put(_ s: String, _ out: inout [UInt8]) {
@@ -144,9 +158,13 @@ private enum RecipeBytes {
             return bytes[offset..<offset + n]
         }
 
-        mutating func count() -> Int? {
+        mutating func word() -> UInt32? {
             guard let b = take(4) else { return nil }
-            return b.reversed().reduce(0) { $0 << 8 | Int($1) }
+            return b.reversed().reduce(0) { $0 << 8 | UInt32($1) }
+        }
+
+        mutating func count() -> Int? {
+            word().flatMap { Int(exactly: $0) }
         }
 
         mutating func string() -> String? {

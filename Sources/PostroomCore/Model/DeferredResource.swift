@@ -1,14 +1,16 @@
 /// A FHIR resource built only when it is needed, the same tree every time it is built.
 ///
-/// A result message's Observations are needed as JSON only when their view record is written or read:
-/// the reader checks each one when it decodes the message (the checks decide the acknowledgement) and
-/// hands on how to build it. The build is the reader's own mapping, so the stored JSON is the same as if
+/// A result message's Observations are needed as JSON only when they are read or materialised: the
+/// reader checks each one when it decodes the message (the checks decide the acknowledgement) and hands
+/// on how to build it. The build is the reader's own mapping, so the stored JSON is the same as if
 /// it had been built at once (PERFORMANCE.md, the run of 2026-12-05, 18:34).
 ///
 /// An HL7 v2 Observation also has a compact written form, its recipe (`HL7ObservationRecipe`: the OBR,
 /// OBX and NTE segments it comes from and what the mapping needs besides). A view record holds the
 /// recipe instead of the JSON, and the JSON is built where the record is read or materialised
-/// (`DeferredResource(recipe:)`), so a run does not build it at all.
+/// (`DeferredResource(recipe:)`), so a run does not build it at all. The JSON is the mapping's of the
+/// version that reads the record: a change to the Observation mapping takes a new recipe kind
+/// (`hl7Observation`), and an earlier version cannot read a record with recipes (it refuses the record).
 public struct DeferredResource: Sendable {
     /// A reference set once the resource is built, when it has no such member (`JSONValue.settingReference`).
     struct Reference: Sendable {

@@ -5,7 +5,7 @@ import Testing
 /// A v2 result's Observations are written into view records as recipes (`HL7ObservationRecipe`) and
 /// built where the record is read: the recipe read back must build exactly what the reading's own
 /// mapping builds, for every corpus file and for the delimiters, character sets, escapes, notes and
-/// time zones the corpus lacks; damaged recipes must be refused, never misread.
+/// time zones the corpus lacks; a shortened recipe must be refused and a damaged one must not crash.
 @Suite struct HL7ObservationRecipeTests {
     /// The JSON of `d` built, and of `d` written and read back; the written form's size.
     static func builtBothWays(_ d: DeferredResource) throws -> (direct: [UInt8], readBack: [UInt8], size: Int) {
@@ -81,6 +81,16 @@ import Testing
             damaged[i] ^= 0xFF
             _ = DeferredResource(recipe: damaged[...])?.build()
         }
+    }
+
+    /// A subject whose JSON would not read back (repeated member names, a number the parser refuses)
+    /// would make its record unreadable: Observations of such a message are not given recipes.
+    @Test func onlyASubjectThatReadsBackGoesIntoARecipe() {
+        let identifier: JSONValue = ["identifier": ["system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919"]]
+        #expect(HL7ObservationRecipe.readsBack(subject: nil))
+        #expect(HL7ObservationRecipe.readsBack(subject: identifier))
+        #expect(!HL7ObservationRecipe.readsBack(subject: .object(JSONObject([.init("a", "x"), .init("a", "y")]))))
+        #expect(!HL7ObservationRecipe.readsBack(subject: ["identifier": ["value": .number("+1")]]))
     }
 
     @Test func aResourceBuiltByAClosureHasNoRecipe() {
