@@ -186,7 +186,7 @@ extension Applier {
     /// the Observations' ids are not noted (nothing else in the message names them), `result` is made
     /// from the ids they are stored under, and only the subjects set here are resolved. The Observations
     /// are those the reader checked and left to build (`ReportFacts.deferredObservations`): they are built
-    /// where their JSON is written. Nil when the report is not such a one.
+    /// where they are read or materialised. Nil when the report is not such a one.
     func prepareByPosition(_ rp: ReportFacts, id: String, patientRef: String?) throws -> JSONValue? {
         guard rp.referencesOnlyResults, rp.madeUpIDs, rp.kind == .diagnosticReport, rp.entryIndex == nil, refs.aliases.isEmpty,
               rp.observationCount == rp.deferredObservations.count,
@@ -194,7 +194,7 @@ extension Applier {
         let subject = patientRef.map { refs.resolved($0) ?? $0 }
         var results: [JSONValue] = []
         results.reserveCapacity(rp.observationCount)
-        // Built where their JSON is written, subject and all (`DeferredResource`).
+        // Built where they are read or materialised, subject and all (`DeferredResource`, a recipe in the view record).
         for obs in rp.deferredObservations {
             let newID = try newID(type: "Observation", proposed: nil)
             try writer.putResource(type: "Observation", id: newID, deferred: obs.settingReference("subject", to: subject),

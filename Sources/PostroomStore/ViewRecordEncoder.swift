@@ -38,21 +38,11 @@ struct JournalEntry: Sendable {
     /// The resource as stored, as a tree: what `writeJSON` writes (the same members in the same order).
     func stampedTree() -> JSONObject {
         let o = body.tree
-        var meta = o.members.first(where: { $0.key == "meta" })?.value.object ?? JSONObject()
-        meta["versionId"] = .string(String(version))
-        meta["lastUpdated"] = .string(lastUpdated)
         var out = JSONObject()
         out.members.reserveCapacity(o.members.count + 3)
-        out.members += [.init("resourceType", .string(type)), .init("id", .string(id)), .init("meta", .object(meta))]
-        var seen = (type: false, id: false, meta: false)
-        for m in o.members {
-            switch m.key {
-            case "resourceType" where !seen.type: seen.type = true
-            case "id" where !seen.id: seen.id = true
-            case "meta" where !seen.meta: seen.meta = true
-            default: out.members.append(m)
-            }
-        }
+        out.members += [.init("resourceType", .string(type)), .init("id", .string(id)),
+                        .init("meta", .object(stamped(Self.meta(of: o) ?? JSONObject())))]
+        Self.forEachUnstamped(o) { out.members.append($0) }
         return out
     }
 
@@ -63,17 +53,13 @@ struct JournalEntry: Sendable {
     func writeJSON(into out: inout [UInt8]) {
         let o = body.tree
         let writer = JSONWriter()
-        var seen = (type: false, id: false, meta: false)
         out.append(contentsOf: #"{"resourceType":"#.utf8)
         JSONWriter.writeString(type, into: &out)
         out.append(contentsOf: #","id":"#.utf8)
         JSONWriter.writeString(id, into: &out)
         out.append(contentsOf: #","meta":"#.utf8)
-        if let meta = o.members.first(where: { $0.key == "meta" })?.value.object {
-            var stampedMeta = meta
-            stampedMeta["versionId"] = .string(String(version))
-            stampedMeta["lastUpdated"] = .string(lastUpdated)
-            writer.append(.object(stampedMeta), to: &out)
+        if let meta = Self.meta(of: o) {
+            writer.append(.object(stamped(meta)), to: &out)
         } else {
             // What the writer makes of a meta of these two members alone, without making the tree.
             out.append(contentsOf: #"{"versionId":"#.utf8)
@@ -82,19 +68,39 @@ struct JournalEntry: Sendable {
             JSONWriter.writeString(lastUpdated, into: &out)
             out.append(UInt8(ascii: "}"))
         }
+        Self.forEachUnstamped(o) { m in
+            out.append(UInt8(ascii: ","))
+            JSONWriter.writeString(m.key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            writer.append(m.value, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// The resource's own meta (its first `meta` member, when an object).
+    private static func meta(of o: JSONObject) -> JSONObject? {
+        o.members.first(where: { $0.key == "meta" })?.value.object
+    }
+
+    /// `meta` with this version's `versionId` and `lastUpdated` set.
+    private func stamped(_ meta: JSONObject) -> JSONObject {
+        var m = meta
+        m["versionId"] = .string(String(version))
+        m["lastUpdated"] = .string(lastUpdated)
+        return m
+    }
+
+    /// The members of `o` after the first `resourceType`, `id` and `meta`, which the stamped ones replace.
+    private static func forEachUnstamped(_ o: JSONObject, _ body: (JSONObject.Member) -> Void) {
+        var seen = (type: false, id: false, meta: false)
         for m in o.members {
             switch m.key {
             case "resourceType" where !seen.type: seen.type = true
             case "id" where !seen.id: seen.id = true
             case "meta" where !seen.meta: seen.meta = true
-            default:
-                out.append(UInt8(ascii: ","))
-                JSONWriter.writeString(m.key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                writer.append(m.value, to: &out)
+            default: body(m)
             }
         }
-        out.append(UInt8(ascii: "}"))
     }
 
     /// A resource as `putResource` was given it: its tree, or how to build it (an Observation of an

@@ -18,20 +18,23 @@ public struct DeferredResource: Sendable {
         var reference: String
     }
 
-    private let make: (@Sendable () -> JSONValue)?
-    /// Shared by every copy (a class): copying a deferred resource costs one reference count.
-    private let recipe: HL7ObservationRecipe?
+    /// How the resource is built: a closure, or a recipe (a class, shared by every copy: copying a
+    /// deferred resource costs one reference count).
+    private enum Source: Sendable {
+        case make(@Sendable () -> JSONValue)
+        case recipe(HL7ObservationRecipe)
+    }
+
+    private let source: Source
     /// Set in order once built.
     private var references: [Reference] = []
 
     public init(_ make: @escaping @Sendable () -> JSONValue) {
-        self.make = make
-        recipe = nil
+        source = .make(make)
     }
 
     init(_ recipe: HL7ObservationRecipe, references: [Reference] = []) {
-        make = nil
-        self.recipe = recipe
+        source = .recipe(recipe)
         self.references = references
     }
 
@@ -44,7 +47,11 @@ public struct DeferredResource: Sendable {
 
     /// The resource (built anew at every call).
     public func build() -> JSONValue {
-        var v = recipe?.build() ?? make?() ?? .null
+        var v: JSONValue
+        switch source {
+        case .make(let make): v = make()
+        case .recipe(let recipe): v = recipe.build()
+        }
         for r in references { v = v.settingReference(r.key, to: r.reference) }
         return v
     }
@@ -59,11 +66,13 @@ public struct DeferredResource: Sendable {
     }
 
     /// Whether the resource has a written form (`writeRecipe`).
-    public var hasRecipe: Bool { recipe != nil }
+    public var hasRecipe: Bool {
+        if case .recipe = source { true } else { false }
+    }
 
     /// Appends the written form that `init(recipe:)` reads (nothing when `hasRecipe` is false).
     public func writeRecipe(into out: inout [UInt8]) {
-        guard let recipe else { return }
+        guard case .recipe(let recipe) = source else { return }
         out.append(Self.hl7Observation)
         recipe.write(references: references, into: &out)
     }
