@@ -47,7 +47,7 @@ enum ViewRecord {
         out.reserveCapacity(entries.reduce(0) { $0 + $1.json.count + 96 })
         for e in entries {
             putHeader(type: e.type, id: e.id, version: e.version, lastUpdated: e.lastUpdated, messageID: e.messageID, &out)
-            put(e.json, &out)
+            LengthPrefixed.putFramed(&out) { $0 += e.json }
         }
         return out
     }
@@ -59,36 +59,21 @@ enum ViewRecord {
         for e in entries {
             putHeader(type: e.type, id: e.id, version: e.version, lastUpdated: e.lastUpdated, messageID: e.messageID, &out)
             if case .deferred(let d) = e.body, d.hasRecipe {
-                putLength(recipeMarker, &out)
-                putFramed(&out) { d.writeRecipe(into: &$0) }
+                LengthPrefixed.putWord(recipeMarker, &out)
+                LengthPrefixed.putFramed(&out) { d.writeRecipe(into: &$0) }
             } else {
-                putFramed(&out) { e.writeJSON(into: &$0) }
+                LengthPrefixed.putFramed(&out) { e.writeJSON(into: &$0) }
             }
-        }
-    }
-
-    /// Appends what `body` writes, after its length.
-    private static func putFramed(_ out: inout [UInt8], _ body: (inout [UInt8]) -> Void) {
-        let at = out.count
-        putLength(0, &out)
-        body(&out)
-        withUnsafeBytes(of: UInt32(out.count - at - 4).littleEndian) { n in
-            for k in 0..<4 { out[at + k] = n[k] }
         }
     }
 
     /// An entry's framing before its JSON: type, id, version, lastUpdated, messageID.
     private static func putHeader(type: String, id: String, version: Int, lastUpdated: String, messageID: String?, _ out: inout [UInt8]) {
-        put(type, &out)
-        put(id, &out)
-        putLength(UInt32(version), &out)
-        put(lastUpdated, &out)
-        if let messageID { put(messageID, &out) } else { putLength(noValue, &out) }
-    }
-
-    private static func put(_ s: String, _ out: inout [UInt8]) {
-        putLength(UInt32(s.utf8.count), &out)
-        out.append(contentsOf: s.utf8)
+        LengthPrefixed.put(type, &out)
+        LengthPrefixed.put(id, &out)
+        LengthPrefixed.putCount(version, &out)
+        LengthPrefixed.put(lastUpdated, &out)
+        if let messageID { LengthPrefixed.put(messageID, &out) } else { LengthPrefixed.putWord(noValue, &out) }
     }
 
     static func decode(_ bytes: [UInt8]) -> [ViewEntry]? {
@@ -98,91 +83,39 @@ enum ViewRecord {
     /// The entries `matching` takes, by type, id and version; the JSON of the others is not copied (a
     /// record may hold several messages' versions, and a read by id wants one of them).
     static func decode(_ bytes: [UInt8], matching: (_ type: String, _ id: String, _ version: Int) -> Bool) -> [ViewEntry]? {
-        var r = Cursor(data: bytes)
+        var r = LengthPrefixed.Reader(bytes[...])
         var out: [ViewEntry] = []
-        while r.offset < bytes.count {
-            guard let type = r.string(), let id = r.string(), let version = r.length() else { return nil }
+        while r.remaining > 0 {
+            guard let type = r.string(), let id = r.string(), let version = r.word() else { return nil }
             guard matching(type, id, Int(version)) else {
-                guard r.skip(), r.optionalString() != nil, r.skipBody() else { return nil }
+                guard r.slice() != nil, r.optionalString() != nil, r.skipBody() else { return nil }
                 continue
             }
             guard let at = r.string(), let message = r.optionalString() else { return nil }
-            if r.takeRecipeMarker() {
+            if r.skip(word: recipeMarker) {
                 guard let recipe = r.slice(), let built = DeferredResource(recipe: recipe) else { return nil }
                 let entry = JournalEntry(type: type, id: id, version: Int(version), lastUpdated: at, messageID: message, body: .deferred(built))
                 out.append(entry.builtViewEntry)
             } else {
-                guard let json = r.bytes() else { return nil }
+                guard let json = r.slice().map(Array.init) else { return nil }
                 out.append(ViewEntry(type: type, id: id, version: Int(version), lastUpdated: at, messageID: message, json: json))
             }
         }
         return out
     }
+}
 
-    private static func put(_ b: [UInt8], _ out: inout [UInt8]) {
-        putLength(UInt32(b.count), &out)
-        out.append(contentsOf: b)
+private extension LengthPrefixed.Reader {
+    /// A string, or (the length `ViewRecord.noValue`) none; nil when the bytes run out.
+    mutating func optionalString() -> String?? {
+        if skip(word: ViewRecord.noValue) { return .some(nil) }
+        return string().map { .some($0) }
     }
 
-    private static func putLength(_ n: UInt32, _ out: inout [UInt8]) {
-        withUnsafeBytes(of: n.littleEndian) { out.append(contentsOf: $0) }
-    }
-
-    private struct Cursor {
-        let data: [UInt8]
-        var offset = 0
-
-        mutating func length() -> UInt32? {
-            guard offset + 4 <= data.count else { return nil }
-            let n = UInt32(data[offset]) | UInt32(data[offset + 1]) << 8 | UInt32(data[offset + 2]) << 16 | UInt32(data[offset + 3]) << 24
-            offset += 4
-            return n
-        }
-
-        mutating func bytes() -> [UInt8]? {
-            slice().map(Array.init)
-        }
-
-        mutating func slice() -> ArraySlice<UInt8>? {
-            guard let n = length(), n != ViewRecord.noValue, offset + Int(n) <= data.count else { return nil }
-            defer { offset += Int(n) }
-            return data[offset..<offset + Int(n)]
-        }
-
-        /// Passes over the recipe marker if it is next (`ViewRecord.recipeMarker`).
-        mutating func takeRecipeMarker() -> Bool {
-            guard offset + 4 <= data.count, data[offset..<offset + 4].elementsEqual([0xFE, 0xFF, 0xFF, 0xFF]) else { return false }
-            offset += 4
-            return true
-        }
-
-        /// Passes over an entry's JSON or recipe without copying it.
-        mutating func skipBody() -> Bool {
-            _ = takeRecipeMarker()
-            return skip()
-        }
-
-        mutating func string() -> String? {
-            guard let n = length(), n != ViewRecord.noValue, offset + Int(n) <= data.count else { return nil }
-            defer { offset += Int(n) }
-            return String(decoding: data[offset..<offset + Int(n)], as: UTF8.self)
-        }
-
-        /// Passes over a length-prefixed value without copying it.
-        mutating func skip() -> Bool {
-            guard let n = length(), n != ViewRecord.noValue, offset + Int(n) <= data.count else { return false }
-            offset += Int(n)
-            return true
-        }
-
-        mutating func optionalString() -> String?? {
-            guard offset + 4 <= data.count else { return nil }
-            if data[offset..<offset + 4].allSatisfy({ $0 == 0xFF }) {
-                offset += 4
-                return .some(nil)
-            }
-            return string().map { .some($0) }
-        }
+    /// Passes over an entry's JSON or recipe without copying it.
+    mutating func skipBody() -> Bool {
+        _ = skip(word: ViewRecord.recipeMarker)
+        return slice() != nil
     }
 }
 

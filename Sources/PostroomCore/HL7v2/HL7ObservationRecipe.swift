@@ -46,36 +46,36 @@ extension HL7ObservationRecipe {
     /// reference each) · segments (count, then each one's raw bytes after its length: the OBR, then the group's).
     func write(references: [DeferredResource.Reference], into out: inout [UInt8]) {
         let m = reader.message
-        RecipeBytes.put(reader.zone.identifier, &out)
+        LengthPrefixed.put(reader.zone.identifier, &out)
         let d = m.delimiters
         out.append(contentsOf: [d.field, d.component, d.repetition, d.escape, d.subcomponent, d.truncation ?? 0])
         out.append(Self.charsetCodes.firstIndex(of: m.charset).map(UInt8.init) ?? 0)
-        RecipeBytes.put(id, &out)
+        LengthPrefixed.put(id, &out)
         if let subject {
-            RecipeBytes.putLength(&out) { JSONWriter().append(subject, to: &$0) }
+            LengthPrefixed.putFramed(&out) { JSONWriter().append(subject, to: &$0) }
         } else {
-            RecipeBytes.putWord(RecipeBytes.none, &out)
+            LengthPrefixed.putWord(Self.noSubject, &out)
         }
-        RecipeBytes.putCount(references.count, &out)
+        LengthPrefixed.putCount(references.count, &out)
         for r in references {
-            RecipeBytes.put(r.key, &out)
-            RecipeBytes.put(r.reference, &out)
+            LengthPrefixed.put(r.key, &out)
+            LengthPrefixed.put(r.reference, &out)
         }
-        RecipeBytes.putCount(1 + group.count, &out)
+        LengthPrefixed.putCount(1 + group.count, &out)
         m.bytes.withUnsafeBufferPointer { b in
             for i in [obr] + group {
-                RecipeBytes.putLength(&out) { $0.append(contentsOf: UnsafeBufferPointer(rebasing: b[m.segmentInfos[i].range])) }
+                LengthPrefixed.putFramed(&out) { $0.append(contentsOf: UnsafeBufferPointer(rebasing: b[m.segmentInfos[i].range])) }
             }
         }
     }
 
     /// The recipe and references `write` wrote, or nil when the bytes are not one.
     static func read(_ bytes: ArraySlice<UInt8>) -> (HL7ObservationRecipe, [DeferredResource.Reference])? {
-        var r = RecipeBytes.Reader(bytes: bytes)
+        var r = LengthPrefixed.Reader(bytes)
         guard let zone = r.string(), let d = r.take(6).map(Array.init), let code = r.take(1)?.first,
               Int(code) < Self.charsetCodes.count, let id = r.string(), let subjectLength = r.word() else { return nil }
         var subject: JSONValue?
-        if subjectLength != RecipeBytes.none {
+        if subjectLength != Self.noSubject {
             guard let text = r.take(Int(exactly: subjectLength) ?? -1), let parsed = try? JSONParser().parse(text) else { return nil }
             subject = parsed
         }
@@ -96,7 +96,7 @@ extension HL7ObservationRecipe {
 
     /// A message of an MSH naming `delimiters`, then the `segments` segments read next (the OBR is its
     /// segment 1).
-    private static func message(_ r: inout RecipeBytes.Reader, segments: Int, delimiters: HL7Delimiters,
+    private static func message(_ r: inout LengthPrefixed.Reader, segments: Int, delimiters: HL7Delimiters,
                                 charset: HL7Charset) -> HL7Message? {
         var bytes: [UInt8] = Array("MSH".utf8) + [delimiters.field] + Array(delimiters.encodingCharacters.utf8)
         var ranges = [0..<bytes.count]
@@ -110,66 +110,9 @@ extension HL7ObservationRecipe {
         return HL7Message(bytes: bytes, delimiters: delimiters, charset: charset, segmentInfos: infos, pieceEnds: ends)
     }
 
+    /// The subject's length when there is none.
+    private static let noSubject: UInt32 = 0xFFFF_FFFF
+
     /// The character sets by their written code.
     private static let charsetCodes: [HL7Charset] = [.utf8, .latin1, .windows1252]
-}
-
-/// The framing of a written recipe: 4-byte little-endian lengths and counts.
-private enum RecipeBytes {
-    static let none: UInt32 = 0xFFFF_FFFF
-
-    static func putWord(_ n: UInt32, _ out: inout [UInt8]) {
-        withUnsafeBytes(of: n.littleEndian) { out.append(contentsOf: $0) }
-    }
-
-    static func putCount(_ n: Int, _ out: inout [UInt8]) {
-        putWord(UInt32(truncatingIfNeeded: n), &out)
-    }
-
-    static func put(_ s: String, _ out: inout [UInt8]) {
-        putCount(s.utf8.count, &out)
-        out.append(contentsOf: s.utf8)
-    }
-
-    /// Appends what `body` writes, after its length.
-    static func putLength(_ out: inout [UInt8], _ body: (inout [UInt8]) -> Void) {
-        let at = out.count
-        putCount(0, &out)
-        body(&out)
-        withUnsafeBytes(of: UInt32(out.count - at - 4).littleEndian) { n in
-            for k in 0..<4 { out[at + k] = n[k] }
-        }
-    }
-
-    struct Reader {
-        let bytes: ArraySlice<UInt8>
-        var offset: Int
-
-        init(bytes: ArraySlice<UInt8>) {
-            self.bytes = bytes
-            offset = bytes.startIndex
-        }
-
-        var remaining: Int { bytes.endIndex - offset }
-
-        mutating func take(_ n: Int) -> ArraySlice<UInt8>? {
-            guard n >= 0, n <= remaining else { return nil }
-            defer { offset += n }
-            return bytes[offset..<offset + n]
-        }
-
-        mutating func word() -> UInt32? {
-            guard let b = take(4) else { return nil }
-            return b.reversed().reduce(0) { $0 << 8 | UInt32($1) }
-        }
-
-        mutating func count() -> Int? {
-            word().flatMap { Int(exactly: $0) }
-        }
-
-        mutating func string() -> String? {
-            guard let n = count(), let b = take(n) else { return nil }
-            return String(decoding: b, as: UTF8.self)
-        }
-    }
 }
