@@ -12,6 +12,10 @@ struct InFlight {
     /// The claimed file's modification time (the archive member keeps it).
     var modified: Date?
     var stage: DropStage
+    /// Whether the drop has its row in the store. A drop claimed from an inbox (or found in `work/` with no
+    /// row) gets it where it is settled, in one write with its outcome; a crash before then leaves its work
+    /// file, which the next run records and processes (`orphans`). Streamed drops are recorded first.
+    var recorded = true
 
     /// How the drop is streamed, when it is too large to be read whole.
     var streamed: StreamedFormat? {
@@ -90,12 +94,12 @@ extension Pipeline {
         try settleAndPlace(&group, session: session)
     }
 
-    /// First stage: claims (rename into `work/`), reads and hashes, records the drops (one
-    /// transaction, before any processing), opens archives and decodes.
+    /// First stage: claims (rename into `work/`), reads and hashes, records the drops to be streamed (one
+    /// transaction, before any processing; the others are recorded where they are settled), opens archives
+    /// and decodes.
     func prepare(_ intakes: [Intake], session: RunSession) throws -> [InFlight] {
         try session.record()
         var group: [InFlight] = []
-        var fresh: [DropRecord] = []
         for intake in intakes {
             switch intake {
             case .inbox(let ch, let ready):
@@ -117,18 +121,22 @@ extension Pipeline {
                                                                    size: ready.size, sha256: "", receivedAt: StoreTime.string(Date()),
                                                                    workPath: work))
                 inflight.record.runID = session.id
-                fresh.append(inflight.record)
+                inflight.recorded = false
                 group.append(inflight)
             case .recovered(let ch, let record), .reprocess(let ch, let record):
                 var inflight = load(channel: ch, record: record)
                 inflight.record.runID = session.id
-                if record.state == .claimed && (try? store.read({ try $0.drop(id: record.id) })) == nil { fresh.append(inflight.record) }
+                if record.state == .claimed && (try? store.read({ try $0.drop(id: record.id) })) == nil { inflight.recorded = false }
                 group.append(inflight)
             }
         }
         guard !group.isEmpty else { return [] }
-        // Recorded before any processing.
-        try store.write { w in for r in fresh { try w.insertDrop(r) } }
+        // A streamed drop is settled in transactions of its own: recorded before any of them.
+        let streamed = group.indices.filter { !group[$0].recorded && group[$0].streamed != nil }
+        if !streamed.isEmpty {
+            try store.write { w in for i in streamed { try w.insertDrop(group[i].record) } }
+            for i in streamed { group[i].recorded = true }
+        }
         checkpoint("recorded")
 
         for i in group.indices {

@@ -145,7 +145,8 @@ extension Pipeline {
         f.record.format = decoded?.format?.rawValue ?? f.record.format
         f.record.errorPath = d.errorPath
         f.record.issues = verdict.issues
-        try markSettled(f.record, d, duplicateOf: verdict.duplicateOf == "message" ? nil : verdict.duplicateOf, writer: w)
+        try markSettled(f.record, d, duplicateOf: verdict.duplicateOf == "message" ? nil : verdict.duplicateOf, recorded: f.recorded, writer: w)
+        f.recorded = true
         f.record.state = .processed
         f.record.outcome = d.outcome
         f.stage = .decided(d)

@@ -78,8 +78,18 @@ extension Pipeline {
                 taskIdentifierSystem: config.taskIdentifierSystem)
     }
 
-    /// Writes a settled drop's outcome from its record (one path for grouped and streamed drops).
-    func markSettled(_ record: DropRecord, _ d: DropDecision, duplicateOf: String?, writer w: StoreWriter) throws {
+    /// Writes a settled drop's outcome from its record (one path for grouped and streamed drops); a drop
+    /// not `recorded` yet gets its row here, settled, in one write.
+    func markSettled(_ record: DropRecord, _ d: DropDecision, duplicateOf: String?, recorded: Bool = true, writer w: StoreWriter) throws {
+        guard recorded else {
+            var settled = record
+            settled.state = .processed
+            settled.outcome = d.outcome
+            settled.duplicateOf = duplicateOf
+            settled.ackBytes = d.ack?.bytes
+            settled.errorPath = d.errorPath
+            return try w.insertDrop(settled)
+        }
         try w.markProcessed(dropID: record.id, outcome: d.outcome, format: record.format, duplicateOf: duplicateOf,
                             issues: record.issues, ackName: record.ackName, ackBytes: d.ack?.bytes, ackFile: record.ackFile,
                             errorPath: d.errorPath)

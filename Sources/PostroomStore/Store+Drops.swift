@@ -2,15 +2,18 @@ import Foundation
 import PostroomCore
 
 extension StoreWriter {
-    /// Records claimed drops (state `claimed`).
+    /// Records a drop as it stands: claimed (state `claimed`), or claimed and settled in one write (state
+    /// `processed`, with its outcome and the exact bytes of its acknowledgement, as `markProcessed` records them).
     public func insertDrop(_ d: DropRecord) throws {
         let stmt: SQL = .cached("""
             INSERT INTO drop_file (id, run_id, channel, name, size, sha256, received_at, work_path, state, reprocess_of, parent_drop,
-                reprocess_whole)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                reprocess_whole, outcome, format, duplicate_of, issues_json, ack_name, ack_bytes, ack_file, error_path)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try db.execute(stmt, [d.id, d.runID, d.channel, d.name, d.size, d.sha256, d.receivedAt, d.workPath,
-                                     d.state.rawValue, d.reprocessOf, d.parentDrop, d.reprocessWhole])
+                              d.state.rawValue, d.reprocessOf, d.parentDrop, d.reprocessWhole, d.outcome?.rawValue, d.format,
+                              d.duplicateOf, d.issues.isEmpty ? nil : Issue.encode(d.issues), d.ackName,
+                              StoredAcknowledgement.stored(d.ackBytes), d.ackFile, d.errorPath])
     }
 
     /// Records what became of a drop and the exact bytes of its acknowledgement (state `processed`).

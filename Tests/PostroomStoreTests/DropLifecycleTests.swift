@@ -41,6 +41,42 @@ import Testing
         #expect(try t.read { try $0.unfinishedDrops() }.map(\.id) == ["d1"], "processed is not finished")
     }
 
+    /// A drop claimed and settled in the same transaction is recorded in one write: it reads back, and is
+    /// counted, exactly as one recorded claimed and then marked processed.
+    @Test func aDropRecordedSettledIsTheDropClaimedThenMarkedProcessed() throws {
+        let issue = PostroomCore.Issue.error("nhs-number-check-digit", at: "PID[1]-3[1].1", "The NHS number's check digit is wrong")
+        let large = Array(String(repeating: "{\"severity\": \"information\"}\n", count: 40).utf8)
+        let answers: [(String, DropRecord.Outcome, [UInt8]?, String?)] = [
+            ("a", .rejected, Array("MSH|^~\\&|POSTROOM\rMSA|AE|X1\r".utf8), "/data/error/lab/a.hl7"),
+            ("b", .accepted, large, nil), ("c", .duplicate, nil, nil),
+        ]
+        let two = try TempStore()
+        for (id, outcome, ack, errorPath) in answers {
+            try t.write {
+                try $0.insertDrop(sampleDrop(id, parentDrop: id == "c" ? "p" : nil))
+                try $0.markProcessed(dropID: id, outcome: outcome, format: "hl7v2", duplicateOf: id == "c" ? "b" : nil,
+                                     issues: id == "a" ? [issue] : [], ackName: id + ".ack", ackBytes: ack, errorPath: errorPath)
+            }
+            var settled = sampleDrop(id, parentDrop: id == "c" ? "p" : nil)
+            settled.state = .processed
+            settled.outcome = outcome
+            settled.format = "hl7v2"
+            settled.duplicateOf = id == "c" ? "b" : nil
+            settled.issues = id == "a" ? [issue] : []
+            settled.ackName = id + ".ack"
+            settled.ackBytes = ack
+            settled.errorPath = errorPath
+            try two.write { try $0.insertDrop(settled) }
+            let read = try two.read { try $0.drop(id: id) }
+            #expect(read == (try t.read { try $0.drop(id: id) }), "\(id)")
+            #expect(read == settled, "\(id)")
+        }
+        let stored = { (s: TempStore) in try s.read { r in try r.db.rows(.cached("SELECT id, ack_bytes FROM drop_file ORDER BY id")).map { ($0[0] as String, $0[1] as [UInt8]?) } } }
+        #expect(try stored(t).map(\.1) == (try stored(two).map(\.1)), "the answers are stored alike (a large one compressed)")
+        #expect(try t.read { try $0.dropCounts() }.map { "\($0)" } == (try two.read { try $0.dropCounts() }.map { "\($0)" }))
+        #expect(try two.read { try $0.unfinishedDrops() }.map(\.id) == ["a", "b", "c"])
+    }
+
     /// A FHIR answer is kept compressed in the row (a page held one drop when it was kept as it is), and
     /// read back byte for byte; a short v2 ACK, and an answer stored by an earlier version, are read as they are.
     @Test func aLargeAnswerIsStoredCompressedAndReadBackExactly() throws {
