@@ -54,6 +54,8 @@ public enum FileSystem {
 
         /// mtime as seconds since the epoch.
         public var modified: Double { Double(mtime.tv_sec) + Double(mtime.tv_nsec) / 1e9 }
+        /// ctime as seconds since the epoch: for a claimed file, when the claim's rename moved it into `work/`.
+        public var changed: Double { Double(ctime.tv_sec) + Double(ctime.tv_nsec) / 1e9 }
     }
 
     /// `lstat(2)`: nil when the path does not exist.

@@ -156,10 +156,17 @@ extension Pipeline {
     func settleAndPlace(_ group: inout [InFlight], session: RunSession) throws {
         // Settled from the group as it came each time the transaction runs (see `writeSettling`).
         let unsettled = group
-        group = try writeSettling(&session.savepoints) { w in
-            var settled = unsettled
-            for i in settled.indices where settled[i].streamed == nil { try settle(&settled[i], writer: w) }
-            return settled
+        do {
+            group = try writeSettling(&session.savepoints) { w in
+                var settled = unsettled
+                for i in settled.indices where settled[i].streamed == nil { try settle(&settled[i], writer: w) }
+                return settled
+            }
+        } catch {
+            // Its drops would otherwise have no row until the next run finds their work files: recorded as
+            // claimed (when the store still takes a write), they show in `status`, `show` and the web page meanwhile.
+            try? store.write { w in for f in unsettled where !f.recorded { try w.insertDrop(f.record) } }
+            throw error
         }
         checkpoint("processed")
         // Large v2 batches, one at a time, each in its own chunked transactions.

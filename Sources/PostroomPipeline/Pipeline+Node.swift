@@ -124,7 +124,7 @@ extension Pipeline {
                 continue
             }
             out.append(.recovered(ch, DropRecord(id: c.dropID, runID: session.id, channel: ch.name, name: c.name, size: st.size,
-                                                 sha256: "", receivedAt: StoreTime.string(Date()), workPath: c.workPath)))
+                                                 sha256: "", receivedAt: StoreTime.string(c.claimedAt), workPath: c.workPath)))
         }
         return out
     }

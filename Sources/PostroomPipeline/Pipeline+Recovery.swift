@@ -153,9 +153,11 @@ extension Pipeline {
                 return true
             }
             known.insert(id)
-            let size = FileSystem.status(path)?.size ?? 0
+            // Received when the claim's rename moved it here (which set its ctime), not now.
+            let st = FileSystem.status(path)
+            let received = st.map { Date(timeIntervalSince1970: $0.changed) } ?? Date()
             orphans.append(DropRecord(id: id, runID: session.id, channel: ch.name, name: String(name[name.index(after: sep)...]),
-                                      size: size, sha256: "", receivedAt: StoreTime.string(Date()), workPath: path))
+                                      size: st?.size ?? 0, sha256: "", receivedAt: StoreTime.string(received), workPath: path))
             return true
         }
         return orphans

@@ -97,6 +97,27 @@ import Glibc
         }
     }
 
+    /// A group is recorded where it is settled: killed after its claim, its files are in `work/` with no row.
+    /// The next run records them as received when they were claimed (the claim's rename), not when it finds them.
+    @Test func aDropClaimedBeforeACrashKeepsWhenItWasReceived() throws {
+        let (ws, originals) = try Self.workspace()
+        let crashed = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"], environment: ["POSTROOM_CRASH_AT": "recorded:1"])
+        #expect(crashed.code == 137, "exit \(crashed.code) \(crashed.stderr)")
+        let claimed = ["orders", "results"].flatMap { ws.files(in: "work/" + $0) }.map { String($0.prefix(26)) }
+        #expect(claimed.count == 3, "the first group's files: \(claimed)")
+        #expect(try ws.store().read { r in try claimed.compactMap { try r.drop(id: $0) } }.isEmpty, "no row before the group settles")
+        Thread.sleep(forTimeInterval: 1.5)
+        let restarted = Date()
+        let again = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"])
+        #expect([0, 65].contains(again.code), "second run \(again.stderr)")
+        try Self.checkInvariants(ws, originals: originals, context: "recorded:1")
+        for id in claimed {
+            let d = try #require(try ws.store().read { try $0.drop(id: id) })
+            let received = try #require(StoreTime.date(d.receivedAt))
+            #expect(received < restarted.addingTimeInterval(-1), "\(id) received \(d.receivedAt), found at \(restarted)")
+        }
+    }
+
     @Test(arguments: ["archive-closed", "archive-placed", "archive-recorded"])
     func aRunArchivedInPartsIsFinishedWhicheverPartACrashInterrupts(_ point: String) throws {
         // 20 accepted drops in parts of 4: five archive files; crash at the first, third and fifth part.

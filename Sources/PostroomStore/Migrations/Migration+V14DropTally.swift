@@ -6,8 +6,9 @@ extension Schema {
     /// 1,000,000 drops took 3.3 s to count, at the end of every run and on every page load. The decided drops
     /// (`outcome` set) are kept in `drop_tally` by triggers on `drop_file`; the few undecided ones (claimed, or done
     /// without a decision) are counted through the `outcome` index. Only a change of `channel` or `outcome` fires a
-    /// trigger, so of a drop's four writes only its decision does (~2 µs): every build inserts drops undecided, and
-    /// the insert trigger is for any that would not. The triggers keep the tally exact through every INSERT, UPDATE
+    /// trigger, so of a drop's writes only its decision does (~2 µs): builds before 1c6af54 inserted every drop
+    /// undecided; later ones insert a drop settled in its group's transaction already decided, which the insert
+    /// trigger counts. The triggers keep the tally exact through every INSERT, UPDATE
     /// and DELETE of `drop_file`, whoever makes it (settling, reprocessing, pruning, older builds). Not through
     /// `INSERT OR REPLACE`, which the store never uses on `drop_file`: with recursive triggers off, SQLite does not
     /// fire the delete trigger for a replaced row.
