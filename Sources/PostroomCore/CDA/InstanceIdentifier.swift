@@ -42,20 +42,19 @@ public struct InstanceIdentifier: Sendable, Hashable {
     public var hasValidRoot: Bool { Self.isOID(root) || Self.isUUID(root) }
 
     /// A dotted OID: arcs of digits without leading zeros, the first 0, 1 or 2.
+    /// Bytes, not characters (an ASCII digit is one byte; anything else fails either way).
     public static func isOID(_ s: String) -> Bool {
-        let arcs = s.split(separator: ".", omittingEmptySubsequences: false)
-        guard arcs.count >= 2, let first = arcs.first, ["0", "1", "2"].contains(first) else { return false }
+        let digit = UInt8(ascii: "0")...UInt8(ascii: "9")
+        let arcs = s.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard arcs.count >= 2, let first = arcs.first, first.count == 1,
+              (UInt8(ascii: "0")...UInt8(ascii: "2")).contains(first[first.startIndex]) else { return false }
         for arc in arcs {
-            guard !arc.isEmpty, arc.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
-            if arc.count > 1 && arc.first == "0" { return false }
+            guard !arc.isEmpty, arc.allSatisfy({ digit.contains($0) }) else { return false }
+            if arc.count > 1 && arc.first == UInt8(ascii: "0") { return false }
         }
         return true
     }
 
     /// A UUID in 8-4-4-4-12 hexadecimal form (either case).
-    public static func isUUID(_ s: String) -> Bool {
-        let groups = s.split(separator: "-", omittingEmptySubsequences: false)
-        guard groups.map(\.count) == [8, 4, 4, 4, 12] else { return false }
-        return groups.allSatisfy { $0.allSatisfy { $0.isHexDigit && $0.isASCII } }
-    }
+    public static func isUUID(_ s: String) -> Bool { UUIDSyntax.matches(s) }
 }

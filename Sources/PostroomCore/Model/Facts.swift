@@ -181,7 +181,7 @@ public enum CorrelationKey {
         if n.hasPrefix("urn:oid:") { return n }
         if n.prefix(9).lowercased() == "urn:uuid:" { return n.lowercased() }
         if isOID(n) { return "urn:oid:" + n }
-        if isUUID(n) { return "urn:uuid:" + n.lowercased() }
+        if UUIDSyntax.matches(n) { return "urn:uuid:" + n.lowercased() }
         return n
     }
 
@@ -208,18 +208,6 @@ public enum CorrelationKey {
         return !lastDot
     }
 
-    static func isUUID(_ s: String) -> Bool {
-        let u = Array(s.utf8)
-        guard u.count == 36 else { return false }
-        for (i, c) in u.enumerated() {
-            if [8, 13, 18, 23].contains(i) {
-                if c != UInt8(ascii: "-") { return false }
-            } else if !((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)) {
-                return false
-            }
-        }
-        return true
-    }
     /// A literal reference such as `ServiceRequest/abc` or `urn:uuid:…` (UUIDs lower-cased).
     public static func reference(_ reference: String) -> String {
         let lower = reference.lowercased()

@@ -54,7 +54,21 @@ public enum PayloadFormat: String, Sendable, Codable, CaseIterable {
             return valid.contains(where: { $0 >= 0x80 }) ? namesFHIRNamespaceByCharacters(window) : false
         }
         let tag = valid[start..<end]
-        return tag.contains(Array("\"http://hl7.org/fhir\"".utf8)) || tag.contains(Array("'http://hl7.org/fhir'".utf8))
+        return occurs("\"http://hl7.org/fhir\"", in: tag) || occurs("'http://hl7.org/fhir'", in: tag)
+    }
+
+    /// Whether `needle`'s UTF-8 occurs in `haystack`, compared byte by byte. The standard library's
+    /// generic `contains(_:)` of one collection in another builds a searcher per call: it was 7% of a
+    /// CDA run's writer thread (every XML drop is sniffed).
+    static func occurs(_ needle: StaticString, in haystack: ArraySlice<UInt8>) -> Bool {
+        let n = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        return haystack.withUnsafeBufferPointer { h in
+            guard let first = n.first, h.count >= n.count else { return n.isEmpty }
+            for i in 0...(h.count - n.count) where h[i] == first {
+                if UnsafeBufferPointer(rebasing: h[i..<(i + n.count)]).elementsEqual(n) { return true }
+            }
+            return false
+        }
     }
 
     /// Whether a root element's start tag begins at `i`: `<`, a letter, then neither `!` nor `?`.

@@ -140,4 +140,18 @@ import PostroomCore
         #expect(!InstanceIdentifier.isOID("3.1"))
         #expect(!InstanceIdentifier.isUUID("A709A442-3CF4-476E-8377"))
     }
+
+    /// The edges of the two forms of a root, checked by bytes: only ASCII digits and hex digits count.
+    @Test func rootsAreOIDsOrUUIDsExactly() {
+        for oid in ["0.0", "1.2", "2.16.840.1.113883.19", "2.0.10"] { #expect(InstanceIdentifier.isOID(oid), "\(oid)") }
+        for notOID in ["", "2", "2.", ".2", "2..5", "02.5", "10.5", "2.5a", "2.\u{FF15}", "2.5\u{0301}", "\u{0662}.5", "2.5 "] {
+            #expect(!InstanceIdentifier.isOID(notOID), "\(notOID)")
+        }
+        #expect(InstanceIdentifier.isUUID("a709a442-3cf4-476e-8377-376500e829c9"))
+        for notUUID in ["a709a442-3cf4-476e-8377-376500e829c", "a709a442_3cf4-476e-8377-376500e829c9",
+                        "g709a442-3cf4-476e-8377-376500e829c9", "{a709a442-3cf4-476e-8377-376500e829c9}",
+                        "a709a442-3cf4-476e-8377-376500e829c\u{FF19}", "a709a442-3cf4-476e-8377-376500e829c9\u{0301}"] {
+            #expect(!InstanceIdentifier.isUUID(notUUID), "\(notUUID)")
+        }
+    }
 }

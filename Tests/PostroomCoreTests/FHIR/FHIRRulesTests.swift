@@ -98,6 +98,14 @@ import Testing
         #expect(FHIRVersionDetector.evidence(in: FHIRFixtures.json(capability)).map(\.code) == ["fhir-stu3-not-supported"])
     }
 
+    /// The same drop gets the same answer in every run: STU3's elements are named in a fixed order (a set's
+    /// order changes from one process to the next, as its hashing is seeded per process).
+    @Test func stu3ElementsAreReportedInAFixedOrder() {
+        let header = #"{"resourceType":"MessageHeader","receiver":{},"timestamp":"2017-01-01","event":{"code":"x"}}"#
+        #expect(FHIRVersionDetector.evidence(in: FHIRFixtures.json(header)).map(\.location)
+            == ["MessageHeader.event", "MessageHeader.timestamp", "MessageHeader.receiver"])
+    }
+
     @Test func dstu2ContentIsRecognised() {
         #expect(FHIRVersionDetector.evidence(in: FHIRFixtures.json(#"{"resourceType":"DiagnosticOrder"}"#)).map(\.code) == ["fhir-version-not-supported"])
     }

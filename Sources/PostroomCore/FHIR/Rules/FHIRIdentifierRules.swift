@@ -61,18 +61,7 @@ public enum FHIRIdentifierRules {
     }
 
     /// A UUID `8-4-4-4-12` of hex digits, in either case.
-    public static func isUUID(_ value: String) -> Bool {
-        let u = Array(value.utf8)
-        guard u.count == 36 else { return false }
-        for (i, b) in u.enumerated() {
-            if i == 8 || i == 13 || i == 18 || i == 23 {
-                if b != UInt8(ascii: "-") { return false }
-            } else if !((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66)) {
-                return false
-            }
-        }
-        return true
-    }
+    public static func isUUID(_ value: String) -> Bool { UUIDSyntax.matches(value) }
 
     /// The value as keys store it: UUIDs lower-cased, NHS numbers as their bare 10 digits.
     public static func normalisedValue(_ value: String, system: String) -> String {

@@ -22,8 +22,8 @@ public enum FHIRVersionDetector {
     static let dstu2Resources: Set<String> = [
         "Conformance", "DeviceUseRequest", "DiagnosticOrder", "MedicationOrder", "Order", "OrderResponse",
     ]
-    /// Elements that exist in STU3 but not in R4, by resource type.
-    static let stu3Elements: [String: Set<String>] = [
+    /// Elements that exist in STU3 but not in R4, by resource type (in order: issues come out in this order).
+    static let stu3Elements: [String: [String]] = [
         "MessageHeader": ["event", "timestamp", "receiver"],
         "Observation": ["comment", "context"],
         "DiagnosticReport": ["context", "codedDiagnosis", "image"],
