@@ -32,8 +32,10 @@ public enum FHIRDecoder {
 
     /// Validates and maps one parsed resource or Bundle (the part of `decode` after parsing).
     public static func message(for object: JSONObject, root: JSONValue, validator: FHIRValidator = FHIRValidator()) -> InboundMessage {
-        let report = validator.validate(root)
-        var mapper = FHIRFactsMapper(root: object)
+        // A Bundle is indexed once, for the walk and the mapping.
+        let index = object["resourceType"]?.string == "Bundle" ? FHIRBundleIndex(bundle: object) : nil
+        let report = validator.validate(root, rootIndex: index)
+        var mapper = FHIRFactsMapper(root: object, index: index)
         var message = mapper.map()
         var issues = report.issues
         if mapper.rootType == "Bundle" { issues += EPSMessageRules.check(object) }

@@ -17,11 +17,12 @@ struct FHIRFactsMapper {
     /// Findings of the mapping itself (e.g. a report and its request naming different patients).
     var issues: [Issue] = []
 
-    init(root: JSONObject) {
+    /// `index`, when given, is the index of `root` (a Bundle), made once for the validation and the mapping.
+    init(root: JSONObject, index given: FHIRBundleIndex? = nil) {
         self.root = root
         rootType = root["resourceType"]?.string ?? ""
         if rootType == "Bundle" {
-            let index = FHIRBundleIndex(bundle: root)
+            let index = given ?? FHIRBundleIndex(bundle: root)
             bundle = index
             items = index.entries.compactMap { e in
                 guard let r = e.resource, let t = e.resourceType else { return nil }

@@ -26,9 +26,11 @@ public struct FHIRValidator: Sendable {
         self.spec = spec
     }
 
-    /// Validates one resource (a Bundle included) and everything inside it.
-    public func validate(_ resource: JSONValue) -> Report {
+    /// Validates one resource (a Bundle included) and everything inside it. `rootIndex`, when given, is
+    /// the index of `resource` itself (a Bundle), made once for the walk and the mapping.
+    public func validate(_ resource: JSONValue, rootIndex: FHIRBundleIndex? = nil) -> Report {
         var walker = FHIRWalker(spec: spec)
+        walker.rootIndex = rootIndex
         walker.externalFullUrls = externalFullUrls
         walker.externalRepeats = externalRepeats
         walker.walkResource(resource, contained: false)

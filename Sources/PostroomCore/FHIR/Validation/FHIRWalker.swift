@@ -11,6 +11,8 @@ struct FHIRWalker {
     var conditionals: [FHIRConditionalReferenceUse] = []
     var location = FHIRLocation()
     var bundles: [BundleFrame] = []
+    /// The index of the root Bundle, when the caller made it (see `FHIRValidator.validate(_:rootIndex:)`).
+    var rootIndex: FHIRBundleIndex?
     /// fullUrls of the rest of a streamed Bundle (see `FHIRValidator.externalFullUrls`).
     var externalFullUrls: Set<Int> = []
     /// Entries that repeat one outside the Bundle (see `FHIRValidator.externalRepeats`).
@@ -66,7 +68,7 @@ struct FHIRWalker {
         }
         defer { if !contained { containedIDs.removeLast() } }
         if type == "Bundle" {
-            let index = FHIRBundleIndex(bundle: object)
+            let index = (isRoot ? rootIndex : nil) ?? FHIRBundleIndex(bundle: object)
             bundles.append(BundleFrame(index: index, currentEntry: nil))
             // Repeats outside the Bundle concern the outermost one only, never a Bundle inside an entry.
             checkBundleRules(object, index: index, repeats: bundles.count == 1 ? externalRepeats : .init())
