@@ -21,6 +21,7 @@ struct Run: ParsableCommand {
         }
         let (config, pipeline) = try options.open(before: MemoryPolicy.apply, node: node.options())
         defer { pipeline.close() }
+        StartupCode.release()
         let bar = ProgressBar()
         let summary = try pipeline.runOnce { done, total in bar.update(done: done, total: total) }
         bar.finish()

@@ -30,6 +30,7 @@ struct Watch: AsyncParsableCommand {
         let logger = makeLogger(quiet: quiet)
         let pipeline = try openPipeline(config, logger: logger, node: nodeOptions)
         config = pipeline.config
+        StartupCode.release()
         let watcher = PipelineWatcher(pipeline: pipeline, interval: .milliseconds(Int(interval * 1000)), logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: watcher)]
         // `/metrics` beside the polling when `serve.watchMetricsPort` is set.
