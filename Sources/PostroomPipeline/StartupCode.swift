@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,15 +13,23 @@ import Glibc
 /// by megabytes from one build to the next as the code's layout changed. Dropping the mapping's resident
 /// pages (`MADV_DONTNEED` on the executable's `r-xp` mapping only: clean, file-backed, never written)
 /// leaves them in the page cache; the code the run uses comes back on a minor fault. Writable and
-/// relocated mappings are left alone (dropping them would lose their contents).
-enum StartupCode {
-    static func release() {
+/// relocated mappings are left alone (dropping them would lose their contents). `run` and `watch` call it
+/// once the pipeline is open, before the first drop.
+public enum StartupCode {
+    /// Drops the resident pages of the executable's code mappings; returns how many mappings it released.
+    @discardableResult
+    public static func release() -> Int {
         #if os(Linux)
-        guard let exe = executablePath(), let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return }
+        guard let exe = executablePath(), let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return 0 }
+        var released = 0
         for line in maps.split(separator: "\n") {
-            guard let (start, end) = codeRange(line, of: exe) else { continue }
-            _ = madvise(UnsafeMutableRawPointer(bitPattern: start), Int(end - start), MADV_DONTNEED)
+            guard let (start, end) = codeRange(line, of: exe),
+                  madvise(UnsafeMutableRawPointer(bitPattern: start), Int(end - start), MADV_DONTNEED) == 0 else { continue }
+            released += 1
         }
+        return released
+        #else
+        return 0
         #endif
     }
 
