@@ -91,41 +91,75 @@ extension Pipeline {
     func processGroup(_ intakes: [Intake], session: RunSession) throws {
         var group = try prepare(intakes, session: session)
         guard !group.isEmpty else { return }
+        decodeInParallel(&group)
+        try settleAndPlace(&group, session: session)
+    }
+
+    /// One of a sequence of groups: claims and reads `intakes` (and decodes them) on another core, then
+    /// settles and places the group before them (`previous`, claimed meanwhile); returns this group's
+    /// claim, for the next call or `settleAhead`. The groups are settled in the order they are claimed.
+    func processGroup(_ intakes: [Intake], after previous: ClaimAhead?, session: RunSession) throws -> ClaimAhead? {
+        try session.record()
+        let pending = pendingClaims(intakes, session: session)
+        let ahead = pending.isEmpty ? nil : ClaimAhead(pending) { [self] p in
+            var outcome = claim(p)
+            if case .claimed(var f, let ready) = outcome { decode(&f); outcome = .claimed(f, ready) }
+            return outcome
+        }
+        do {
+            try settleAhead(previous, session: session)
+        } catch {
+            // Claimed and not settled: recorded as claimed (when the store still takes a write), as a
+            // group whose settling failed is; the next run processes them from their work files.
+            if let outcomes = ahead?.take() {
+                let claimed = outcomes.compactMap { o -> DropRecord? in if case .claimed(let f, _) = o { return f.record }; return nil }
+                try? store.write { w in for r in claimed { try w.insertDrop(r) } }
+            }
+            throw error
+        }
+        return ahead
+    }
+
+    /// Settles and places a group claimed ahead (the last of a sequence).
+    func settleAhead(_ ahead: ClaimAhead?, session: RunSession) throws {
+        guard let ahead else { return }
+        var group = try admit(ahead.take(), session: session)
+        guard !group.isEmpty else { return }
+        decodeInParallel(&group)
         try settleAndPlace(&group, session: session)
     }
 
     /// First stage: claims (rename into `work/`), reads and hashes, records the drops to be streamed (one
-    /// transaction, before any processing; the others are recorded where they are settled), opens archives
-    /// and decodes.
+    /// transaction, before any processing; the others are recorded where they are settled) and opens
+    /// archives; decoding is left to the caller.
     func prepare(_ intakes: [Intake], session: RunSession) throws -> [InFlight] {
         try session.record()
+        return try admit(pendingClaims(intakes, session: session).map(claim), session: session)
+    }
+
+    /// The bookkeeping of a group's claims, in order, on the writer: a file that could not be claimed
+    /// is not tried again in this run; a claimed one is forgotten by the scanner (its marker removed)
+    /// and claimed by this node; a recovered drop with no row is recorded where it is settled. Then
+    /// the drops to be streamed are recorded and archives opened.
+    func admit(_ outcomes: [ClaimOutcome], session: RunSession) throws -> [InFlight] {
         var group: [InFlight] = []
-        for intake in intakes {
-            switch intake {
-            case .inbox(let ch, let ready):
-                let id = ids.next()
-                let work = config.workFolder + "/" + ch.name + "/" + FileName.work(id: id, name: ready.name)
-                do {
-                    try FileSystem.rename(ready.path, work)
-                } catch {
-                    // Gone (taken or removed by someone else) or not ours to move: nothing was claimed.
-                    logger.warning("claim failed", metadata: ["channel": .string(ch.name), "error": .string(LogRedaction.describe(error))])
-                    session.unclaimable.insert(ready.path)
-                    continue
-                }
-                scanner.forget(channel: ch.name, name: ready.name)
+        for outcome in outcomes {
+            switch outcome {
+            case .failed(let ch, let ready, let error):
+                // Gone (taken or removed by someone else) or not ours to move: nothing was claimed.
+                logger.warning("claim failed", metadata: ["channel": .string(ch.name), "error": .string(LogRedaction.describe(error))])
+                session.unclaimable.insert(ready.path)
+            case .claimed(var inflight, let ready):
+                inflight.record.runID = session.id
+                scanner.forget(channel: inflight.channel.name, name: ready.name)
                 if let marker = ready.marker { try? FileSystem.remove(marker) }
                 checkpoint("claimed")
-                guard try claimRenamed(id: id, channel: ch, name: ready.name, work: work, inbox: ready.path) else { continue }
-                var inflight = load(channel: ch, record: DropRecord(id: id, runID: session.id, channel: ch.name, name: ready.name,
-                                                                   size: ready.size, sha256: "", receivedAt: StoreTime.string(Date()),
-                                                                   workPath: work))
-                inflight.record.runID = session.id
-                inflight.recorded = false
+                guard try claimRenamed(id: inflight.record.id, channel: inflight.channel, name: ready.name,
+                                       work: inflight.record.workPath, inbox: ready.path) else { continue }
                 group.append(inflight)
-            case .recovered(let ch, let record), .reprocess(let ch, let record):
-                var inflight = load(channel: ch, record: record)
+            case .loaded(var inflight):
                 inflight.record.runID = session.id
+                let record = inflight.record
                 if record.state == .claimed && (try? store.read({ try $0.drop(id: record.id) })) == nil { inflight.recorded = false }
                 group.append(inflight)
             }
@@ -147,7 +181,6 @@ extension Pipeline {
                 group[i].stage = .opened(bytes, expand(group[i]))
             }
         }
-        decodeInParallel(&group)
         return group
     }
 
@@ -203,12 +236,14 @@ extension Pipeline {
         let count = group.count
         group.withUnsafeMutableBufferPointer { buf in
             nonisolated(unsafe) let slots = buf
-            DispatchQueue.concurrentPerform(iterations: count) { i in
-                guard case .read(let bytes) = slots[i].stage else { return }
-                slots[i].stage = .decoded(bytes, Decoder.decode(bytes, accepting: slots[i].channel.formats,
-                                                                options: options(for: slots[i].channel)))
-            }
+            DispatchQueue.concurrentPerform(iterations: count) { i in decode(&slots[i]) }
         }
+    }
+
+    /// Decodes a drop that was read whole (pure); any other drop, and an archive (opened by `admit`), is left as it is.
+    func decode(_ f: inout InFlight) {
+        guard case .read(let bytes) = f.stage, !Self.looksLikeArchive(bytes) else { return }
+        f.stage = .decoded(bytes, Decoder.decode(bytes, accepting: f.channel.formats, options: options(for: f.channel)))
     }
 
     /// Reads a claimed file (unless it is larger than the channel allows) and hashes it.

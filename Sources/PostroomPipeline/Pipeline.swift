@@ -158,10 +158,13 @@ public final class Pipeline: Sendable {
                 let ready = scan.ready.filter { !session.unclaimable.contains($0.path) }
                 guard !ready.isEmpty else { continue }
                 found = true
+                // Each group is decoded on another core while the one before it is settled.
+                var ahead: ClaimAhead?
                 for slice in groups(ready) where !stop.isSet {
                     if let member { try takeOverDuringRun(member, session: session) }
-                    try processGroup(slice.map { Intake.inbox(ch, $0) }, session: session)
+                    ahead = try processGroup(slice.map { Intake.inbox(ch, $0) }, after: ahead, session: session)
                 }
+                try settleAhead(ahead, session: session)
             }
             if !found { break }
         }

@@ -97,14 +97,16 @@ import Glibc
         }
     }
 
-    /// A group is recorded where it is settled: killed after its claim, its files are in `work/` with no row.
-    /// The next run records them as received when they were claimed (the claim's rename), not when it finds them.
+    /// A group is recorded where it is settled: killed after its claim, its files are in `work/` with no row,
+    /// and so are those of the next group claimed so far, claimed while it was to be settled (`ClaimAhead`). The next run
+    /// records them as received when they were claimed (the claim's rename), not when it finds them.
     @Test func aDropClaimedBeforeACrashKeepsWhenItWasReceived() throws {
         let (ws, originals) = try Self.workspace()
         let crashed = try ws.postroom(["run", "--once", "--config", ws.config, "--quiet"], environment: ["POSTROOM_CRASH_AT": "recorded:1"])
         #expect(crashed.code == 137, "exit \(crashed.code) \(crashed.stderr)")
         let claimed = ["orders", "results"].flatMap { ws.files(in: "work/" + $0) }.map { String($0.prefix(26)) }
-        #expect(claimed.count == 3, "the first group's files: \(claimed)")
+        // The next group's claims race the kill: 0 to 3 of its files.
+        #expect((3...6).contains(claimed.count), "the first group's files and the next group's: \(claimed)")
         #expect(try ws.store().read { r in try claimed.compactMap { try r.drop(id: $0) } }.isEmpty, "no row before the group settles")
         Thread.sleep(forTimeInterval: 1.5)
         let restarted = Date()
