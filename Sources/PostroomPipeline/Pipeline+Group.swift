@@ -112,7 +112,11 @@ extension Pipeline {
             // Claimed and not settled: recorded as claimed (when the store still takes a write), as a
             // group whose settling failed is; the next run processes them from their work files.
             if let outcomes = ahead?.take() {
-                let claimed = outcomes.compactMap { o -> DropRecord? in if case .claimed(let f, _) = o { return f.record }; return nil }
+                let claimed = outcomes.compactMap { o -> DropRecord? in
+                    guard case .claimed(var f, _) = o else { return nil }
+                    f.record.runID = session.id
+                    return f.record
+                }
                 try? store.write { w in for r in claimed { try w.insertDrop(r) } }
             }
             throw error

@@ -58,6 +58,7 @@ import Glibc
         #expect(throws: (any Error).self) { try h.pipeline.runOnce() }
         let claimed = try h.drops()
         #expect(claimed.count == 8 && claimed.allSatisfy { $0.state == .claimed && $0.outcome == nil }, "\(claimed.map(\.state))")
+        #expect(Set(claimed.map(\.runID)).count == 1 && claimed.allSatisfy { !$0.runID.isEmpty }, "one run: \(claimed.map(\.runID))")
         #expect(Set(claimed.map(\.name)) == Set((0..<8).map { String(format: "order-%02d.hl7", $0) }))
         #expect(h.inboxNames() == ["order-08.hl7", "order-09.hl7"])
         try h.pipeline.store.write { try $0.db.execute("DROP TRIGGER refuse_messages") }
