@@ -158,7 +158,7 @@ public final class Pipeline: Sendable {
                 let ready = scan.ready.filter { !session.unclaimable.contains($0.path) }
                 guard !ready.isEmpty else { continue }
                 found = true
-                // Each group is decoded on another core while the one before it is settled.
+                // Each group is claimed, read and decoded on another core while the one before it is settled.
                 var ahead: ClaimAhead?
                 for slice in groups(ready) where !stop.isSet {
                     if let member { try takeOverDuringRun(member, session: session) }
