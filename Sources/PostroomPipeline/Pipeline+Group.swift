@@ -89,10 +89,8 @@ struct Placement: Sendable {
 extension Pipeline {
     /// Claims, records, decodes, applies, answers and places a group of drops.
     func processGroup(_ intakes: [Intake], session: RunSession) throws {
-        var group = try prepare(intakes, session: session)
-        guard !group.isEmpty else { return }
-        decodeInParallel(&group)
-        try settleAndPlace(&group, session: session)
+        try session.record()
+        try settleClaims(pendingClaims(intakes, session: session).map(claim), session: session)
     }
 
     /// One of a sequence of groups: claims and reads `intakes` (and decodes them) on another core, then
@@ -109,15 +107,13 @@ extension Pipeline {
         do {
             try settleAhead(previous, session: session)
         } catch {
-            // Claimed and not settled: recorded as claimed (when the store still takes a write), as a
-            // group whose settling failed is; the next run processes them from their work files.
+            // The group claimed ahead is not settled either: recorded as claimed, as the failed group is.
             if let outcomes = ahead?.take() {
-                let claimed = outcomes.compactMap { o -> DropRecord? in
+                recordAsClaimed(outcomes.compactMap { o -> InFlight? in
                     guard case .claimed(var f, _) = o else { return nil }
                     f.record.runID = session.id
-                    return f.record
-                }
-                try? store.write { w in for r in claimed { try w.insertDrop(r) } }
+                    return f
+                })
             }
             throw error
         }
@@ -127,24 +123,28 @@ extension Pipeline {
     /// Settles and places a group claimed ahead (the last of a sequence).
     func settleAhead(_ ahead: ClaimAhead?, session: RunSession) throws {
         guard let ahead else { return }
-        var group = try admit(ahead.take(), session: session)
+        try settleClaims(ahead.take(), session: session)
+    }
+
+    /// A claimed group from its claims' outcomes: admitted (`admit`), decoded where it was not yet, settled and placed.
+    func settleClaims(_ outcomes: [ClaimOutcome], session: RunSession) throws {
+        var group = try admit(outcomes, session: session)
         guard !group.isEmpty else { return }
         decodeInParallel(&group)
         try settleAndPlace(&group, session: session)
     }
 
-    /// First stage: claims (rename into `work/`), reads and hashes, records the drops to be streamed (one
-    /// transaction, before any processing; the others are recorded where they are settled) and opens
-    /// archives; decoding is left to the caller.
-    func prepare(_ intakes: [Intake], session: RunSession) throws -> [InFlight] {
-        try session.record()
-        return try admit(pendingClaims(intakes, session: session).map(claim), session: session)
+    /// Claimed drops not settled (their group's transaction failed, or the one before it did) and not recorded
+    /// yet: recorded as claimed, when the store still takes a write, so that they show in `status`, `show` and
+    /// the web page until the next run finishes them from their work files.
+    func recordAsClaimed(_ drops: [InFlight]) {
+        try? store.write { w in for f in drops where !f.recorded { try w.insertDrop(f.record) } }
     }
 
-    /// The bookkeeping of a group's claims, in order, on the writer: a file that could not be claimed
-    /// is not tried again in this run; a claimed one is forgotten by the scanner (its marker removed)
-    /// and claimed by this node; a recovered drop with no row is recorded where it is settled. Then
-    /// the drops to be streamed are recorded and archives opened.
+    /// First stage, after the claims (`claim`: rename into `work/`, read and hash): their bookkeeping, in
+    /// order, on the writer. A file that could not be claimed is not tried again in this run; a claimed one
+    /// is forgotten by the scanner (its marker removed) and claimed by this node; a recovered drop with no
+    /// row is recorded where it is settled. Then the drops to be streamed are recorded and archives opened.
     func admit(_ outcomes: [ClaimOutcome], session: RunSession) throws -> [InFlight] {
         var group: [InFlight] = []
         for outcome in outcomes {
@@ -200,9 +200,8 @@ extension Pipeline {
                 return settled
             }
         } catch {
-            // Its drops would otherwise have no row until the next run finds their work files: recorded as
-            // claimed (when the store still takes a write), they show in `status`, `show` and the web page meanwhile.
-            try? store.write { w in for f in unsettled where !f.recorded { try w.insertDrop(f.record) } }
+            // Its drops would otherwise have no row until the next run finds their work files.
+            recordAsClaimed(unsettled)
             throw error
         }
         checkpoint("processed")
