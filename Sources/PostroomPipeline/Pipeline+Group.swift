@@ -193,6 +193,7 @@ extension Pipeline {
     func settleAndPlace(_ group: inout [InFlight], session: RunSession) throws {
         // Settled from the group as it came each time the transaction runs (see `writeSettling`).
         let unsettled = group
+        let routedBefore = routedQueued.load(ordering: .relaxed)
         do {
             group = try writeSettling(&session.savepoints) { w in
                 var settled = unsettled
@@ -214,8 +215,9 @@ extension Pipeline {
         session.progress?(session.done, max(session.seen.load(ordering: .relaxed), session.done))
         // Answer and place this group on the third stage while the next one is applied.
         let placed = group.map(\.placement)
+        let routed = routedQueued.load(ordering: .relaxed) != routedBefore
         try session.placer.submit { [self] in
-            let unanswered = try writeAcks(placed, session: session)
+            let unanswered = try writeAcks(placed, routed: routed, session: session)
             checkpoint("acked")
             try place(placed, unanswered: unanswered, session: session)
         }
@@ -289,6 +291,7 @@ extension Pipeline {
 
     /// Queues the files a message routes to other channels (Option H), named so a drop's retry rewrites them.
     func queueRouted(_ log: RoutingLog, dropID: String, writer w: StoreWriter) throws {
+        if !log.files.isEmpty { routedQueued.add(1, ordering: .relaxed) }
         for f in log.files { try w.queueOutbound(dropID: dropID, channel: f.channel, name: f.name, bytes: f.bytes) }
     }
 

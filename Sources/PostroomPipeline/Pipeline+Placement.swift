@@ -6,9 +6,10 @@ extension Pipeline {
     /// Writes the group's acknowledgement files (temp → one syncfs → rename → fsync of each outbox)
     /// and records that they are in place. Names are deterministic per drop, so a retry after a
     /// crash rewrites the same file rather than adding one.
-    /// Returns the drops whose acknowledgement could not be placed (their originals stay in `work/`).
+    /// The files the group's settling routed to other channels (`routed`: it queued some) are placed
+    /// with them. Returns the drops whose acknowledgement could not be placed (their originals stay in `work/`).
     @discardableResult
-    func writeAcks(_ group: [Placement], session: RunSession) throws -> Set<String> {
+    func writeAcks(_ group: [Placement], routed: Bool = true, session: RunSession) throws -> Set<String> {
         var files: [OutboxFile] = []
         for f in group {
             if let ack = f.ack {
@@ -17,9 +18,10 @@ extension Pipeline {
                 files.append(OutboxFile(directory: f.channel.outbox, name: name, source: source, dropID: f.record.id))
             }
         }
-        // Read on the writer connection: no reader connection (and its page cache) for the placing stage.
-        let routed = try store.write { try $0.reader.pendingOutbound(dropIDs: group.map(\.record.id)) }
-        for r in routed {
+        // Read on the writer connection: no reader connection (and its page cache) for the placing stage;
+        // not at all when the group routed nothing (the writer would wait for it, once a group).
+        let outbound = routed ? try store.write { try $0.reader.pendingOutbound(dropIDs: group.map(\.record.id)) } : []
+        for r in outbound {
             guard let ch = config.channel(named: r.channel) else { continue }
             files.append(OutboxFile(directory: ch.outbox, name: r.name, bytes: r.bytes, outboundSeq: r.seq))
         }

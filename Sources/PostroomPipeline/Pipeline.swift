@@ -30,6 +30,9 @@ public final class Pipeline: Sendable {
     /// for the n-th time (`POSTROOM_CRASH_AT=point:n`).
     let crashPoint: (name: String, count: Int)?
     let crashCounter = Mutex<[String: Int]>([:])
+    /// How many times settling queued files routed to other channels (`queueRouted`): a group that
+    /// queued none has none to place, and its placing does not look them up in the store.
+    let routedQueued = Atomic<Int>(0)
 
     /// Opens the data folder: takes its lock (throws `DataFolderLock.Busy`), creates folders,
     /// checks that inboxes and `work/` share a file system, and opens the database.

@@ -43,7 +43,16 @@ extension StoreReader {
     /// so the primary key is walked backwards and the query stops after `limit` drops; sorting by
     /// `received_at`, which no index leads with, read and sorted the whole table (0.5 s for 1,000,000 drops).
     func recentDropLatencies(limit: Int) throws -> [Double] {
-        try db.rows(.cached("""
+        // SQLite works out each latency itself, in whole milliseconds as the store keeps instants
+        // (parsing 20,000 instants in Swift was most of the time `run --once` took for its metrics).
+        if db.dialect == .sqlite {
+            return try db.rows(.cached("""
+                SELECT CAST(ROUND((julianday(x.at) - julianday(x.received_at)) * 86400000.0) AS INTEGER) FROM (
+                    SELECT d.received_at, (SELECT m.at FROM message m WHERE m.drop_id = d.id ORDER BY m.idx LIMIT 1) AS at
+                    FROM drop_file d WHERE d.state = 'done' ORDER BY d.id DESC LIMIT ?) x
+                """), [limit]).compactMap { row in (row[0] as Int?).map { Double(max(0, $0)) / 1000 } }
+        }
+        return try db.rows(.cached("""
             SELECT d.received_at, (SELECT m.at FROM message m WHERE m.drop_id = d.id ORDER BY m.idx LIMIT 1)
             FROM drop_file d WHERE d.state = 'done' ORDER BY d.id DESC LIMIT ?
             """), [limit]).compactMap { row in
