@@ -1,9 +1,7 @@
-import Dispatch
 import Foundation
 import PostroomConfig
 import PostroomCore
 import PostroomStore
-import Synchronization
 
 /// A drop about to be claimed: an inbox file, with the id and work path it is claimed under (given on
 /// the writer, in order), or a drop already recorded (recovered, or to be reprocessed).
@@ -59,56 +57,5 @@ extension Pipeline {
 }
 
 /// A group claimed (and read, and decoded) on another core while the writer settles the group claimed
-/// before it.
-///
-/// Each drop is written only by the one who takes its index: the helper takes indices from the first,
-/// and the writer, when it comes for the group before the helper is done, takes the rest itself rather
-/// than wait (`take`).
-final class ClaimAhead: @unchecked Sendable {
-    private let pending: [PendingClaim]
-    private let slots: UnsafeMutableBufferPointer<ClaimOutcome?>
-    private let next = Atomic<Int>(0)
-    private let helperDone = DispatchSemaphore(value: 0)
-    private let work: @Sendable (PendingClaim) -> ClaimOutcome
-
-    init(_ pending: [PendingClaim], work: @escaping @Sendable (PendingClaim) -> ClaimOutcome) {
-        self.pending = pending
-        slots = .allocate(capacity: pending.count)
-        slots.initialize(repeating: nil)
-        self.work = work
-        // Below the writer: when both cores are busy, the writer (the critical path) runs first.
-        let started = LowPriorityThread.start { [self] in
-            doWhileLeft()
-            helperDone.signal()
-        }
-        // No thread to be had: the writer claims them all itself in `take`.
-        if !started { helperDone.signal() }
-    }
-
-    deinit {
-        slots.deinitialize()
-        slots.deallocate()
-    }
-
-    /// The outcomes, in order: the claims the helper has not taken yet are made here.
-    func take() -> [ClaimOutcome] {
-        doWhileLeft()
-        helperDone.wait()
-        helperDone.signal()
-        var out: [ClaimOutcome] = []
-        out.reserveCapacity(slots.count)
-        for i in slots.indices {
-            if let o = slots[i] { out.append(o) }
-            slots[i] = nil
-        }
-        return out
-    }
-
-    private func doWhileLeft() {
-        while true {
-            let i = next.add(1, ordering: .relaxed).oldValue
-            guard i < slots.count else { return }
-            slots[i] = work(pending[i])
-        }
-    }
-}
+/// before it (`processGroup`).
+typealias ClaimAhead = WorkAhead<PendingClaim, ClaimOutcome>

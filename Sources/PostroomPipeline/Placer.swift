@@ -1,4 +1,5 @@
 import Foundation
+import PostroomStore
 import Synchronization
 
 /// The second stage of a run, on its own thread: writes a group's acknowledgements and places its
@@ -22,6 +23,7 @@ final class Placer: @unchecked Sendable {
         slots.wait()
         queue.async { [self] in
             defer { slots.signal() }
+            HelperThread.yieldOnWakeUp()
             guard failure.withLock({ $0 == nil }) else { return }
             do {
                 try work()

@@ -235,6 +235,7 @@ enum LowPriorityThread {
             #if os(Linux)
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
             #endif
+            HelperThread.yieldOnWakeUp()
             body()
             return nil
         }, box.toOpaque())

@@ -138,7 +138,7 @@ final class ViewRecordEncoder: Sendable {
     static let chunkEntries = 48
     /// Chunks handed on and not yet encoded: past this the writer waits, so the trees waiting (about
     /// 100 KiB a message) stay within the memory bound whatever the speed of either side.
-    static let inFlightLimit = 3
+    static let inFlightLimit = 12
     private let slots = DispatchSemaphore(value: ViewRecordEncoder.inFlightLimit)
 
     /// The records of one write transaction.
@@ -190,6 +190,7 @@ final class ViewRecordEncoder: Sendable {
             encoder.slots.wait()
             encoder.queue.async { [self] in
                 defer { encoder.slots.signal() }
+                HelperThread.yieldOnWakeUp()
                 for seq in sent { encode(seq) }
             }
         }
