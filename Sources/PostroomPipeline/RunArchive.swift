@@ -224,7 +224,8 @@ final class PartAhead: @unchecked Sendable {
 
 /// A thread of its own at nice 10 (on Linux `setpriority` with `who` 0 is the calling thread, nice
 /// being per thread; it cannot be raised again unprivileged, hence not a dispatch queue's thread), so
-/// its work takes the time the writer's core leaves rather than the writer's.
+/// its work takes the time the writer's core leaves rather than the writer's; and in `SCHED_BATCH`
+/// (`HelperThread`), so that it does not preempt the writer when it wakes.
 enum LowPriorityThread {
     /// Runs `body` on a new detached thread; false when no thread could be made (`body` is not run).
     static func start(_ body: @escaping @Sendable () -> Void) -> Bool {
