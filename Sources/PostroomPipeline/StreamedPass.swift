@@ -93,7 +93,7 @@ final class StreamedPass {
     /// before them meanwhile.
     func flush() throws {
         guard !pending.isEmpty else { return }
-        let chunk = decodeAhead(pending, first: index)
+        let chunk = (raw: pending, decoding: decodeAhead(pending, first: index))
         index += pending.count
         pending = []
         pending.reserveCapacity(Pipeline.streamedChunk)
@@ -168,12 +168,11 @@ final class StreamedPass {
     /// A chunk's messages decoded by a helper thread while the writer settles the chunk before, the rest
     /// by the writer when it comes for them (`WorkAhead`): one more chunk in memory, and the writer's
     /// share of decoding (a sixth of its time on a batch) off the critical path.
-    private func decodeAhead(_ raw: [[UInt8]], first: Int) -> (raw: [[UInt8]], decoding: WorkAhead<Int, InboundMessage>) {
+    private func decodeAhead(_ raw: [[UInt8]], first: Int) -> WorkAhead<Int, InboundMessage> {
         let terminator = envelope.terminator
         let opts = pipeline.options(for: scope.channel)
-        let decoding = WorkAhead(Array(raw.indices)) { i in
+        return WorkAhead(Array(raw.indices)) { i in
             HL7v2Decoder.decodeMessage(raw[i], index: first + i, options: opts, terminator: terminator)
         }
-        return (raw, decoding)
     }
 }
