@@ -126,7 +126,7 @@ final class StoreProvider: @unchecked Sendable {
     }
 
     /// Records per materialisation transaction in `serve` (the catch-up and before a search): fewer than
-    /// a run's (`Store.materialiseBatch`, 96), as `serve` holds its server's memory besides. Catching up
+    /// a run's (`Store.materialiseBatch`, 48), as `serve` holds its server's memory besides. Catching up
     /// on a 40,000-message batch: 96 records peaked at 63.2 MiB (the bound is 64), 32 at 53.7–55.0 MiB,
     /// in about the same time (25.4 s; 24.3–26.0 s).
     static let catchUpBatch = 32
