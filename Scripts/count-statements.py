@@ -64,6 +64,8 @@ def run_once(binary, folder, event, messages):
                 steps = int(parts[0])
             elif len(parts) > 2 and parts[2] == "task-clock":
                 cpu_ms = float(parts[0])
+        if steps is None:
+            sys.exit("perf stat printed no count for " + event + ": " + r.stderr[-2000:])
         out = {"drops": drops, "steps": steps, "steps_per_drop": round(steps / max(drops, 1), 2)}
         if messages:
             out["steps_per_message"] = round(steps / messages, 2)
