@@ -13,20 +13,23 @@ import Glibc
     @Test func aHelperThreadIsInTheBatchClassAndTheCallerIsNot() throws {
         #if os(Linux)
         let before = sched_getscheduler(0)
-        let seen = ManagedAtomicBox()
+        let seen = Seen()
+        let done = DispatchSemaphore(value: 0)
         let thread = Thread {
             HelperThread.yieldOnWakeUp()
-            seen.value = sched_getscheduler(0)
+            seen.policy = sched_getscheduler(0)
+            done.signal()
         }
         thread.start()
-        while !thread.isFinished { usleep(1_000) }
-        #expect(seen.value == 3, "SCHED_BATCH")
+        done.wait()
+        #expect(seen.policy == 3, "SCHED_BATCH")
         #expect(sched_getscheduler(0) == before, "only the calling thread changes class")
         #expect(before == 0, "the test thread is SCHED_OTHER")
         #endif
     }
 
-    final class ManagedAtomicBox: @unchecked Sendable {
-        var value: Int32 = -1
+    /// Written by the helper before it signals, read after the wait (the semaphore orders the two).
+    final class Seen: @unchecked Sendable {
+        var policy: Int32 = -1
     }
 }
