@@ -38,7 +38,7 @@ extension Applier {
                                                  replaces: rp.replaces, supersededBy: nil, receivedAt: now, updatedAt: now,
                                                  messageID: messageID, note: plan.isAwaitingParent ? "awaiting-replaced-document" : nil))
         }
-        issues += try index(plan, reportID: id, requestKeys: rp.requestKeys)
+        issues += try index(plan, reportID: id, requestKeys: rp.requestKeys, isNew: existing == nil)
         if let parent { issues += try supersede(parent, by: id, type: type) }
         if let link, existing?.requestID == nil || existing?.status != rp.status {
             if !link.via.isEmpty {
@@ -98,7 +98,8 @@ extension Applier {
     }
 
     /// Keeps the held index in step with the plan: a held report is indexed under the keys it waits on.
-    func index(_ plan: ReportPlanner.Plan, reportID: String, requestKeys: [String]) throws -> [Issue] {
+    /// A report stored just now (`isNew`) has no keys there to remove.
+    func index(_ plan: ReportPlanner.Plan, reportID: String, requestKeys: [String], isNew: Bool = false) throws -> [Issue] {
         switch plan {
         case .awaitParent(let parentKey):
             try writer.addHeldKeys([parentKey], reportID: reportID)
@@ -107,7 +108,7 @@ extension Applier {
             try writer.addHeldKeys(requestKeys, reportID: reportID)
             return [.information(.reportHeld, type: "informational", "No request matches yet; the report is held until it arrives")]
         default:
-            try writer.removeHeldKeys(reportID: reportID)
+            if !isNew { try writer.removeHeldKeys(reportID: reportID) }
             return []
         }
     }

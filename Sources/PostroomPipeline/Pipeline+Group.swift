@@ -127,8 +127,10 @@ extension Pipeline {
     }
 
     /// A claimed group from its claims' outcomes: admitted (`admit`), decoded where it was not yet, settled and placed.
-    func settleClaims(_ outcomes: [ClaimOutcome], session: RunSession) throws {
+    func settleClaims(_ outcomes: consuming [ClaimOutcome], session: RunSession) throws {
         var group = try admit(outcomes, session: session)
+        // Freed off the writer once `unsettled` goes too (`settleAndPlace`).
+        Leftovers.release(outcomes)
         guard !group.isEmpty else { return }
         decodeInParallel(&group)
         try settleAndPlace(&group, session: session)
@@ -197,7 +199,7 @@ extension Pipeline {
         do {
             group = try writeSettling(&session.savepoints) { w in
                 var settled = unsettled
-                for i in settled.indices where settled[i].streamed == nil { try settle(&settled[i], writer: w) }
+                try settleGroup(&settled, writer: w)
                 return settled
             }
         } catch {
@@ -206,6 +208,8 @@ extension Pipeline {
             throw error
         }
         checkpoint("processed")
+        // The group as it came (decoded messages and all): freed on another core, not here.
+        Leftovers.release(consume unsettled)
         // Large v2 batches, one at a time, each in its own chunked transactions.
         for i in group.indices {
             if let format = group[i].streamed { try processStreamed(&group[i], as: format, session: session) }
@@ -324,12 +328,15 @@ extension Pipeline {
 
     /// De-duplication by business keys (DOMAIN.md §8.2, §4.3): a message seen before is not applied again.
     func dedupe(_ m: InboundMessage, reader: StoreReader) throws -> (result: MessageResult, messageID: String, dropID: String)? {
+        // All the message's keys in one look-up; each kind's first hit, in the keys' order.
+        let hits = try reader.dedupeHits(m.dedupeKeys)
+        func firstHit(_ keys: [String]) -> (messageID: String, dropID: String)? { keys.lazy.compactMap { hits[$0] }.first }
         let bundleKeys = m.dedupeKeys.filter { $0.hasPrefix("fhir-bundle|") }
         let headerKeys = m.dedupeKeys.filter { $0.hasPrefix("fhir-header|") }
         if !bundleKeys.isEmpty || !headerKeys.isEmpty {
             // FHIR reliable messaging (§4.3).
-            let bundleHit = try reader.dedupeHit(bundleKeys)
-            let headerHit = try reader.dedupeHit(headerKeys)
+            let bundleHit = firstHit(bundleKeys)
+            let headerHit = firstHit(headerKeys)
             switch (bundleHit, headerHit) {
             case (let b?, _?):
                 return (MessageResult(disposition: .duplicate, issues: [.information(.duplicateMessage, type: "duplicate",
@@ -345,7 +352,7 @@ extension Pipeline {
             }
         }
         let others = m.dedupeKeys.filter { !$0.hasPrefix("fhir-bundle|") && !$0.hasPrefix("fhir-header|") }
-        if let hit = try reader.dedupeHit(others) {
+        if let hit = firstHit(others) {
             return (MessageResult(disposition: .duplicate, issues: [.information(.duplicateMessage, type: "duplicate",
                 "A message with the same identifiers was processed before (drop \(hit.dropID)); it is not applied again")]),
                     hit.messageID, hit.dropID)

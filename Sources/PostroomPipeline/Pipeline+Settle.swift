@@ -12,13 +12,17 @@ struct DropVerdict {
     var messageCount = 0
     /// The messages' results (held ones counted, issues logged).
     var results: [MessageResult] = []
+    /// Makes the answer (pure: from the drop and its results), when it is not known yet (`ackFile`).
+    var makeAnswer: (@Sendable () -> AckFile?)?
 }
 
 extension Pipeline {
     /// Decides a drop's outcome inside the group's transaction: an opened archive, a refusal, a duplicate
     /// drop, or its messages one by one (`settleMessage`); then the acknowledgement's bytes, where a
     /// rejected original goes, and the drop marked processed (`markSettled`): the drop is `.decided`.
-    func settle(_ f: inout InFlight, writer w: StoreWriter) throws {
+    /// With `ahead`, a decoded drop's answer is made on another core and the drop finished later
+    /// (`finishAhead`); `index` is its place in the group.
+    func settle(_ f: inout InFlight, writer w: StoreWriter, ahead: AnswersAhead? = nil, index: Int = 0) throws {
         let now = StoreTime.string(Date())
         let env = env(for: f.channel)
         var verdict = DropVerdict()
@@ -38,12 +42,42 @@ extension Pipeline {
             if f.record.reprocessOf == nil, let earlier = try w.reader.appliedDrop(sha256: f.record.sha256, excluding: f.record.id) {
                 verdict = try settleDuplicateDrop(f.record, of: earlier, now: now, writer: w)
             } else if let decoded {
-                verdict = try settleDecoded(f, decoded, original: bytes, env: env, now: now, writer: w)
+                verdict = try settleDecoded(f, decoded, original: bytes, env: env, now: now, ahead: ahead, writer: w)
             }
         case .streaming, .decided:
             return
         }
+        if let make = verdict.makeAnswer {
+            verdict.makeAnswer = nil
+            if let ahead {
+                ahead.submit(index: index, dropID: f.record.id, sha256: f.record.sha256, verdict: verdict, decoded: decoded,
+                             original: original, now: now, build: make)
+                return
+            }
+            verdict.ackFile = make()
+        }
         try finishSettle(&f, verdict, decoded: decoded, original: original, members: members, now: now, writer: w)
+    }
+
+    /// Settles a group's drops in order, their answers made on another core (`AnswersAhead`), and finishes
+    /// each drop once its answer is made: all of it in the caller's transaction.
+    func settleGroup(_ group: inout [InFlight], writer w: StoreWriter) throws {
+        let ahead = AnswersAhead()
+        for i in group.indices where group[i].streamed == nil {
+            if ahead.mustFinish(before: group[i]) { try finishAhead(ahead, &group, writer: w) }
+            try settle(&group[i], writer: w, ahead: ahead, index: i)
+        }
+        try finishAhead(ahead, &group, writer: w)
+    }
+
+    /// Finishes the drops whose answers were made ahead, in the order they were settled.
+    func finishAhead(_ ahead: AnswersAhead, _ group: inout [InFlight], writer w: StoreWriter) throws {
+        for p in ahead.take() {
+            var verdict = p.verdict
+            verdict.ackFile = p.job.answer
+            try finishSettle(&group[p.index], verdict, decoded: p.decoded, original: p.original, members: [], now: p.now,
+                             kept: p.job.kept, writer: w)
+        }
     }
 
     /// An opened archive: accepted (its members recorded as drops of their own) unless opening it failed.
@@ -84,7 +118,7 @@ extension Pipeline {
 
     /// A decoded drop: each message settled in turn; the drop's outcome from their results and its answer.
     func settleDecoded(_ f: InFlight, _ decoded: DecodedDrop, original: [UInt8], env: AckEnvironment, now: String,
-                       writer w: StoreWriter) throws -> DropVerdict {
+                       ahead: AnswersAhead? = nil, writer w: StoreWriter) throws -> DropVerdict {
         let isReprocess = f.record.reprocessOf != nil
         let scope = MessageScope(channel: f.channel, dropID: f.record.id, fileIssues: decoded.issues,
                                  applied: isReprocess ? try alreadyApplied(f.record, reader: w.reader) : [:],
@@ -94,7 +128,7 @@ extension Pipeline {
         for m in decoded.messages {
             let s = try settleMessage(m, in: scope, original: original, format: m.format.rawValue, raw: { _ in m.raw }, writer: w)
             if decoded.messages.count == 1, let dropID = s.duplicateDrop {
-                originalAck = try singleMessageAck(of: dropID, reader: w.reader)
+                originalAck = try ahead?.answer(ofDrop: dropID) ?? singleMessageAck(of: dropID, reader: w.reader)
             }
             results.append(s.result)
         }
@@ -106,7 +140,8 @@ extension Pipeline {
         if verdict.outcome == .duplicate, let originalAck {
             verdict.ackFile = originalAck
         } else {
-            verdict.ackFile = Acknowledger.answer(drop: decoded, results: results, env: env, errorsOnly: f.channel.errorsOnly)
+            let errorsOnly = f.channel.errorsOnly, settled = results
+            verdict.makeAnswer = { Acknowledger.answer(drop: decoded, results: settled, env: env, errorsOnly: errorsOnly) }
         }
         if verdict.outcome == .duplicate { verdict.duplicateOf = decoded.messages.isEmpty ? nil : "message" }
         return verdict
@@ -122,7 +157,7 @@ extension Pipeline {
     /// The drop-level record of a settled drop: a file-level message when it has none, its answer's name,
     /// its error path, the drop marked processed, and its stage `.decided`.
     func finishSettle(_ f: inout InFlight, _ verdict: DropVerdict, decoded: DecodedDrop?, original: [UInt8]?,
-                      members: [ArchiveExpansion.Member], now: String, writer w: StoreWriter) throws {
+                      members: [ArchiveExpansion.Member], now: String, kept: [UInt8]? = nil, writer w: StoreWriter) throws {
         if decoded?.messages.isEmpty ?? true, verdict.duplicateOf == nil {
             // A file-level outcome (unreadable, too large, an opened archive) still lists as one message.
             let isArchive: Bool
@@ -145,7 +180,8 @@ extension Pipeline {
         f.record.format = decoded?.format?.rawValue ?? f.record.format
         f.record.errorPath = d.errorPath
         f.record.issues = verdict.issues
-        try markSettled(f.record, d, duplicateOf: verdict.duplicateOf == "message" ? nil : verdict.duplicateOf, recorded: f.recorded, writer: w)
+        try markSettled(f.record, d, duplicateOf: verdict.duplicateOf == "message" ? nil : verdict.duplicateOf, recorded: f.recorded,
+                        kept: kept, writer: w)
         f.recorded = true
         f.record.state = .processed
         f.record.outcome = d.outcome

@@ -80,18 +80,20 @@ extension Pipeline {
 
     /// Writes a settled drop's outcome from its record (one path for grouped and streamed drops); a drop
     /// not `recorded` yet gets its row here, settled, in one write.
-    func markSettled(_ record: DropRecord, _ d: DropDecision, duplicateOf: String?, recorded: Bool = true, writer w: StoreWriter) throws {
+    /// `kept` is the answer in the form the row keeps it, when made ahead (`Store.keptForm`).
+    func markSettled(_ record: DropRecord, _ d: DropDecision, duplicateOf: String?, recorded: Bool = true, kept: [UInt8]? = nil,
+                     writer w: StoreWriter) throws {
         guard recorded else {
             var settled = record
             settled.state = .processed
             settled.outcome = d.outcome
             settled.duplicateOf = duplicateOf
-            settled.ackBytes = d.ack?.bytes
+            settled.ackBytes = kept ?? d.ack?.bytes
             settled.errorPath = d.errorPath
             return try w.insertDrop(settled)
         }
         try w.markProcessed(dropID: record.id, outcome: d.outcome, format: record.format, duplicateOf: duplicateOf,
-                            issues: record.issues, ackName: record.ackName, ackBytes: d.ack?.bytes, ackFile: record.ackFile,
+                            issues: record.issues, ackName: record.ackName, ackBytes: kept ?? d.ack?.bytes, ackFile: record.ackFile,
                             errorPath: d.errorPath)
     }
 }

@@ -1,6 +1,15 @@
 import Foundation
 import PostroomCore
 
+extension Store {
+    /// The form a drop's row keeps `answer` in (a Zstandard frame when smaller), made ahead of the write,
+    /// off the writer thread; `insertDrop` and `markProcessed` store such a frame as it is. Answers never
+    /// begin with a frame's magic number (`StoredAcknowledgement`), so an answer is never mistaken for one.
+    public static func keptForm(of answer: [UInt8]) -> [UInt8] {
+        StoredAcknowledgement.stored(answer) ?? answer
+    }
+}
+
 extension StoreWriter {
     /// Records a drop as it stands: claimed (state `claimed`), or claimed and settled in one write (state
     /// `processed`, with its outcome and the exact bytes of its acknowledgement, as `markProcessed` records them).
@@ -69,10 +78,23 @@ extension StoreWriter {
                                      Issue.encode(m.issues), m.raw, m.at])
     }
 
-    /// Remembers a message's business keys (first writer wins).
+    /// Remembers a message's business keys (first writer wins): one statement for up to `keysPerStatement`.
     public func insertDedupeKeys(_ keys: [String], messageID: String, dropID: String) throws {
-        let stmt: SQL = .cached("INSERT OR IGNORE INTO dedupe_key (key, message_id, drop_id) VALUES (?, ?, ?)")
-        for k in keys { try db.execute(stmt, [k, messageID, dropID]) }
+        for start in stride(from: 0, to: keys.count, by: Self.keysPerStatement) {
+            let chunk = keys[start..<min(start + Self.keysPerStatement, keys.count)]
+            let sql = "INSERT OR IGNORE INTO dedupe_key (key, message_id, drop_id) VALUES \(Self.placeholders(chunk.count, of: 3))"
+            try db.execute(.cached(sql), chunk.flatMap { k -> [SQLArgument] in [k, messageID, dropID] })
+        }
+    }
+
+    /// Keys a statement takes at most (`dedupeHits`, `insertDedupeKeys`): a handful of cached statements.
+    static let keysPerStatement = 8
+
+    /// `?, ?, ?` (`of` 1) or `(?, ?, ?), (?, ?, ?)` (rows of `of` values), for `count` keys.
+    static func placeholders(_ count: Int, of width: Int) -> String {
+        guard width > 1 else { return Array(repeating: "?", count: count).joined(separator: ", ") }
+        let row = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        return Array(repeating: row, count: count).joined(separator: ", ")
     }
 
     /// Starts a run.
@@ -183,14 +205,22 @@ extension StoreReader {
         return try db.rows(SQL(sql), args).map(Self.drop)
     }
 
-    /// Which earlier message holds any of these business keys.
+    /// Which earlier message holds any of these business keys (the first key, in order, that one holds).
     public func dedupeHit(_ keys: [String]) throws -> (key: String, messageID: String, dropID: String)? {
-        for k in keys {
-            if let r = try db.row(.cached("SELECT message_id, drop_id FROM dedupe_key WHERE key = ?"), [k]) {
-                return (k, r[0], r[1])
-            }
+        let hits = try dedupeHits(keys)
+        return keys.lazy.compactMap { k in hits[k].map { (k, $0.messageID, $0.dropID) } }.first
+    }
+
+    /// The earlier messages holding any of these business keys, by key: one statement for up to
+    /// `StoreWriter.keysPerStatement` keys (a FHIR message has three), not one a key.
+    public func dedupeHits(_ keys: [String]) throws -> [String: (messageID: String, dropID: String)] {
+        var hits: [String: (messageID: String, dropID: String)] = [:]
+        for start in stride(from: 0, to: keys.count, by: StoreWriter.keysPerStatement) {
+            let chunk = Array(keys[start..<min(start + StoreWriter.keysPerStatement, keys.count)])
+            let sql = "SELECT key, message_id, drop_id FROM dedupe_key WHERE key IN (\(StoreWriter.placeholders(chunk.count, of: 1)))"
+            for r in try db.rows(.cached(sql), chunk) { hits[r[0]] = (r[1], r[2]) }
         }
-        return nil
+        return hits
     }
 
     /// Whether a business key is known.

@@ -61,8 +61,12 @@ extension StoreWriter {
 
     /// Indexes a held report under the (canonical forms of the) keys it waits on.
     public func addHeldKeys(_ keys: [String], reportID: String) throws {
-        let stmt: SQL = .cached("INSERT OR IGNORE INTO held_key (key, report_id) VALUES (?, ?)")
-        for k in identity.canonical(keys) { try db.execute(stmt, [k, reportID]) }
+        let canonical = identity.canonical(keys)
+        for start in stride(from: 0, to: canonical.count, by: Self.keysPerStatement) {
+            let chunk = canonical[start..<min(start + Self.keysPerStatement, canonical.count)]
+            let sql = "INSERT OR IGNORE INTO held_key (key, report_id) VALUES \(Self.placeholders(chunk.count, of: 2))"
+            try db.execute(.cached(sql), chunk.flatMap { k -> [SQLArgument] in [k, reportID] })
+        }
     }
 
     /// Removes a report from the held index.

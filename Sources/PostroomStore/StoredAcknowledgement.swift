@@ -18,9 +18,9 @@ enum StoredAcknowledgement {
 
     private static let compressor = Mutex(ViewCompressor())
 
-    /// The bytes to store for `answer`.
+    /// The bytes to store for `answer`; a frame made ahead (`Store.keptForm`) is stored as it is.
     static func stored(_ answer: [UInt8]?) -> [UInt8]? {
-        guard let answer, answer.count >= smallest,
+        guard let answer, answer.count >= smallest, !ViewCompressor.isZstandard(answer),
               let frame = try? compressor.withLock({ try $0.compress(answer) }), frame.count < answer.count else { return answer }
         return frame
     }

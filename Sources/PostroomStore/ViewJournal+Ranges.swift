@@ -49,9 +49,12 @@ extension ViewJournal {
             rangeHighs[type] = hi
             for i in at { covered[i - slice.startIndex] = true }
         }
-        let key: SQL = .cached("INSERT OR REPLACE INTO view_key (type, id, version, record) VALUES (?, ?, ?, ?)")
-        for i in slice.indices where !covered[i - slice.startIndex] {
-            try db.execute(key, [slice[i].type, slice[i].id, slice[i].version, seq])
+        // The other keys in statements of several rows each (SQLite applies the rows in order, as one a statement would).
+        let own = slice.indices.filter { !covered[$0 - slice.startIndex] }
+        for start in stride(from: 0, to: own.count, by: StoreWriter.keysPerStatement) {
+            let rows = own[start..<min(start + StoreWriter.keysPerStatement, own.count)]
+            let sql = "INSERT OR REPLACE INTO view_key (type, id, version, record) VALUES \(StoreWriter.placeholders(rows.count, of: 4))"
+            try db.execute(.cached(sql), rows.flatMap { i -> [SQLArgument] in [slice[i].type, slice[i].id, slice[i].version, seq] })
         }
     }
 
