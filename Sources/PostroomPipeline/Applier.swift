@@ -156,7 +156,10 @@ final class EntryLocations {
 /// `Type/id` the resources are stored under, filled as each resource is stored, so references to
 /// resources stored earlier in the message are rewritten before a resource is stored.
 final class ReferenceMap {
-    var aliases: [String: String] = [:]
+    var aliases: [String: String] = [:] { didSet { aliasesByTarget = nil } }
+    /// `aliases` the other way round (`Type/id` → the `fullUrl`s naming it), made at the first `note`:
+    /// looking each stored resource up in it, not walking every alias, keeps a Bundle's notes linear.
+    private var aliasesByTarget: [String: [String]]?
     /// The `fullUrl`s of entries whose resource came without an id, by entry index.
     var entryURLs: [Int: String] = [:]
     private(set) var map: [String: String] = [:]
@@ -169,7 +172,9 @@ final class ReferenceMap {
     func note(type: String, source: String, stored: String) {
         let from = type + "/" + source, to = type + "/" + stored
         map[from] = to
-        for (alias, target) in aliases where target == from { map[alias] = to }
+        guard !aliases.isEmpty else { return }
+        if aliasesByTarget == nil { aliasesByTarget = Dictionary(grouping: aliases.keys) { aliases[$0]! } }
+        for alias in aliasesByTarget?[from] ?? [] { map[alias] = to }
     }
 
     /// References resolved by a streamed Bundle's earlier groups, consulted after `map` (shared, never copied).
