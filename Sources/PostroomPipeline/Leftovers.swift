@@ -25,7 +25,7 @@ enum Leftovers {
         }
     }
 
-    /// Waits until every value handed over has been let go (tests, and a run's end).
+    /// Waits until every value handed over has been let go (tests).
     static func drain() {
         queue.sync {}
     }

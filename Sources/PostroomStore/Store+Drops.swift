@@ -78,24 +78,21 @@ extension StoreWriter {
                                      Issue.encode(m.issues), m.raw, m.at])
     }
 
-    /// Remembers a message's business keys (first writer wins): one statement for up to `keysPerStatement`.
+    /// Remembers a message's business keys (first writer wins), several a statement.
     public func insertDedupeKeys(_ keys: [String], messageID: String, dropID: String) throws {
-        for start in stride(from: 0, to: keys.count, by: Self.keysPerStatement) {
-            let chunk = keys[start..<min(start + Self.keysPerStatement, keys.count)]
-            let sql = "INSERT OR IGNORE INTO dedupe_key (key, message_id, drop_id) VALUES \(Self.placeholders(chunk.count, of: 3))"
-            try db.execute(.cached(sql), chunk.flatMap { k -> [SQLArgument] in [k, messageID, dropID] })
+        try MultiRowSQL.chunks(of: keys) { chunk in
+            var arguments: [SQLArgument] = []
+            arguments.reserveCapacity(chunk.count * 3)
+            for k in chunk {
+                arguments.append(k)
+                arguments.append(messageID)
+                arguments.append(dropID)
+            }
+            try db.execute(Self.dedupeInsert[chunk.count], arguments)
         }
     }
 
-    /// Keys a statement takes at most (`dedupeHits`, `insertDedupeKeys`): a handful of cached statements.
-    static let keysPerStatement = 8
-
-    /// `?, ?, ?` (`of` 1) or `(?, ?, ?), (?, ?, ?)` (rows of `of` values), for `count` keys.
-    static func placeholders(_ count: Int, of width: Int) -> String {
-        guard width > 1 else { return Array(repeating: "?", count: count).joined(separator: ", ") }
-        let row = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
-        return Array(repeating: row, count: count).joined(separator: ", ")
-    }
+    static let dedupeInsert = MultiRowSQL("INSERT OR IGNORE INTO dedupe_key (key, message_id, drop_id) VALUES ", width: 3)
 
     /// Starts a run.
     public func insertRun(id: String, startedAt: String, mode: String) throws {
@@ -211,17 +208,17 @@ extension StoreReader {
         return keys.lazy.compactMap { k in hits[k].map { (k, $0.messageID, $0.dropID) } }.first
     }
 
-    /// The earlier messages holding any of these business keys, by key: one statement for up to
-    /// `StoreWriter.keysPerStatement` keys (a FHIR message has three), not one a key.
+    /// The earlier messages holding any of these business keys, by key: one statement for several keys
+    /// (a FHIR message has three), not one a key.
     public func dedupeHits(_ keys: [String]) throws -> [String: (messageID: String, dropID: String)] {
         var hits: [String: (messageID: String, dropID: String)] = [:]
-        for start in stride(from: 0, to: keys.count, by: StoreWriter.keysPerStatement) {
-            let chunk = Array(keys[start..<min(start + StoreWriter.keysPerStatement, keys.count)])
-            let sql = "SELECT key, message_id, drop_id FROM dedupe_key WHERE key IN (\(StoreWriter.placeholders(chunk.count, of: 1)))"
-            for r in try db.rows(.cached(sql), chunk) { hits[r[0]] = (r[1], r[2]) }
+        try MultiRowSQL.chunks(of: keys) { chunk in
+            for r in try db.rows(Self.dedupeLookup[chunk.count], chunk.map { $0 }) { hits[r[0]] = (r[1], r[2]) }
         }
         return hits
     }
+
+    static let dedupeLookup = MultiRowSQL("SELECT key, message_id, drop_id FROM dedupe_key WHERE key IN (", width: 1, tail: ")")
 
     /// Whether a business key is known.
     public func hasDedupeKey(_ key: String) throws -> Bool {

@@ -61,13 +61,18 @@ extension StoreWriter {
 
     /// Indexes a held report under the (canonical forms of the) keys it waits on.
     public func addHeldKeys(_ keys: [String], reportID: String) throws {
-        let canonical = identity.canonical(keys)
-        for start in stride(from: 0, to: canonical.count, by: Self.keysPerStatement) {
-            let chunk = canonical[start..<min(start + Self.keysPerStatement, canonical.count)]
-            let sql = "INSERT OR IGNORE INTO held_key (key, report_id) VALUES \(Self.placeholders(chunk.count, of: 2))"
-            try db.execute(.cached(sql), chunk.flatMap { k -> [SQLArgument] in [k, reportID] })
+        try MultiRowSQL.chunks(of: identity.canonical(keys)) { chunk in
+            var arguments: [SQLArgument] = []
+            arguments.reserveCapacity(chunk.count * 2)
+            for k in chunk {
+                arguments.append(k)
+                arguments.append(reportID)
+            }
+            try db.execute(Self.heldKeyInsert[chunk.count], arguments)
         }
     }
+
+    static let heldKeyInsert = MultiRowSQL("INSERT OR IGNORE INTO held_key (key, report_id) VALUES ", width: 2)
 
     /// Removes a report from the held index.
     public func removeHeldKeys(reportID: String) throws {

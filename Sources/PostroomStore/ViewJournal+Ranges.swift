@@ -50,13 +50,20 @@ extension ViewJournal {
             for i in at { covered[i - slice.startIndex] = true }
         }
         // The other keys in statements of several rows each (SQLite applies the rows in order, as one a statement would).
-        let own = slice.indices.filter { !covered[$0 - slice.startIndex] }
-        for start in stride(from: 0, to: own.count, by: StoreWriter.keysPerStatement) {
-            let rows = own[start..<min(start + StoreWriter.keysPerStatement, own.count)]
-            let sql = "INSERT OR REPLACE INTO view_key (type, id, version, record) VALUES \(StoreWriter.placeholders(rows.count, of: 4))"
-            try db.execute(.cached(sql), rows.flatMap { i -> [SQLArgument] in [slice[i].type, slice[i].id, slice[i].version, seq] })
+        try MultiRowSQL.chunks(of: slice.indices.filter { !covered[$0 - slice.startIndex] }) { rows in
+            var arguments: [SQLArgument] = []
+            arguments.reserveCapacity(rows.count * 4)
+            for i in rows {
+                arguments.append(slice[i].type)
+                arguments.append(slice[i].id)
+                arguments.append(slice[i].version)
+                arguments.append(seq)
+            }
+            try db.execute(Self.keyInsert[rows.count], arguments)
         }
     }
+
+    static let keyInsert = MultiRowSQL("INSERT OR REPLACE INTO view_key (type, id, version, record) VALUES ", width: 4)
 
     /// The highest id any range key of `type` covers (stale ones included), read once per transaction.
     private func highestRange(_ type: String, _ db: any SQLExecutor) throws -> String {
