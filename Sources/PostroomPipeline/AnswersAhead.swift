@@ -9,8 +9,8 @@ import PostroomStore
 /// it (a FHIR response message, a v2 ACK, an OperationOutcome) and compressing it for the drop's row is a
 /// tenth of the writer's time on FHIR Bundles, and the writer is the run's critical path while the other
 /// core has time to spare. The writer hands the job over and goes on; each such drop's row is written
-/// with its answer when the group's drops are applied (`finish`), in the same transaction, so what the
-/// commit records is unchanged. What could read a pending drop's row first — an identical file later in
+/// with its answer when the group's drops are applied (`Pipeline.finishAhead`), in the same transaction,
+/// so what the commit records is unchanged. What could read a pending drop's row first — an identical file later in
 /// the group (`appliedDrop`), a reprocess — finishes the pending drops before it (`mustFinish`); a
 /// message repeating one of a pending drop's messages takes the answer from here (`answer(ofDrop:)`).
 final class AnswersAhead {
@@ -48,7 +48,10 @@ final class AnswersAhead {
 
     private static let queue = DispatchQueue(label: "postroom.answers")
     private var pending: [Pending] = []
-    /// Jobs not handed to the queue yet: handed over `batch` at a time (one wake-up of the queue's thread each).
+    /// The pending drops' content hashes (a later identical file reads their rows: `mustFinish`).
+    private var hashes: Set<String> = []
+    /// Jobs not handed to the queue yet: handed over `batch` at a time (one wake-up of the queue's thread
+    /// each; one a drop cost more than the answers it moved, PERFORMANCE.md).
     private var unsent: [(Job, @Sendable () -> AckFile?)] = []
     static let batch = 16
 
@@ -58,11 +61,8 @@ final class AnswersAhead {
         unsent = []
         Self.queue.async { for (job, build) in jobs { job.make(build) } }
     }
-    private var hashes: Set<String> = []
 
-    var isEmpty: Bool { pending.isEmpty }
-
-    /// Hands over the making of drop `index`'s answer; the drop is finished in `finish`.
+    /// Hands over the making of drop `index`'s answer; the drop is finished once it is made (`take`).
     func submit(index: Int, dropID: String, sha256: String, verdict: DropVerdict, decoded: DecodedDrop?, original: [UInt8]?, now: String,
                 build: @escaping @Sendable () -> AckFile?) {
         let job = Job()
