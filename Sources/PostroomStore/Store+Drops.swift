@@ -80,15 +80,10 @@ extension StoreWriter {
 
     /// Remembers a message's business keys (first writer wins), several a statement.
     public func insertDedupeKeys(_ keys: [String], messageID: String, dropID: String) throws {
-        try MultiRowSQL.chunks(of: keys) { chunk in
-            var arguments: [SQLArgument] = []
-            arguments.reserveCapacity(chunk.count * 3)
-            for k in chunk {
-                arguments.append(k)
-                arguments.append(messageID)
-                arguments.append(dropID)
-            }
-            try db.execute(Self.dedupeInsert[chunk.count], arguments)
+        try Self.dedupeInsert.execute(keys, on: db) { k, row in
+            row.append(k)
+            row.append(messageID)
+            row.append(dropID)
         }
     }
 

@@ -61,14 +61,9 @@ extension StoreWriter {
 
     /// Indexes a held report under the (canonical forms of the) keys it waits on.
     public func addHeldKeys(_ keys: [String], reportID: String) throws {
-        try MultiRowSQL.chunks(of: identity.canonical(keys)) { chunk in
-            var arguments: [SQLArgument] = []
-            arguments.reserveCapacity(chunk.count * 2)
-            for k in chunk {
-                arguments.append(k)
-                arguments.append(reportID)
-            }
-            try db.execute(Self.heldKeyInsert[chunk.count], arguments)
+        try Self.heldKeyInsert.execute(identity.canonical(keys), on: db) { k, row in
+            row.append(k)
+            row.append(reportID)
         }
     }
 

@@ -50,16 +50,11 @@ extension ViewJournal {
             for i in at { covered[i - slice.startIndex] = true }
         }
         // The other keys in statements of several rows each (SQLite applies the rows in order, as one a statement would).
-        try MultiRowSQL.chunks(of: slice.indices.filter { !covered[$0 - slice.startIndex] }) { rows in
-            var arguments: [SQLArgument] = []
-            arguments.reserveCapacity(rows.count * 4)
-            for i in rows {
-                arguments.append(slice[i].type)
-                arguments.append(slice[i].id)
-                arguments.append(slice[i].version)
-                arguments.append(seq)
-            }
-            try db.execute(Self.keyInsert[rows.count], arguments)
+        try Self.keyInsert.execute(slice.indices.filter { !covered[$0 - slice.startIndex] }, on: db) { i, row in
+            row.append(slice[i].type)
+            row.append(slice[i].id)
+            row.append(slice[i].version)
+            row.append(seq)
         }
     }
 

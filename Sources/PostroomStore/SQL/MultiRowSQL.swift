@@ -6,9 +6,12 @@ struct MultiRowSQL: Sendable {
     static let most = 8
 
     private let statements: [SQL]
+    /// Values a row takes.
+    private let width: Int
 
     /// `head` then `count` rows of `width` placeholders (`(?, ?), (?, ?)`; for `width` 1, `?, ?`), then `tail`.
     init(_ head: String, width: Int, tail: String = "") {
+        self.width = width
         statements = (0...Self.most).map { .cached(head + Self.placeholders($0, of: width) + tail) }
     }
 
@@ -16,9 +19,18 @@ struct MultiRowSQL: Sendable {
     subscript(count: Int) -> SQL { statements[count] }
 
     static func placeholders(_ count: Int, of width: Int) -> String {
-        guard width > 1 else { return Array(repeating: "?", count: count).joined(separator: ", ") }
-        let row = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
-        return Array(repeating: row, count: count).joined(separator: ", ")
+        let values = Array(repeating: "?", count: width).joined(separator: ", ")
+        return Array(repeating: width > 1 ? "(" + values + ")" : values, count: count).joined(separator: ", ")
+    }
+
+    /// Writes `items` in statements of up to `most` rows each, in order; `row` appends an item's `width` values.
+    func execute<C: Collection>(_ items: C, on db: any SQLExecutor, _ row: (C.Element, inout [SQLArgument]) -> Void) throws {
+        try Self.chunks(of: items) { chunk in
+            var arguments: [SQLArgument] = []
+            arguments.reserveCapacity(chunk.count * width)
+            for item in chunk { row(item, &arguments) }
+            try db.execute(self[chunk.count], arguments)
+        }
     }
 
     /// Runs `body` for `items` in slices of at most `most`, in order.
