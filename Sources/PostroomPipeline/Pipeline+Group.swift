@@ -220,11 +220,13 @@ extension Pipeline {
         // Answer and place this group on the third stage while the next one is applied.
         let placed = group.map(\.placement)
         let routed = routedQueued.load(ordering: .relaxed) != routedBefore
-        try session.placer.submit { [self] in
-            let unanswered = try writeAcks(placed, routed: routed, session: session)
+        try session.placer.submit(answer: { [self] in
+            try writeAcks(placed, routed: routed, session: session)
+        }, place: { [self] answered in
+            try record(answered)
             checkpoint("acked")
-            try place(placed, unanswered: unanswered, session: session)
-        }
+            try place(placed, unanswered: answered.unanswered, session: session)
+        })
         // Members of archives opened in this group are drops of their own.
         let members: [Intake] = group.flatMap { f -> [Intake] in
             guard f.decision.outcome == .accepted else { return [] }

@@ -17,12 +17,14 @@ struct OutboxFile {
 }
 
 extension Pipeline {
-    /// Places answers (temp, one syncfs, rename, directory fsync) and records that they are in place.
-    func placeOutboxFiles(_ items: [OutboxFile]) throws {
+    /// Places answers (temp, one syncfs, rename, directory fsync) and records that they are in place
+    /// (unless not `recording`: the caller records them, `record(_:)`).
+    func placeOutboxFiles(_ items: [OutboxFile], recording: Bool = true) throws {
         guard !items.isEmpty else { return }
         try FileSystem.writeAtomically(items.compactMap { f in f.bytes.map { (f.directory, f.name, $0) } },
                                        copies: items.compactMap { f in f.source.map { ($0, f.directory, f.name) } },
                                        durableFirst: [config.durableStorePath])
+        guard recording else { return }
         try store.write { w in
             try w.markAckWritten(dropIDs: items.compactMap(\.dropID))
             try w.markOutboundWritten(items.compactMap(\.outboundSeq))

@@ -2,14 +2,22 @@ import Foundation
 import PostroomCore
 import PostroomStore
 
+/// A group's answers once placed: the drops whose acknowledgement could not be placed (their originals
+/// stay in `work/`), and what is in place but not recorded yet (`Pipeline.record(_:)`).
+struct PlacedAnswers: Sendable {
+    var unanswered: Set<String> = []
+    var drops: [String] = []
+    var outbound: [Int64] = []
+}
+
 extension Pipeline {
-    /// Writes the group's acknowledgement files (temp → one syncfs → rename → fsync of each outbox)
-    /// and records that they are in place. Names are deterministic per drop, so a retry after a
-    /// crash rewrites the same file rather than adding one.
-    /// The files the group's settling routed to other channels (`routed`: it queued some) are placed
-    /// with them. Returns the drops whose acknowledgement could not be placed (their originals stay in `work/`).
-    @discardableResult
-    func writeAcks(_ group: [Placement], routed: Bool = true, session: RunSession) throws -> Set<String> {
+    /// Writes the group's acknowledgement files (temp → one syncfs → rename → fsync of each outbox).
+    /// Names are deterministic per drop, so a retry after a crash rewrites the same file rather than
+    /// adding one. That they are in place is recorded by the caller (`record(_:)`), before the group's
+    /// originals are placed: the acknowledgements of the next group are written meanwhile, instead of
+    /// waiting for the writer's transaction to record these.
+    /// The files the group's settling routed to other channels (`routed`: it queued some) are placed with them.
+    func writeAcks(_ group: [Placement], routed: Bool = true, session: RunSession) throws -> PlacedAnswers {
         var files: [OutboxFile] = []
         for f in group {
             if let ack = f.ack {
@@ -29,10 +37,26 @@ extension Pipeline {
             // Nothing to answer, but what the group decided must still be durable before its
             // originals are archived or moved.
             try FileSystem.syncFileSystem(of: config.durableStorePath)
-            return []
+            return PlacedAnswers()
         }
-        let failed = isolating(files, step: "acknowledgement", session: session, dropID: \.dropID) { try placeOutboxFiles($0) }
-        return Set(failed.compactMap(\.dropID))
+        let failed = isolating(files, step: "acknowledgement", session: session, dropID: \.dropID) {
+            try placeOutboxFiles($0, recording: false)
+        }
+        let unanswered = Set(failed.compactMap(\.dropID))
+        // An item that failed alone is neither in place nor recorded (its drop's `unanswered`, or a routed file).
+        let failedSeqs = Set(failed.compactMap(\.outboundSeq))
+        return PlacedAnswers(unanswered: unanswered,
+                             drops: files.compactMap(\.dropID).filter { !unanswered.contains($0) },
+                             outbound: files.compactMap(\.outboundSeq).filter { !failedSeqs.contains($0) })
+    }
+
+    /// Records that a group's answers are in place (`writeAcks`).
+    func record(_ placed: PlacedAnswers) throws {
+        guard !placed.drops.isEmpty || !placed.outbound.isEmpty else { return }
+        try store.write { w in
+            try w.markAckWritten(dropIDs: placed.drops)
+            try w.markOutboundWritten(placed.outbound)
+        }
     }
 
     /// Puts each original where it ends: accepted ones into the run's archive, rejected ones into

@@ -80,7 +80,7 @@ final class RunSession: @unchecked Sendable {
         let p = pipeline
         // Originals compressed ahead for drops that did not reach the archive (a pass that failed).
         defer { archive.discardAhead() }
-        try archive.closePart(removingBeside: true)
+        try archive.closePart()
         // The work files of the last part are removed beside what follows; waited for before returning.
         defer { try? archive.finishRemoval() }
         summary.archivePath = archive.paths.first
