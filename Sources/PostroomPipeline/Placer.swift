@@ -25,7 +25,7 @@ final class Placer: @unchecked Sendable {
     /// Runs `answer` after the answers submitted before it, then `place` with its result after the
     /// groups placed before it; waits when `depth` groups are already waiting.
     func submit<Answered: Sendable>(answer: @escaping @Sendable () throws -> Answered,
-                          place: @escaping @Sendable (Answered) throws -> Void) throws {
+                                    place: @escaping @Sendable (Answered) throws -> Void) throws {
         try rethrow()
         slots.wait()
         answers.async { [self] in
