@@ -54,11 +54,17 @@ import Testing
     }
 
     @Test func theStagesOverlap() throws {
-        // With a slow placing of originals, the next group's answers are written meanwhile.
+        // While a group's originals are placed, the next group's answers are written: the placing of
+        // group 0 waits for group 1's answer (with one stage it would wait in vain, for 5 s, and the
+        // order would be a0 p0 a1 p1).
         let placer = Placer()
         let journal = Journal()
-        try placer.submit(answer: { journal.note("a0") }, place: { usleep(50_000); journal.note("p0") })
-        try placer.submit(answer: { journal.note("a1") }, place: { journal.note("p1") })
+        let answered = DispatchSemaphore(value: 0)
+        try placer.submit(answer: { journal.note("a0") }, place: {
+            _ = answered.wait(timeout: .now() + 5)
+            journal.note("p0")
+        })
+        try placer.submit(answer: { journal.note("a1"); answered.signal() }, place: { journal.note("p1") })
         try placer.drain()
         #expect(journal.all == ["a0", "a1", "p0", "p1"])
     }
