@@ -17,6 +17,12 @@ struct InFlight {
     /// file, which the next run records and processes (`orphans`). Streamed drops are recorded first.
     var recorded = true
 
+    /// Whether the drop was read whole and not decoded yet (`Pipeline.decode`).
+    var needsDecoding: Bool {
+        if case .read = stage { return true }
+        return false
+    }
+
     /// How the drop is streamed, when it is too large to be read whole.
     var streamed: StreamedFormat? {
         if case .streaming(let format) = stage { return format }
@@ -242,12 +248,14 @@ extension Pipeline {
                    receivedAt: parent.receivedAt, workPath: m.path, parentDrop: parent.id)
     }
 
-    /// Decodes the group's drops on all cores (decoding is pure; each drop is written only by its own iteration).
+    /// Decodes the group's drops not decoded yet on all cores (decoding is pure; each drop is written only
+    /// by its own iteration). A group claimed ahead comes decoded: then no other core is woken for nothing.
     func decodeInParallel(_ group: inout [InFlight]) {
-        let count = group.count
+        let waiting = group.indices.filter { group[$0].needsDecoding }
+        guard !waiting.isEmpty else { return }
         group.withUnsafeMutableBufferPointer { buf in
             nonisolated(unsafe) let slots = buf
-            DispatchQueue.concurrentPerform(iterations: count) { i in decode(&slots[i]) }
+            DispatchQueue.concurrentPerform(iterations: waiting.count) { i in decode(&slots[waiting[i]]) }
         }
     }
 
