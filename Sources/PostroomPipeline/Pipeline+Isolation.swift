@@ -25,10 +25,7 @@ extension Pipeline {
                                        copies: items.compactMap { f in f.source.map { ($0, f.directory, f.name) } },
                                        durableFirst: [config.durableStorePath])
         guard recording else { return }
-        try store.write { w in
-            try w.markAckWritten(dropIDs: items.compactMap(\.dropID))
-            try w.markOutboundWritten(items.compactMap(\.outboundSeq))
-        }
+        try record(PlacedAnswers(drops: items.compactMap(\.dropID), outbound: items.compactMap(\.outboundSeq)))
     }
 
     /// No single input stops the processing of others (DESIGN.md §3.8): runs `body` for all `items`
