@@ -7,7 +7,7 @@ CONFIG ?= pipeline.json
 RELEASE_FLAGS := --static-swift-stdlib
 DEMO ?= demo
 # System libraries the build links (Debian/Ubuntu package names).
-APT_PACKAGES := libarchive-dev libsqlite3-dev nettle-dev zlib1g-dev libzstd-dev libjemalloc-dev pkg-config
+APT_PACKAGES := libarchive-dev libsqlite3-dev nettle-dev zlib1g-dev libzstd-dev libdeflate-dev libjemalloc-dev pkg-config
 # Packages that are tried but not required: `make test` adds headless Chromium for the browser test
 # of `postroom serve`'s web page; where it cannot be installed that one test is skipped, saying why.
 OPTIONAL_APT_PACKAGES :=

@@ -31,6 +31,8 @@ let package = Package(
         .systemLibrary(name: "CNettle", pkgConfig: "nettle", providers: [.apt(["nettle-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // gzip archives compressed by libdeflate (Debian: libdeflate-dev): PostroomArchive/GzipMembers.swift.
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         // sqlite3_config (variadic) for Swift (Debian: libsqlite3-dev, which GRDB links too).
         .systemLibrary(name: "CSQLiteConfig", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
@@ -47,8 +49,8 @@ let package = Package(
         ]),
         // SHA-256, HMAC-SHA256 and SHA-1 through Nettle (which libarchive loads anyway): the one wrapper.
         .target(name: "PostroomDigest", dependencies: ["PostroomCore", "CNettle"]),
-        // Archives through libarchive.
-        .target(name: "PostroomArchive", dependencies: ["CArchive", "PostroomCore"]),
+        // Archives through libarchive (tar), gzip members through libdeflate.
+        .target(name: "PostroomArchive", dependencies: ["CArchive", "CDeflate", "PostroomCore"]),
         // The fuzz targets (`make fuzz`) and their replayer: any bytes into each parser, never a crash.
         .target(name: "PostroomFuzzTargets", dependencies: ["PostroomCore", "PostroomArchive"]),
         .executableTarget(name: "postroom-fuzz", dependencies: ["PostroomFuzzTargets"]),

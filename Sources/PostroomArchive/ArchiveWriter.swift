@@ -18,7 +18,8 @@ public struct ArchiveError: Error, CustomStringConvertible, LogRedactable, Senda
     }
 }
 
-/// Writes a tar archive (gzip or zstd compressed) through libarchive, member by member.
+/// Writes a tar archive (gzip or zstd compressed) through libarchive, member by member; gzip as
+/// members compressed by libdeflate (`GzipMembers`), zstd by libarchive's own filter.
 ///
 /// Not thread-safe: one writer per archive, used from one thread at a time.
 public final class ArchiveWriter {
@@ -26,6 +27,8 @@ public final class ArchiveWriter {
     private let entry: OpaquePointer
     public let path: String
     public private(set) var memberCount = 0
+    /// Where libarchive's tar goes when the archive is gzip compressed.
+    private var gzip: GzipMembers?
 
     /// Creates the archive file at `path` (truncating it).
     public init(path: String, compression: ArchiveCompression) throws {
@@ -40,8 +43,14 @@ public final class ArchiveWriter {
         archive_write_set_format_pax_restricted(a)
         switch compression {
         case .gzip(let level):
-            archive_write_add_filter_gzip(a)
-            archive_write_set_filter_option(a, "gzip", "compression-level", String(level))
+            do {
+                gzip = try GzipMembers(path: path, level: level)
+            } catch {
+                archive_write_free(a)
+                self.a = nil
+                archive_entry_free(e)
+                throw error
+            }
         case .zstd(let level):
             guard archive_write_add_filter_zstd(a) == ARCHIVE_OK else {
                 throw ArchiveError("zstd compression is not available", a)
@@ -52,7 +61,7 @@ public final class ArchiveWriter {
         }
         // Bigger blocks: fewer write(2) calls.
         archive_write_set_bytes_per_block(a, 64 * 1024)
-        guard archive_write_open_filename(a, path) == ARCHIVE_OK else {
+        guard openOutput(a, path: path) == ARCHIVE_OK else {
             let err = ArchiveError("cannot create archive \(path)", a)
             archive_write_free(a)
             self.a = nil
@@ -64,6 +73,23 @@ public final class ArchiveWriter {
     deinit {
         if let a { archive_write_free(a) }
         archive_entry_free(entry)
+    }
+
+    /// Opens the archive's output: the file itself, or (gzip) the members written by `gzip`, handed
+    /// the tar as libarchive makes it (the last block not padded: the tar's own end marks it).
+    private func openOutput(_ a: OpaquePointer, path: String) -> Int32 {
+        guard let gzip else { return archive_write_open_filename(a, path) }
+        archive_write_set_bytes_in_last_block(a, 1)
+        return archive_write_open2(a, Unmanaged.passUnretained(gzip).toOpaque(), nil, { _, client, buffer, length in
+            guard let client, let buffer else { return -1 }
+            let sink = Unmanaged<GzipMembers>.fromOpaque(client).takeUnretainedValue()
+            do {
+                try sink.write(UnsafeRawBufferPointer(start: buffer, count: length))
+                return length
+            } catch {
+                return -1
+            }
+        }, nil, nil)
     }
 
     /// Adds a regular file member holding `bytes`.
@@ -126,7 +152,7 @@ public final class ArchiveWriter {
         var offset = 0
         while offset < bytes.count {
             let n = archive_write_data(a, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 { throw ArchiveError("cannot write archive data", a) }
+            if n < 0 { throw gzip?.failure ?? ArchiveError("cannot write archive data", a) }
             offset += n
         }
     }
@@ -135,10 +161,11 @@ public final class ArchiveWriter {
     public func close() throws {
         guard let a else { return }
         let rc = archive_write_close(a)
-        let err = rc == ARCHIVE_OK ? nil : ArchiveError("cannot finish archive \(path)", a)
+        let err = rc == ARCHIVE_OK ? nil : gzip?.failure ?? ArchiveError("cannot finish archive \(path)", a)
         archive_write_free(a)
         self.a = nil
         if let err { throw err }
+        if let gzip { return try gzip.finish() }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw ArchiveError("cannot reopen \(path) to sync it") }
         defer { Foundation.close(fd) }

@@ -50,6 +50,43 @@ import PostroomCore
         #expect(try r.readData(limit: 10_000_000) == [UInt8](data))
     }
 
+    /// A gzip archive is a series of gzip members (`GzipMembers`, ~256 KiB of tar each) that GNU tar and
+    /// gzip — readers other than libarchive — read as one archive, byte for byte.
+    @Test func gzipArchivesAreMembersThatOtherReadersRead() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("a.tar.gz").path
+        var rng = SystemRandomNumberGenerator()
+        let noise = (0..<700_000).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let text = Array(String(repeating: "OBX|1|NM|718-7^Haemoglobin^LN||135|g/L|||||F\r", count: 40_000).utf8)
+        let w = try ArchiveWriter(path: path, compression: .gzip(level: 6))
+        try w.add(name: "noise.bin", bytes: noise, modified: Date())
+        try w.add(name: "text.hl7", bytes: text, modified: Date())
+        try w.close()
+
+        let file = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let headers = (0..<(file.count - 3)).filter { file[$0] == 0x1f && file[$0 + 1] == 0x8b && file[$0 + 2] == 8 }
+        // ~2.5 MB of tar in members of 256 KiB: at least 9 member headers (compressed data may hold more lookalikes).
+        #expect(headers.count >= 9)
+        #expect(headers.first == 0)
+        #expect(try Self.tarMember(path, "noise.bin") == noise)
+        #expect(try Self.tarMember(path, "text.hl7") == text)
+    }
+
+    /// A member's bytes as GNU tar (through gzip) reads them.
+    static func tarMember(_ archive: String, _ name: String) throws -> [UInt8] {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/tar")
+        p.arguments = ["-xzOf", archive, name]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        return [UInt8](data)
+    }
+
     /// A file that turns out shorter than the size its header declared is an error, not a short member.
     @Test func aFileShorterThanDeclaredIsAnError() throws {
         let dir = try tempDir()
