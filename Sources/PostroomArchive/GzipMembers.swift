@@ -2,9 +2,9 @@ import CDeflate
 import Foundation
 
 /// A gzip file written as a series of members (RFC 1952 §2.2), each compressing the next
-/// `memberInput` bytes of the stream with libdeflate: the same DEFLATE at the same level as zlib's,
-/// in about 60% of zlib's time (PERFORMANCE.md). Every gzip reader — gzip, GNU tar, libarchive,
-/// Python's `tarfile` — reads consecutive members as one stream.
+/// `memberInput` bytes of the stream with libdeflate, whose levels follow zlib's: at level 6, in about
+/// 60% of zlib's time and a little smaller (PERFORMANCE.md). Every gzip reader — gzip, GNU tar,
+/// libarchive, Python's `tarfile` — reads consecutive members as one stream.
 ///
 /// Not thread-safe: one writer per file, used from one thread at a time.
 final class GzipMembers {
