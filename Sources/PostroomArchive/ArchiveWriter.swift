@@ -28,11 +28,17 @@ public final class ArchiveWriter {
     public let path: String
     public private(set) var memberCount = 0
     /// Where libarchive's tar goes when the archive is gzip compressed.
-    private var gzip: GzipMembers?
+    private let gzip: GzipMembers?
 
     /// Creates the archive file at `path` (truncating it).
     public init(path: String, compression: ArchiveCompression) throws {
         self.path = path
+        // First, so that its failure has nothing of libarchive's to free.
+        if case .gzip(let level) = compression {
+            gzip = try GzipMembers(path: path, level: level)
+        } else {
+            gzip = nil
+        }
         guard let a = archive_write_new() else { throw ArchiveError("archive_write_new failed") }
         self.a = a
         guard let e = archive_entry_new() else {
@@ -42,15 +48,8 @@ public final class ArchiveWriter {
         entry = e
         archive_write_set_format_pax_restricted(a)
         switch compression {
-        case .gzip(let level):
-            do {
-                gzip = try GzipMembers(path: path, level: level)
-            } catch {
-                archive_write_free(a)
-                self.a = nil
-                archive_entry_free(e)
-                throw error
-            }
+        case .gzip:
+            break  // `gzip` above
         case .zstd(let level):
             guard archive_write_add_filter_zstd(a) == ARCHIVE_OK else {
                 throw ArchiveError("zstd compression is not available", a)
