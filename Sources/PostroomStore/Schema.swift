@@ -22,6 +22,7 @@ enum Schema {
         ("v13-appointment-search", v13AppointmentSearch),
         ("v14-drop-tally", v14DropTally),
         ("v15-run-order", v15RunOrder),
+        ("v16-content-hash-prefix", v16ContentHashPrefix),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -172,17 +172,32 @@ extension StoreReader {
     /// B-tree with a pager of its own, opened and closed for every drop (2–3% of the writer's time on
     /// one-message files). Only the candidates' keys are read (compared as bytes, as SQLite compares text),
     /// then the one row.
+    ///
+    /// The candidates are found through the index of the hash's first 16 digits (v16, p6). On SQLite the whole hash is
+    /// compared as `+sha256`: given `sha256 = ?`, SQLite would put the value in `substr(sha256, 1, 16)` too (constant
+    /// propagation), leaving no expression for the index to match, and read every applied drop instead.
     public func appliedDrop(sha256: String, excluding: String) throws -> DropRecord? {
-        let candidates = try db.rows(.cached("""
-            SELECT id, received_at FROM drop_file
-            WHERE sha256 = ? AND id != ? AND state != 'claimed' AND outcome IN ('accepted', 'partial', 'duplicate')
-            """), [sha256, excluding]).map { (id: $0[0] as String, receivedAt: $0[1] as String) }
+        let candidates = try db.rows(db.dialect == .sqlite ? Self.appliedByPrefix : Self.appliedByPrefixPostgres,
+                                     [String(sha256.prefix(16)), sha256, excluding])
+            .map { (id: $0[0] as String, receivedAt: $0[1] as String) }
         let earliest = candidates.min { a, b in
             a.receivedAt != b.receivedAt ? a.receivedAt.utf8.lexicographicallyPrecedes(b.receivedAt.utf8)
                 : a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
         }
         return try earliest.flatMap { try drop(id: $0.id) }
     }
+
+    private static let appliedByPrefix = SQL.cached("""
+        SELECT id, received_at FROM drop_file
+        WHERE substr(sha256, 1, 16) = ? AND +sha256 = ? AND id != ? AND state != 'claimed'
+          AND outcome IN ('accepted', 'partial', 'duplicate')
+        """)
+    /// PostgreSQL (p6) has no unary `+` for text, nor the need of it.
+    private static let appliedByPrefixPostgres = SQL.cached("""
+        SELECT id, received_at FROM drop_file
+        WHERE substr(sha256, 1, 16) = ? AND sha256 = ? AND id != ? AND state != 'claimed'
+          AND outcome IN ('accepted', 'partial', 'duplicate')
+        """)
 
     /// Drops filtered for operators, newest first.
     public func drops(outcome: String? = nil, channel: String? = nil, since: String? = nil, run: String? = nil, limit: Int = 1000) throws -> [DropRecord] {

@@ -50,4 +50,33 @@ import Testing
             #expect(!sorts || plan.contains { $0.hasPrefix("SEARCH") }, "\(plan) in \(sql)")
         }
     }
+
+    /// The duplicate check every drop makes (`appliedDrop`) finds its candidates through the index of the hash's first
+    /// 16 digits (v16), not through the outcome index or a scan (which would read every applied drop), and finds them
+    /// by the whole hash.
+    @Test func theContentCheckSearchesTheHashPrefixIndex() throws {
+        let sha = String(repeating: "ab", count: 32)
+        try t.write { w in
+            try w.insertRun(id: "run1", startedAt: at(0), mode: "once")
+            for (id, hash) in [("d1", sha), ("d2", String(sha.prefix(16)) + String(repeating: "c", count: 48))] {
+                try w.insertDrop(sampleDrop(id, sha: hash))
+                try w.markProcessed(dropID: id, outcome: .accepted, format: "hl7v2", duplicateOf: nil, issues: [], ackName: nil,
+                                    ackBytes: nil, errorPath: nil)
+            }
+        }
+        let statements = Mutex<[String]>([])
+        let found = try t.store.pool.read { db in
+            db.trace(options: .statement) { event in
+                if case .statement(let s) = event { statements.withLock { $0.append(s.sql) } }
+            }
+            defer { db.trace(options: .statement, nil) }
+            return try StoreReader(db: GRDBExecutor(db), identity: .standard).appliedDrop(sha256: sha, excluding: "new")
+        }
+        #expect(found?.id == "d1")
+        let sql = try #require(statements.withLock { $0 }.first { $0.contains("substr(sha256") })
+        let plan = try t.store.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: ["x", "y", "z"]).map { $0["detail"] as String }
+        }
+        #expect(plan == ["SEARCH drop_file USING INDEX drop_file_sha256_prefix (<expr>=?)"], "\(plan)")
+    }
 }
