@@ -25,8 +25,9 @@ struct StreamTally {
 }
 
 /// Pass 2 of a streamed batch: its messages decoded and settled in chunks of `Pipeline.streamedChunk`,
-/// one transaction each, each message's ACK appended to the batch acknowledgement file. A chunk is
-/// decoded on another core while the chunk before it is settled.
+/// one transaction each, each message's ACK appended to the batch acknowledgement file. Chunks are read
+/// and split ahead on another core (`ScanAhead`), and a chunk is decoded on another core while the chunk
+/// before it is settled.
 final class StreamedPass {
     let pipeline: Pipeline
     let drop: DropRecord
@@ -39,8 +40,7 @@ final class StreamedPass {
     private(set) var tally = StreamTally()
     /// Whether an interrupted attempt stored messages of this drop (only then is each message looked up).
     let resumed: Bool
-    private var pending: [[UInt8]] = []
-    /// The chunk before `pending`: its raw messages, being decoded ahead.
+    /// The chunk read last: its raw messages, being decoded ahead.
     private var ahead: (raw: [[UInt8]], decoding: WorkAhead<Int, InboundMessage>)?
     private var savepointPolicy = SavepointPolicy()
     private var index = 0
@@ -73,15 +73,9 @@ final class StreamedPass {
         // However the pass ends, nothing is left writing to the acknowledgement file after it.
         defer { acks.sync {} }
         try ackOut.write(HL7AckBuilder.batchHeader(envelope.batch, fileIssues: scope.fileIssues, env: env))
-        var scanner = HL7BatchScanner(terminator: envelope.terminator)
-        try FileSystem.forEachChunk(of: drop.workPath) { chunk in
-            for message in scanner.push(chunk) {
-                pending.append(message)
-                if pending.count >= Pipeline.streamedChunk { try flush() }
-            }
-        }
-        pending += scanner.finish()
-        try flush()
+        let chunks = ScanAhead(try BatchChunkReader(path: drop.workPath, terminator: envelope.terminator, size: Pipeline.streamedChunk))
+        defer { chunks.stop() }
+        while let chunk = try chunks.next() { try flush(chunk) }
         try settleAhead()
         try acks.sync { if let ackFailure { throw ackFailure } }
         try ackOut.write(HL7AckBuilder.batchTrailer(envelope.batch, count: acked))
@@ -89,14 +83,12 @@ final class StreamedPass {
         try FileSystem.rename(ackPath + ".part", ackPath)
     }
 
-    /// Starts decoding the pending messages on another core (`decodeAhead`) and settles the chunk
-    /// before them meanwhile.
-    func flush() throws {
-        guard !pending.isEmpty else { return }
-        let chunk = (raw: pending, decoding: decodeAhead(pending, first: index))
-        index += pending.count
-        pending = []
-        pending.reserveCapacity(Pipeline.streamedChunk)
+    /// Starts decoding a chunk of messages on another core (`decodeAhead`) and settles the chunk before
+    /// it meanwhile.
+    func flush(_ raw: [[UInt8]]) throws {
+        guard !raw.isEmpty else { return }
+        let chunk = (raw: raw, decoding: decodeAhead(raw, first: index))
+        index += raw.count
         try settleAhead()
         ahead = chunk
     }
