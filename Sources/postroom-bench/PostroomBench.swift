@@ -113,6 +113,10 @@ struct PostroomBench: ParsableCommand {
             notes += reference.notes
             for note in reference.notes { Console.note(note) }
         }
+        let executables = [paths.postroom] + (paths.floor.map { [$0] } ?? [])
+        let kept = ExecutableCache.evict(executables)
+        notes.append("the executables (\(executables.count)) were dropped from the page cache before the runs, as an installed program is"
+                     + (kept.isEmpty ? "" : " (not: \(kept.joined(separator: ", ")))"))
         let results = try measure(kinds, paths, outDir, notes: &notes)
         let report = BenchReport(machine: machine, settings: settings(paths), results: results, notes: notes, scale: scale)
         print(report.table)
