@@ -267,19 +267,8 @@ public enum FileSystem {
 extension FileSystem {
     /// Reads a file in chunks of `chunkSize` bytes without holding it, calling `body` with each.
     static func forEachChunk(of path: String, chunkSize: Int = 1 << 20, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { throw FileSystemError("cannot open", path) }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: chunkSize)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileSystemError("cannot read", path)
-            }
-            if n == 0 { return }
-            try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-        }
+        let blocks = try FileBlockReader(path: path, blockSize: chunkSize)
+        while try blocks.next(body) {}
     }
 
     /// Copies a file by chunks.
@@ -288,6 +277,39 @@ extension FileSystem {
         guard out >= 0 else { throw FileSystemError("cannot create", target) }
         defer { close(out) }
         try forEachChunk(of: source) { chunk in try writeAll(chunk, to: out, path: target) }
+    }
+}
+
+/// A file read a block at a time into one buffer, without holding the file: `forEachChunk`, and a
+/// streamed batch's chunks (`BatchChunkReader`), which read a block only when they need one.
+final class FileBlockReader {
+    let path: String
+    private let fd: Int32
+    private var buffer: [UInt8]
+
+    init(path: String, blockSize: Int = 1 << 20) throws {
+        precondition(blockSize > 0)
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystemError("cannot open", path) }
+        self.fd = fd
+        self.path = path
+        buffer = [UInt8](repeating: 0, count: blockSize)
+    }
+
+    deinit { close(fd) }
+
+    /// Reads the next block and calls `body` with it; false (and no call) at the end of the file.
+    func next(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError("cannot read", path)
+            }
+            if n == 0 { return false }
+            try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            return true
+        }
     }
 }
 

@@ -177,8 +177,8 @@ extension StoreReader {
     /// compared as `+sha256`: given `sha256 = ?`, SQLite would put the value in `substr(sha256, 1, 16)` too (constant
     /// propagation), leaving no expression for the index to match, and read every applied drop instead.
     public func appliedDrop(sha256: String, excluding: String) throws -> DropRecord? {
-        let candidates = try db.rows(db.dialect == .sqlite ? Self.appliedByPrefix : Self.appliedByPrefixPostgres,
-                                     [String(sha256.prefix(16)), sha256, excluding])
+        let candidates = try db.rows(db.dialect == .sqlite ? Self.appliedByPrefixSQLite : Self.appliedByPrefixPostgres,
+                                     [String(sha256.prefix(Self.hashPrefixLength)), sha256, excluding])
             .map { (id: $0[0] as String, receivedAt: $0[1] as String) }
         let earliest = candidates.min { a, b in
             a.receivedAt != b.receivedAt ? a.receivedAt.utf8.lexicographicallyPrecedes(b.receivedAt.utf8)
@@ -187,17 +187,19 @@ extension StoreReader {
         return try earliest.flatMap { try drop(id: $0.id) }
     }
 
-    private static let appliedByPrefix = SQL.cached("""
-        SELECT id, received_at FROM drop_file
-        WHERE substr(sha256, 1, 16) = ? AND +sha256 = ? AND id != ? AND state != 'claimed'
-          AND outcome IN ('accepted', 'partial', 'duplicate')
-        """)
+    /// The hash digits `drop_file_sha256_prefix` holds (v16, p6: `substr(sha256, 1, 16)`).
+    static let hashPrefixLength = 16
     /// PostgreSQL (p6) has no unary `+` for text, nor the need of it.
-    private static let appliedByPrefixPostgres = SQL.cached("""
-        SELECT id, received_at FROM drop_file
-        WHERE substr(sha256, 1, 16) = ? AND sha256 = ? AND id != ? AND state != 'claimed'
-          AND outcome IN ('accepted', 'partial', 'duplicate')
-        """)
+    private static let appliedByPrefixSQLite = appliedByPrefix(wholeHash: "+sha256")
+    private static let appliedByPrefixPostgres = appliedByPrefix(wholeHash: "sha256")
+
+    private static func appliedByPrefix(wholeHash: String) -> SQL {
+        .cached("""
+            SELECT id, received_at FROM drop_file
+            WHERE substr(sha256, 1, \(hashPrefixLength)) = ? AND \(wholeHash) = ? AND id != ? AND state != 'claimed'
+              AND outcome IN ('accepted', 'partial', 'duplicate')
+            """)
+    }
 
     /// Drops filtered for operators, newest first.
     public func drops(outcome: String? = nil, channel: String? = nil, since: String? = nil, run: String? = nil, limit: Int = 1000) throws -> [DropRecord] {
