@@ -285,7 +285,8 @@ import Glibc
         kill(a.processIdentifier, SIGKILL)
         a.waitUntilExit()
         // Paused past its lease until the others take its drops over and it is refused a commit (a
-        // node paused while it holds the nodes' write lock keeps its drops: then it is paused again).
+        // node paused while it holds the nodes' write lock keeps its drops, and one paused between its
+        // groups holds none: then it is let go on and paused again).
         var pausedClaims = 0, pauses = 0, fenced = false, tries = 0
         while !fenced && pauses < 12 && tries < 200 {
             tries += 1
@@ -297,8 +298,15 @@ import Glibc
                 Thread.sleep(forTimeInterval: Double.random(in: 0.05...0.3))
                 continue
             }
+            // b is stopped between its groups, holding no drops: nothing of its can be taken over.
+            let held = try Self.claims(ws, node: "b")
+            if held == 0 {
+                kill(b.processIdentifier, SIGCONT)
+                Thread.sleep(forTimeInterval: Double.random(in: 0.05...0.3))
+                continue
+            }
             pauses += 1
-            pausedClaims = max(pausedClaims, try Self.claims(ws, node: "b"))
+            pausedClaims = max(pausedClaims, held)
             Thread.sleep(forTimeInterval: lease * 2.5)
             kill(b.processIdentifier, SIGCONT)
             for _ in 0..<50 where !fenced {
