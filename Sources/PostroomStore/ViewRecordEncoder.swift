@@ -103,6 +103,11 @@ struct JournalEntry: Sendable {
         }
     }
 
+    /// What the entry weighs while it waits for the encoder (`ViewRecordEncoder.inFlightWeight`).
+    var weight: Int {
+        if case .tree = body { ViewRecordEncoder.treeWeight } else { 1 }
+    }
+
     /// A resource as `putResource` was given it: its tree, or how to build it (an Observation of an
     /// HL7 v2 result: its recipe goes into the record, and it is built where the record is read).
     enum Body: Sendable {
@@ -127,21 +132,24 @@ struct JournalEntry: Sendable {
 /// commits with the workflow rows of its message exactly as before. A batch whose transaction fails is
 /// dropped with everything it holds.
 final class ViewRecordEncoder: Sendable {
-    private let queue = DispatchQueue(label: "postroom.view-record-encoder")
-    /// Touched only on `queue`.
-    private nonisolated(unsafe) let compressor = ViewCompressor()
+    /// The encoder's thread (internal: a test stalls it).
+    let queue = DispatchQueue(label: "postroom.view-record-encoder")
     /// Messages whose records are handed to the thread together: one wake-up per one-message record cost
     /// the writer more than the encoding it saved. A record of several messages (`ViewJournal.recordMessages`)
     /// goes at once.
     static let chunk = 4
     /// Or fewer messages holding this many versions (about four one-message v2 results' worth).
     static let chunkEntries = 48
-    /// Chunks handed on and not yet encoded: past this the writer waits, so the trees waiting (about
-    /// 100 KiB a message, at most ~5 MB) stay within the memory bound whatever the speed of either side.
-    /// The encoder's thread does not preempt the writer (`HelperThread`), so it runs in bursts: with 3
-    /// the writer waited for it ~200 times in a one-message v2 run of 4,000 files.
-    static let inFlightLimit = 12
-    private let slots = DispatchSemaphore(value: ViewRecordEncoder.inFlightLimit)
+    /// What the versions handed on and not yet encoded may weigh: past this the writer waits, so the trees
+    /// waiting stay within the memory bound whatever the speed of either side. A version given as a tree
+    /// weighs `treeWeight`, one given as a recipe (a v2 result's Observation: its segments' bytes) 1. The
+    /// bound is the twelve full chunks of FHIR trees (~5 MB) it was when counted in chunks; chunks of v2
+    /// results (two trees and ~10 recipes a message) may now be ~30 ahead instead of 12. The encoder's thread
+    /// does not preempt the writer (`HelperThread`), so it runs in bursts: with 12 chunks, the writer of a
+    /// 200,000-message batch waited 1.2 s of its 15.7 s for it.
+    static let inFlightWeight = 12 * chunkEntries * treeWeight
+    static let treeWeight = 4
+    private let slots = DispatchSemaphore(value: ViewRecordEncoder.inFlightWeight)
 
     /// The records of one write transaction.
     final class Batch: Sendable {
@@ -151,6 +159,8 @@ final class ViewRecordEncoder: Sendable {
 
         fileprivate enum Record {
             case waiting(messageID: String?, entries: [JournalEntry])
+            /// Being encoded by one thread (the encoder's, or the writer's in `finish`).
+            case encoding(messageID: String?, entries: [JournalEntry])
             case encoded(messageID: String?, data: Result<[UInt8], ViewRecordFailure>)
         }
 
@@ -160,6 +170,7 @@ final class ViewRecordEncoder: Sendable {
         private nonisolated(unsafe) var unsent: [Int64] = []
         private nonisolated(unsafe) var unsentMessages = 0
         private nonisolated(unsafe) var unsentEntries = 0
+        private nonisolated(unsafe) var unsentWeight = 0
         /// Seqs submitted since the writer was last outside every savepoint, in order: what a savepoint
         /// rolled back forgets is those submitted after its mark (seqs drawn from a database sequence
         /// need not follow each other).
@@ -178,6 +189,7 @@ final class ViewRecordEncoder: Sendable {
             unsent.append(seq)
             unsentMessages += messages
             unsentEntries += entries.count
+            unsentWeight += entries.reduce(0) { $0 + $1.weight }
             submitted.append(seq)
             if unsentMessages >= ViewRecordEncoder.chunk || unsentEntries >= ViewRecordEncoder.chunkEntries { send() }
         }
@@ -186,26 +198,40 @@ final class ViewRecordEncoder: Sendable {
         private func send() {
             guard !unsent.isEmpty else { return }
             let sent = unsent
+            // A message of more versions than the whole bound waits for every other chunk, then goes alone.
+            let units = min(max(unsentWeight, 1), ViewRecordEncoder.inFlightWeight)
             unsent = []
             unsentMessages = 0
             unsentEntries = 0
-            encoder.slots.wait()
+            unsentWeight = 0
+            for _ in 0..<units { encoder.slots.wait() }
             encoder.queue.async { [self] in
-                defer { encoder.slots.signal() }
+                defer { for _ in 0..<units { encoder.slots.signal() } }
                 HelperThread.yieldOnWakeUp()
-                for seq in sent { encode(seq) }
+                for seq in sent { encode(seq, with: encoder.threadCodec) }
             }
         }
 
-        /// On the encoder thread: record `seq`'s JSON, framing and compression.
-        private func encode(_ seq: Int64) {
-            guard case .waiting(let m, let e)? = records.withLock({ $0[seq] }) else { return }
-            let data = Result { try encoder.compressedRecord(e) }
+        /// Record `seq`'s JSON, framing and compression, unless another thread has taken it (the thread that
+        /// moves it from waiting to encoding encodes it), or `evenIfTaken`: then both may, and the first to
+        /// finish stores it (`finish`, which does not wait for a thread that may itself be waiting for a core).
+        private func encode(_ seq: Int64, with codec: RecordCodec, evenIfTaken: Bool = false) {
+            let taken = records.withLock { r -> (String?, [JournalEntry])? in
+                switch r[seq] {
+                case .waiting(let m, let e)?:
+                    r[seq] = .encoding(messageID: m, entries: e)
+                    return (m, e)
+                case .encoding(let m, let e)? where evenIfTaken: return (m, e)
+                default: return nil
+                }
+            }
+            guard let (m, e) = taken else { return }
+            let data = Result { try codec.compressedRecord(e) }
                 .mapError { $0 as? ViewRecordFailure ?? ViewRecordFailure(description: "\($0)") }
             records.withLock { r in
-                // A savepoint rolled back meanwhile forgets the record: it stays forgotten (a seq is
-                // never taken again in a transaction).
-                if r[seq] != nil { r[seq] = .encoded(messageID: m, data: data) }
+                // Stored by the first to finish. A savepoint rolled back meanwhile forgets the record: it
+                // stays forgotten (a seq is never taken again in a transaction).
+                if case .encoding? = r[seq] { r[seq] = .encoded(messageID: m, data: data) }
             }
         }
 
@@ -215,7 +241,7 @@ final class ViewRecordEncoder: Sendable {
             let gone = Set(submitted[count...])
             submitted.removeSubrange(count...)
             unsent.removeAll { gone.contains($0) }
-            if unsent.isEmpty { (unsentMessages, unsentEntries) = (0, 0) }
+            if unsent.isEmpty { (unsentMessages, unsentEntries, unsentWeight) = (0, 0, 0) }
             records.withLock { r in for seq in gone { r[seq] = nil } }
         }
 
@@ -223,7 +249,7 @@ final class ViewRecordEncoder: Sendable {
         /// not: entries not yet encoded are built only if taken.
         func entries(seq: Int64, matching: (_ type: String, _ id: String, _ version: Int) -> Bool) throws -> [ViewEntry]? {
             switch records.withLock({ $0[seq] }) {
-            case .waiting(_, let entries)?: return entries.filter { matching($0.type, $0.id, $0.version) }.map(\.viewEntry)
+            case .waiting(_, let entries)?, .encoding(_, let entries)?: return entries.filter { matching($0.type, $0.id, $0.version) }.map(\.viewEntry)
             case .encoded(_, let data)?:
                 return try ViewRecord.decode(ViewCompressor.decompress(data.get()), matching: matching)
             case nil: return nil
@@ -242,25 +268,44 @@ final class ViewRecordEncoder: Sendable {
             return try done.sorted { $0.seq < $1.seq }.map { ($0.seq, $0.messageID, try $0.data.get()) }
         }
 
-        /// Waits for every record and takes them all, in seq order (to insert before the commit).
+        /// Every record, in seq order (to insert before the commit). The writer does not wait for the
+        /// encoder's thread, which does not preempt another and may be waiting for a core: it encodes what
+        /// is not encoded yet itself, the records not handed on, then the others from the last (the
+        /// thread works from the first); a record that thread is in the middle of is encoded by both, and
+        /// what the thread has still queued for this batch then finds nothing to do.
         func finish() throws -> [(seq: Int64, messageID: String?, data: [UInt8])] {
-            send()
-            encoder.queue.sync {}
+            let mine = unsent
+            (unsent, unsentMessages, unsentEntries, unsentWeight) = ([], 0, 0, 0)
+            for seq in mine { encode(seq, with: encoder.writerCodec) }
+            let left = records.withLock { r in
+                r.compactMap { seq, record -> Int64? in if case .encoded = record { nil } else { seq } }
+            }
+            for seq in left.sorted(by: >) { encode(seq, with: encoder.writerCodec, evenIfTaken: true) }
             return try takeEncoded()
         }
     }
 
     func batch() -> Batch { Batch(encoder: self) }
 
-    /// Touched only on `queue`: the framed record before compression, its capacity kept from one record to the next.
-    private nonisolated(unsafe) var framing: [UInt8] = []
+    /// The encoder thread's codec (touched only on `queue`), and the writer's, for the records it encodes
+    /// itself at the end of a transaction (touched only by the writer: one transaction at a time).
+    fileprivate nonisolated(unsafe) let threadCodec = RecordCodec()
+    fileprivate nonisolated(unsafe) let writerCodec = RecordCodec()
+}
+
+/// Frames and compresses view records, a buffer and a compression context kept from one record to the next:
+/// one per thread that encodes.
+final class RecordCodec {
+    private let compressor = ViewCompressor()
+    /// The framed record before compression.
+    private var framing: [UInt8] = []
 
     /// Past this the framing buffer is not kept for the next record (a record holding a large document
     /// would otherwise keep its size allocated for as long as the store is open).
     static let framingKept = 4 << 20
 
-    /// On the encoder's thread: the record of `entries`, framed in a buffer reused for every record, compressed.
-    fileprivate func compressedRecord(_ entries: [JournalEntry]) throws -> [UInt8] {
+    /// The record of `entries`, framed, compressed.
+    func compressedRecord(_ entries: [JournalEntry]) throws -> [UInt8] {
         framing.removeAll(keepingCapacity: true)
         ViewRecord.encode(entries, into: &framing)
         defer { if framing.capacity > Self.framingKept { framing = [] } }

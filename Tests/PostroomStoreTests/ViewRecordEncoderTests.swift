@@ -1,6 +1,7 @@
 import Foundation
 import PostroomCore
 @testable import PostroomStore
+import Synchronization
 import Testing
 
 /// View records are encoded off the writer thread (`ViewRecordEncoder`) and inserted outside savepoints:
@@ -231,6 +232,47 @@ import Testing
             #expect(built == entry.viewEntry)
         }
         #expect(compared == 4, "every body without repeated members parses")
+    }
+
+    /// The writer does not wait for the encoder's thread at the end of a transaction: with that thread
+    /// stalled, `finish` encodes what is left itself and returns every record once, in seq order, each
+    /// holding exactly its own entries; what the thread had queued then finds nothing left to do.
+    @Test func finishEncodesWhatTheStalledThreadHasNotReached() throws {
+        let encoder = ViewRecordEncoder()
+        let batch = encoder.batch()
+        let stalled = DispatchSemaphore(value: 0), resumed = DispatchSemaphore(value: 0)
+        encoder.queue.async { stalled.signal(); resumed.wait() }
+        stalled.wait()
+        let count = 41
+        for n in 0..<count {
+            let entries = (0...(n % 3)).map { k in
+                JournalEntry(type: "Organization", id: "o\(n)-\(k)", version: 1, lastUpdated: "2026-12-07T00:00:00Z",
+                             messageID: "m\(n)", body: .tree(try! organization(n * 10 + k).object!))
+            }
+            batch.submit(seq: Int64(1_000 - n * 7), messageID: "m\(n)", entries: entries)
+        }
+        // On a thread of its own, so that a finish waiting for the stalled thread fails here instead of hanging.
+        let result = Mutex<Result<[(seq: Int64, messageID: String?, data: [UInt8])], any Error>?>(nil)
+        let returned = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            result.withLock { $0 = Result { try batch.finish() } }
+            returned.signal()
+        }
+        let inTime = returned.wait(timeout: .now() + 10) == .success
+        resumed.signal()
+        #expect(inTime, "finish waited for the encoder's thread")
+        if !inTime { returned.wait() }
+        encoder.queue.sync {}
+        let records = try #require(result.withLock { $0 }).get()
+        #expect(records.map(\.seq) == (0..<count).map { Int64(1_000 - $0 * 7) }.sorted())
+        for (seq, messageID, data) in records {
+            let n = (1_000 - Int(seq)) / 7
+            #expect(messageID == "m\(n)")
+            let entries = try #require(ViewRecord.decode(ViewCompressor.decompress(data)))
+            #expect(entries.map(\.id) == (0...(n % 3)).map { "o\(n)-\($0)" })
+            #expect(entries.map { name(try? json(String(decoding: $0.json, as: UTF8.self))) } == (0...(n % 3)).map { "Lab \(n * 10 + $0)" })
+        }
+        #expect(try batch.takeEncoded().isEmpty, "nothing encoded twice is left behind")
     }
 
     /// The JSON of `t<n>` as that of `d<n>` (the ids differ, nothing else may).
