@@ -89,7 +89,8 @@ final class ViewJournal {
     }
 
     /// Makes the entries added after `from` one record: its keys are written now (reads by id see it
-    /// at once), its data is encoded on the encoder's thread and inserted by `writeRecords`.
+    /// at once), its data is encoded on the encoder's thread (or by the writer, for what that thread has not
+    /// reached when the transaction ends: `ViewRecordEncoder.Batch.finish`) and inserted by `writeRecords`.
     func flush(_ db: any SQLExecutor, from: Int = 0) throws {
         guard entries.count > from else { return }
         // All the entries (the usual case): the array itself, not a copy of each entry.
@@ -164,8 +165,8 @@ final class ViewJournal {
         try insert(records.takeEncoded(), db)
     }
 
-    /// Inserts this transaction's remaining records (waiting for the last ones to be encoded): the
-    /// last step before the commit.
+    /// Inserts this transaction's remaining records (the last ones encoded by the writer itself rather than
+    /// waited for): the last step before the commit.
     func writeRecords(_ db: any SQLExecutor) throws {
         try insert(records.finish(), db)
         nextSeq = nil

@@ -226,6 +226,7 @@ final class ViewRecordEncoder: Sendable {
                 }
             }
             guard let (m, e) = taken else { return }
+            if codec === encoder.threadCodec { encoder.tookRecord?() }
             let data = Result { try codec.compressedRecord(e) }
                 .mapError { $0 as? ViewRecordFailure ?? ViewRecordFailure(description: "\($0)") }
             records.withLock { r in
@@ -290,6 +291,9 @@ final class ViewRecordEncoder: Sendable {
     /// The encoder thread's codec (touched only on `queue`), and the writer's, for the records it encodes
     /// itself at the end of a transaction (touched only by the writer: one transaction at a time).
     fileprivate nonisolated(unsafe) let threadCodec = RecordCodec()
+    /// Called on the encoder's thread each time it has taken a record to encode, before encoding it (tests:
+    /// a thread held in the middle of a record). Set before the encoder is used.
+    nonisolated(unsafe) var tookRecord: (@Sendable () -> Void)?
     fileprivate nonisolated(unsafe) let writerCodec = RecordCodec()
 }
 

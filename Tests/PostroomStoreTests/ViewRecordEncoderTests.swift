@@ -275,6 +275,46 @@ import Testing
         #expect(try batch.takeEncoded().isEmpty, "nothing encoded twice is left behind")
     }
 
+    /// A record the encoder's thread is in the middle of when the transaction ends is encoded by the writer
+    /// too: `finish` returns it (once, with its entries) without waiting, and the thread's later result is
+    /// dropped rather than left behind for the next take.
+    @Test func finishEncodesTheRecordTheThreadIsInTheMiddleOf() throws {
+        let encoder = ViewRecordEncoder()
+        let inside = DispatchSemaphore(value: 0), resumed = DispatchSemaphore(value: 0)
+        let first = Mutex(true)
+        encoder.tookRecord = {
+            guard first.withLock({ f in defer { f = false }; return f }) else { return }
+            inside.signal()
+            resumed.wait()
+        }
+        let batch = encoder.batch()
+        for n in 0..<ViewRecordEncoder.chunk {
+            let entry = JournalEntry(type: "Organization", id: "o\(n)", version: 1, lastUpdated: "2026-12-07T00:00:00Z",
+                                     messageID: "m\(n)", body: .tree(try organization(n).object!))
+            batch.submit(seq: Int64(n + 1), messageID: "m\(n)", entries: [entry])
+        }
+        // The chunk went to the thread, which has taken its first record and is held there.
+        #expect(inside.wait(timeout: .now() + 10) == .success, "the encoder's thread took a record")
+        let result = Mutex<Result<[(seq: Int64, messageID: String?, data: [UInt8])], any Error>?>(nil)
+        let returned = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            result.withLock { $0 = Result { try batch.finish() } }
+            returned.signal()
+        }
+        let inTime = returned.wait(timeout: .now() + 10) == .success
+        resumed.signal()
+        #expect(inTime, "finish waited for the record the encoder's thread was in the middle of")
+        if !inTime { returned.wait() }
+        encoder.queue.sync {}
+        let records = try #require(result.withLock { $0 }).get()
+        #expect(records.map(\.seq) == (1...Int64(ViewRecordEncoder.chunk)).map { $0 })
+        for (seq, _, data) in records {
+            let entries = try #require(ViewRecord.decode(ViewCompressor.decompress(data)))
+            #expect(entries.map(\.id) == ["o\(seq - 1)"])
+        }
+        #expect(try batch.takeEncoded().isEmpty, "the thread's late result is not kept")
+    }
+
     /// The JSON of `t<n>` as that of `d<n>` (the ids differ, nothing else may).
     static func renamed(_ json: [UInt8], _ n: some CustomStringConvertible) -> [UInt8] {
         Array(String(decoding: json, as: UTF8.self).replacingOccurrences(of: "\"id\":\"t\(n)\"", with: "\"id\":\"d\(n)\"").utf8)
