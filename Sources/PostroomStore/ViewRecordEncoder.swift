@@ -271,13 +271,11 @@ final class ViewRecordEncoder: Sendable {
 
         /// Every record, in seq order (to insert before the commit). The writer does not wait for the
         /// encoder's thread, which does not preempt another and may be waiting for a core: it encodes what
-        /// is not encoded yet itself, the records not handed on, then the others from the last (the
-        /// thread works from the first); a record that thread is in the middle of is encoded by both, and
-        /// what the thread has still queued for this batch then finds nothing to do.
+        /// is not encoded yet itself, from the last (the records not handed on, then those the thread has not
+        /// reached: it works from the first); a record that thread is in the middle of is encoded by both,
+        /// and what the thread has still queued for this batch then finds nothing to do.
         func finish() throws -> [(seq: Int64, messageID: String?, data: [UInt8])] {
-            let mine = unsent
             (unsent, unsentMessages, unsentEntries, unsentWeight) = ([], 0, 0, 0)
-            for seq in mine { encode(seq, with: encoder.writerCodec) }
             let left = records.withLock { r in
                 r.compactMap { seq, record -> Int64? in if case .encoded = record { nil } else { seq } }
             }

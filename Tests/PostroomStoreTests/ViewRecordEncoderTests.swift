@@ -251,19 +251,7 @@ import Testing
             }
             batch.submit(seq: Int64(1_000 - n * 7), messageID: "m\(n)", entries: entries)
         }
-        // On a thread of its own, so that a finish waiting for the stalled thread fails here instead of hanging.
-        let result = Mutex<Result<[(seq: Int64, messageID: String?, data: [UInt8])], any Error>?>(nil)
-        let returned = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            result.withLock { $0 = Result { try batch.finish() } }
-            returned.signal()
-        }
-        let inTime = returned.wait(timeout: .now() + 10) == .success
-        resumed.signal()
-        #expect(inTime, "finish waited for the encoder's thread")
-        if !inTime { returned.wait() }
-        encoder.queue.sync {}
-        let records = try #require(result.withLock { $0 }).get()
+        let records = try Self.finish(batch, of: encoder, thenLetGo: resumed, "finish waited for the encoder's thread")
         #expect(records.map(\.seq) == (0..<count).map { Int64(1_000 - $0 * 7) }.sorted())
         for (seq, messageID, data) in records {
             let n = (1_000 - Int(seq)) / 7
@@ -295,6 +283,21 @@ import Testing
         }
         // The chunk went to the thread, which has taken its first record and is held there.
         #expect(inside.wait(timeout: .now() + 10) == .success, "the encoder's thread took a record")
+        let records = try Self.finish(batch, of: encoder, thenLetGo: resumed,
+                                      "finish waited for the record the encoder's thread was in the middle of")
+        #expect(records.map(\.seq) == (1...Int64(ViewRecordEncoder.chunk)).map { $0 })
+        for (seq, _, data) in records {
+            let entries = try #require(ViewRecord.decode(ViewCompressor.decompress(data)))
+            #expect(entries.map(\.id) == ["o\(seq - 1)"])
+        }
+        #expect(try batch.takeEncoded().isEmpty, "the thread's late result is not kept")
+    }
+
+    /// `batch.finish()` on a thread of its own, expected back within 10 s while the encoder's thread is held
+    /// (so that a finish waiting for that thread fails here instead of hanging); then the thread is let go
+    /// (`release`) and its queue drained.
+    static func finish(_ batch: ViewRecordEncoder.Batch, of encoder: ViewRecordEncoder, thenLetGo release: DispatchSemaphore,
+                       _ waited: Comment) throws -> [(seq: Int64, messageID: String?, data: [UInt8])] {
         let result = Mutex<Result<[(seq: Int64, messageID: String?, data: [UInt8])], any Error>?>(nil)
         let returned = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
@@ -302,17 +305,11 @@ import Testing
             returned.signal()
         }
         let inTime = returned.wait(timeout: .now() + 10) == .success
-        resumed.signal()
-        #expect(inTime, "finish waited for the record the encoder's thread was in the middle of")
+        release.signal()
+        #expect(inTime, waited)
         if !inTime { returned.wait() }
         encoder.queue.sync {}
-        let records = try #require(result.withLock { $0 }).get()
-        #expect(records.map(\.seq) == (1...Int64(ViewRecordEncoder.chunk)).map { $0 })
-        for (seq, _, data) in records {
-            let entries = try #require(ViewRecord.decode(ViewCompressor.decompress(data)))
-            #expect(entries.map(\.id) == ["o\(seq - 1)"])
-        }
-        #expect(try batch.takeEncoded().isEmpty, "the thread's late result is not kept")
+        return try #require(result.withLock { $0 }).get()
     }
 
     /// The JSON of `t<n>` as that of `d<n>` (the ids differ, nothing else may).
