@@ -23,6 +23,7 @@ enum Schema {
         ("v14-drop-tally", v14DropTally),
         ("v15-run-order", v15RunOrder),
         ("v16-content-hash-prefix", v16ContentHashPrefix),
+        ("v17-lighter-message-rows", v17LighterMessageRows),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -79,4 +79,21 @@ import Testing
         }
         #expect(plan == ["SEARCH drop_file USING INDEX drop_file_sha256_prefix (<expr>=?)"], "\(plan)")
     }
+
+    /// v17: a message's duplicate-check keys are one B-tree (a table without rowid), and only a report with a request is
+    /// in the index of reports by request (a held report, a lab batch's usual result, is not written there), which still
+    /// serves the search of reports by their request's identifiers.
+    @Test func everyMessageWritesFewerBTrees() throws {
+        let sql = { (name: String) in try t.store.pool.read { try String.fetchOne($0, sql: "SELECT sql FROM sqlite_master WHERE name = ?", arguments: [name]) } ?? "" }
+        let dedupe = try sql("dedupe_key"), byRequestIndex = try sql("report_request")
+        #expect(dedupe.hasSuffix("WITHOUT ROWID"), "\(dedupe)")
+        #expect(try t.store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'dedupe_key'") } == 1,
+                "no index of its own beside the table")
+        #expect(byRequestIndex.hasSuffix("WHERE request_id IS NOT NULL"), "\(byRequestIndex)")
+        let byRequest = "SELECT id FROM report WHERE kind = ? AND request_id IN (SELECT request_id FROM request_key WHERE key IN (?))"
+        let plan = try t.store.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + byRequest, arguments: ["DiagnosticReport", "k"]).map { $0["detail"] as String }
+        }
+        #expect(plan.contains("SEARCH report USING INDEX report_request (request_id=?)"), "\(plan)")
+    }
 }

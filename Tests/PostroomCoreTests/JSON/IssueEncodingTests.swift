@@ -18,4 +18,29 @@ import Testing
             #expect(PostroomCore.Issue.decode(text) == issues)
         }
     }
+
+    /// A short list's text is remembered for the next message with the same issues: lists that differ in any part,
+    /// encoded in turn, from several threads at once, each get their own text.
+    @Test func aRememberedTextIsOnlyThatOfTheSameIssues() async {
+        let lists: [[PostroomCore.Issue]] = [
+            [.information("report-held", type: "informational", "Held")],
+            [.information("report-held", type: "informational", "Held again")],
+            [.warning("report-held", type: "informational", "Held")],
+            [.information("report-held", type: "informational", at: "OBR-2", "Held")],
+            [.information("report-held", type: "informational", "Held"), .warning("obr-priority", at: "OBR-5", "Priority")],
+            [],
+        ]
+        let expected = lists.map { JSONWriter().string(.array($0.map(\PostroomCore.Issue.json))) }
+        await withTaskGroup(of: Bool.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    (0..<2_000).allSatisfy { n in
+                        let i = (n + worker) % lists.count
+                        return PostroomCore.Issue.encode(lists[i]) == expected[i] && PostroomCore.Issue.encode(lists[i]) == expected[i]
+                    }
+                }
+            }
+            for await allRight in group { #expect(allRight) }
+        }
+    }
 }
