@@ -156,7 +156,7 @@ extension PipelineConfig {
             maxRatio = Double(try lr.int("compressionRatio") ?? Int(maxRatio))
         }
         let endpoint = try r.string("endpoint") ?? "urn:postroom"
-        let groupSize = try r.int("groupSize") ?? 192
+        let groupSize = try r.int("groupSize") ?? 256
         guard (1...100_000).contains(groupSize) else { throw ConfigError(key: "groupSize", message: "must be between 1 and 100000") }
         guard let list = try r.array("channels"), !list.isEmpty else {
             throw ConfigError(key: "channels", message: "at least one channel is required")

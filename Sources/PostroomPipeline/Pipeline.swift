@@ -191,9 +191,11 @@ extension Pipeline {
     var scanLimit: Int { max(config.groupSize * 4, 16_384) }
 
     /// Bytes of originals held in memory by one group (a group ends at `groupSize` drops or here).
-    /// Decoded content is 10–20 times the size of the original (FHIR trees of every message), so
-    /// 1 MiB of originals is what keeps a group within the 64 MiB bound; a larger file is a group alone.
-    static let maxGroupBytes: Int64 = 1 << 20
+    /// Decoded content is 7–20 times the size of the original (FHIR trees of every message), and two
+    /// groups are in memory at once (one settled, the next decoded ahead): 576 KiB keeps a group of FHIR
+    /// messages (~3 KB each) at the ~192 drops that fit the 64 MiB bound, while smaller drops (one-message
+    /// v2 files, ~1.6 KB) fill groups of `groupSize`; a larger file is a group alone.
+    static let maxGroupBytes: Int64 = 576 << 10
 
     /// Splits ready files into groups of at most `groupSize` drops and about `maxGroupBytes` bytes.
     func groups(_ ready: [InboxScanner.Ready]) -> [ArraySlice<InboxScanner.Ready>] {
