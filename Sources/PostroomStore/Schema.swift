@@ -23,7 +23,7 @@ enum Schema {
         ("v14-drop-tally", v14DropTally),
         ("v15-run-order", v15RunOrder),
         ("v16-content-hash-prefix", v16ContentHashPrefix),
-        ("v17-lighter-message-rows", v17LighterMessageRows),
+        ("v17-lighter-rows", v17LighterRows),
     ]
 
     static var migrator: DatabaseMigrator {

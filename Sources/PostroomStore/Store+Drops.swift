@@ -23,6 +23,13 @@ extension StoreWriter {
                               d.state.rawValue, d.reprocessOf, d.parentDrop, d.reprocessWhole, d.outcome?.rawValue, d.format,
                               d.duplicateOf, d.issues.isEmpty ? nil : Issue.encode(d.issues), d.ackName,
                               StoredAcknowledgement.stored(d.ackBytes), d.ackFile, d.errorPath])
+        // SQLite's tally of decided drops (`dropCounts`): counted here since v17, not by a trigger (PostgreSQL counts).
+        if let outcome = d.outcome, db.dialect == .sqlite {
+            try db.execute(.cached("""
+                INSERT INTO drop_tally (channel, outcome, count) VALUES (?, ?, 1)
+                    ON CONFLICT (channel, outcome) DO UPDATE SET count = count + 1
+                """), [d.channel, outcome.rawValue])
+        }
     }
 
     /// Records what became of a drop and the exact bytes of its acknowledgement (state `processed`).
@@ -273,7 +280,7 @@ extension StoreReader {
 
     /// Drop counts by channel and outcome (the state of a drop not yet decided).
     ///
-    /// SQLite reads the decided drops from `drop_tally`, which triggers keep (v14: counting the whole
+    /// SQLite reads the decided drops from `drop_tally`, which `insertDrop` and triggers keep (v14, v17: counting the whole
     /// table took seconds on a large store), and counts the undecided ones through the `outcome` index;
     /// it counts them all where no run of this version has migrated the file yet (a read-only `status`
     /// or `serve` just after an upgrade). PostgreSQL counts: one tally row per channel and outcome,

@@ -125,6 +125,32 @@ import Testing
         #expect(try tallied() == counted())
     }
 
+    /// A drop recorded already decided (as a group's settling records it) is counted once, by `insertDrop` (v17, no
+    /// insert trigger), and not when the savepoint it was recorded in is rolled back.
+    @Test func aDropRecordedDecidedIsCountedOnceAndNotWhenRolledBack() throws {
+        var decided = sampleDrop("a", channel: "lab")
+        decided.outcome = .accepted
+        decided.state = .processed
+        try t.write { w in
+            try w.insertDrop(decided)
+            struct Refused: Error {}
+            var rejected = sampleDrop("b", channel: "lab")
+            rejected.outcome = .rejected
+            #expect(throws: Refused.self) {
+                try w.savepoint {
+                    try w.insertDrop(rejected)
+                    throw Refused()
+                }
+            }
+        }
+        #expect(try tallied() == ["lab/accepted=1"])
+        #expect(try tallied() == counted())
+        if try t.read({ $0.db.dialect }) == .sqlite {
+            let triggers = try t.read { try $0.db.rows("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name", []) }.map { $0[0] as String }
+            #expect(triggers == ["drop_tally_delete", "drop_tally_update"])
+        }
+    }
+
     /// The latency histogram's drops are the most recent by id (ids begin with their time), so the query
     /// walks the primary key backwards instead of sorting the table.
     @Test func theLatenciesAreThoseOfTheMostRecentDoneDrops() throws {
