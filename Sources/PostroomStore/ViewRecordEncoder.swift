@@ -289,10 +289,10 @@ final class ViewRecordEncoder: Sendable {
     /// The encoder thread's codec (touched only on `queue`), and the writer's, for the records it encodes
     /// itself at the end of a transaction (touched only by the writer: one transaction at a time).
     fileprivate nonisolated(unsafe) let threadCodec = RecordCodec()
+    fileprivate nonisolated(unsafe) let writerCodec = RecordCodec()
     /// Called on the encoder's thread each time it has taken a record to encode, before encoding it (tests:
     /// a thread held in the middle of a record). Set before the encoder is used.
     nonisolated(unsafe) var tookRecord: (@Sendable () -> Void)?
-    fileprivate nonisolated(unsafe) let writerCodec = RecordCodec()
 }
 
 /// Frames and compresses view records, a buffer and a compression context kept from one record to the next:
