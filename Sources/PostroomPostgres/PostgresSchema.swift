@@ -19,6 +19,7 @@ public enum PostgresSchema {
         Migration(version: 4, name: "p4-answers-compressed", statements: p4AnswersCompressed),
         Migration(version: 5, name: "p5-run-order", statements: p5RunOrder),
         Migration(version: 6, name: "p6-content-hash-prefix", statements: p6ContentHashPrefix),
+        Migration(version: 7, name: "p7-view-key-content-hash", statements: p7ViewKeyContentHash),
     ]
 
     /// Brings the database up to date and returns the names of the migrations this call applied (none

@@ -24,6 +24,7 @@ enum Schema {
         ("v15-run-order", v15RunOrder),
         ("v16-content-hash-prefix", v16ContentHashPrefix),
         ("v17-lighter-rows", v17LighterRows),
+        ("v18-view-key-content-hash", v18ViewKeyContentHash),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -11,33 +11,52 @@ extension StoreWriter {
     public func putResource(type: String, id: String, resource: JSONValue, messageID: String?, at: String,
                             unlessUnchanged: Bool = false) throws -> Int {
         try put(type: type, id: id, body: .tree(resource.object ?? JSONObject()), messageID: messageID, at: at,
-                unless: unlessUnchanged ? { Self.sameApartFromMeta($0, resource) } : nil)
+                unlessSameAs: unlessUnchanged ? Self.apartFromMeta(resource.object ?? JSONObject()) : nil)
     }
 
     /// Stores a new version of a resource built only when its JSON is written (`DeferredResource`), as
     /// `putResource` would store the resource it builds. Returns the version number.
     @discardableResult
     public func putResource(type: String, id: String, deferred: DeferredResource, messageID: String?, at: String) throws -> Int {
-        try put(type: type, id: id, body: .deferred(deferred), messageID: messageID, at: at, unless: nil)
+        try put(type: type, id: id, body: .deferred(deferred), messageID: messageID, at: at, unlessSameAs: nil)
     }
 
-    /// Journals a new version; `unless`, given the stored JSON, says to keep the stored version instead.
+    /// Journals a new version; given `unlessSameAs` (the new version apart from `meta`, `id` and
+    /// `resourceType`), keeps the stored version instead when it says the same.
     private func put(type: String, id: String, body: JournalEntry.Body, messageID: String?, at: String,
-                     unless: ((_ stored: [UInt8]) -> Bool)?) throws -> Int {
+                     unlessSameAs content: JSONObject?) throws -> Int {
+        let key = ViewJournal.FreshKey(type: type, id: id)
+        // The same details as a version this transaction stored (a lab's batch names a patient in message
+        // after message): no look-up, no record decoded.
+        if let content, let version = journal.unchangedVersion(key, content) { return version }
         let current: Int
-        let generated = journal.fresh.removeValue(forKey: .init(type: type, id: id))
+        let hash = content.map(ContentHash.of)
+        let generated = journal.fresh.removeValue(forKey: key)
         if generated != nil {
             current = 0  // an id `reserveNew` handed out: nothing is stored under it
-        } else if let (version, stored) = try reader.currentVersion(type: type, id: id, withJSON: unless != nil) {
+        } else if let content, let hash {
+            guard let (version, same) = try reader.currentVersion(type: type, id: id, comparedWith: content, hash: hash) else {
+                return try append(key, version: 1, at: at, messageID: messageID, body: body, content: content, hash: hash)
+            }
+            if same {
+                journal.noteCurrent(key, version: version, content: content)
+                return version
+            }
             current = version
-            if let unless, let stored, unless(stored) { return current }
         } else {
-            current = 0
+            current = try reader.currentVersion(type: type, id: id) ?? 0
         }
-        let version = current + 1
-        // The version goes to the view journal; `materialise` puts it in the view (see `ViewJournal`).
-        journal.append(JournalEntry(type: type, id: id, version: version, lastUpdated: at, messageID: messageID, body: body,
-                                    generated: generated == true))
+        return try append(key, version: current + 1, at: at, messageID: messageID, body: body, content: content, hash: hash,
+                          generated: generated == true)
+    }
+
+    /// Journals `version` of `key`; the version goes to the view journal, and `materialise` puts it in the view
+    /// (see `ViewJournal`).
+    private func append(_ key: ViewJournal.FreshKey, version: Int, at: String, messageID: String?, body: JournalEntry.Body,
+                        content: JSONObject?, hash: Int64?, generated: Bool = false) throws -> Int {
+        journal.append(JournalEntry(type: key.type, id: key.id, version: version, lastUpdated: at, messageID: messageID, body: body,
+                                    generated: generated, contentHash: hash))
+        journal.noteCurrent(key, version: version, content: content)
         return version
     }
 
@@ -54,13 +73,16 @@ extension StoreWriter {
         journal.fresh[.init(type: type, id: id)] != nil
     }
 
-    static func sameApartFromMeta(_ storedJSON: [UInt8], _ resource: JSONValue) -> Bool {
-        guard var stored = (try? JSONParser().parse(storedJSON))?.object, var given = resource.object else { return false }
-        for k in ["meta", "id", "resourceType"] {
-            stored[k] = nil
-            given[k] = nil
-        }
-        return stored == given
+    /// A resource apart from what storing it sets (`meta`, `id`, `resourceType`): what `unlessUnchanged` compares.
+    static func apartFromMeta(_ resource: JSONObject) -> JSONObject {
+        var o = resource
+        for k in ["meta", "id", "resourceType"] { o[k] = nil }
+        return o
+    }
+
+    static func sameApartFromMeta(_ storedJSON: [UInt8], _ content: JSONObject) -> Bool {
+        guard let stored = (try? JSONParser().parse(storedJSON))?.object else { return false }
+        return apartFromMeta(stored) == content
     }
 
     /// Puts one journalled version in the view: the version it replaces to the history, the new one in
@@ -89,22 +111,35 @@ extension StoreWriter {
 }
 
 extension StoreReader {
-    /// The current version number of a resource (journalled or in the view), with its JSON when asked.
-    func currentVersion(type: String, id: String, withJSON: Bool) throws -> (Int, [UInt8]?)? {
-        if withJSON {
-            if let e = try journalled(type: type, id: id) { return (e.version, e.json) }
-            guard let row = try db.row(.cached("SELECT version, json FROM resource WHERE type = ? AND id = ?"), [type, id]) else { return nil }
-            return (row[0], row[1] as [UInt8])
-        }
-        if let e = journal?.latest(type: type, id: id) { return (e.version, nil) }
+    /// The current version number of a resource (journalled or in the view).
+    func currentVersion(type: String, id: String) throws -> Int? {
+        if let e = journal?.latest(type: type, id: id) { return e.version }
         // A stale key (its record materialised) never names a version newer than the view's.
         if let v = try db.value(Int.self, .cached("""
             SELECT MAX(v) FROM (SELECT MAX(version) AS v FROM view_key WHERE type = ?1 AND id = ?2
                                 UNION ALL SELECT version FROM resource WHERE type = ?1 AND id = ?2)
             """), [type, id]) {
-            return (v, nil)
+            return v
         }
-        return try rangedEntry(type: type, id: id).map { ($0.version, nil) }
+        return try rangedEntry(type: type, id: id)?.version
+    }
+
+    /// The current version of a resource, and whether it says `content` apart from `meta` (`hash`, its
+    /// `ContentHash`): a journalled version whose key keeps another hash says something else, without its record
+    /// being read; any other is compared by its JSON.
+    func currentVersion(type: String, id: String, comparedWith content: JSONObject, hash: Int64) throws -> (version: Int, same: Bool)? {
+        func same(_ json: [UInt8]) -> Bool { StoreWriter.sameApartFromMeta(json, content) }
+        if let e = journal?.latestEntry(type: type, id: id) {
+            return (e.version, (e.contentHash.map { $0 == hash } ?? true) && same(e.viewEntry.json))
+        }
+        if let key = try journalledKey(type: type, id: id) {
+            if let stored = key.contentHash, stored != hash { return (key.version, false) }
+            if let e = try journalEntry(type: type, id: id, version: key.version, record: key.record) { return (e.version, same(e.json)) }
+        } else if let e = try rangedEntry(type: type, id: id) {
+            return (e.version, same(e.json))
+        }
+        guard let row = try db.row(.cached("SELECT version, json FROM resource WHERE type = ? AND id = ?"), [type, id]) else { return nil }
+        return (row[0], same(row[1]))
     }
 }
 
@@ -129,7 +164,7 @@ extension StoreReader {
 
     /// Whether a resource exists.
     public func hasResource(type: String, id: String) throws -> Bool {
-        try currentVersion(type: type, id: id, withJSON: false) != nil
+        try currentVersion(type: type, id: id) != nil
     }
 
     /// Resource counts by type.
@@ -151,7 +186,7 @@ extension StoreReader {
 extension StoreReader {
     /// The current version number of a resource.
     public func resourceVersion(type: String, id: String) throws -> Int? {
-        try currentVersion(type: type, id: id, withJSON: false)?.0
+        try currentVersion(type: type, id: id)
     }
 }
 

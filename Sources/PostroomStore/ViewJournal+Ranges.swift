@@ -55,10 +55,11 @@ extension ViewJournal {
             row.append(slice[i].id)
             row.append(slice[i].version)
             row.append(seq)
+            row.append(slice[i].contentHash)
         }
     }
 
-    static let keyInsert = MultiRowSQL("INSERT OR REPLACE INTO view_key (type, id, version, record) VALUES ", width: 4)
+    static let keyInsert = MultiRowSQL("INSERT OR REPLACE INTO view_key (type, id, version, record, content_hash) VALUES ", width: 5)
 
     /// The highest id any range key of `type` covers (stale ones included), read once per transaction.
     private func highestRange(_ type: String, _ db: any SQLExecutor) throws -> String {

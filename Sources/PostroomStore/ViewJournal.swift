@@ -1,4 +1,5 @@
 import Foundation
+import PostroomCore
 
 /// The FHIR view off the critical path (DESIGN.md §5, PERFORMANCE.md "Deferred FHIR view").
 ///
@@ -42,7 +43,12 @@ final class ViewJournal {
 
     /// The newest unflushed version of `type/id`.
     func latest(type: String, id: String) -> ViewEntry? {
-        newest[FreshKey(type: type, id: id)].map { entries[$0].viewEntry }
+        latestEntry(type: type, id: id)?.viewEntry
+    }
+
+    /// The newest unflushed version of `type/id`, as journalled.
+    func latestEntry(type: String, id: String) -> JournalEntry? {
+        newest[FreshKey(type: type, id: id)].map { entries[$0] }
     }
 
     func append(_ e: JournalEntry) {
@@ -56,6 +62,26 @@ final class ViewJournal {
         entries.removeSubrange(count...)
         newest.removeAll(keepingCapacity: true)
         for (i, e) in entries.enumerated() { newest[FreshKey(type: e.type, id: e.id)] = i }
+    }
+
+    /// The newest versions this transaction stored or found unchanged for `StoreWriter.putResource(unlessUnchanged:)`,
+    /// each with what it says apart from `meta` (the last few: a patient is named again by the next messages).
+    /// Every version journalled replaces its resource's entry; a rolled-back savepoint empties the list.
+    private var compared: [(key: FreshKey, version: Int, content: JSONObject)] = []
+    static let comparedKept = 8
+
+    /// The newest version of `key`, when this transaction knows it says `content` (apart from `meta`).
+    func unchangedVersion(_ key: FreshKey, _ content: JSONObject) -> Int? {
+        guard let c = compared.last(where: { $0.key == key }), c.content == content else { return nil }
+        return c.version
+    }
+
+    /// Notes `version` as the newest of `key`, saying `content` (nil: not kept for comparison).
+    func noteCurrent(_ key: FreshKey, version: Int, content: JSONObject?) {
+        compared.removeAll { $0.key == key }
+        guard let content else { return }
+        if compared.count >= Self.comparedKept { compared.removeFirst() }
+        compared.append((key, version, content))
     }
 
     /// In a transaction without savepoints the versions of several messages share a record, made once
@@ -85,6 +111,7 @@ final class ViewJournal {
     /// Forgets what a rolled-back savepoint added: its entries and the records it flushed.
     func rollBack(to mark: Mark) {
         truncate(to: mark.entries)
+        compared.removeAll()
         records.forget(keepingFirst: mark.records)
     }
 
@@ -206,12 +233,19 @@ extension StoreReader {
     /// The newest journalled (not yet materialised) version of a resource, unflushed ones included.
     func journalled(type: String, id: String) throws -> ViewEntry? {
         if let e = journal?.latest(type: type, id: id) { return e }
-        guard let row = try db.row(.cached("""
-            SELECT version, record FROM view_key WHERE type = ? AND id = ? AND record >= \(ViewJournal.oldestRecord)
-            ORDER BY version DESC LIMIT 1
-            """), [type, id]) else { return try rangedEntry(type: type, id: id) }
-        return try journalEntry(type: type, id: id, version: row[0], record: row[1])
+        guard let key = try journalledKey(type: type, id: id) else { return try rangedEntry(type: type, id: id) }
+        return try journalEntry(type: type, id: id, version: key.version, record: key.record)
     }
+
+    /// The key of the newest version of a resource in a stored or waiting record (not a range key).
+    func journalledKey(type: String, id: String) throws -> (version: Int, record: Int64, contentHash: Int64?)? {
+        try db.row(Self.newestKey, [type, id]).map { ($0[0], $0[1], $0[2]) }
+    }
+
+    private static let newestKey: SQL = .cached("""
+        SELECT version, record, content_hash FROM view_key WHERE type = ? AND id = ? AND record >= \(ViewJournal.oldestRecord)
+        ORDER BY version DESC LIMIT 1
+        """)
 
     /// Every journalled version of a resource, newest first.
     func journalledVersions(type: String, id: String) throws -> [ViewEntry] {

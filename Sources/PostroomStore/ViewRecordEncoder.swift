@@ -18,6 +18,9 @@ struct JournalEntry: Sendable {
     /// Whether Postroom generated the id just now (`reserveNew(…, generated: true)`): the first versions
     /// of such ids may share a range key (`ViewJournal.insertKeys`).
     var generated = false
+    /// For a version stored `unlessUnchanged`, the hash of what it says apart from `meta` (`ContentHash`),
+    /// kept with its key.
+    var contentHash: Int64? = nil
 
     /// The entry with its JSON text, as a record holds it.
     var viewEntry: ViewEntry {

@@ -29,7 +29,7 @@ import Testing
         let known = Schema.migrator.migrations
         #expect(applied == Set(known))
         #expect(known.first == "v1-drops-and-workflow")
-        #expect(known.count == 18)
+        #expect(known.count == 19)
         #expect(try store.read { try $0.hasSearchIndex() })
     }
 
@@ -63,7 +63,7 @@ import Testing
             "\(error)".contains("migrated by a newer Postroom") && (error as? Store.Failure)?.newerSchema == true
         }
         let applied = try store.pool.read { try Schema.migrator.appliedIdentifiers($0) }
-        #expect(applied.contains("v99-from-a-newer-build") && applied.count == 19)
+        #expect(applied.contains("v99-from-a-newer-build") && applied.count == 20)
     }
 
     /// `serve` builds a missing search index before it opens the database read-only: not in a database

@@ -55,6 +55,37 @@ import Testing
         #expect(try put("p2", #"{"gender":"male"}"#, at: at(4), unlessUnchanged: true) == 1, "a new resource is stored")
     }
 
+    /// Within one transaction the versions just stored are compared without a look-up (`ViewJournal.unchangedVersion`):
+    /// the same answers as across transactions, and a rolled-back savepoint's version is not taken for the current one.
+    @Test func unlessUnchangedInOneTransactionAndAfterARollback() throws {
+        struct Undo: Error {}
+        let versions = try t.write { w -> [Int] in
+            func put(_ text: String, _ i: Int, _ unless: Bool = true) throws -> Int {
+                try w.putResource(type: "Patient", id: "p1", resource: json(text), messageID: "m\(i)", at: at(i), unlessUnchanged: unless)
+            }
+            var v = [try put(#"{"gender":"female"}"#, 0), try put(#"{"id":"x","gender":"female"}"#, 1)]
+            // Several other resources in between: the patient's entry stays the newest of its own resource.
+            for i in 0..<12 {
+                _ = try w.putResource(type: "Observation", id: "o\(i)", resource: json("{}"), messageID: "m2", at: at(2))
+            }
+            v.append(try put(#"{"gender":"female"}"#, 2))
+            _ = try? w.savepoint { () throws -> Void in
+                v.append(try put(#"{"gender":"male"}"#, 3))  // 2, then undone
+                throw Undo()
+            }
+            v.append(try put(#"{"gender":"male"}"#, 4))  // 2 again: the undone version is not the current one
+            v.append(try put(#"{"gender":"male"}"#, 5))
+            v.append(try put(#"{"gender":"male"}"#, 6, false))  // without unlessUnchanged: a new version
+            v.append(try put(#"{"gender":"male"}"#, 7))
+            v.append(try put(#"{"gender":"female"}"#, 8))
+            return v
+        }
+        #expect(versions == [1, 1, 1, 2, 2, 2, 3, 3, 4])
+        let history = try t.read { try $0.resourceHistory(type: "Patient", id: "p1") }
+        #expect(history.map { $0["gender"]?.string } == ["female", "male", "male", "female"])
+        #expect(history.map { $0["meta"]?["lastUpdated"]?.string } == [at(8), at(6), at(4), at(0)])
+    }
+
     @Test func lookupsByIdTypeAndReference() throws {
         _ = try put("b", #"{}"#, at: at(0))
         _ = try put("a", #"{}"#, at: at(0))
