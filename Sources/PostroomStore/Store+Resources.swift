@@ -35,25 +35,23 @@ extension StoreWriter {
         if generated != nil {
             current = 0  // an id `reserveNew` handed out: nothing is stored under it
         } else if let content, let hash {
-            guard let (version, same) = try reader.currentVersion(type: type, id: id, comparedWith: content, hash: hash) else {
-                return try append(key, version: 1, at: at, messageID: messageID, body: body, content: content, hash: hash)
+            let stored = try reader.currentVersion(type: type, id: id, comparedWith: content, hash: hash)
+            if let stored, stored.same {
+                journal.noteCurrent(key, version: stored.version, content: content)
+                return stored.version
             }
-            if same {
-                journal.noteCurrent(key, version: version, content: content)
-                return version
-            }
-            current = version
+            current = stored?.version ?? 0
         } else {
             current = try reader.currentVersion(type: type, id: id) ?? 0
         }
-        return try append(key, version: current + 1, at: at, messageID: messageID, body: body, content: content, hash: hash,
-                          generated: generated == true)
+        return append(key, version: current + 1, at: at, messageID: messageID, body: body, content: content, hash: hash,
+                      generated: generated == true)
     }
 
     /// Journals `version` of `key`; the version goes to the view journal, and `materialise` puts it in the view
     /// (see `ViewJournal`).
     private func append(_ key: ViewJournal.FreshKey, version: Int, at: String, messageID: String?, body: JournalEntry.Body,
-                        content: JSONObject?, hash: Int64?, generated: Bool = false) throws -> Int {
+                        content: JSONObject?, hash: Int64?, generated: Bool) -> Int {
         journal.append(JournalEntry(type: key.type, id: key.id, version: version, lastUpdated: at, messageID: messageID, body: body,
                                     generated: generated, contentHash: hash))
         journal.noteCurrent(key, version: version, content: content)
